@@ -1,0 +1,40 @@
+"""A person's checklist: one record per template item, bound to a template version."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from planner.domain.status import ItemStatus
+
+# Evidence values as stored: dates are ISO strings, yes/no are booleans, the rest text.
+EvidenceValue = str | bool
+
+
+class ItemRecord(BaseModel):
+    """What an officer has recorded against one checklist item."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    status: ItemStatus = ItemStatus.NOT_STARTED
+    evidence: dict[str, EvidenceValue] = Field(default_factory=dict)
+    reason: str = ""
+    notes: str = ""
+    changed_by: str = ""
+    changed_at: datetime | None = None
+    rev: int = 0
+
+
+class Checklist(BaseModel):
+    """The items of one person's plan, keyed by template item id."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    template_id: str
+    template_version: int
+    items: dict[str, ItemRecord] = Field(default_factory=dict)
+
+    def item(self, item_id: str) -> ItemRecord:
+        """The record of an item; an item never touched reads as not started."""
+        return self.items.get(item_id) or ItemRecord()

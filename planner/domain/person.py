@@ -1,0 +1,160 @@
+"""A person in custody whose release is being planned."""
+
+from __future__ import annotations
+
+from datetime import date
+from enum import StrEnum
+from typing import Annotated
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
+
+from planner.domain.equality import ETHNICITIES, Sex
+from planner.domain.identifiers import (
+    normalise_crn,
+    normalise_pnc,
+    normalise_prison_number,
+    pnc_check_letter_ok,
+)
+
+PrisonNumber = Annotated[str, AfterValidator(normalise_prison_number)]
+
+
+class ReleaseKind(StrEnum):
+    """What the release date is: an automatic date, a parole date, HDC, or confirmed."""
+
+    CRD = "CRD"  # conditional release date
+    ARD = "ARD"  # automatic release date
+    PED = "PED"  # parole eligibility date
+    HDC = "HDC"  # home detention curfew date
+    SDS40 = "SDS40"  # standard determinate sentence released at 40%
+    CONFIRMED = "confirmed"
+
+
+def parse_release_kind(raw: str) -> ReleaseKind:
+    for kind in ReleaseKind:
+        if kind.value.lower() == raw.strip().lower():
+            return kind
+    choices = ", ".join(k.value for k in ReleaseKind)
+    raise ValueError(f"release kind {raw!r} is not one of: {choices}")
+
+
+class CaseState(StrEnum):
+    ACTIVE = "active"
+    RELEASED = "released"
+    TRANSFERRED = "transferred"
+
+
+class Circumstances(BaseModel):
+    """Facts about the person that switch checklist items on."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    on_medication: bool = False
+    substance_misuse: bool = False
+    mental_health: bool = False
+    dependants: bool = False
+    veteran: bool = False
+    foreign_national: bool = False
+    care_leaver: bool = False
+
+    def as_flags(self) -> dict[str, bool]:
+        return self.model_dump()
+
+
+CIRCUMSTANCE_LABELS: dict[str, str] = {
+    "on_medication": "On medication",
+    "substance_misuse": "Substance misuse need",
+    "mental_health": "Mental health need",
+    "dependants": "Has dependants",
+    "veteran": "Veteran",
+    "foreign_national": "Foreign national",
+    "care_leaver": "Care leaver",
+}
+
+
+class Contact(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    name: str = ""
+    role: str = ""
+    phone: str = ""
+    email: str = ""
+
+
+def _blank_to_none(value: object) -> object:
+    if isinstance(value, str) and not value.strip():
+        return None
+    return value
+
+
+class Person(BaseModel):
+    """Who is being released, when, and the circumstances that shape their checklist."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+    number: PrisonNumber
+    surname: str = Field(min_length=1, max_length=80)
+    forename: str = Field(min_length=1, max_length=80)
+    date_of_birth: date | None = None
+    release_date: date | None = None
+    release_kind: ReleaseKind = ReleaseKind.CRD
+    hdc_eligible: bool | None = None
+    prison: str = Field(default="", max_length=80)
+    location: str = Field(default="", max_length=40)
+    crn: str | None = None
+    pnc: str | None = None
+    sex: Sex | None = None
+    ethnicity: str | None = None
+    circumstances: Circumstances = Circumstances()
+    state: CaseState = CaseState.ACTIVE
+    prison_offender_manager: Contact = Contact()
+    community_offender_manager: Contact = Contact()
+
+    @field_validator("crn", "pnc", "ethnicity", mode="before")
+    @classmethod
+    def _empty_is_none(cls, value: object) -> object:
+        return _blank_to_none(value)
+
+    @field_validator("crn")
+    @classmethod
+    def _crn(cls, value: str | None) -> str | None:
+        return None if value is None else normalise_crn(value)
+
+    @field_validator("pnc")
+    @classmethod
+    def _pnc(cls, value: str | None) -> str | None:
+        return None if value is None else normalise_pnc(value)
+
+    @field_validator("ethnicity")
+    @classmethod
+    def _ethnicity(cls, value: str | None) -> str | None:
+        if value is not None and value not in ETHNICITIES:
+            raise ValueError(f"ethnicity {value!r} is not an ONS 2021 category code")
+        return value
+
+    @field_validator("date_of_birth")
+    @classmethod
+    def _plausible_birth(cls, value: date | None) -> date | None:
+        if value is not None and not (date(1900, 1, 1) <= value <= date.today()):
+            raise ValueError(f"date of birth {value.isoformat()} is not plausible")
+        return value
+
+    @property
+    def display_name(self) -> str:
+        return f"{self.forename} {self.surname}"
+
+    @property
+    def sort_name(self) -> str:
+        return f"{self.surname.upper()}, {self.forename}"
+
+    def age_on(self, day: date) -> int | None:
+        dob = self.date_of_birth
+        if dob is None:
+            return None
+        return day.year - dob.year - ((day.month, day.day) < (dob.month, dob.day))
+
+    def pnc_warning(self) -> str | None:
+        """A warning (never an error) when the PNC check letter does not match."""
+        if self.pnc and not pnc_check_letter_ok(self.pnc):
+            return f"PNC {self.pnc}: the check letter does not match; check the number"
+        return None

@@ -1,0 +1,273 @@
+"""Checklist templates: the data that says which items a plan holds and when each is due.
+
+Templates are TOML files validated by the pydantic models below. Each item carries the
+source of its rule and the date the rule was last checked, so officers can see how old a
+rule is and a site can change it without a code change.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import date
+from enum import StrEnum
+from typing import Annotated, Literal
+
+import orjson
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from planner.domain.person import Circumstances
+
+_ID = r"^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)*$"
+ItemId = Annotated[str, Field(pattern=_ID, max_length=80)]
+Name = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$", max_length=40)]
+CIRCUMSTANCES = tuple(Circumstances.model_fields)
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class FieldType(StrEnum):
+    DATE = "date"
+    TEXT = "text"
+    CHOICE = "choice"
+    YES_NO = "yes_no"
+
+
+class Choice(_Strict):
+    value: Name
+    label: str
+
+
+class EvidenceField(_Strict):
+    """One piece of evidence an officer records against an item."""
+
+    name: Name
+    label: str = Field(min_length=1)
+    type: FieldType
+    required: bool = False
+    choices: tuple[Choice, ...] = ()
+    help: str = ""
+    sensitive: bool = False  # health or special category detail, left out of redacted exports
+
+    @model_validator(mode="after")
+    def _choices_fit_type(self) -> EvidenceField:
+        if self.type is FieldType.CHOICE and not self.choices:
+            raise ValueError(f"evidence field {self.name!r} is a choice but lists no choices")
+        if self.type is not FieldType.CHOICE and self.choices:
+            raise ValueError(f"evidence field {self.name!r} lists choices but is {self.type}")
+        values = [c.value for c in self.choices]
+        if len(set(values)) != len(values):
+            raise ValueError(f"evidence field {self.name!r} repeats a choice")
+        return self
+
+    def choice_label(self, value: str) -> str:
+        for choice in self.choices:
+            if choice.value == value:
+                return choice.label
+        return value
+
+
+# --- applicability conditions -------------------------------------------------------------
+
+
+class CircumstanceIs(_Strict):
+    """Applies when one of the person's circumstances is true."""
+
+    circumstance: str
+
+    @field_validator("circumstance")
+    @classmethod
+    def _known(cls, value: str) -> str:
+        if value not in CIRCUMSTANCES:
+            raise ValueError(f"unknown circumstance {value!r}; known: {', '.join(CIRCUMSTANCES)}")
+        return value
+
+
+class AgeUnder(_Strict):
+    """Applies when the person's age on release day is known and under this number."""
+
+    age_under: int = Field(gt=0, lt=130)
+
+
+class EvidenceIn(_Strict):
+    """Applies when another item's evidence field is (or is not) one of some values.
+
+    A field with no value yet counts as *not in* the list, so `not_in` conditions apply
+    until the officer records otherwise (e.g. Duty to Refer until an address is settled).
+    """
+
+    item: ItemId
+    field: Name
+    values: tuple[str, ...] = Field(alias="in", default=())
+    not_values: tuple[str, ...] = Field(alias="not_in", default=())
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+    @model_validator(mode="after")
+    def _one_list(self) -> EvidenceIn:
+        if bool(self.values) == bool(self.not_values):
+            raise ValueError("an evidence condition needs exactly one of 'in' or 'not_in'")
+        return self
+
+
+class AllOf(_Strict):
+    all: tuple[Condition, ...] = Field(min_length=1)
+
+
+class AnyOf(_Strict):
+    any: tuple[Condition, ...] = Field(min_length=1)
+
+
+Condition = CircumstanceIs | AgeUnder | EvidenceIn | AllOf | AnyOf
+AllOf.model_rebuild()
+AnyOf.model_rebuild()
+
+
+class Escalation(_Strict):
+    """A second, harder deadline: the gap turns critical from this many days before release.
+
+    With `until_field`, the escalation also holds while that evidence field is empty, even
+    when the item is resolved (ID applied for but not yet received).
+    """
+
+    days_before_release: int = Field(ge=0, le=730)
+    until_field: Name | None = None
+    reason: str = Field(min_length=1)
+
+
+class ItemTemplate(_Strict):
+    id: ItemId
+    section: Name
+    title: str = Field(min_length=1)
+    why: str = Field(min_length=1)
+    source: str = Field(min_length=1)
+    checked: date
+    due_days_before_release: int = Field(ge=0, le=730)
+    recommended_days_before_release: int | None = Field(default=None, ge=0, le=730)
+    due_no_earlier_than_days_after_creation: int | None = Field(default=None, ge=0, le=365)
+    escalation: Escalation | None = None
+    applies: Condition | None = None
+    applies_label: str = "all"
+    evidence: tuple[EvidenceField, ...] = ()
+
+    @model_validator(mode="after")
+    def _fields_unique(self) -> ItemTemplate:
+        names = [f.name for f in self.evidence]
+        dupes = sorted({n for n in names if names.count(n) > 1})
+        if dupes:
+            raise ValueError(f"item {self.id!r} repeats evidence field(s): {', '.join(dupes)}")
+        esc = self.escalation
+        if esc and esc.until_field and esc.until_field not in names:
+            raise ValueError(
+                f"item {self.id!r}: escalation until_field {esc.until_field!r} is not one of "
+                "its evidence fields"
+            )
+        return self
+
+    def field(self, name: str) -> EvidenceField | None:
+        for f in self.evidence:
+            if f.name == name:
+                return f
+        return None
+
+    @property
+    def required_fields(self) -> tuple[EvidenceField, ...]:
+        return tuple(f for f in self.evidence if f.required)
+
+
+class Section(_Strict):
+    id: Name
+    title: str = Field(min_length=1)
+
+
+class NoFixedAbodeRule(_Strict):
+    item: ItemId
+    field: Name
+    values: tuple[str, ...] = Field(min_length=1)
+    within_days: int = Field(default=28, ge=0, le=365)
+
+
+class FlagSettings(_Strict):
+    due_soon_days: int = Field(default=14, ge=0, le=365)
+    critical_within_days: int = Field(default=14, ge=0, le=365)
+    no_fixed_abode: NoFixedAbodeRule | None = None
+
+
+class Template(_Strict):
+    """A checklist template: sections and items, validated as a whole."""
+
+    id: Annotated[str, Field(pattern=r"^[a-z][a-z0-9_-]*$", max_length=60)]
+    version: int = Field(ge=1)
+    title: str = Field(min_length=1)
+    description: str = ""
+    calendar: Literal["england-wales"] = "england-wales"
+    flags: FlagSettings = FlagSettings()
+    sections: tuple[Section, ...] = Field(min_length=1)
+    items: tuple[ItemTemplate, ...] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Template:
+        problems: list[str] = []
+        section_ids = [s.id for s in self.sections]
+        for dup in sorted({s for s in section_ids if section_ids.count(s) > 1}):
+            problems.append(f"section {dup!r} is listed twice")
+        item_ids = [i.id for i in self.items]
+        for dup in sorted({i for i in item_ids if item_ids.count(i) > 1}):
+            problems.append(f"item {dup!r} is listed twice")
+        by_id = {i.id: i for i in self.items}
+        for item in self.items:
+            if item.section not in section_ids:
+                problems.append(f"item {item.id!r}: section {item.section!r} is not defined")
+            for cond in _evidence_conditions(item.applies):
+                other = by_id.get(cond.item)
+                if other is None:
+                    problems.append(f"item {item.id!r}: condition names unknown item {cond.item!r}")
+                elif other.field(cond.field) is None:
+                    problems.append(
+                        f"item {item.id!r}: condition names unknown field "
+                        f"{cond.field!r} of {cond.item!r}"
+                    )
+        nfa = self.flags.no_fixed_abode
+        if nfa is not None and (by_id.get(nfa.item) is None or by_id[nfa.item].field(nfa.field) is None):
+            problems.append(f"flags.no_fixed_abode names unknown item field {nfa.item}.{nfa.field}")
+        if problems:
+            raise ValueError("; ".join(problems))
+        return self
+
+    @property
+    def key(self) -> str:
+        """The id and version, as records store it: 'england-wales@1'."""
+        return f"{self.id}@{self.version}"
+
+    def item(self, item_id: str) -> ItemTemplate:
+        for item in self.items:
+            if item.id == item_id:
+                return item
+        raise KeyError(item_id)
+
+    def has_item(self, item_id: str) -> bool:
+        return any(item.id == item_id for item in self.items)
+
+    def section_title(self, section_id: str) -> str:
+        for section in self.sections:
+            if section.id == section_id:
+                return section.title
+        return section_id
+
+    def fingerprint(self) -> str:
+        """A short hash of the template's content, to notice edits without a new version."""
+        blob = orjson.dumps(self.model_dump(mode="json", by_alias=True), option=orjson.OPT_SORT_KEYS)
+        return hashlib.sha256(blob).hexdigest()[:16]
+
+
+def _evidence_conditions(cond: Condition | None) -> list[EvidenceIn]:
+    if cond is None:
+        return []
+    if isinstance(cond, EvidenceIn):
+        return [cond]
+    if isinstance(cond, AllOf):
+        return [c for sub in cond.all for c in _evidence_conditions(sub)]
+    if isinstance(cond, AnyOf):
+        return [c for sub in cond.any for c in _evidence_conditions(sub)]
+    return []
