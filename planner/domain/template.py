@@ -85,7 +85,7 @@ class CircumstanceIs(_Strict):
 
 
 class AgeUnder(_Strict):
-    """Applies when the person's age on release day is known and under this number."""
+    """Applies when the person's age on release day is under this number, or not known."""
 
     age_under: int = Field(gt=0, lt=130)
 
@@ -229,7 +229,9 @@ class Template(_Strict):
                         f"{cond.field!r} of {cond.item!r}"
                     )
         nfa = self.flags.no_fixed_abode
-        if nfa is not None and (by_id.get(nfa.item) is None or by_id[nfa.item].field(nfa.field) is None):
+        if nfa is not None and (
+            by_id.get(nfa.item) is None or by_id[nfa.item].field(nfa.field) is None
+        ):
             problems.append(f"flags.no_fixed_abode names unknown item field {nfa.item}.{nfa.field}")
         if problems:
             raise ValueError("; ".join(problems))
@@ -257,7 +259,9 @@ class Template(_Strict):
 
     def fingerprint(self) -> str:
         """A short hash of the template's content, to notice edits without a new version."""
-        blob = orjson.dumps(self.model_dump(mode="json", by_alias=True), option=orjson.OPT_SORT_KEYS)
+        blob = orjson.dumps(
+            self.model_dump(mode="json", by_alias=True), option=orjson.OPT_SORT_KEYS
+        )
         return hashlib.sha256(blob).hexdigest()[:16]
 
 

@@ -1,0 +1,122 @@
+"""Release-day calendar for England and Wales, computed offline.
+
+The Offenders (Day of Release from Detention) Act 2023 lets a governor bring forward a
+release due on a Friday, or on the day before a bank holiday, by up to two working days.
+Releases due on a weekend or bank holiday normally take place on the last working day before.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from enum import StrEnum
+from functools import lru_cache
+
+import holidays
+
+
+@lru_cache(maxsize=64)
+def _bank_holidays(year: int) -> dict[date, str]:
+    calendar = holidays.country_holidays("GB", subdiv="ENG", years=year)
+    return {day: str(name) for day, name in calendar.items()}
+
+
+def bank_holiday_name(day: date) -> str | None:
+    """The England and Wales bank holiday on this day, if any."""
+    return _bank_holidays(day.year).get(day)
+
+
+def is_working_day(day: date) -> bool:
+    return day.weekday() < 5 and bank_holiday_name(day) is None
+
+
+def previous_working_day(day: date) -> date:
+    """The last working day strictly before `day`."""
+    day -= timedelta(days=1)
+    while not is_working_day(day):
+        day -= timedelta(days=1)
+    return day
+
+
+def next_working_day(day: date) -> date:
+    """The first working day strictly after `day`."""
+    day += timedelta(days=1)
+    while not is_working_day(day):
+        day += timedelta(days=1)
+    return day
+
+
+def working_days_before(day: date, count: int) -> list[date]:
+    """The `count` working days before `day`, nearest first."""
+    found: list[date] = []
+    while len(found) < count:
+        day = previous_working_day(day)
+        found.append(day)
+    return found
+
+
+class ReleaseDayRiskKind(StrEnum):
+    FRIDAY = "friday"
+    WEEKEND = "weekend"
+    BANK_HOLIDAY = "bank_holiday"
+    BEFORE_BANK_HOLIDAY = "before_bank_holiday"
+
+
+@dataclass(frozen=True, slots=True)
+class ReleaseDayRisk:
+    kind: ReleaseDayRiskKind
+    day: date
+    description: str
+    advice: str
+
+
+def release_day_risk(day: date) -> ReleaseDayRisk | None:
+    """Why a release on this day strands people, and what can be done; None if it is fine."""
+    kind = release_day_risk_kind(day)
+    if kind is None:
+        return None
+    when = format_day(day)
+    if kind is ReleaseDayRiskKind.WEEKEND or kind is ReleaseDayRiskKind.BANK_HOLIDAY:
+        what = "a weekend" if kind is ReleaseDayRiskKind.WEEKEND else f"{bank_holiday_name(day)}"
+        before = previous_working_day(day)
+        return ReleaseDayRisk(
+            kind,
+            day,
+            f"release date {when} falls on {what}",
+            f"releases due then normally happen on the last working day before, "
+            f"{format_day(before)}: confirm the date and plan services for that day",
+        )
+    if kind is ReleaseDayRiskKind.FRIDAY:
+        what = "a Friday"
+    else:
+        what = f"the day before {bank_holiday_name(next_calendar_day(day))}"
+    earlier = working_days_before(day, 2)
+    return ReleaseDayRisk(
+        kind,
+        day,
+        f"release date {when} falls on {what}; services close for days after",
+        "the governor may bring it forward by up to 2 working days (Offenders (Day of "
+        f"Release from Detention) Act 2023): ask for {format_day(earlier[0])} or "
+        f"{format_day(earlier[1])}, and book the jobcentre and housing for release day",
+    )
+
+
+def release_day_risk_kind(day: date) -> ReleaseDayRiskKind | None:
+    if day.weekday() >= 5:
+        return ReleaseDayRiskKind.WEEKEND
+    if bank_holiday_name(day) is not None:
+        return ReleaseDayRiskKind.BANK_HOLIDAY
+    if bank_holiday_name(next_calendar_day(day)) is not None:
+        return ReleaseDayRiskKind.BEFORE_BANK_HOLIDAY
+    if day.weekday() == 4:
+        return ReleaseDayRiskKind.FRIDAY
+    return None
+
+
+def next_calendar_day(day: date) -> date:
+    return day + timedelta(days=1)
+
+
+def format_day(day: date) -> str:
+    """'Fri 4 Dec 2026': the weekday always shown, as officers plan around it."""
+    return f"{day:%a} {day.day} {day:%b %Y}"

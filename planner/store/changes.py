@@ -1,0 +1,45 @@
+"""The audit entries that describe how one case became another."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from planner.domain.case import Case
+from planner.domain.checklist import ItemRecord
+
+_ITEM_FIELDS = ("status", "reason", "notes")
+
+
+def case_changes(old: Case | None, new: Case | None) -> list[dict[str, Any]]:
+    """One entry per changed field: person details, case notes, item status and evidence."""
+    number = (new or old).number if (new or old) else None  # type: ignore[union-attr]
+    entries: list[dict[str, Any]] = []
+
+    def add(item: str | None, field: str, before: Any, after: Any) -> None:
+        if before != after:
+            entries.append(
+                {"case": number, "item": item, "field": field, "old": before, "new": after}
+            )
+
+    if old is None and new is not None:
+        add(None, "case", None, "created")
+    if new is None and old is not None:
+        add(None, "case", "present", "removed")
+        return entries
+    assert new is not None
+    before_person = old.person.model_dump(mode="json") if old else {}
+    after_person = new.person.model_dump(mode="json")
+    for name, value in after_person.items():
+        add(None, f"person.{name}", before_person.get(name), value)
+    add(None, "notes", old.notes if old else "", new.notes)
+    old_items = old.checklist.items if old else {}
+    for item_id in sorted(set(old_items) | set(new.checklist.items)):
+        before = old_items.get(item_id) or ItemRecord()
+        after = new.checklist.item(item_id)
+        for name in _ITEM_FIELDS:
+            add(item_id, name, str(getattr(before, name)), str(getattr(after, name)))
+        for key in sorted(set(before.evidence) | set(after.evidence)):
+            add(item_id, f"evidence.{key}", before.evidence.get(key), after.evidence.get(key))
+    if old is None:
+        entries = [e for e in entries if e["new"] not in (None, "", False) or e["field"] == "case"]
+    return entries

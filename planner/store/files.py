@@ -1,0 +1,100 @@
+"""File primitives: crash-safe replace, durable appends and checksummed line frames."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+import zlib
+from pathlib import Path
+
+TEMP_PREFIX = ".planner-tmp-"
+FILE_MODE = 0o600
+
+
+def fsync_dir(folder: Path) -> None:
+    """Make a rename or a new file in `folder` durable."""
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def atomic_write(path: Path, chunks: list[bytes], *, mode: int = FILE_MODE) -> None:
+    """Write a whole file so that a crash at any instant leaves the old or the new one.
+
+    The data goes to a temporary file in the same folder, is fsync'd, then renamed over
+    `path`, and the folder is fsync'd. On any error the temporary file is removed and the
+    old file is untouched.
+    """
+    folder = path.parent
+    fd, tmp_name = tempfile.mkstemp(prefix=TEMP_PREFIX, dir=folder)
+    tmp = Path(tmp_name)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            for chunk in chunks:
+                handle.write(chunk)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(tmp, mode)
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        raise
+    fsync_dir(folder)
+
+
+def sweep_temp_files(folder: Path) -> int:
+    """Remove temporary files left by a crash mid-write; returns how many."""
+    removed = 0
+    for stale in folder.glob(TEMP_PREFIX + "*"):
+        with contextlib.suppress(OSError):
+            stale.unlink()
+            removed += 1
+    return removed
+
+
+def append_durably(path: Path, data: bytes) -> int:
+    """Append bytes and fsync before returning; returns the file's new size.
+
+    A failed or short write is undone by truncating back to the old size, so the file
+    never keeps half a record.
+    """
+    fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, FILE_MODE)
+    try:
+        start = os.fstat(fd).st_size
+        try:
+            view = memoryview(data)
+            while view:
+                written = os.write(fd, view)
+                view = view[written:]
+            os.fsync(fd)
+        except BaseException:
+            with contextlib.suppress(OSError):
+                os.ftruncate(fd, start)
+                os.fsync(fd)
+            raise
+        return start + len(data)
+    finally:
+        os.close(fd)
+
+
+def frame(payload: bytes) -> bytes:
+    """One line: an 8-hex-digit CRC-32 of the payload, a space, the payload, a newline."""
+    if b"\n" in payload:
+        raise ValueError("a framed payload cannot hold a newline")
+    return b"%08x %s\n" % (zlib.crc32(payload), payload)
+
+
+def unframe(line: bytes) -> bytes | None:
+    """The payload of a complete line, or None when it is torn or damaged."""
+    if len(line) < 10 or line[8:9] != b" " or not line.endswith(b"\n"):
+        return None
+    payload = line[9:-1]
+    try:
+        expected = int(line[:8], 16)
+    except ValueError:
+        return None
+    return payload if zlib.crc32(payload) == expected else None

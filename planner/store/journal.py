@@ -1,0 +1,363 @@
+"""A TinyDB storage that is crash-safe, fast to save, and shared safely between processes.
+
+On disk a database is three files beside each other:
+
+* ``NAME``: the snapshot. One JSON header line (format, schema version, database id, the
+  last change it holds, a CRC-32 and length of the body), then the body: all tables as
+  JSON, sealed by the codec. Only ever replaced whole (temp file, fsync, rename, fsync dir).
+* ``NAME.journal``: a header line, then one checksummed line per change since the
+  snapshot, each holding the whole new documents it touched. A change is acknowledged only
+  after its line is fsync'd. A torn last line (a crash mid-append) is ignored and trimmed.
+* ``NAME.lock``: held (flock) by whoever reads or writes; released by the kernel if its
+  holder dies, so a killed process never blocks the next one.
+
+TinyDB writes the whole database on every change. The repository tells this storage
+which documents a change touches (:meth:`JournalStorage.changing`), so a save appends
+just those documents instead of rewriting everything. When the journal has grown to a
+quarter of the snapshot, the next save folds it into a new snapshot.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import uuid
+import zlib
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import orjson
+from tinydb.storages import Storage
+
+from planner.store.codec import Codec, PlainCodec
+from planner.store.errors import DatabaseCorrupt, NewerSchema, StoreError
+from planner.store.files import (
+    append_durably,
+    atomic_write,
+    frame,
+    sweep_temp_files,
+    unframe,
+)
+
+SCHEMA_VERSION = 1
+SNAPSHOT_FORMAT = "planner-db"
+JOURNAL_FORMAT = "planner-journal"
+COMPACT_MIN_BYTES = 1 << 20
+
+Tables = dict[str, dict[str, Any]]
+Op = tuple[str, str]  # (table, document key)
+
+
+@dataclass(frozen=True)
+class DatabaseFiles:
+    """The paths that make up one database."""
+
+    data: Path
+
+    @property
+    def journal(self) -> Path:
+        return self.data.with_name(self.data.name + ".journal")
+
+    @property
+    def audit(self) -> Path:
+        return self.data.with_name(self.data.name + ".audit")
+
+    @property
+    def lock(self) -> Path:
+        return self.data.with_name(self.data.name + ".lock")
+
+    def all(self) -> tuple[Path, ...]:
+        return (self.data, self.journal, self.audit)
+
+
+@dataclass(frozen=True)
+class SnapshotHeader:
+    db_id: str
+    schema: int
+    seq: int
+    codec: dict[str, Any]
+    crc: int
+    length: int
+
+
+def read_snapshot_header(path: Path) -> tuple[SnapshotHeader, int]:
+    """The header of a snapshot file and the byte offset where its body starts."""
+    with path.open("rb") as handle:
+        first = handle.readline(64 * 1024)
+    name = path.name
+    try:
+        header = orjson.loads(first)
+    except orjson.JSONDecodeError:
+        raise DatabaseCorrupt(
+            f"{name} is not a planner database (its first line is not a header)"
+        ) from None
+    if not isinstance(header, dict) or header.get("format") != SNAPSHOT_FORMAT:
+        raise DatabaseCorrupt(f"{name} is not a planner database (no planner header)")
+    try:
+        parsed = SnapshotHeader(
+            db_id=str(header["db"]),
+            schema=int(header["schema"]),
+            seq=int(header["seq"]),
+            codec=dict(header["codec"]),
+            crc=int(header["crc"]),
+            length=int(header["length"]),
+        )
+    except (KeyError, TypeError, ValueError):
+        raise DatabaseCorrupt(f"{name} has a damaged header") from None
+    if parsed.schema > SCHEMA_VERSION:
+        raise NewerSchema(
+            f"{name} was written by a newer planner (schema {parsed.schema}; this one reads "
+            f"up to {SCHEMA_VERSION}): upgrade planner; the file was not changed"
+        )
+    return parsed, len(first)
+
+
+class JournalStorage(Storage):
+    """TinyDB storage over a snapshot plus an append-only journal (see module docstring).
+
+    Callers must hold the database lock around :meth:`refresh` and any write.
+    """
+
+    def __init__(self, files: DatabaseFiles, codec: Codec | None = None) -> None:
+        self.files = files
+        self.codec: Codec = codec or PlainCodec()
+        self._tables: Tables = {}
+        self._db_id = ""
+        self._seq = 0
+        self._snapshot_seq = 0
+        self._snapshot_key: tuple[int, int, int] | None = None
+        self._snapshot_size = 0
+        self._journal_ino = -1
+        self._journal_offset = 0
+        self._pending: list[Op] | None = None
+
+    # --- TinyDB's interface ---------------------------------------------------------------
+
+    def read(self) -> Tables:
+        return self._tables
+
+    def write(self, data: Tables) -> None:
+        try:
+            if self._pending is None:
+                self._write_snapshot(data, self._seq + 1)
+            else:
+                self._append(data, self._pending)
+        except BaseException:
+            # The in-memory tables already hold the change that did not reach the disk.
+            self._snapshot_key = None
+            with contextlib.suppress(StoreError, OSError):
+                self.refresh()
+            raise
+
+    def close(self) -> None:
+        self._tables = {}
+        self._snapshot_key = None
+
+    # --- what the repository uses ---------------------------------------------------------
+
+    @property
+    def db_id(self) -> str:
+        return self._db_id
+
+    @property
+    def seq(self) -> int:
+        """The number of the last change this storage has seen."""
+        return self._seq
+
+    @contextlib.contextmanager
+    def changing(self, ops: list[Op]) -> Iterator[None]:
+        """Declare which documents the TinyDB calls inside this block will change."""
+        self._pending = list(ops)
+        try:
+            yield
+        finally:
+            self._pending = None
+
+    def exists(self) -> bool:
+        return self.files.data.exists()
+
+    def create(self) -> None:
+        """Write a new, empty database. The caller holds the lock."""
+        self._db_id = uuid.uuid4().hex
+        self._tables = {}
+        self._seq = 0
+        self._write_snapshot({}, 0)
+
+    def refresh(self) -> bool:
+        """Bring the in-memory tables up to date with the files; True if anything changed."""
+        snap = os.stat(self.files.data)
+        key = (snap.st_ino, snap.st_size, snap.st_mtime_ns)
+        try:
+            journal = os.stat(self.files.journal)
+        except FileNotFoundError:
+            journal = None
+        if key != self._snapshot_key or journal is None or journal.st_ino != self._journal_ino:
+            self._load()
+            return True
+        if journal.st_size > self._journal_offset:
+            return self._replay_from(self._journal_offset) > 0
+        return False
+
+    def compact_if_due(self) -> bool:
+        journal_bytes = self._journal_offset
+        if journal_bytes > max(COMPACT_MIN_BYTES, self._snapshot_size // 4):
+            self.compact()
+            return True
+        return False
+
+    def compact(self) -> None:
+        """Fold the journal into a new snapshot. The caller holds the lock."""
+        self._write_snapshot(self._tables, self._seq)
+
+    def replace_all(self, data: Tables) -> None:
+        """Write `data` as the whole database in one new snapshot (bulk loads, purge)."""
+        self._write_snapshot(data, self._seq + 1)
+        self._tables = data
+
+    # --- loading --------------------------------------------------------------------------
+
+    def _load(self) -> None:
+        path = self.files.data
+        header, body_start = read_snapshot_header(path)
+        if header.codec.get("name") != self.codec.name:
+            raise StoreError(
+                f"{path.name} is stored with {header.codec.get('name')!r} but was opened "
+                f"as {self.codec.name!r}"
+            )
+        with path.open("rb") as handle:
+            handle.seek(body_start)
+            body = handle.read()
+            snap = os.fstat(handle.fileno())
+        if len(body) != header.length or zlib.crc32(body) != header.crc:
+            raise DatabaseCorrupt(
+                f"{path.name} is truncated or damaged (its body does not match its checksum)"
+            )
+        try:
+            tables = orjson.loads(self.codec.open(body, self._context(header.db_id, "snapshot")))
+        except orjson.JSONDecodeError:
+            raise DatabaseCorrupt(f"{path.name} holds data that does not parse") from None
+        if not isinstance(tables, dict):
+            raise DatabaseCorrupt(f"{path.name} does not hold tables")
+        self._db_id = header.db_id
+        self._tables = tables
+        self._seq = header.seq
+        self._snapshot_seq = header.seq
+        self._snapshot_key = (snap.st_ino, snap.st_size, snap.st_mtime_ns)
+        self._snapshot_size = snap.st_size
+        self._load_journal()
+
+    def _load_journal(self) -> None:
+        journal = self.files.journal
+        try:
+            with journal.open("rb") as handle:
+                first = handle.readline()
+                ino = os.fstat(handle.fileno()).st_ino
+        except FileNotFoundError:
+            # A crash between the snapshot and its new journal: start an empty one.
+            self._new_journal(self._seq)
+            return
+        payload = unframe(first)
+        header: Any = None
+        if payload is not None:
+            with contextlib.suppress(orjson.JSONDecodeError):
+                header = orjson.loads(payload)
+        if not isinstance(header, dict) or header.get("format") != JOURNAL_FORMAT:
+            raise DatabaseCorrupt(f"{journal.name} is not a planner journal")
+        if header.get("db") != self._db_id:
+            raise DatabaseCorrupt(f"{journal.name} belongs to another database")
+        self._journal_ino = ino
+        self._journal_offset = len(first)
+        self._replay_from(len(first))
+
+    def _replay_from(self, offset: int) -> int:
+        """Apply journal records after `offset`; returns how many were new."""
+        journal = self.files.journal
+        with journal.open("rb") as handle:
+            handle.seek(offset)
+            tail = handle.read()
+        lines = tail.splitlines(keepends=True)
+        applied = 0
+        context = self._context(self._db_id, "journal")
+        for index, line in enumerate(lines):
+            payload = unframe(line)
+            if payload is None:
+                if index == len(lines) - 1:
+                    break  # a torn last line: the change it held was never acknowledged
+                raise DatabaseCorrupt(
+                    f"{journal.name} is damaged at byte {offset}; run 'planner doctor'"
+                )
+            try:
+                record = orjson.loads(self.codec.open(payload, context))
+                seq = int(record["seq"])
+                ops = record["ops"]
+            except (orjson.JSONDecodeError, KeyError, TypeError, ValueError):
+                raise DatabaseCorrupt(
+                    f"{journal.name} holds a damaged record at byte {offset}"
+                ) from None
+            if seq > self._seq:
+                if seq != self._seq + 1:
+                    raise DatabaseCorrupt(
+                        f"{journal.name} skips from change {self._seq} to {seq}; run 'planner doctor'"
+                    )
+                for table, key, doc in ops:
+                    if doc is None:
+                        self._tables.get(table, {}).pop(key, None)
+                    else:
+                        self._tables.setdefault(table, {})[key] = doc
+                self._seq = seq
+                applied += 1
+            offset += len(line)
+        self._journal_offset = offset
+        return applied
+
+    # --- writing --------------------------------------------------------------------------
+
+    def _append(self, data: Tables, ops: list[Op]) -> None:
+        journal = self.files.journal
+        seq = self._seq + 1
+        record = {"seq": seq, "ops": [[t, k, data.get(t, {}).get(k)] for t, k in ops]}
+        line = frame(self.codec.seal(orjson.dumps(record), self._context(self._db_id, "journal")))
+        if os.stat(journal).st_size != self._journal_offset:
+            os.truncate(journal, self._journal_offset)  # trim a torn line left by a crash
+        self._journal_offset = append_durably(journal, line)
+        self._seq = seq
+
+    def _write_snapshot(self, data: Tables, seq: int) -> None:
+        folder = self.files.data.parent
+        folder.mkdir(parents=True, exist_ok=True)
+        sweep_temp_files(folder)
+        body = self.codec.seal(orjson.dumps(data), self._context(self._db_id, "snapshot"))
+        header = {
+            "format": SNAPSHOT_FORMAT,
+            "schema": SCHEMA_VERSION,
+            "db": self._db_id,
+            "seq": seq,
+            "codec": self.codec.header(),
+            "crc": zlib.crc32(body),
+            "length": len(body),
+        }
+        atomic_write(self.files.data, [orjson.dumps(header) + b"\n", body])
+        snap = os.stat(self.files.data)
+        self._snapshot_key = (snap.st_ino, snap.st_size, snap.st_mtime_ns)
+        self._snapshot_size = snap.st_size
+        self._snapshot_seq = seq
+        self._seq = seq
+        self._new_journal(seq)
+
+    def _new_journal(self, base: int) -> None:
+        header = {
+            "format": JOURNAL_FORMAT,
+            "schema": SCHEMA_VERSION,
+            "db": self._db_id,
+            "base": base,
+        }
+        first = frame(orjson.dumps(header))
+        atomic_write(self.files.journal, [first])
+        self._journal_ino = os.stat(self.files.journal).st_ino
+        self._journal_offset = len(first)
+
+    @staticmethod
+    def _context(db_id: str, part: str) -> bytes:
+        return f"{db_id}/{part}".encode()
