@@ -1,0 +1,136 @@
+"""The `planner` command.
+
+With no subcommand it opens the terminal UI on the configured database. Every error is
+one line on stderr: exit code 2 for bad input, 1 for anything else; never a traceback
+(set PLANNER_DEBUG=1 to see one when reporting a fault).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from datetime import date
+
+import click
+from pydantic import ValidationError
+
+from planner import __version__
+from planner.cli.context import Env
+from planner.domain.dates import parse_date
+from planner.config import ConfigError, load_settings
+from planner.domain.errors import InvalidInput, describe_validation_error
+from planner.store.errors import CaseExists, CaseNotFound, StaleEdit, StoreError
+
+EXIT_OK = 0
+EXIT_FAILURE = 1
+EXIT_BAD_INPUT = 2
+
+
+def _today(_ctx: click.Context, _param: click.Parameter, value: str | None) -> date | None:
+    if value is None:
+        return None
+    try:
+        return parse_date(value, "--today")
+    except InvalidInput as exc:
+        raise click.BadParameter(str(exc)) from None
+
+
+@click.group(
+    invoke_without_command=True,
+    context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
+)
+@click.option(
+    "--db",
+    metavar="PATH",
+    help="Database file. Default: $PLANNER_DB, the config file's 'database', or the "
+    "user data folder.",
+)
+@click.option(
+    "--officer",
+    metavar="NAME",
+    help="Who is acting, recorded on every change. Default: $PLANNER_OFFICER or the config file.",
+)
+@click.option(
+    "--today",
+    metavar="YYYY-MM-DD",
+    callback=_today,
+    help="Evaluate deadlines as of another day (to plan ahead or review the past).",
+)
+@click.version_option(__version__, prog_name="planner")
+@click.pass_context
+def cli(ctx: click.Context, db: str | None, officer: str | None, today: date | None) -> None:
+    """Plan each person's release: ID, bank account, Universal Credit, housing, PSR and more.
+
+    Run with no command to open the terminal UI. Deadlines count back from release day;
+    gaps are flagged weeks before it. Everything stays on this computer.
+    """
+    ctx.obj = Env.build(load_settings(), db, officer, today)
+    if ctx.invoked_subcommand is None:
+        from planner.cli.ui import open_ui
+
+        open_ui(ctx.obj)
+
+
+def _register() -> None:
+    from planner.cli import cases, demo, importing, templates
+
+    for module in (cases, importing, templates, demo):
+        for command in module.COMMANDS:
+            cli.add_command(command)
+    for optional in ("planner.cli.export", "planner.cli.data"):
+        try:
+            module = __import__(optional, fromlist=["COMMANDS"])
+        except ModuleNotFoundError as exc:
+            if exc.name != optional:
+                raise
+            continue
+        for command in module.COMMANDS:
+            cli.add_command(command)
+
+
+_register()
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the CLI; returns the exit code instead of raising."""
+    try:
+        cli.main(args=argv, prog_name="planner", standalone_mode=False)
+    except click.exceptions.Exit as exc:
+        return int(exc.exit_code)
+    except click.exceptions.Abort:
+        click.echo("planner: cancelled", err=True)
+        return EXIT_FAILURE
+    except click.UsageError as exc:
+        hint = f" (see 'planner {exc.ctx.info_name} --help')" if exc.ctx and exc.ctx.parent else ""
+        click.echo(f"planner: {exc.format_message()}{hint}", err=True)
+        return EXIT_BAD_INPUT
+    except click.ClickException as exc:
+        click.echo(f"planner: {exc.format_message()}", err=True)
+        return exc.exit_code
+    except (InvalidInput, CaseNotFound, CaseExists, ConfigError) as exc:
+        click.echo(f"planner: {exc}", err=True)
+        return EXIT_BAD_INPUT
+    except ValidationError as exc:
+        click.echo(f"planner: {describe_validation_error(exc)}", err=True)
+        return EXIT_BAD_INPUT
+    except StaleEdit as exc:
+        click.echo(f"planner: {exc}", err=True)
+        return EXIT_FAILURE
+    except StoreError as exc:
+        click.echo(f"planner: {exc}", err=True)
+        return EXIT_FAILURE
+    except KeyboardInterrupt:
+        click.echo("planner: interrupted", err=True)
+        return 130
+    except BrokenPipeError:
+        return EXIT_OK
+    except Exception as exc:  # never show a traceback to a user
+        if os.environ.get("PLANNER_DEBUG"):
+            raise
+        click.echo(f"planner: internal error: {type(exc).__name__}: {exc}", err=True)
+        return EXIT_FAILURE
+    return EXIT_OK
+
+
+def run() -> None:  # pragma: no cover - console entry point
+    sys.exit(main())

@@ -1,0 +1,7 @@
+"""planner cases commands."""
+
+from __future__ import annotations
+
+import click
+
+COMMANDS: list[click.Command] = []

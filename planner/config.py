@@ -1,0 +1,100 @@
+"""Where planner keeps things, and the user's settings (officer name, theme, templates).
+
+Paths are resolved when asked for, never at import time; environment variables override
+them so tests and sites can point planner elsewhere:
+
+* ``PLANNER_DB``: the database file (``--db`` overrides this in turn);
+* ``PLANNER_CONFIG``: the config file;
+* ``PLANNER_OFFICER``: who is acting (``--officer`` overrides this in turn);
+* ``PLANNER_TEMPLATES``: extra template folders, separated by the OS path separator.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from pathlib import Path
+from typing import Any
+
+import platformdirs
+import tomli_w
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from planner.store.files import atomic_write
+
+APP_NAME = "planner"
+
+
+class ConfigError(Exception):
+    pass
+
+
+class Settings(BaseModel):
+    """The contents of config.toml."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    officer: str = ""
+    theme: str = "textual-dark"
+    database: str = ""
+    template_dirs: list[str] = Field(default_factory=list)
+    default_template: str = "england-wales"
+    backups_keep: int = Field(default=14, ge=1, le=365)
+
+
+def config_path() -> Path:
+    override = os.environ.get("PLANNER_CONFIG")
+    if override:
+        return Path(override).expanduser()
+    return platformdirs.user_config_path(APP_NAME) / "config.toml"
+
+
+def default_database_path() -> Path:
+    return platformdirs.user_data_path(APP_NAME) / "planner.db"
+
+
+def load_settings(path: Path | None = None) -> Settings:
+    path = path or config_path()
+    try:
+        raw: dict[str, Any] = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return Settings()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"cannot read config file {path}: {exc}") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"config file {path}: {exc}") from None
+    try:
+        return Settings.model_validate(raw)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"])
+        raise ConfigError(f"config file {path}: {where}: {first['msg']}") from None
+
+
+def save_settings(settings: Settings, path: Path | None = None) -> Path:
+    path = path or config_path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    atomic_write(path, [tomli_w.dumps(settings.model_dump()).encode()])
+    return path
+
+
+def resolve_database(cli_value: str | None, settings: Settings) -> Path:
+    for candidate in (cli_value, os.environ.get("PLANNER_DB"), settings.database):
+        if candidate:
+            return Path(candidate).expanduser()
+    return default_database_path()
+
+
+def resolve_officer(cli_value: str | None, settings: Settings) -> str:
+    for candidate in (cli_value, os.environ.get("PLANNER_OFFICER"), settings.officer):
+        if candidate and candidate.strip():
+            return candidate.strip()
+    return ""
+
+
+def template_dirs(settings: Settings) -> list[Path]:
+    dirs = [Path(d).expanduser() for d in settings.template_dirs]
+    env = os.environ.get("PLANNER_TEMPLATES")
+    if env:
+        dirs = [Path(d).expanduser() for d in env.split(os.pathsep) if d] + dirs
+    return dirs

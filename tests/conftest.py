@@ -1,0 +1,64 @@
+"""Shared fixtures: the shipped template, and real databases in temporary folders."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import pytest
+
+from planner.domain.person import Person
+from planner.domain.template import Template
+from planner.domain.template_loading import TemplateLibrary
+from planner.store.repository import CaseStore
+
+# A fixed "today" for tests: Monday 23 November 2026.
+TODAY = date(2026, 11, 23)
+NOW = datetime(2026, 11, 23, 9, 30, tzinfo=UTC)
+
+
+@pytest.fixture(autouse=True)
+def _isolated_environment(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Never touch the real user's config or database from a test."""
+    home = tmp_path_factory.mktemp("home")
+    monkeypatch.setenv("PLANNER_CONFIG", str(home / "config.toml"))
+    monkeypatch.setenv("PLANNER_DB", str(home / "planner.db"))
+    monkeypatch.delenv("PLANNER_OFFICER", raising=False)
+    monkeypatch.delenv("PLANNER_TEMPLATES", raising=False)
+    monkeypatch.delenv("PLANNER_PASSPHRASE", raising=False)
+
+
+@pytest.fixture(scope="session")
+def template() -> Template:
+    return TemplateLibrary().get("england-wales")
+
+
+@pytest.fixture
+def db_path(tmp_path: Path) -> Path:
+    return tmp_path / "planner.db"
+
+
+@pytest.fixture
+def store(db_path: Path) -> Iterator[CaseStore]:
+    with CaseStore(db_path, officer="Test Officer", clock=lambda: NOW) as opened:
+        yield opened
+
+
+def make_person(
+    number: str = "A1234BC", release: date | None = date(2026, 12, 16), **extra: object
+) -> Person:
+    """A valid person; release defaults to Wednesday 16 December 2026 (no release-day risk)."""
+    data: dict[str, object] = {
+        "number": number,
+        "surname": "Example",
+        "forename": "Alex",
+        "release_date": release,
+        "date_of_birth": date(1990, 5, 17),
+        "location": "B-2-014",
+        "prison": "HMP Example",
+    }
+    data.update(extra)
+    return Person.model_validate(data)
