@@ -161,6 +161,9 @@ def _problems(
         _Err(tuple(e["loc"]), e["type"], _plain_message(e["type"], e["msg"]))
         for e in exc.errors(include_url=False, include_context=False, include_input=False)
     ]
+    # A list whose entries all failed is also reported as too short: say only why they failed.
+    parents = {err.loc[:i] for err in raw for i in range(len(err.loc))}
+    raw = [err for err in raw if not (err.kind == "too_short" and err.loc in parents)]
     errors: list[_Err] = []
     for err in _collapse_unions(raw):
         if err.loc == () and err.kind == "value_error":

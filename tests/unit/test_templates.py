@@ -1,0 +1,609 @@
+"""Checklist templates: the shipped template, and loading templates a site writes itself."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from planner.domain.person import Circumstances
+from planner.domain.template import (
+    AgeUnder,
+    AllOf,
+    AnyOf,
+    CircumstanceIs,
+    Condition,
+    EvidenceIn,
+    FieldType,
+    Template,
+)
+from planner.domain.template_loading import (
+    TemplateError,
+    TemplateLibrary,
+    TemplateProblem,
+    builtin_template_dir,
+    load_template,
+)
+
+SHIPPED = builtin_template_dir() / "england-wales.toml"
+
+DOMAIN_IDS = [
+    "release.date_confirmed",
+    "release.day_plan",
+    "id.documents",
+    "bank.account",
+    "benefits.work_coach",
+    "benefits.uc_appointment",
+    "accommodation.address",
+    "accommodation.duty_to_refer",
+    "accommodation.cas_referral",
+    "psr.status",
+    "handover.com_allocated",
+    "handover.meeting",
+    "handover.summary_sent",
+    "health.gp",
+    "health.medication",
+    "health.substance_misuse",
+    "health.mental_health",
+    "work.plan",
+    "family.contact",
+    "special.veteran",
+    "special.foreign_national",
+    "special.care_leaver",
+]
+
+SECTIONS = [
+    ("release", "Release"),
+    ("id", "ID"),
+    ("bank", "Bank account"),
+    ("benefits", "Universal Credit"),
+    ("accommodation", "Accommodation"),
+    ("psr", "Pre-sentence report"),
+    ("handover", "Handover"),
+    ("health", "Health"),
+    ("work", "Work, education and training"),
+    ("family", "Family"),
+    ("special", "Special circumstances"),
+]
+
+DUE = {
+    "release.date_confirmed": 112,
+    "release.day_plan": 7,
+    "id.documents": 84,
+    "bank.account": 70,
+    "benefits.work_coach": 84,
+    "benefits.uc_appointment": 5,
+    "accommodation.address": 28,
+    "accommodation.duty_to_refer": 56,
+    "accommodation.cas_referral": 56,
+    "psr.status": 84,
+    "handover.com_allocated": 84,
+    "handover.meeting": 28,
+    "handover.summary_sent": 14,
+    "health.gp": 28,
+    "health.medication": 7,
+    "health.substance_misuse": 28,
+    "health.mental_health": 28,
+    "work.plan": 84,
+    "family.contact": 56,
+    "special.veteran": 84,
+    "special.foreign_national": 112,
+    "special.care_leaver": 84,
+}
+
+
+@pytest.fixture(scope="module")
+def shipped() -> Template:
+    return load_template(SHIPPED)
+
+
+def choice_values(template: Template, item_id: str, field: str) -> set[str]:
+    found = template.item(item_id).field(field)
+    assert found is not None, f"{item_id} has no field {field}"
+    assert found.type is FieldType.CHOICE
+    return {c.value for c in found.choices}
+
+
+# --- the shipped template -----------------------------------------------------------------
+
+
+def test_shipped_template_loads(shipped: Template) -> None:
+    assert shipped.id == "england-wales"
+    assert shipped.version == 1
+    assert shipped.key == "england-wales@1"
+
+
+def test_shipped_template_has_every_domain_item_in_order(shipped: Template) -> None:
+    ids = [item.id for item in shipped.items]
+    assert ids == DOMAIN_IDS
+    assert len(set(ids)) == len(ids)
+
+
+def test_shipped_sections_in_order_and_all_used(shipped: Template) -> None:
+    assert [(s.id, s.title) for s in shipped.sections] == SECTIONS
+    used = {item.section for item in shipped.items}
+    assert used == {s.id for s in shipped.sections}
+    for item in shipped.items:
+        assert item.id.split(".")[0] == item.section
+
+
+def test_shipped_due_days_and_metadata(shipped: Template) -> None:
+    for item in shipped.items:
+        assert item.due_days_before_release == DUE[item.id], item.id
+        assert item.checked.isoformat() == "2026-11-01"
+        assert item.source.strip() and item.why.strip() and item.title.strip()
+        assert item.evidence, f"{item.id} records no evidence"
+    dtr = shipped.item("accommodation.duty_to_refer")
+    assert dtr.recommended_days_before_release == 84
+    psr = shipped.item("psr.status")
+    assert psr.due_no_earlier_than_days_after_creation == 14
+
+
+def test_shipped_escalations(shipped: Template) -> None:
+    id_docs = shipped.item("id.documents").escalation
+    assert id_docs is not None
+    assert id_docs.days_before_release == 28
+    assert id_docs.until_field == "date_received"
+    assert shipped.item("id.documents").field("date_received") is not None
+    bank = shipped.item("bank.account").escalation
+    assert bank is not None
+    assert bank.days_before_release == 42
+    assert "6 weeks" in bank.reason
+
+
+def test_shipped_flags(shipped: Template) -> None:
+    flags = shipped.flags
+    assert flags.due_soon_days == 14
+    assert flags.critical_within_days == 14
+    nfa = flags.no_fixed_abode
+    assert nfa is not None
+    assert (nfa.item, nfa.field, nfa.within_days) == (
+        "accommodation.address",
+        "accommodation_type",
+        28,
+    )
+    assert set(nfa.values) == {"no_fixed_abode", "rough_sleeping"}
+    assert set(nfa.values) <= choice_values(shipped, nfa.item, nfa.field)
+
+
+def test_shipped_vocabularies(shipped: Template) -> None:
+    assert choice_values(shipped, "release.date_confirmed", "date_type") == {
+        "crd",
+        "ard",
+        "ped",
+        "hdc",
+        "sds40",
+        "confirmed",
+    }
+    assert len(choice_values(shipped, "id.documents", "document_type")) == 7
+    assert choice_values(shipped, "bank.account", "bank") == {
+        "barclays",
+        "coop",
+        "hsbc",
+        "lloyds",
+        "nationwide",
+        "natwest",
+        "santander",
+        "other",
+    }
+    assert choice_values(shipped, "accommodation.address", "accommodation_type") == {
+        "settled",
+        "temporary",
+        "cas1",
+        "cas2",
+        "cas3",
+        "no_fixed_abode",
+        "rough_sleeping",
+        "unknown",
+    }
+    assert choice_values(shipped, "accommodation.duty_to_refer", "outcome") == {
+        "submitted",
+        "accepted",
+        "not_accepted",
+        "withdrawn",
+    }
+    assert choice_values(shipped, "psr.status", "status") == {
+        "available",
+        "not_prepared",
+        "requested",
+        "unknown",
+    }
+    assert choice_values(shipped, "psr.status", "report_type") == {
+        "oral",
+        "fast_delivery",
+        "standard_delivery",
+    }
+
+
+def test_shipped_required_fields(shipped: Template) -> None:
+    def required(item_id: str) -> set[str]:
+        return {f.name for f in shipped.item(item_id).required_fields}
+
+    assert required("id.documents") == {"document_type"}
+    assert required("bank.account") == {"bank", "outcome"}
+    assert required("benefits.uc_appointment") == {
+        "jobcentre",
+        "appointment_date",
+        "appointment_time",
+    }
+    assert required("accommodation.address") == {"accommodation_type", "address"}
+    assert required("accommodation.duty_to_refer") == {"local_authority", "date_referred"}
+    assert required("psr.status") == {"status"}
+    for item in shipped.items:
+        assert item.required_fields, f"{item.id}: nothing must be recorded before done"
+
+
+def test_shipped_health_evidence_is_sensitive(shipped: Template) -> None:
+    for item in shipped.items:
+        for field in item.evidence:
+            assert field.sensitive == (item.section == "health"), f"{item.id}.{field.name}"
+
+
+def _walk(cond: Condition | None) -> list[Condition]:
+    if cond is None:
+        return []
+    if isinstance(cond, AllOf):
+        return [cond, *(c for sub in cond.all for c in _walk(sub))]
+    if isinstance(cond, AnyOf):
+        return [cond, *(c for sub in cond.any for c in _walk(sub))]
+    return [cond]
+
+
+def test_shipped_applicability(shipped: Template) -> None:
+    expected = {
+        "health.medication": "on_medication",
+        "health.substance_misuse": "substance_misuse",
+        "health.mental_health": "mental_health",
+        "family.contact": "dependants",
+        "special.veteran": "veteran",
+        "special.foreign_national": "foreign_national",
+    }
+    for item_id, circumstance in expected.items():
+        assert shipped.item(item_id).applies == CircumstanceIs(circumstance=circumstance)
+    for item_id in ("accommodation.duty_to_refer", "accommodation.cas_referral"):
+        cond = shipped.item(item_id).applies
+        assert isinstance(cond, EvidenceIn)
+        assert (cond.item, cond.field, cond.not_values) == (
+            "accommodation.address",
+            "accommodation_type",
+            ("settled",),
+        )
+    care = shipped.item("special.care_leaver").applies
+    assert care == AllOf(all=(CircumstanceIs(circumstance="care_leaver"), AgeUnder(age_under=25)))
+    for item in shipped.items:
+        if item.applies is None:
+            assert item.applies_label == "all"
+        else:
+            assert item.applies_label != "all", item.id
+
+
+def test_shipped_conditions_reference_real_fields(shipped: Template) -> None:
+    circumstances = set(Circumstances.model_fields)
+    for item in shipped.items:
+        for cond in _walk(item.applies):
+            if isinstance(cond, EvidenceIn):
+                assert shipped.has_item(cond.item)
+                assert cond.item != item.id
+                values = choice_values(shipped, cond.item, cond.field)
+                assert set(cond.values) | set(cond.not_values) <= values
+            elif isinstance(cond, CircumstanceIs):
+                assert cond.circumstance in circumstances
+
+
+def test_shipped_header_explains_the_format() -> None:
+    head = SHIPPED.read_text(encoding="utf-8").split("\nid = ", 1)[0]
+    for word in ("version", "applies", "required", "sensitive", "checked", "[[items.evidence]]"):
+        assert word in head
+
+
+def test_builtin_dir_is_the_checkout_folder() -> None:
+    assert builtin_template_dir() == Path(__file__).resolve().parents[2] / "checklists"
+
+
+# --- problems in templates a site writes --------------------------------------------------
+
+
+def _write(tmp_path: Path, text: str, name: str = "site.toml") -> Path:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def _problems(path: Path) -> list[TemplateProblem]:
+    with pytest.raises(TemplateError) as caught:
+        load_template(path)
+    error = caught.value
+    assert error.path == path
+    assert error.problems
+    assert "\n" not in str(error)
+    return error.problems
+
+
+def _line_of(text: str, pattern: str, nth: int = 0) -> int:
+    lines = [i for i, line in enumerate(text.splitlines(), start=1) if re.search(pattern, line)]
+    return lines[nth]
+
+
+MINI = """\
+id = "mini"
+version = 1
+title = "Mini"
+
+[[sections]]
+id = "a"
+title = "A"
+
+[[items]]
+id = "a.one"
+section = "a"
+title = "One"
+why = "Because."
+source = "Here"
+checked = 2026-11-01
+due_days_before_release = 10
+
+[[items.evidence]]
+name = "kind"
+label = "Kind"
+type = "choice"
+choices = [{ value = "x", label = "X" }, { value = "y", label = "Y" }]
+
+[[items]]
+id = "a.two"
+section = "a"
+title = "Two"
+why = "Because."
+source = "Here"
+checked = 2026-11-01
+due_days_before_release = 5
+applies = { item = "a.one", field = "kind", in = ["x"] }
+
+[[items.evidence]]
+name = "when"
+label = "When"
+type = "date"
+
+[[items.evidence]]
+name = "note"
+label = "Note"
+type = "text"
+"""
+
+
+def test_mini_template_loads(tmp_path: Path) -> None:
+    template = load_template(_write(tmp_path, MINI))
+    assert [i.id for i in template.items] == ["a.one", "a.two"]
+
+
+def test_unknown_field_type(tmp_path: Path) -> None:
+    text = MINI.replace('type = "text"', 'type = "number"')
+    path = _write(tmp_path, text)
+    [problem] = _problems(path)
+    assert problem.place == "items[1] (a.two) > evidence[1] > type"
+    assert problem.line == _line_of(text, 'type = "number"')
+    assert "'date', 'text', 'choice' or 'yes_no'" in problem.message
+    assert str(problem) == f"site.toml:{problem.line}: {problem.place}: {problem.message}"
+
+
+def test_duplicate_item_id(tmp_path: Path) -> None:
+    text = MINI.replace('id = "a.two"', 'id = "a.one"').replace(
+        'applies = { item = "a.one", field = "kind", in = ["x"] }\n', ""
+    )
+    [problem] = _problems(_write(tmp_path, text))
+    assert "'a.one' is listed twice" in problem.message
+    assert problem.place == "items[1] (a.one) > id"
+    assert problem.line == _line_of(text, 'id = "a.one"', nth=1)
+
+
+def test_condition_naming_unknown_item(tmp_path: Path) -> None:
+    text = MINI.replace('item = "a.one"', 'item = "a.none"')
+    [problem] = _problems(_write(tmp_path, text))
+    assert "unknown item 'a.none'" in problem.message
+    assert problem.place == "items[1] (a.two) > applies"
+    assert problem.line == _line_of(text, "^applies = ")
+
+
+def test_model_level_problems_are_split(tmp_path: Path) -> None:
+    text = MINI.replace('field = "kind"', 'field = "sort"').replace(
+        'section = "a"\ntitle = "Two"', 'section = "b"\ntitle = "Two"'
+    )
+    problems = _problems(_write(tmp_path, text))
+    assert len(problems) == 2
+    assert all(";" not in p.message for p in problems)
+    assert {p.place for p in problems} == {
+        "items[1] (a.two) > section",
+        "items[1] (a.two) > applies",
+    }
+    assert all(p.line is not None for p in problems)
+
+
+def test_choice_without_choices(tmp_path: Path) -> None:
+    text = MINI.replace(
+        'choices = [{ value = "x", label = "X" }, { value = "y", label = "Y" }]\n', ""
+    )
+    [problem] = _problems(_write(tmp_path, text))
+    assert problem.place == "items[0] (a.one) > evidence[0]"
+    assert "lists no choices" in problem.message
+    assert problem.line == _line_of(text, r"^\[\[items\.evidence\]\]", nth=0)
+
+
+def test_toml_syntax_error_has_its_line(tmp_path: Path) -> None:
+    text = MINI.replace("due_days_before_release = 5", "due_days_before_release = = 5")
+    [problem] = _problems(_write(tmp_path, text))
+    assert problem.place == "TOML syntax"
+    assert problem.line == _line_of(text, "= = 5")
+
+
+def test_missing_required_key(tmp_path: Path) -> None:
+    text = MINI.replace(
+        'why = "Because."\nsource = "Here"\nchecked = 2026-11-01\ndue_days_before_release = 5',
+        'source = "Here"\nchecked = 2026-11-01\ndue_days_before_release = 5',
+    )
+    [problem] = _problems(_write(tmp_path, text))
+    assert problem.place == "items[1] (a.two) > why"
+    assert problem.message == "required key is missing"
+    assert problem.line == _line_of(text, r"^\[\[items\]\]", nth=1)
+
+
+def test_misspelt_condition_gives_one_problem(tmp_path: Path) -> None:
+    text = MINI.replace(
+        'applies = { item = "a.one", field = "kind", in = ["x"] }',
+        'applies = { all = [{ circumstance = "vetran" }, { age_undr = 25 }] }',
+    )
+    problems = _problems(_write(tmp_path, text))
+    assert [p.place for p in problems] == [
+        "items[1] (a.two) > applies > all[0] > circumstance",
+        "items[1] (a.two) > applies > all[1]",
+    ]
+    assert "unknown circumstance 'vetran'" in problems[0].message
+    assert "is not a condition" in problems[1].message
+    line = _line_of(text, "^applies = ")
+    assert [p.line for p in problems] == [line, line]
+
+
+def test_unreadable_and_non_utf8_files(tmp_path: Path) -> None:
+    [missing] = _problems(tmp_path / "absent.toml")
+    assert missing.line is None
+    path = tmp_path / "latin1.toml"
+    path.write_bytes(b'id = "x"\ntitle = "caf\xe9"\n')
+    [problem] = _problems(path)
+    assert problem.line == 2
+
+
+def test_every_problem_is_reported(tmp_path: Path) -> None:
+    text = (
+        MINI.replace('type = "date"', 'type = "day"')
+        .replace('type = "text"', 'type = "words"')
+        .replace("version = 1", "version = 0")
+    )
+    problems = _problems(_write(tmp_path, text))
+    assert [p.place for p in problems] == [
+        "version",
+        "items[1] (a.two) > evidence[0] > type",
+        "items[1] (a.two) > evidence[1] > type",
+    ]
+    assert [p.line for p in problems] == [2, _line_of(text, '"day"'), _line_of(text, '"words"')]
+
+
+# --- the library --------------------------------------------------------------------------
+
+
+def test_library_lists_builtin_default() -> None:
+    library = TemplateLibrary()
+    infos = library.list()
+    assert infos[0].id == library.default_id == "england-wales"
+    assert infos[0].item_count == len(DOMAIN_IDS)
+    assert infos[0].path == SHIPPED
+    assert library.get("england-wales").version == 1
+    assert library.problems() == []
+
+
+def test_site_dir_overrides_builtin(tmp_path: Path) -> None:
+    site = SHIPPED.read_text(encoding="utf-8").replace("version = 1", "version = 2", 1)
+    site = site.replace('title = "England and Wales pre-release checklist"', 'title = "Our prison"')
+    _write(tmp_path, site, "ours.toml")
+    _write(tmp_path, MINI, "mini.toml")
+    library = TemplateLibrary([tmp_path])
+    template = library.get("england-wales")
+    assert (template.version, template.title) == (2, "Our prison")
+    infos = {i.id: i for i in library.list()}
+    assert set(infos) == {"england-wales", "mini"}
+    assert infos["england-wales"].path == tmp_path / "ours.toml"
+    old = library.get_version("england-wales", 1)
+    assert old is not None and old.title == "England and Wales pre-release checklist"
+    assert library.get_version("england-wales", 3) is None
+
+
+def test_broken_site_template_is_reported_not_raised(tmp_path: Path) -> None:
+    _write(tmp_path, MINI.replace('type = "text"', 'type = "number"'), "broken.toml")
+    _write(tmp_path, "id = [", "garbled.toml")
+    library = TemplateLibrary([tmp_path, tmp_path / "does-not-exist"])
+    assert [i.id for i in library.list()] == ["england-wales"]
+    problems = library.problems()
+    assert sorted(p.path.name for p in problems) == ["broken.toml", "garbled.toml"]
+    for error in problems:
+        assert all(p.line is not None for p in error.problems)
+
+
+def test_same_id_twice_in_one_folder_is_a_problem(tmp_path: Path) -> None:
+    _write(tmp_path, MINI, "a.toml")
+    _write(tmp_path, MINI.replace('title = "Mini"', 'title = "Mini again"'), "b.toml")
+    library = TemplateLibrary([tmp_path])
+    assert library.get("mini").title == "Mini"
+    [error] = library.problems()
+    assert error.path.name == "b.toml"
+    assert error.problems[0].line == 1
+
+
+def test_unknown_id_names_known_ones() -> None:
+    with pytest.raises(KeyError, match="england-wales"):
+        TemplateLibrary().get("scotland")
+
+
+# --- robustness ---------------------------------------------------------------------------
+
+_FRAGMENTS = [
+    "[[items]]",
+    "[[items.evidence]]",
+    "[items.escalation]",
+    "[[sections]]",
+    "[flags]",
+    "[flags.no_fixed_abode]",
+    'id = "a.one"',
+    'section = "a"',
+    'type = "choice"',
+    "choices = []",
+    "applies = { all = [] }",
+    'applies = { circumstance = "x" }',
+    "due_days_before_release = -1",
+    'x = """',
+    '"""',
+    "[[items.evidence.choices]]",
+    "items = 3",
+]
+
+
+@settings(
+    max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(text=st.text())
+def test_arbitrary_text_only_raises_template_error(tmp_path: Path, text: str) -> None:
+    path = tmp_path / "any.toml"
+    path.write_bytes(text.encode("utf-8", "surrogatepass"))
+    try:
+        load_template(path)
+    except TemplateError as error:
+        assert error.problems
+        str(error)
+
+
+@settings(
+    max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    edits=st.lists(
+        st.tuples(st.integers(min_value=0, max_value=10_000), st.sampled_from([None, *_FRAGMENTS])),
+        max_size=6,
+    )
+)
+def test_edited_template_only_raises_template_error(
+    tmp_path: Path, edits: list[tuple[int, str | None]]
+) -> None:
+    lines = MINI.splitlines()
+    for position, fragment in edits:
+        at = position % (len(lines) + 1)
+        if fragment is None:
+            del lines[at : at + 1]
+        else:
+            lines.insert(at, fragment)
+    path = tmp_path / "edited.toml"
+    path.write_text("\n".join(lines), encoding="utf-8")
+    try:
+        load_template(path)
+    except TemplateError as error:
+        for problem in error.problems:
+            assert problem.line is None or 1 <= problem.line <= max(1, len(lines))
+            str(problem)
