@@ -16,8 +16,8 @@ from pydantic import ValidationError
 
 from planner import __version__
 from planner.cli.context import Env
-from planner.domain.dates import parse_date
 from planner.config import ConfigError, load_settings
+from planner.domain.dates import parse_date
 from planner.domain.errors import InvalidInput, describe_validation_error
 from planner.store.errors import CaseExists, CaseNotFound, StaleEdit, StoreError
 
@@ -94,7 +94,10 @@ _register()
 def main(argv: list[str] | None = None) -> int:
     """Run the CLI; returns the exit code instead of raising."""
     try:
-        cli.main(args=argv, prog_name="planner", standalone_mode=False)
+        # Without standalone mode, click returns the code of a ctx.exit(...) / Exit(...).
+        result = cli.main(args=argv, prog_name="planner", standalone_mode=False)
+        if isinstance(result, int):
+            return result
     except click.exceptions.Exit as exc:
         return int(exc.exit_code)
     except click.exceptions.Abort:

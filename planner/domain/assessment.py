@@ -129,10 +129,8 @@ class Assessment:
         )
 
 
-def stored_assessment_is_current(data: dict[str, Any] | None, template_key: str) -> bool:
-    return (
-        bool(data) and data.get("engine") == ENGINE_VERSION and data.get("template") == template_key
-    )  # type: ignore[union-attr]
+def stored_assessment_is_current(data: dict[str, Any], template_key: str) -> bool:
+    return data.get("engine") == ENGINE_VERSION and data.get("template") == template_key
 
 
 def assess(case: Case, template: Template) -> Assessment:

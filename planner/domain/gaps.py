@@ -77,6 +77,12 @@ class Flag:
     item_id: str | None = None
     section: str | None = None
     due: date | None = None
+    title: str = ""
+
+    @property
+    def headline(self) -> str:
+        """A few words for a table cell: 'Bank account held or opened: overdue'."""
+        return f"{self.title}: {self.kind.label}" if self.title else self.kind.label
 
     def sort_key(self) -> tuple[int, date, str, str]:
         return (self.severity.rank, self.due or date.max, self.number, self.item_id or "")
@@ -215,6 +221,7 @@ def flags_for(assessment: Assessment, template: Template, today: date) -> list[F
                         item_id=item.id,
                         section=item.section,
                         due=release,
+                        title="Accommodation",
                     )
                 )
     near = days_left is not None and days_left <= settings.critical_within_days
@@ -242,10 +249,12 @@ def _item_flag(
                 number,
                 FlagKind.NO_EVIDENCE,
                 Severity.WARNING,
-                f"{title}: marked done without {_join(item.missing)}. Record it or reopen the item.",
+                f"{title}: marked done without {_join(item.missing)}. "
+                "Record it or reopen the item.",
                 item.item_id,
                 item.section,
                 item.due,
+                title,
             )
         if item.problem == PROBLEM_NO_REASON:
             return Flag(
@@ -256,6 +265,7 @@ def _item_flag(
                 item.item_id,
                 item.section,
                 item.due,
+                title,
             )
         if escalated and item.escalate_pending:
             return Flag(
@@ -266,6 +276,7 @@ def _item_flag(
                 item.item_id,
                 item.section,
                 item.escalate,
+                title,
             )
         return None
     overdue = item.due is not None and today > item.due
@@ -280,6 +291,7 @@ def _item_flag(
             item.item_id,
             item.section,
             item.due,
+            title,
         )
     if escalated:
         return Flag(
@@ -290,6 +302,7 @@ def _item_flag(
             item.item_id,
             item.section,
             item.escalate,
+            title,
         )
     if overdue and item.due is not None:
         return Flag(
@@ -300,6 +313,7 @@ def _item_flag(
             item.item_id,
             item.section,
             item.due,
+            title,
         )
     if item.due is not None and (item.due - today).days <= due_soon_days:
         return Flag(
@@ -310,6 +324,7 @@ def _item_flag(
             item.item_id,
             item.section,
             item.due,
+            title,
         )
     if item.recommended is not None and today > item.recommended:
         return Flag(
@@ -321,6 +336,7 @@ def _item_flag(
             item.item_id,
             item.section,
             item.due,
+            title,
         )
     return None
 

@@ -299,7 +299,8 @@ class JournalStorage(Storage):
             if seq > self._seq:
                 if seq != self._seq + 1:
                     raise DatabaseCorrupt(
-                        f"{journal.name} skips from change {self._seq} to {seq}; run 'planner doctor'"
+                        f"{journal.name} skips from change {self._seq} to {seq}; "
+                        "run 'planner doctor'"
                     )
                 for table, key, doc in ops:
                     if doc is None:

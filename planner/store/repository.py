@@ -47,9 +47,30 @@ ASSESSMENT_KEY = "assessment"
 
 
 class KeyedTable(Table):
-    """A TinyDB table whose document ids are prison numbers, never sequence numbers."""
+    """A TinyDB table whose document ids are prison numbers, never sequence numbers.
+
+    TinyDB's type hints assume integer ids; these methods are the typed way in.
+    """
 
     document_id_class = str  # type: ignore[assignment]
+
+    def by_key(self, key: str) -> dict[str, Any] | None:
+        return self.get(doc_id=key)  # type: ignore[call-overload, no-any-return]
+
+    def has_key(self, key: str) -> bool:
+        return self.contains(doc_id=key)  # type: ignore[arg-type]
+
+    def put_many(self, docs: dict[str, dict[str, Any] | None]) -> None:
+        """Insert, replace or (None) remove documents in one table write."""
+
+        def update(table: dict[str, Any]) -> None:
+            for key, doc in docs.items():
+                if doc is None:
+                    table.pop(key, None)
+                else:
+                    table[key] = doc
+
+        self._update_table(update)  # type: ignore[arg-type]
 
 
 class _TinyDB(TinyDB):
@@ -128,8 +149,8 @@ class CaseStore:
             self._storage.refresh()
         self._audit = AuditLog(self.files.audit, self._storage.codec, self._storage.db_id)
         self._db = _TinyDB(storage=_Borrowed, storage_object=self._storage)
-        self._cases = self._db.table(CASES, cache_size=0)
-        self._template_table = self._db.table(TEMPLATES, cache_size=0)
+        self._cases: KeyedTable = self._db.table(CASES, cache_size=0)  # type: ignore[assignment]
+        self._template_table: KeyedTable = self._db.table(TEMPLATES, cache_size=0)  # type: ignore[assignment]
 
     # --- lifecycle ------------------------------------------------------------------------
 
@@ -165,7 +186,7 @@ class CaseStore:
 
     def find(self, number: str) -> Case | None:
         with self._locked():
-            doc = self._cases.get(doc_id=number)
+            doc = self._cases.by_key(number)
             return None if doc is None else _case_from_doc(doc)
 
     def get(self, number: str) -> Case:
@@ -198,7 +219,7 @@ class CaseStore:
         with self._locked():
             record = self._templates.get(key)
             if record is None:
-                doc = self._template_table.get(doc_id=key)
+                doc = self._template_table.by_key(key)
                 if doc is None:
                     raise StoreError(f"template {key} is not stored in this database")
                 template = Template.model_validate(doc["template"])
@@ -239,7 +260,7 @@ class CaseStore:
         """Open a new case; refuses a prison number that is already in the database."""
         now = self._clock()
         with self._locked():
-            if self._cases.contains(doc_id=person.number):
+            if self._cases.has_key(person.number):
                 raise CaseExists(f"prison number {person.number} is already in this database")
             case = Case(
                 person=person,
@@ -256,7 +277,7 @@ class CaseStore:
         with self._locked():
             pairs: list[tuple[Case | None, Case]] = []
             for person in people:
-                if self._cases.contains(doc_id=person.number):
+                if self._cases.has_key(person.number):
                     raise CaseExists(f"prison number {person.number} is already in this database")
                 checklist = Checklist(template_id=template.id, template_version=template.version)
                 case = Case(person=person, checklist=checklist, created_at=now, updated_at=now)
@@ -393,7 +414,7 @@ class CaseStore:
                 docs[new.number] = _doc_from_case(new, template or self.template_for(new))
         ops: list[tuple[str, str]] = [(CASES, number) for number in docs]
         new_template = None
-        if template is not None and not self._template_table.contains(doc_id=template.key):
+        if template is not None and not self._template_table.has_key(template.key):
             new_template = template
             ops.append((TEMPLATES, template.key))
         try:
@@ -407,29 +428,20 @@ class CaseStore:
             ) from exc
 
     def _apply(self, docs: dict[str, dict[str, Any] | None], new_template: Template | None) -> None:
-        def update(table: dict[str, Any]) -> None:
-            for number, doc in docs.items():
-                if doc is None:
-                    table.pop(number, None)
-                else:
-                    table[number] = doc
-
-        tables = self._storage.read()
         if new_template is not None:
-            tables.setdefault(TEMPLATES, {})[new_template.key] = {
+            # Lands in the same storage write as the cases below.
+            self._storage.read().setdefault(TEMPLATES, {})[new_template.key] = {
                 "template": new_template.model_dump(mode="json", by_alias=True),
                 "fingerprint": new_template.fingerprint(),
             }
-        # One TinyDB table update carries every document of the change, so the storage
-        # sees a single write and journals it as one record.
-        self._cases._update_table(update)
+        self._cases.put_many(docs)
 
     def _summary(self, number: str, doc: dict[str, Any]) -> CaseSummary:
         person = doc["person"]
         checklist = doc["checklist"]
         key = f"{checklist['template_id']}@{checklist['template_version']}"
         stored = doc.get(ASSESSMENT_KEY)
-        if stored_assessment_is_current(stored, key):
+        if stored is not None and stored_assessment_is_current(stored, key):
             assessment = Assessment.from_json(number, stored)
         else:
             assessment = assess(_case_from_doc(doc), self.template(key))

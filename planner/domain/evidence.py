@@ -1,0 +1,84 @@
+"""Turning what an officer types into checklist values, checked against the template."""
+
+from __future__ import annotations
+
+import difflib
+
+from planner.domain.checklist import EvidenceValue, ItemRecord
+from planner.domain.dates import parse_date
+from planner.domain.errors import InvalidInput
+from planner.domain.status import ItemStatus
+from planner.domain.template import EvidenceField, FieldType, ItemTemplate, Template
+
+MAX_TEXT = 4000
+_YES = {"yes", "y", "true", "1"}
+_NO = {"no", "n", "false", "0"}
+
+
+def parse_evidence_value(field: EvidenceField, raw: str) -> EvidenceValue | None:
+    """The stored value for `raw`; None (clear the field) when `raw` is blank."""
+    text = raw.strip()
+    if not text:
+        return None
+    where = f"field {field.name}"
+    if field.type is FieldType.DATE:
+        return parse_date(text, where).isoformat()
+    if field.type is FieldType.YES_NO:
+        if text.lower() in _YES:
+            return True
+        if text.lower() in _NO:
+            return False
+        raise InvalidInput(f"{where}: {raw!r} is not yes or no")
+    if field.type is FieldType.CHOICE:
+        for choice in field.choices:
+            if text.lower() in (choice.value, choice.label.lower()):
+                return choice.value
+        options = ", ".join(c.value for c in field.choices)
+        raise InvalidInput(f"{where}: {raw!r} is not one of: {options}")
+    if len(text) > MAX_TEXT:
+        raise InvalidInput(f"{where}: text is longer than {MAX_TEXT} characters")
+    return text
+
+
+def find_item(template: Template, item_id: str) -> ItemTemplate:
+    """The template item, or InvalidInput naming the closest ids."""
+    try:
+        return template.item(item_id.strip())
+    except KeyError:
+        ids = [i.id for i in template.items]
+        close = difflib.get_close_matches(item_id, ids, n=3, cutoff=0.5)
+        hint = f"; did you mean {', '.join(close)}?" if close else "; see 'planner show' for ids"
+        raise InvalidInput(
+            f"unknown item id {item_id!r} in template {template.key}{hint}"
+        ) from None
+
+
+def find_field(item: ItemTemplate, name: str) -> EvidenceField:
+    field = item.field(name.strip())
+    if field is None:
+        names = ", ".join(f.name for f in item.evidence) or "none"
+        raise InvalidInput(f"item {item.id} has no evidence field {name!r} (fields: {names})")
+    return field
+
+
+def parse_field_assignments(
+    item: ItemTemplate, assignments: list[str]
+) -> dict[str, EvidenceValue | None]:
+    """Parse NAME=VALUE pairs for an item's evidence; VALUE may be empty to clear."""
+    values: dict[str, EvidenceValue | None] = {}
+    for assignment in assignments:
+        name, sep, raw = assignment.partition("=")
+        if not sep:
+            raise InvalidInput(f"--field {assignment!r}: use NAME=VALUE")
+        field = find_field(item, name)
+        values[field.name] = parse_evidence_value(field, raw)
+    return values
+
+
+def check_reason(status: ItemStatus, reason: str | None, current: ItemRecord) -> None:
+    """not_required, declined and blocked need a reason: given now or already recorded."""
+    if not status.needs_reason:
+        return
+    given = reason if reason is not None else current.reason
+    if not given.strip():
+        raise InvalidInput(f"status {status.value} needs a reason (--reason TEXT)")
