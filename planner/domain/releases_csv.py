@@ -1,0 +1,496 @@
+"""Reading a "releases due" list (CSV) into validated people, with every problem found.
+
+A releases-due list is whatever the prison's systems or a spreadsheet export: headers vary
+("Prison Number", "NOMS No", "NOMIS ID"...), dates come as 04/12/2026 or 2026-12-04, Excel
+adds a byte-order mark and CRLF line ends. `parse_releases` accepts all of that and checks
+*every* row before anything is imported, so an officer fixes the file once:
+
+* each bad row gives one `RowProblem` whose `line` is the physical line of the file
+  (the header is line 1) and whose message names the column as the file spells it,
+  e.g. ``Prison Number: 'A12BC' is not of the form A1234BC``;
+* problems with the file as a whole (not UTF-8, missing columns) are one `RowProblem`
+  with ``whole_file=True``: no row can be imported until they are fixed;
+* things worth a look that do not stop a row (a PNC check letter that does not match, an
+  unknown column, no release date) are `warnings`.
+
+Each `Person` is built only from the cells that hold a value, so ``person.model_fields_set``
+says which details the list actually gave; a re-import merges only those into the existing
+record (see `planner.store.importing`).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from planner.domain.dates import parse_date
+from planner.domain.errors import InvalidInput
+from planner.domain.identifiers import (
+    normalise_crn,
+    normalise_pnc,
+    normalise_prison_number,
+)
+from planner.domain.person import Person, ReleaseKind, parse_release_kind
+
+# --- columns ------------------------------------------------------------------------------
+
+NUMBER = "number"
+SURNAME = "surname"
+FORENAME = "forename"
+DATE_OF_BIRTH = "date_of_birth"
+RELEASE_DATE = "release_date"  # a date whose kind the list does not say
+CONFIRMED_DATE = "confirmed_release_date"
+PAROLE_DATE = "parole_date"
+HDC_DATE = "hdc_date"
+CRD = "crd"
+ARD = "ard"
+PED = "ped"
+RELEASE_KIND = "release_kind"
+LOCATION = "location"
+PRISON = "prison"
+CRN = "crn"
+PNC = "pnc"
+
+
+def header_key(header: str) -> str:
+    """A header with case, spaces and punctuation removed: 'NOMS No.' -> 'nomsno'."""
+    return re.sub(r"[\W_]+", "", header.casefold())
+
+
+# Every accepted spelling of each column, compared by `header_key`.
+COLUMN_ALIASES: dict[str, tuple[str, ...]] = {
+    NUMBER: (
+        "Prison Number",
+        "Prison No",
+        "NOMS No",
+        "NOMS Number",
+        "NOMS ID",
+        "NOMIS ID",
+        "NOMIS Number",
+        "Prisoner Number",
+        "Prisoner No",
+        "Offender No",
+    ),
+    SURNAME: ("Surname", "Last Name", "Family Name"),
+    FORENAME: ("Forename", "Forenames", "First Name", "Given Name"),
+    DATE_OF_BIRTH: ("Date of Birth", "DOB", "Birth Date"),
+    RELEASE_DATE: ("Release Date", "Expected Release Date", "Earliest Release Date"),
+    CONFIRMED_DATE: ("Confirmed Release Date", "Confirmed Date", "Confirmed Release"),
+    PAROLE_DATE: ("Actual Parole Date", "APD", "Parole Date"),
+    HDC_DATE: ("HDC Actual Date", "HDCAD", "HDC Date", "Home Detention Curfew Date"),
+    CRD: ("CRD", "Conditional Release Date"),
+    ARD: ("ARD", "Automatic Release Date"),
+    PED: ("PED", "Parole Eligibility Date"),
+    RELEASE_KIND: ("Release Type", "Release Kind", "Date Type"),
+    LOCATION: ("Location", "Cell", "Cell Location"),
+    PRISON: ("Prison", "Establishment", "Prison Name"),
+    CRN: ("CRN", "CRN No", "Case Reference Number"),
+    PNC: ("PNC", "PNC No", "PNC Number", "PNC ID"),
+}
+_BY_KEY: dict[str, str] = {
+    header_key(alias): column for column, aliases in COLUMN_ALIASES.items() for alias in aliases
+}
+
+# Release-date columns in the order the displayed release date is chosen (DOMAIN.md: the
+# first known of confirmed, actual parole, HDC actual, CRD, ARD), with the kind each
+# implies. A generic "Release Date" comes first: a list with one date column means it as
+# the release date. PED (only eligibility) comes last.
+DATE_PRECEDENCE: tuple[tuple[str, ReleaseKind | None], ...] = (
+    (RELEASE_DATE, None),
+    (CONFIRMED_DATE, ReleaseKind.CONFIRMED),
+    (PAROLE_DATE, ReleaseKind.PED),
+    (HDC_DATE, ReleaseKind.HDC),
+    (CRD, ReleaseKind.CRD),
+    (ARD, ReleaseKind.ARD),
+    (PED, ReleaseKind.PED),
+)
+_DATE_COLUMNS = tuple(column for column, _ in DATE_PRECEDENCE)
+
+# Person fields and the columns they come from, for naming a column in a pydantic error.
+_FIELD_COLUMN = {
+    "number": NUMBER,
+    "surname": SURNAME,
+    "forename": FORENAME,
+    "date_of_birth": DATE_OF_BIRTH,
+    "location": LOCATION,
+    "prison": PRISON,
+    "crn": CRN,
+    "pnc": PNC,
+    "release_kind": RELEASE_KIND,
+}
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+MAX_BYTES = 50 * 1024 * 1024  # far beyond any caseload; stops a wrong file eating memory
+
+
+@dataclass(frozen=True, slots=True)
+class RowProblem:
+    """What is wrong with one line of the file (or, with `whole_file`, with the file)."""
+
+    line: int
+    message: str
+    whole_file: bool = False
+
+    def __str__(self) -> str:
+        return f"line {self.line}: {self.message}"
+
+
+@dataclass(frozen=True)
+class ParsedReleases:
+    """The rows that validated, each with its line, and every problem and warning."""
+
+    people: list[tuple[int, Person]]
+    problems: list[RowProblem]
+    warnings: list[RowProblem] = field(default_factory=list)
+    rows: int = 0  # data rows read, blank lines not counted
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    @property
+    def whole_file_problem(self) -> bool:
+        """True when the file itself is unusable (encoding, header): nothing can import."""
+        return any(p.whole_file for p in self.problems)
+
+
+# --- reading ------------------------------------------------------------------------------
+
+
+def load_releases(path: Path) -> ParsedReleases:
+    """Read and parse a CSV file; raise InvalidInput (one line) if it cannot be read."""
+    path = Path(path)
+    if path.is_dir():
+        raise InvalidInput(f"{path}: is a folder, not a CSV file")
+    try:
+        size = path.stat().st_size
+        if size > MAX_BYTES:
+            raise InvalidInput(
+                f"{path}: is {size // (1024 * 1024)} MB, too large for a releases-due list"
+            )
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise InvalidInput(f"{path}: no such file") from None
+    except OSError as exc:
+        raise InvalidInput(f"{path}: cannot read it ({exc.strerror or exc})") from None
+    return parse_releases(data)
+
+
+def parse_releases(data: bytes | str) -> ParsedReleases:
+    """Parse a releases-due CSV; never raises for bad content, it reports problems."""
+    text = _decode(data)
+    if isinstance(text, RowProblem):
+        return ParsedReleases([], [text])
+    return _Parser(text).run()
+
+
+def _decode(data: bytes | str) -> str | RowProblem:
+    if isinstance(data, str):
+        return data.removeprefix("\ufeff")
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return RowProblem(
+            1,
+            "the file is UTF-16 text; save it as 'CSV UTF-8 (comma delimited)' and try again",
+            whole_file=True,
+        )
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        return RowProblem(
+            line,
+            f"the file is not UTF-8 text (byte 0x{data[exc.start]:02X}); save it as "
+            "'CSV UTF-8 (comma delimited)' and try again",
+            whole_file=True,
+        )
+
+
+def _delimiter(text: str) -> str:
+    """Comma, unless the first non-blank line is clearly split by semicolons or tabs."""
+    first = next((line for line in text.splitlines() if line.strip()), "")
+    counts = {d: first.count(d) for d in (",", ";", "\t")}
+    best = max(counts, key=lambda d: counts[d])
+    return best if counts[best] > counts[","] else ","
+
+
+class _Rows:
+    """(first physical line, cells) of each record; a record may span lines in quotes."""
+
+    def __init__(self, text: str) -> None:
+        self._reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text))
+
+    @property
+    def line_num(self) -> int:
+        """The physical lines read so far."""
+        return max(1, self._reader.line_num)
+
+    def __iter__(self) -> Iterator[tuple[int, list[str]]]:
+        start = 1
+        for cells in self._reader:
+            yield start, cells
+            start = self._reader.line_num + 1
+
+
+class _Parser:
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.problems: list[RowProblem] = []
+        self.warnings: list[RowProblem] = []
+        self.people: list[tuple[int, Person]] = []
+        self.columns: dict[str, int] = {}  # column -> cell index
+        self.headers: list[str] = []
+        self.rows = 0
+
+    def run(self) -> ParsedReleases:
+        rows = _Rows(self.text)
+        records = iter(rows)
+        try:
+            for line, cells in records:
+                if not _blank(cells):
+                    if self._header(line, cells):
+                        break
+                    return self._result()
+            else:
+                self.problems.append(RowProblem(1, "the file is empty", whole_file=True))
+                return self._result()
+            seen: dict[str, list[int]] = {}
+            bad: dict[int, list[str]] = {}
+            numbers: dict[int, str] = {}
+            for line, cells in records:
+                if _blank(cells):
+                    continue
+                self.rows += 1
+                messages, number = self._row(line, cells)
+                if number is not None:
+                    seen.setdefault(number, []).append(line)
+                    numbers[line] = number
+                if messages:
+                    bad[line] = messages
+        except csv.Error as exc:
+            self.problems.append(
+                RowProblem(rows.line_num, f"the file is not readable CSV: {exc}", whole_file=True)
+            )
+            self.people = []
+            return self._result()
+        header = self.headers[self.columns[NUMBER]]
+        for number, lines in seen.items():
+            if len(lines) > 1:
+                for line in lines:
+                    others = ", ".join(str(n) for n in lines if n != line)
+                    bad.setdefault(line, []).append(
+                        f"{header}: {number} is also on line{'s' if ',' in others else ''} {others}"
+                    )
+        self.problems.extend(RowProblem(line, "; ".join(bad[line])) for line in sorted(bad))
+        self.people = [(line, p) for line, p in self.people if line not in bad]
+        self.warnings = [w for w in self.warnings if w.line not in bad]
+        return self._result()
+
+    def _result(self) -> ParsedReleases:
+        self.problems.sort(key=lambda p: (not p.whole_file, p.line))
+        self.warnings.sort(key=lambda p: p.line)
+        return ParsedReleases(self.people, self.problems, self.warnings, self.rows)
+
+    # --- header ---------------------------------------------------------------------------
+
+    def _header(self, line: int, cells: list[str]) -> bool:
+        """Read the header row; False (with a problem) if the file cannot be used."""
+        self.headers = [cell.strip() for cell in cells]
+        repeated: list[str] = []
+        unknown: list[str] = []
+        for index, name in enumerate(self.headers):
+            column = _BY_KEY.get(header_key(name))
+            if column is None:
+                if name:
+                    unknown.append(name)
+                continue
+            if column in self.columns:
+                repeated.append(f"{self.headers[self.columns[column]]!r} and {name!r}")
+                continue
+            self.columns[column] = index
+        missing = [
+            COLUMN_ALIASES[c][0]
+            for c in (NUMBER, SURNAME, FORENAME, DATE_OF_BIRTH)
+            if c not in self.columns
+        ]
+        if not any(c in self.columns for c in _DATE_COLUMNS):
+            missing.append("Release Date (or CRD)")
+        problems: list[str] = []
+        if missing:
+            problems.append(
+                f"missing required column{'s' if len(missing) > 1 else ''}: {', '.join(missing)}"
+                f" (the header reads: {_shorten(', '.join(self.headers))})"
+            )
+        if repeated:
+            problems.append(f"columns {'; '.join(repeated)} say the same thing; keep one")
+        if problems:
+            self.problems.append(RowProblem(line, "; ".join(problems), whole_file=True))
+            return False
+        if unknown:
+            self.warnings.append(
+                RowProblem(
+                    line,
+                    f"column{'s' if len(unknown) > 1 else ''} ignored: "
+                    f"{_shorten(', '.join(unknown))}",
+                )
+            )
+        return True
+
+    # --- rows -----------------------------------------------------------------------------
+
+    def _cell(self, cells: list[str], column: str) -> str:
+        index = self.columns.get(column)
+        if index is None or index >= len(cells):
+            return ""
+        return cells[index].strip()
+
+    def _name(self, column: str) -> str:
+        return self.headers[self.columns[column]]
+
+    def _row(self, line: int, cells: list[str]) -> tuple[list[str], str | None]:
+        """Validate one row: (problems, its prison number if that at least is valid)."""
+        messages: list[str] = []
+        values: dict[str, object] = {}
+        extra = [c for c in cells[len(self.headers) :] if c.strip()]
+        if extra:
+            messages.append(
+                f"has {len(cells)} values but the header has {len(self.headers)} columns "
+                "(a stray comma?)"
+            )
+
+        number: str | None = None
+        raw = self._cell(cells, NUMBER)
+        if not raw:
+            messages.append(f"{self._name(NUMBER)}: is blank")
+        else:
+            try:
+                number = normalise_prison_number(raw)
+                values["number"] = number
+            except ValueError:
+                messages.append(f"{self._name(NUMBER)}: {raw!r} is not of the form A1234BC")
+
+        for column in (SURNAME, FORENAME):
+            raw = self._cell(cells, column)
+            if not raw:
+                messages.append(f"{self._name(column)}: is blank")
+            elif self._text(raw, column, messages):
+                values[column] = raw
+
+        raw = self._cell(cells, DATE_OF_BIRTH)
+        if raw:
+            born = self._date(raw, DATE_OF_BIRTH, messages)
+            if born is not None and not (date(1900, 1, 1) <= born <= date.today()):
+                messages.append(f"{self._name(DATE_OF_BIRTH)}: {raw!r} is not a plausible date")
+            elif born is not None:
+                values["date_of_birth"] = born
+        else:
+            self.warnings.append(RowProblem(line, f"{self._name(DATE_OF_BIRTH)}: is blank"))
+
+        self._release(line, cells, values, messages)
+
+        for column in (LOCATION, PRISON):
+            raw = self._cell(cells, column)
+            if raw and self._text(raw, column, messages):
+                values[column] = raw
+        for column, normalise, shape in (
+            (CRN, normalise_crn, "X123456"),
+            (PNC, normalise_pnc, "YYYY/NNNNNNNC"),
+        ):
+            raw = self._cell(cells, column)
+            if not raw:
+                continue
+            try:
+                values[column] = normalise(raw)
+            except ValueError:
+                messages.append(f"{self._name(column)}: {raw!r} is not of the form {shape}")
+
+        if messages:
+            return messages, number
+        try:
+            person = Person.model_validate(values)
+        except ValidationError as exc:
+            return [self._describe(exc)], number
+        if person.pnc_warning():
+            self.warnings.append(
+                RowProblem(
+                    line,
+                    f"{self._name(PNC)}: the check letter of {person.pnc} does not match; "
+                    "check the number",
+                )
+            )
+        self.people.append((line, person))
+        return [], number
+
+    def _release(
+        self, line: int, cells: list[str], values: dict[str, object], messages: list[str]
+    ) -> None:
+        chosen: tuple[date, ReleaseKind | None] | None = None
+        for column, kind in DATE_PRECEDENCE:
+            raw = self._cell(cells, column)
+            if not raw:
+                continue
+            day = self._date(raw, column, messages)
+            if day is not None and chosen is None:
+                chosen = (day, kind)
+        raw_kind = self._cell(cells, RELEASE_KIND)
+        stated: ReleaseKind | None = None
+        if raw_kind:
+            try:
+                stated = parse_release_kind(raw_kind)
+            except ValueError:
+                choices = ", ".join(k.value for k in ReleaseKind)
+                messages.append(f"{self._name(RELEASE_KIND)}: {raw_kind!r} is not one of {choices}")
+        if chosen is None:
+            if not messages:
+                names = ", ".join(self._name(c) for c in _DATE_COLUMNS if c in self.columns)
+                self.warnings.append(
+                    RowProblem(
+                        line, f"{names}: no release date; the plan is flagged until one is recorded"
+                    )
+                )
+            if stated is not None:
+                values["release_kind"] = stated
+            return
+        day, implied = chosen
+        values["release_date"] = day
+        kind = stated or implied
+        if kind is not None:
+            values["release_kind"] = kind
+
+    def _text(self, raw: str, column: str, messages: list[str]) -> bool:
+        if _CONTROL.search(raw):
+            messages.append(f"{self._name(column)}: contains a line break or control character")
+            return False
+        return True
+
+    def _date(self, raw: str, column: str, messages: list[str]) -> date | None:
+        try:
+            return parse_date(raw, self._name(column))
+        except InvalidInput as exc:
+            messages.append(str(exc))
+            return None
+
+    def _describe(self, exc: ValidationError) -> str:
+        first = exc.errors()[0]
+        loc = first["loc"]
+        name = str(loc[0]) if loc else "value"
+        column = _FIELD_COLUMN.get(name)
+        where = self._name(column) if column and column in self.columns else name
+        message = str(first["msg"]).removeprefix("Value error, ")
+        return f"{where}: {message}"
+
+
+def _blank(cells: list[str]) -> bool:
+    return not any(cell.strip() for cell in cells)
+
+
+def _shorten(text: str, limit: int = 120) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
