@@ -433,6 +433,7 @@ def _circumstances(rng: random.Random, plan: _Plan) -> None:
         plan.age = rng.randint(34, 58)
     elif scenario == "foreign_national":
         flags["foreign_national"] = True
+        plan.female = False  # the sample's foreign nationals have men's names
     elif scenario == "declined":
         flags["substance_misuse"] = True
     elif scenario == "dependants_mother":

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from planner.domain.calendar import ReleaseDayRiskKind, release_day_risk_kind
+from planner.domain.equality import Sex
 from planner.domain.gaps import FlagKind
 from planner.domain.status import ItemStatus
 from planner.domain.template import FieldType, Template
@@ -227,3 +228,13 @@ def test_the_store_must_act_as_the_demo_officer(store: CaseStore, template: Temp
     with pytest.raises(ValueError, match=DEMO_OFFICER):
         write_demo(store, template, TODAY)
     assert len(store) == 0
+
+
+def test_names_sex_and_wing_agree(caseload: list[DemoCase]) -> None:
+    for case in caseload:
+        person = case.person
+        on_womens_wing = person.location.startswith("F-")
+        if person.sex is Sex.FEMALE:
+            assert on_womens_wing, person.number
+        elif person.sex is Sex.MALE:
+            assert not on_womens_wing, person.number
