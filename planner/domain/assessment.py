@@ -8,9 +8,10 @@ given day (stage two, :mod:`planner.domain.gaps`) needs no re-reading of checkli
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Any
+from typing import Any, NamedTuple
 
 from planner.domain.case import Case
 from planner.domain.checklist import ItemRecord
@@ -33,24 +34,26 @@ PROBLEM_NO_EVIDENCE = "no_evidence"
 PROBLEM_NO_REASON = "no_reason"
 
 
-@dataclass(frozen=True, slots=True)
-class OpenItem:
-    """An applicable item that may raise a flag: unresolved, or resolved with a problem."""
+class OpenItem(NamedTuple):
+    """An applicable item that may raise a flag: unresolved, or resolved with a problem.
+
+    Fields hold JSON-native values (status as its string, dates as ISO strings, which
+    compare in date order) so a stored assessment loads without any conversion.
+    """
 
     item_id: str
     section: str
-    status: ItemStatus
-    due: date | None
-    recommended: date | None
-    escalate: date | None
+    status: str
+    due: str | None
+    recommended: str | None
+    escalate: str | None
     escalate_pending: bool  # the escalation's evidence field is still empty
     problem: str | None  # PROBLEM_NO_EVIDENCE or PROBLEM_NO_REASON for resolved items
-    missing: tuple[str, ...]  # labels of required evidence not yet recorded
+    missing: list[str]  # names of required evidence fields not yet recorded
     reason: str  # the officer's reason (blocked, declined, not required)
 
 
-@dataclass(frozen=True, slots=True)
-class SectionTally:
+class SectionTally(NamedTuple):
     section: str
     applicable: int
     resolved: int
@@ -65,12 +68,20 @@ class Assessment:
     no_fixed_abode: bool
     applicable: int
     resolved: int
-    sections: tuple[SectionTally, ...]
-    open_items: tuple[OpenItem, ...]
+    section_rows: Sequence[Sequence[Any]]
+    open_rows: Sequence[Sequence[Any]]
 
     @property
     def readiness(self) -> float:
         return 1.0 if self.applicable == 0 else self.resolved / self.applicable
+
+    @property
+    def sections(self) -> tuple[SectionTally, ...]:
+        return tuple(SectionTally._make(row) for row in self.section_rows)
+
+    @property
+    def open_items(self) -> tuple[OpenItem, ...]:
+        return tuple(OpenItem._make(row) for row in self.open_rows)
 
     def to_json(self) -> dict[str, Any]:
         """A compact JSON form, stored beside the record."""
@@ -78,54 +89,27 @@ class Assessment:
             "engine": ENGINE_VERSION,
             "template": self.template_key,
             "state": self.state,
-            "release": _iso(self.release_date),
+            "release": None if self.release_date is None else self.release_date.isoformat(),
             "nfa": self.no_fixed_abode,
             "applicable": self.applicable,
             "resolved": self.resolved,
-            "sections": [[s.section, s.applicable, s.resolved] for s in self.sections],
-            "open": [
-                [
-                    i.item_id,
-                    i.section,
-                    i.status.value,
-                    _iso(i.due),
-                    _iso(i.recommended),
-                    _iso(i.escalate),
-                    i.escalate_pending,
-                    i.problem,
-                    list(i.missing),
-                    i.reason,
-                ]
-                for i in self.open_items
-            ],
+            "sections": [list(row) for row in self.section_rows],
+            "open": [list(row) for row in self.open_rows],
         }
 
     @classmethod
     def from_json(cls, number: str, data: dict[str, Any]) -> Assessment:
+        release = data["release"]
         return cls(
             number=number,
             template_key=data["template"],
             state=data["state"],
-            release_date=_date(data["release"]),
+            release_date=None if release is None else date.fromisoformat(release),
             no_fixed_abode=data["nfa"],
             applicable=data["applicable"],
             resolved=data["resolved"],
-            sections=tuple(SectionTally(s, a, r) for s, a, r in data["sections"]),
-            open_items=tuple(
-                OpenItem(
-                    item_id=i[0],
-                    section=i[1],
-                    status=ItemStatus(i[2]),
-                    due=_date(i[3]),
-                    recommended=_date(i[4]),
-                    escalate=_date(i[5]),
-                    escalate_pending=i[6],
-                    problem=i[7],
-                    missing=tuple(i[8]),
-                    reason=i[9],
-                )
-                for i in data["open"]
-            ),
+            section_rows=data["sections"],
+            open_rows=data["open"],
         )
 
 
@@ -168,8 +152,8 @@ def assess(case: Case, template: Template) -> Assessment:
         no_fixed_abode=nfa,
         applicable=applicable,
         resolved=resolved,
-        sections=tuple(SectionTally(s, a, r) for s, (a, r) in tallies.items()),
-        open_items=tuple(open_items),
+        section_rows=tuple(SectionTally(s, a, r) for s, (a, r) in tallies.items()),
+        open_rows=tuple(open_items),
     )
 
 
@@ -197,11 +181,9 @@ def _holds(cond: Condition, case: Case) -> bool:
     raise TypeError(f"unknown condition {cond!r}")  # pragma: no cover
 
 
-def missing_evidence(item: ItemTemplate, record: ItemRecord) -> tuple[str, ...]:
-    """Labels of the item's required evidence fields that hold no value."""
-    return tuple(
-        f.label for f in item.required_fields if not has_value(record.evidence.get(f.name))
-    )
+def missing_evidence(item: ItemTemplate, record: ItemRecord) -> list[str]:
+    """Names of the item's required evidence fields that hold no value."""
+    return [f.name for f in item.required_fields if not has_value(record.evidence.get(f.name))]
 
 
 def has_value(value: object) -> bool:
@@ -228,7 +210,7 @@ def _open_item(
 ) -> OpenItem | None:
     status = record.status
     problem: str | None = None
-    missing: tuple[str, ...] = ()
+    missing: list[str] = []
     escalate_pending = False
     esc = item.escalation
     if esc is not None and esc.until_field is not None:
@@ -247,15 +229,15 @@ def _open_item(
     return OpenItem(
         item_id=item.id,
         section=item.section,
-        status=status,
-        due=due_date(item, release, created),
+        status=status.value,
+        due=_iso(due_date(item, release, created)),
         recommended=(
-            release - timedelta(days=item.recommended_days_before_release)
+            _iso(release - timedelta(days=item.recommended_days_before_release))
             if release is not None and item.recommended_days_before_release is not None
             else None
         ),
         escalate=(
-            release - timedelta(days=esc.days_before_release)
+            _iso(release - timedelta(days=esc.days_before_release))
             if release is not None and esc is not None
             else None
         ),
@@ -268,7 +250,3 @@ def _open_item(
 
 def _iso(day: date | None) -> str | None:
     return None if day is None else day.isoformat()
-
-
-def _date(raw: str | None) -> date | None:
-    return None if raw is None else date.fromisoformat(raw)

@@ -70,6 +70,7 @@ class ReleaseDayRisk:
     advice: str
 
 
+@lru_cache(maxsize=2048)
 def release_day_risk(day: date) -> ReleaseDayRisk | None:
     """Why a release on this day strands people, and what can be done; None if it is fine."""
     kind = release_day_risk_kind(day)
@@ -117,6 +118,7 @@ def next_calendar_day(day: date) -> date:
     return day + timedelta(days=1)
 
 
+@lru_cache(maxsize=4096)
 def format_day(day: date) -> str:
     """'Fri 4 Dec 2026': the weekday always shown, as officers plan around it."""
     return f"{day:%a} {day.day} {day:%b %Y}"

@@ -8,8 +8,7 @@ whole caseload on every keystroke.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
-from enum import StrEnum
+from datetime import date, timedelta
 
 from planner.domain.assessment import (
     PROBLEM_NO_EVIDENCE,
@@ -18,74 +17,32 @@ from planner.domain.assessment import (
     OpenItem,
     assess,
 )
-from planner.domain.calendar import format_day, release_day_risk
+from planner.domain.calendar import release_day_risk
 from planner.domain.case import Case
-from planner.domain.status import ItemStatus
-from planner.domain.template import Template
+from planner.domain.flags import (
+    Flag,
+    FlagKind,
+    Severity,
+    flag_order,
+    parse_severity,
+)
+from planner.domain.status import RESOLVED, ItemStatus
+from planner.domain.template import ItemTemplate, Template
 
-
-class Severity(StrEnum):
-    CRITICAL = "critical"
-    WARNING = "warning"
-    INFO = "info"
-
-    @property
-    def rank(self) -> int:
-        return _SEVERITY_RANK[self]
-
-    @property
-    def symbol(self) -> str:
-        """A symbol that carries the severity without colour."""
-        return _SEVERITY_SYMBOL[self]
-
-
-_SEVERITY_RANK = {Severity.CRITICAL: 0, Severity.WARNING: 1, Severity.INFO: 2}
-_SEVERITY_SYMBOL = {Severity.CRITICAL: "!!", Severity.WARNING: "!", Severity.INFO: "i"}
-
-
-def parse_severity(raw: str) -> Severity:
-    try:
-        return Severity(raw.strip().lower())
-    except ValueError:
-        raise ValueError(f"severity {raw!r} is not one of: critical, warning, info") from None
-
-
-class FlagKind(StrEnum):
-    OVERDUE = "overdue"
-    DUE_SOON = "due_soon"
-    BLOCKED = "blocked"
-    NO_EVIDENCE = "no_evidence"
-    NO_REASON = "no_reason"
-    NO_FIXED_ABODE = "no_fixed_abode"
-    RELEASE_DAY = "release_day"
-    NO_RELEASE_DATE = "no_release_date"
-    RELEASE_PASSED = "release_passed"
-
-    @property
-    def label(self) -> str:
-        return self.value.replace("_", " ")
-
-
-@dataclass(frozen=True, slots=True)
-class Flag:
-    """A gap an officer can act on."""
-
-    number: str
-    kind: FlagKind
-    severity: Severity
-    reason: str
-    item_id: str | None = None
-    section: str | None = None
-    due: date | None = None
-    title: str = ""
-
-    @property
-    def headline(self) -> str:
-        """A few words for a table cell: 'Bank account held or opened: overdue'."""
-        return f"{self.title}: {self.kind.label}" if self.title else self.kind.label
-
-    def sort_key(self) -> tuple[int, date, str, str]:
-        return (self.severity.rank, self.due or date.max, self.number, self.item_id or "")
+__all__ = [
+    "Evaluation",
+    "Flag",
+    "FlagKind",
+    "FlagRules",
+    "SectionStatus",
+    "Severity",
+    "days_to_release",
+    "evaluate",
+    "flag_order",
+    "flags_for",
+    "parse_severity",
+    "section_statuses",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -164,209 +121,148 @@ def section_statuses(
     )
 
 
-def flags_for(assessment: Assessment, template: Template, today: date) -> list[Flag]:
-    """Every flag of one assessed case as of `today`, most urgent first."""
-    if assessment.state != "active":
-        return []
-    settings = template.flags
-    number = assessment.number
-    release = assessment.release_date
-    flags: list[Flag] = []
-    days_left: int | None = None
-    if release is None:
-        flags.append(
-            Flag(
-                number,
-                FlagKind.NO_RELEASE_DATE,
-                Severity.CRITICAL,
-                "No release date recorded: every deadline hangs on it. Confirm the date and type.",
-            )
+def flags_for(
+    assessment: Assessment, template: Template, today: date, *, sort: bool = True
+) -> list[Flag]:
+    """Every flag of one assessed case as of `today`, most urgent first.
+
+    With sort=False the order is unspecified (a caller sorting a whole caseload at once).
+    """
+    return FlagRules(template, today).flags(assessment, sort=sort)
+
+
+class FlagRules:
+    """The flag rules of one template applied on one day, reusable across a caseload."""
+
+    def __init__(self, template: Template, today: date) -> None:
+        self.template = template
+        self.today = today
+        self.settings = template.flags
+        self.today_iso = today.isoformat()
+        self.soon_iso = (today + timedelta(days=self.settings.due_soon_days)).isoformat()
+
+    def flags(self, assessment: Assessment, *, sort: bool = True) -> list[Flag]:
+        if assessment.state != "active":
+            return []
+        flags = self._release_flags(assessment)
+        release = assessment.release_date
+        near = release is not None and (release - self.today).days <= (
+            self.settings.critical_within_days
         )
-    else:
+        today_iso, soon_iso = self.today_iso, self.soon_iso
+        for row in assessment.open_rows:
+            item = OpenItem._make(row)
+            if _quiet(item, today_iso, soon_iso):
+                continue
+            flag = self._item_flag(assessment.number, item, near)
+            if flag is not None:
+                flags.append(flag)
+        if sort:
+            flags.sort(key=flag_order)
+        return flags
+
+    def _release_flags(self, assessment: Assessment) -> list[Flag]:
+        number, today, release = assessment.number, self.today, assessment.release_date
+        if release is None:
+            return [Flag(number, FlagKind.NO_RELEASE_DATE, Severity.CRITICAL, today=today)]
         days_left = (release - today).days
         if days_left < 0:
+            return [
+                Flag(number, FlagKind.RELEASE_PASSED, Severity.WARNING, due=release, today=today)
+            ]
+        flags = []
+        if release_day_risk(release) is not None:
             flags.append(
                 Flag(
                     number,
-                    FlagKind.RELEASE_PASSED,
+                    FlagKind.RELEASE_DAY,
                     Severity.WARNING,
-                    f"Release date {format_day(release)} has passed but the case is still "
-                    "active: mark the person released or correct the date.",
+                    section="release",
                     due=release,
+                    today=today,
                 )
             )
+        nfa = self.settings.no_fixed_abode
+        if assessment.no_fixed_abode and nfa is not None and days_left <= nfa.within_days:
+            nfa_item = self.template.item(nfa.item)
+            flags.append(
+                Flag(
+                    number,
+                    FlagKind.NO_FIXED_ABODE,
+                    Severity.CRITICAL,
+                    nfa_item.id,
+                    nfa_item.section,
+                    release,
+                    "Accommodation",
+                    today,
+                )
+            )
+        return flags
+
+    def _item_flag(self, number: str, item: OpenItem, near: bool) -> Flag | None:
+        """The one flag an open item raises today, if any. Dates compare as ISO strings."""
+        spec = self.template.item(item.item_id)
+        today, today_iso = self.today, self.today_iso
+        escalated = item.escalate is not None and today_iso > item.escalate
+        status = item.status
+        due = None if item.due is None else date.fromisoformat(item.due)
+        kind: FlagKind
+        detail = ""
+        if status in RESOLVED:
+            if escalated and item.escalate_pending and status == ItemStatus.DONE:
+                # The harder deadline outranks a missing-evidence warning.
+                return self._escalation_flag(number, spec, item)
+            if item.problem == PROBLEM_NO_EVIDENCE:
+                labels = [f.label for f in spec.required_fields if f.name in item.missing]
+                kind, severity, detail = FlagKind.NO_EVIDENCE, Severity.WARNING, _join(labels)
+            elif item.problem == PROBLEM_NO_REASON:
+                kind, severity = FlagKind.NO_REASON, Severity.WARNING
+                detail = status.replace("_", " ")
+            else:
+                return None
+        elif status == ItemStatus.BLOCKED:
+            kind, detail = FlagKind.BLOCKED, item.reason
+            severity = Severity.CRITICAL if near or escalated else Severity.WARNING
+        elif escalated:
+            return self._escalation_flag(number, spec, item)
+        elif due is not None and today_iso > item.due:  # type: ignore[operator]
+            kind, severity = FlagKind.OVERDUE, Severity.CRITICAL if near else Severity.WARNING
+            detail = status.replace("_", " ")
+        elif due is not None and item.due <= self.soon_iso:  # type: ignore[operator]
+            kind, severity = FlagKind.DUE_SOON, Severity.INFO
+        elif item.recommended is not None and today_iso > item.recommended:
+            recommended = date.fromisoformat(item.recommended)
+            return Flag(
+                number, FlagKind.DUE_SOON, Severity.INFO, item.item_id, item.section, due,
+                spec.title, today, "", recommended,
+            )  # fmt: skip
         else:
-            risk = release_day_risk(release)
-            if risk is not None:
-                flags.append(
-                    Flag(
-                        number,
-                        FlagKind.RELEASE_DAY,
-                        Severity.WARNING,
-                        f"The {risk.description}: {risk.advice}.",
-                        section="release",
-                        due=release,
-                    )
-                )
-            nfa = settings.no_fixed_abode
-            if assessment.no_fixed_abode and nfa is not None and days_left <= nfa.within_days:
-                item = template.item(nfa.item)
-                flags.append(
-                    Flag(
-                        number,
-                        FlagKind.NO_FIXED_ABODE,
-                        Severity.CRITICAL,
-                        f"No fixed abode {_in_days(days_left)} before release: make or chase "
-                        "the Duty to Refer and a CAS3 referral now.",
-                        item_id=item.id,
-                        section=item.section,
-                        due=release,
-                        title="Accommodation",
-                    )
-                )
-    near = days_left is not None and days_left <= settings.critical_within_days
-    for open_item in assessment.open_items:
-        flag = _item_flag(number, open_item, template, today, near, settings.due_soon_days)
-        if flag is not None:
-            flags.append(flag)
-    flags.sort(key=Flag.sort_key)
-    return flags
-
-
-def _item_flag(
-    number: str,
-    item: OpenItem,
-    template: Template,
-    today: date,
-    near: bool,
-    due_soon_days: int,
-) -> Flag | None:
-    title = template.item(item.item_id).title
-    escalated = item.escalate is not None and today > item.escalate
-    if item.status.resolved:
-        if item.problem == PROBLEM_NO_EVIDENCE:
-            return Flag(
-                number,
-                FlagKind.NO_EVIDENCE,
-                Severity.WARNING,
-                f"{title}: marked done without {_join(item.missing)}. "
-                "Record it or reopen the item.",
-                item.item_id,
-                item.section,
-                item.due,
-                title,
-            )
-        if item.problem == PROBLEM_NO_REASON:
-            return Flag(
-                number,
-                FlagKind.NO_REASON,
-                Severity.WARNING,
-                f"{title}: marked {item.status.label} without a reason. Record why.",
-                item.item_id,
-                item.section,
-                item.due,
-                title,
-            )
-        if escalated and item.escalate_pending:
-            return Flag(
-                number,
-                FlagKind.OVERDUE,
-                Severity.CRITICAL,
-                f"{title}: {_escalation_reason(template, item)}",
-                item.item_id,
-                item.section,
-                item.escalate,
-                title,
-            )
-        return None
-    overdue = item.due is not None and today > item.due
-    if item.status is ItemStatus.BLOCKED:
-        why = item.reason.strip() or "no reason recorded"
-        late = f"; due {_since(item.due, today)}" if overdue and item.due else ""
+            return None
         return Flag(
-            number,
-            FlagKind.BLOCKED,
-            Severity.CRITICAL if near or escalated else Severity.WARNING,
-            f"{title} is blocked: {why}{late}. Find a way round it or escalate.",
-            item.item_id,
-            item.section,
-            item.due,
-            title,
+            number, kind, severity, item.item_id, item.section, due, spec.title, today, detail
         )
-    if escalated:
+
+    def _escalation_flag(self, number: str, spec: ItemTemplate, item: OpenItem) -> Flag:
+        reason = spec.escalation.reason if spec.escalation else "past its hard deadline"
+        escalate = date.fromisoformat(item.escalate) if item.escalate else None
         return Flag(
-            number,
-            FlagKind.OVERDUE,
-            Severity.CRITICAL,
-            f"{title}: {_escalation_reason(template, item)}",
-            item.item_id,
-            item.section,
-            item.escalate,
-            title,
-        )
-    if overdue and item.due is not None:
-        return Flag(
-            number,
-            FlagKind.OVERDUE,
-            Severity.CRITICAL if near else Severity.WARNING,
-            f"{title}: was due {_since(item.due, today)} and is {item.status.label}.",
-            item.item_id,
-            item.section,
-            item.due,
-            title,
-        )
-    if item.due is not None and (item.due - today).days <= due_soon_days:
-        return Flag(
-            number,
-            FlagKind.DUE_SOON,
-            Severity.INFO,
-            f"{title}: due {_until(item.due, today)}.",
-            item.item_id,
-            item.section,
-            item.due,
-            title,
-        )
-    if item.recommended is not None and today > item.recommended:
-        return Flag(
-            number,
-            FlagKind.DUE_SOON,
-            Severity.INFO,
-            f"{title}: recommended by {format_day(item.recommended)}; the latest day is "
-            f"{format_day(item.due) if item.due else 'unknown'}.",
-            item.item_id,
-            item.section,
-            item.due,
-            title,
-        )
-    return None
+            number, FlagKind.OVERDUE, Severity.CRITICAL, item.item_id, item.section, escalate,
+            spec.title, self.today, reason, None, True,
+        )  # fmt: skip
 
 
-def _escalation_reason(template: Template, item: OpenItem) -> str:
-    esc = template.item(item.item_id).escalation
-    base = esc.reason if esc is not None else "past its hard deadline"
-    when = format_day(item.escalate) if item.escalate else "unknown"
-    return f"{base} (since {when})."
+def _quiet(item: OpenItem, today_iso: str, soon_iso: str) -> bool:
+    """A cheap test for the common case: an open item not yet due soon raises nothing."""
+    return (
+        item.problem is None
+        and item.status != ItemStatus.BLOCKED
+        and (item.due is None or item.due > soon_iso)
+        and (item.escalate is None or today_iso <= item.escalate)
+        and (item.recommended is None or today_iso <= item.recommended)
+    )
 
 
-def _since(day: date | None, today: date) -> str:
-    if day is None:
-        return "earlier"
-    n = (today - day).days
-    return f"{format_day(day)}, {n} day{'s' if n != 1 else ''} ago"
-
-
-def _until(day: date, today: date) -> str:
-    n = (day - today).days
-    if n == 0:
-        return f"today, {format_day(day)}"
-    return f"in {n} day{'s' if n != 1 else ''}, {format_day(day)}"
-
-
-def _in_days(n: int) -> str:
-    return "on release day" if n == 0 else f"{n} day{'s' if n != 1 else ''}"
-
-
-def _join(labels: tuple[str, ...]) -> str:
+def _join(labels: list[str]) -> str:
     lowered = [label.lower() for label in labels] or ["its required evidence"]
     if len(lowered) == 1:
         return lowered[0]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import date
 
 PRISON_NUMBER_RE = re.compile(r"^[A-Z][0-9]{4}[A-Z]{2}$")
 CRN_RE = re.compile(r"^[A-Z][0-9]{6}$")
@@ -10,9 +11,18 @@ _PNC_RE = re.compile(r"^(?P<year>[0-9]{2}|[0-9]{4})/(?P<serial>[0-9]{1,7})(?P<ch
 _PNC_CHECK_LETTERS = "ZABCDEFGHJKLMNPQRTUVWXY"
 
 
+def _ascii_upper(raw: str) -> str:
+    """Strip and upper-case; non-ASCII text is left as it is so the pattern refuses it.
+
+    (str.upper turns some non-ASCII letters, such as the long s, into ASCII ones.)
+    """
+    value = raw.strip()
+    return value.upper() if value.isascii() else value
+
+
 def normalise_prison_number(raw: str) -> str:
     """Upper-case and strip a prison (NOMIS) number; raise ValueError if it is not one."""
-    value = raw.strip().upper()
+    value = _ascii_upper(raw)
     if not PRISON_NUMBER_RE.match(value):
         raise ValueError(f"prison number {raw.strip()!r} is not of the form A1234BC")
     return value
@@ -20,7 +30,7 @@ def normalise_prison_number(raw: str) -> str:
 
 def normalise_crn(raw: str) -> str:
     """Upper-case and strip a probation case reference number (CRN)."""
-    value = raw.strip().upper()
+    value = _ascii_upper(raw)
     if not CRN_RE.match(value):
         raise ValueError(f"CRN {raw.strip()!r} is not of the form X123456")
     return value
@@ -34,13 +44,14 @@ def normalise_pnc(raw: str) -> str:
     Raises ValueError when the shape is wrong; the check letter is *not* verified here
     (see :func:`pnc_check_letter_ok`), because a wrong letter must warn, not block.
     """
-    value = raw.strip().upper()
+    value = _ascii_upper(raw)
     match = _PNC_RE.match(value)
     if not match:
         raise ValueError(f"PNC number {raw.strip()!r} is not of the form YYYY/NNNNNNNC")
     year = match["year"]
     if len(year) == 2:
-        year = ("19" if int(year) > 50 else "20") + year
+        this_year = date.today().year % 100
+        year = ("19" if int(year) > this_year else "20") + year
     return f"{year}/{int(match['serial']):07d}{match['check']}"
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 from datetime import date
 from enum import StrEnum
+from functools import cached_property
 from typing import Annotated, Literal
 
 import orjson
@@ -242,14 +243,16 @@ class Template(_Strict):
         """The id and version, as records store it: 'england-wales@1'."""
         return f"{self.id}@{self.version}"
 
+    @cached_property
+    def items_by_id(self) -> dict[str, ItemTemplate]:
+        """An index for the gap engine, which looks items up by id for every flag."""
+        return {item.id: item for item in self.items}
+
     def item(self, item_id: str) -> ItemTemplate:
-        for item in self.items:
-            if item.id == item_id:
-                return item
-        raise KeyError(item_id)
+        return self.items_by_id[item_id]
 
     def has_item(self, item_id: str) -> bool:
-        return any(item.id == item_id for item in self.items)
+        return item_id in self.items_by_id
 
     def section_title(self, section_id: str) -> str:
         for section in self.sections:

@@ -23,7 +23,7 @@ import contextlib
 import os
 import uuid
 import zlib
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -40,6 +40,7 @@ from planner.store.files import (
     sweep_temp_files,
     unframe,
 )
+from planner.store.lazy import LazyDocument, bulk_parsing, document_json, to_fragment
 
 SCHEMA_VERSION = 1
 SNAPSHOT_FORMAT = "planner-db"
@@ -120,9 +121,17 @@ class JournalStorage(Storage):
     Callers must hold the database lock around :meth:`refresh` and any write.
     """
 
-    def __init__(self, files: DatabaseFiles, codec: Codec | None = None) -> None:
+    def __init__(
+        self,
+        files: DatabaseFiles,
+        codec: Codec | None = None,
+        *,
+        lazy_tables: Collection[str] = (),
+    ) -> None:
         self.files = files
         self.codec: Codec = codec or PlainCodec()
+        # Tables whose documents are stored as JSON text and parsed only when read.
+        self.lazy_tables = frozenset(lazy_tables)
         self._tables: Tables = {}
         self._db_id = ""
         self._seq = 0
@@ -132,6 +141,7 @@ class JournalStorage(Storage):
         self._journal_ino = -1
         self._journal_offset = 0
         self._pending: list[Op] | None = None
+        self._dirty = False
 
     # --- TinyDB's interface ---------------------------------------------------------------
 
@@ -139,17 +149,11 @@ class JournalStorage(Storage):
         return self._tables
 
     def write(self, data: Tables) -> None:
-        try:
-            if self._pending is None:
-                self._write_snapshot(data, self._seq + 1)
-            else:
-                self._append(data, self._pending)
-        except BaseException:
-            # The in-memory tables already hold the change that did not reach the disk.
-            self._snapshot_key = None
-            with contextlib.suppress(StoreError, OSError):
-                self.refresh()
-            raise
+        if self._pending is not None:
+            self._dirty = True  # journalled as one record when the change block ends
+            return
+        with self._reloading_on_failure():
+            self._write_snapshot(data, self._seq + 1)
 
     def close(self) -> None:
         self._tables = {}
@@ -168,12 +172,31 @@ class JournalStorage(Storage):
 
     @contextlib.contextmanager
     def changing(self, ops: list[Op]) -> Iterator[None]:
-        """Declare which documents the TinyDB calls inside this block will change."""
+        """One change: the TinyDB writes inside this block become one journal record.
+
+        `ops` names every (table, key) the block may touch. The record is appended and
+        fsync'd when the block ends; if anything fails, memory is reloaded from disk.
+        """
         self._pending = list(ops)
+        self._dirty = False
+        with self._reloading_on_failure():
+            try:
+                yield
+            finally:
+                pending, self._pending = self._pending, None
+            if self._dirty:
+                self._append(self._tables, pending)
+
+    @contextlib.contextmanager
+    def _reloading_on_failure(self) -> Iterator[None]:
         try:
             yield
-        finally:
-            self._pending = None
+        except BaseException:
+            # The in-memory tables may hold a change that did not reach the disk.
+            self._snapshot_key = None
+            with contextlib.suppress(StoreError, OSError):
+                self.refresh()
+            raise
 
     def exists(self) -> bool:
         return self.files.data.exists()
@@ -235,11 +258,18 @@ class JournalStorage(Storage):
                 f"{path.name} is truncated or damaged (its body does not match its checksum)"
             )
         try:
-            tables = orjson.loads(self.codec.open(body, self._context(header.db_id, "snapshot")))
+            with bulk_parsing():
+                plain = self.codec.open(body, self._context(header.db_id, "snapshot"))
+                tables = orjson.loads(plain)
         except orjson.JSONDecodeError:
             raise DatabaseCorrupt(f"{path.name} holds data that does not parse") from None
-        if not isinstance(tables, dict):
+        if not isinstance(tables, dict) or not all(isinstance(t, dict) for t in tables.values()):
             raise DatabaseCorrupt(f"{path.name} does not hold tables")
+        for name in self.lazy_tables.intersection(tables):
+            tables[name] = {
+                key: LazyDocument(doc) if isinstance(doc, str) else doc
+                for key, doc in tables[name].items()
+            }
         self._db_id = header.db_id
         self._tables = tables
         self._seq = header.seq
@@ -319,7 +349,8 @@ class JournalStorage(Storage):
         journal = self.files.journal
         seq = self._seq + 1
         record = {"seq": seq, "ops": [[t, k, data.get(t, {}).get(k)] for t, k in ops]}
-        line = frame(self.codec.seal(orjson.dumps(record), self._context(self._db_id, "journal")))
+        plain = orjson.dumps(record, default=to_fragment)
+        line = frame(self.codec.seal(plain, self._context(self._db_id, "journal")))
         if os.stat(journal).st_size != self._journal_offset:
             os.truncate(journal, self._journal_offset)  # trim a torn line left by a crash
         self._journal_offset = append_durably(journal, line)
@@ -329,7 +360,16 @@ class JournalStorage(Storage):
         folder = self.files.data.parent
         folder.mkdir(parents=True, exist_ok=True)
         sweep_temp_files(folder)
-        body = self.codec.seal(orjson.dumps(data), self._context(self._db_id, "snapshot"))
+        on_disk = {
+            name: (
+                {key: document_json(doc) for key, doc in docs.items()}
+                if name in self.lazy_tables
+                else docs
+            )
+            for name, docs in data.items()
+        }
+        plain = orjson.dumps(on_disk, default=to_fragment)
+        body = self.codec.seal(plain, self._context(self._db_id, "snapshot"))
         header = {
             "format": SNAPSHOT_FORMAT,
             "schema": SCHEMA_VERSION,

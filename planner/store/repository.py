@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import threading
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -23,7 +23,7 @@ from tinydb.table import Table
 from planner.domain.assessment import Assessment, assess, stored_assessment_is_current
 from planner.domain.case import Case
 from planner.domain.checklist import Checklist, EvidenceValue
-from planner.domain.gaps import Evaluation, Flag, evaluate, flags_for
+from planner.domain.gaps import Evaluation, Flag, FlagRules, evaluate, flag_order
 from planner.domain.person import Person
 from planner.domain.status import ItemStatus
 from planner.domain.template import Template
@@ -43,7 +43,7 @@ from planner.store.journal import DatabaseFiles, JournalStorage
 
 CASES = "cases"
 TEMPLATES = "templates"
-ASSESSMENT_KEY = "assessment"
+INDEX = "index"
 
 
 class KeyedTable(Table):
@@ -127,7 +127,7 @@ class CaseStore:
         self._lock_timeout = lock_timeout
         self._mutex = threading.RLock()
         self._depth = 0
-        self._storage = JournalStorage(self.files, codec)
+        self._storage = JournalStorage(self.files, codec, lazy_tables={CASES})
         self._summaries: dict[str, tuple[object, CaseSummary]] = {}
         self._templates: dict[str, TemplateRecord] = {}
         self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -151,6 +151,7 @@ class CaseStore:
         self._db = _TinyDB(storage=_Borrowed, storage_object=self._storage)
         self._cases: KeyedTable = self._db.table(CASES, cache_size=0)  # type: ignore[assignment]
         self._template_table: KeyedTable = self._db.table(TEMPLATES, cache_size=0)  # type: ignore[assignment]
+        self._index: KeyedTable = self._db.table(INDEX, cache_size=0)  # type: ignore[assignment]
 
     # --- lifecycle ------------------------------------------------------------------------
 
@@ -200,9 +201,13 @@ class CaseStore:
             return [_case_from_doc(doc) for doc in self._storage.read().get(CASES, {}).values()]
 
     def summaries(self) -> list[CaseSummary]:
-        """Every case, light enough to list 20,000 of them; re-parsed only when changed."""
+        """Every case, light enough to list 20,000 of them; re-parsed only when changed.
+
+        Built from the index table (a few fields of the person and the stored assessment),
+        so the full records are never parsed to list the caseload.
+        """
         with self._locked():
-            docs = self._storage.read().get(CASES, {})
+            docs = self._storage.read().get(INDEX, {})
             cache = self._summaries
             fresh: dict[str, tuple[object, CaseSummary]] = {}
             for number, doc in docs.items():
@@ -244,10 +249,13 @@ class CaseStore:
     def all_flags(self, today: date) -> list[Flag]:
         """Every flag across the caseload as of `today`, most urgent first."""
         flags: list[Flag] = []
-        for summary in self.summaries():
-            template = self.template(summary.assessment.template_key)
-            flags.extend(flags_for(summary.assessment, template, today))
-        flags.sort(key=Flag.sort_key)
+        with self._locked():
+            rules: dict[str, FlagRules] = {}
+            for summary in sorted(self.summaries(), key=_by_number):
+                key = summary.assessment.template_key
+                rule = rules.get(key) or rules.setdefault(key, FlagRules(self.template(key), today))
+                flags.extend(rule.flags(summary.assessment, sort=False))
+        flags.sort(key=flag_order)
         return flags
 
     def history(self, number: str | None = None) -> list[AuditEntry]:
@@ -260,6 +268,7 @@ class CaseStore:
         """Open a new case; refuses a prison number that is already in the database."""
         now = self._clock()
         with self._locked():
+            template = self._stored_version(template)
             if self._cases.has_key(person.number):
                 raise CaseExists(f"prison number {person.number} is already in this database")
             case = Case(
@@ -275,6 +284,7 @@ class CaseStore:
         """Open many cases in one commit (import); refuses if any already exists."""
         now = self._clock()
         with self._locked():
+            template = self._stored_version(template)
             pairs: list[tuple[Case | None, Case]] = []
             for person in people:
                 if self._cases.has_key(person.number):
@@ -395,6 +405,16 @@ class CaseStore:
 
     # --- internals ------------------------------------------------------------------------
 
+    def _stored_version(self, template: Template) -> Template:
+        """The copy of this template version cases already use, if one is stored.
+
+        A template edited on disk without a new version number must not give new cases a
+        different checklist from older cases that claim the same version.
+        """
+        if self._template_table.has_key(template.key):
+            return self.template(template.key)
+        return template
+
     def _touched(self, case: Case, **changes: Any) -> Case:
         return case.model_copy(update={**changes, "updated_at": self._clock(), "rev": case.rev + 1})
 
@@ -406,13 +426,17 @@ class CaseStore:
         storage = self._storage
         entries: list[dict[str, Any]] = []
         docs: dict[str, dict[str, Any] | None] = {}
+        index: dict[str, dict[str, Any] | None] = {}
         for old, new in pairs:
             entries.extend(case_changes(old, new))
             if new is None:
-                docs[old.number] = None
+                docs[old.number] = index[old.number] = None
             else:
-                docs[new.number] = _doc_from_case(new, template or self.template_for(new))
+                docs[new.number], index[new.number] = case_documents(
+                    new, template or self.template_for(new)
+                )
         ops: list[tuple[str, str]] = [(CASES, number) for number in docs]
+        ops += [(INDEX, number) for number in index]
         new_template = None
         if template is not None and not self._template_table.has_key(template.key):
             new_template = template
@@ -420,42 +444,50 @@ class CaseStore:
         try:
             self._audit.append(storage.seq + 1, self._clock(), self.officer, entries)
             with storage.changing(ops):
-                self._apply(docs, new_template)
+                self._apply(docs, index, new_template)
             storage.compact_if_due()
         except OSError as exc:
             raise WriteFailed(
                 f"could not save to {self.path} ({exc.strerror or exc}); nothing was changed"
             ) from exc
 
-    def _apply(self, docs: dict[str, dict[str, Any] | None], new_template: Template | None) -> None:
+    def _apply(
+        self,
+        docs: dict[str, dict[str, Any] | None],
+        index: dict[str, dict[str, Any] | None],
+        new_template: Template | None,
+    ) -> None:
+        """Change the tables; inside `storage.changing` this is one journal record."""
         if new_template is not None:
-            # Lands in the same storage write as the cases below.
-            self._storage.read().setdefault(TEMPLATES, {})[new_template.key] = {
-                "template": new_template.model_dump(mode="json", by_alias=True),
-                "fingerprint": new_template.fingerprint(),
-            }
+            self._template_table.put_many(
+                {
+                    new_template.key: {
+                        "template": new_template.model_dump(mode="json", by_alias=True),
+                        "fingerprint": new_template.fingerprint(),
+                    }
+                }
+            )
         self._cases.put_many(docs)
+        self._index.put_many(index)
 
-    def _summary(self, number: str, doc: dict[str, Any]) -> CaseSummary:
-        person = doc["person"]
-        checklist = doc["checklist"]
-        key = f"{checklist['template_id']}@{checklist['template_version']}"
-        stored = doc.get(ASSESSMENT_KEY)
-        if stored is not None and stored_assessment_is_current(stored, key):
+    def _summary(self, number: str, entry: dict[str, Any]) -> CaseSummary:
+        stored = entry["assessment"]
+        if stored_assessment_is_current(stored, entry["template"]):
             assessment = Assessment.from_json(number, stored)
-        else:
-            assessment = assess(_case_from_doc(doc), self.template(key))
-        release = person.get("release_date")
+        else:  # written by an older gap engine: assess again from the full record
+            case = self.get(number)
+            assessment = assess(case, self.template_for(case))
+        surname, forename, prison, location, release, kind, state = entry["person"]
         return CaseSummary(
             number=number,
-            surname=person["surname"],
-            forename=person["forename"],
-            prison=person.get("prison", ""),
-            location=person.get("location", ""),
+            surname=surname,
+            forename=forename,
+            prison=prison,
+            location=location,
             release_date=date.fromisoformat(release) if release else None,
-            release_kind=person.get("release_kind", ""),
-            state=person.get("state", "active"),
-            rev=doc.get("rev", 1),
+            release_kind=kind,
+            state=state,
+            rev=entry["rev"],
             assessment=assessment,
         )
 
@@ -499,16 +531,40 @@ class _Borrowed:
         return storage_object
 
 
-def _doc_from_case(case: Case, template: Template) -> dict[str, Any]:
-    doc = case.model_dump(mode="json")
-    doc[ASSESSMENT_KEY] = assess(case, template).to_json()
-    return doc
+def _by_number(summary: CaseSummary) -> str:
+    return summary.number
 
 
-def _case_from_doc(doc: dict[str, Any]) -> Case:
-    data = {k: v for k, v in doc.items() if k != ASSESSMENT_KEY}
+def case_documents(case: Case, template: Template) -> tuple[dict[str, Any], dict[str, Any]]:
+    """What the store keeps for a case: the full record, and its entry in the index.
+
+    The record leaves defaults out (an untouched item is not stored at all); validation
+    restores them. The index entry holds what the caseload lists, and the case's assessment
+    (stage one of the gap engine), so listing and flagging never parse full records.
+    """
+    doc = case.model_dump(mode="json", exclude_defaults=True)
+    p = case.person
+    key = f"{case.checklist.template_id}@{case.checklist.template_version}"
+    entry = {
+        "person": [
+            p.surname,
+            p.forename,
+            p.prison,
+            p.location,
+            p.release_date.isoformat() if p.release_date else None,
+            p.release_kind.value,
+            p.state.value,
+        ],
+        "template": key,
+        "rev": case.rev,
+        "assessment": assess(case, template).to_json(),
+    }
+    return doc, entry
+
+
+def _case_from_doc(doc: Mapping[str, Any]) -> Case:
     try:
-        return Case.model_validate(data)
+        return Case.model_validate(dict(doc))
     except ValidationError as exc:
         number = doc.get("person", {}).get("number", "?")
         raise DatabaseCorrupt(

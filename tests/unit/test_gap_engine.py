@@ -528,12 +528,6 @@ def test_id_applied_for_and_done_is_quiet_before_r28(store, template):
     assert item_flags(check(store, template, case), "id.documents") == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG planner/domain/gaps.py _item_flag: a done item with a problem returns the "
-    "NO_EVIDENCE warning before looking at its escalation, so ID marked done with no "
-    "evidence at all, not received after R-28, is only a warning",
-)
 def test_id_done_without_any_evidence_after_r28_is_still_critical(store, template):
     case = open_case(store, template, date(2026, 12, 16))
     case = store.save_item(NUMBER, "id.documents", status=ItemStatus.DONE)

@@ -115,12 +115,6 @@ def test_person_refuses_an_invalid_prison_number(bad):
     assert issubclass(ValidationError, ValueError)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG planner/domain/identifiers.py: str.upper() runs before the ASCII pattern, "
-    "so non-ASCII letters whose upper case is ASCII (long s, dotless i, the ff ligature) "
-    "are accepted as prison numbers and CRNs",
-)
 @pytest.mark.parametrize(
     ("fn", "raw"),
     [
@@ -246,12 +240,6 @@ def test_short_form_examples(short, long_form):
     assert normalise_pnc(short) == long_form
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG planner/domain/identifiers.py normalise_pnc: a two-digit year is read as 20YY "
-    "up to 50, so next year's YY expands to a year in the future; the docstring says 19YY "
-    "when above the current two-digit year",
-)
 def test_short_form_never_expands_to_a_future_year():
     next_yy = (date.today().year + 1) % 100
     long_form = normalise_pnc(f"{next_yy:02d}/1234567A")

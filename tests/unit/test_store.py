@@ -616,12 +616,6 @@ def test_stored_template_is_used_after_the_file_changes(tmp_path: Path):
         assert store.all_flags(TODAY) == list(ev.flags)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG planner/store/repository.py CaseStore._commit: a new case added with an edited "
-    "template of an already stored key gets its stored assessment from the edited template, "
-    "while store.evaluate uses the stored one, so the caseload view and the case disagree",
-)
 def test_adding_with_an_edited_template_of_the_same_key_stays_consistent(tmp_path: Path):
     site = tmp_path / "site"
     toml = _edited_copy(site)
