@@ -215,7 +215,7 @@ def _decode(data: bytes | str) -> str | RowProblem:
 
 def _delimiter(text: str) -> str:
     """Comma, unless the first non-blank line is clearly split by semicolons or tabs."""
-    first = next((line for line in text.splitlines() if line.strip()), "")
+    first = next((line for line in io.StringIO(text, newline="") if line.strip()), "")
     counts = {d: first.count(d) for d in (",", ";", "\t")}
     best = max(counts, key=lambda d: counts[d])
     return best if counts[best] > counts[","] else ","
@@ -263,7 +263,6 @@ class _Parser:
                 return self._result()
             seen: dict[str, list[int]] = {}
             bad: dict[int, list[str]] = {}
-            numbers: dict[int, str] = {}
             for line, cells in records:
                 if _blank(cells):
                     continue
@@ -271,7 +270,6 @@ class _Parser:
                 messages, number = self._row(line, cells)
                 if number is not None:
                     seen.setdefault(number, []).append(line)
-                    numbers[line] = number
                 if messages:
                     bad[line] = messages
         except csv.Error as exc:
@@ -284,9 +282,12 @@ class _Parser:
         for number, lines in seen.items():
             if len(lines) > 1:
                 for line in lines:
-                    others = ", ".join(str(n) for n in lines if n != line)
+                    others = [n for n in lines if n != line]
+                    shown = ", ".join(str(n) for n in others[:5])
+                    more = f" and {len(others) - 5} more" if len(others) > 5 else ""
                     bad.setdefault(line, []).append(
-                        f"{header}: {number} is also on line{'s' if ',' in others else ''} {others}"
+                        f"{header}: {number} is also on line{'s' if len(others) > 1 else ''} "
+                        f"{shown}{more}"
                     )
         self.problems.extend(RowProblem(line, "; ".join(bad[line])) for line in sorted(bad))
         self.people = [(line, p) for line, p in self.people if line not in bad]

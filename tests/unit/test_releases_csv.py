@@ -393,3 +393,17 @@ def _consistent(parsed: ParsedReleases) -> None:
     assert len({p.number for _l, p in parsed.people}) == len(parsed.people)
     for problem in parsed.problems:
         assert problem.line >= 1 and problem.message and "\n" not in problem.message
+
+
+def test_many_copies_of_a_number_keep_the_message_short() -> None:
+    parsed = parse(csv_text(*["A1234BC,Example,Alex,17/05/1990,04/12/2026"] * 8))
+    assert len(parsed.problems) == 8
+    assert parsed.problems[0].message == (
+        "Prison Number: A1234BC is also on lines 3, 4, 5, 6, 7 and 2 more"
+    )
+
+
+def test_cr_only_line_ends_are_read() -> None:
+    text = csv_text("A1234BC;Example;Alex;17/05/1990;04/12/2026", header=HEADER.replace(",", ";"))
+    parsed = parse(text.replace("\n", "\r"))
+    assert numbers(parsed) == ["A1234BC"]
