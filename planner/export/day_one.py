@@ -1,0 +1,152 @@
+"""Release-day actions for probation: what is booked, where and when, and what is not.
+
+Each action reads one checklist item of the default template. An item a template does not
+have, or that does not apply to the person, gives no action; one that applies but has
+nothing recorded says plainly that it is not arranged.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from planner.domain.assessment import applies
+from planner.domain.case import Case
+from planner.domain.status import ItemStatus
+from planner.domain.template import Template
+from planner.export.evidence import REDACTED_HEALTH, evidence_of
+from planner.export.model import DayOneAction
+
+Values = dict[str, str]
+
+
+@dataclass(frozen=True, slots=True)
+class _Spec:
+    item_id: str
+    topic: str
+    describe: Callable[[Values], str]
+    missing: str
+    health: bool = False
+
+
+def _join(*parts: str | None) -> str:
+    return "; ".join(p for p in parts if p)
+
+
+def _labelled(values: Values, name: str, label: str) -> str | None:
+    value = values.get(name)
+    return f"{label} {value}" if value else None
+
+
+def _meets(v: Values) -> str:
+    met = v.get("met_by")
+    return _join(
+        f"Met by {met}" if met else "Nobody recorded to meet them",
+        _labelled(v, "travel_arranged", "travel arranged:"),
+        _labelled(v, "phone", "working phone:"),
+    )
+
+
+def _jobcentre(v: Values) -> str:
+    when = v.get("appointment_date", "date not recorded")
+    if v.get("appointment_time"):
+        when = f"{when} at {v['appointment_time']}"
+    return _join(
+        f"{v.get('jobcentre', 'jobcentre not recorded')}, {when}",
+        _labelled(v, "advance_discussed", "advance payment discussed:"),
+        _labelled(v, "housing_costs", "housing costs discussed:"),
+    )
+
+
+def _cas(v: Values) -> str:
+    return _join(
+        v.get("tier", "tier not recorded"),
+        _labelled(v, "date_referred", "referred"),
+        _labelled(v, "booking_start", "booking starts"),
+        _labelled(v, "outcome", "outcome:"),
+    )
+
+
+def _duty_to_refer(v: Values) -> str:
+    return _join(
+        v.get("local_authority", "local authority not recorded"),
+        _labelled(v, "date_referred", "referred"),
+        _labelled(v, "outcome", "outcome:"),
+    )
+
+
+def _gp(v: Values) -> str:
+    return _join(
+        v.get("practice", "practice not recorded"), _labelled(v, "date_registered", "registered")
+    )
+
+
+def _medication(v: Values) -> str:
+    days = v.get("days_supplied")
+    return _join(
+        f"{days} days supplied" if days else "days supplied not recorded",
+        _labelled(v, "prescription_route", "next prescription:"),
+    )
+
+
+def _treatment(v: Values) -> str:
+    return _join(
+        v.get("provider", "provider not recorded"),
+        _labelled(v, "appointment_date", "first appointment"),
+    )
+
+
+def _mental_health(v: Values) -> str:
+    return _join(
+        v.get("service", "service not recorded"),
+        _labelled(v, "appointment_date", "appointment"),
+    )
+
+
+SPECS = (
+    _Spec("release.day_plan", "Who meets them", _meets, "Day-of-release plan not recorded"),
+    _Spec("benefits.uc_appointment", "Jobcentre appointment", _jobcentre, "NOT BOOKED"),
+    _Spec("accommodation.cas_referral", "CAS booking", _cas, "No CAS referral recorded"),
+    _Spec("accommodation.duty_to_refer", "Duty to Refer", _duty_to_refer, "No referral recorded"),
+    _Spec("health.gp", "GP", _gp, "GP registration not arranged", health=True),
+    _Spec("health.medication", "Medication", _medication, "Medication NOT arranged", health=True),
+    _Spec(
+        "health.substance_misuse",
+        "Drug and alcohol treatment",
+        _treatment,
+        "First appointment NOT booked",
+        health=True,
+    ),
+    _Spec("health.mental_health", "Mental health", _mental_health, "Not arranged", health=True),
+)
+
+
+def day_one_actions(case: Case, template: Template, *, redact: bool) -> list[DayOneAction]:
+    """The day-one actions that apply to this person, in the order probation needs them."""
+    actions: list[DayOneAction] = []
+    health_arranged: list[bool] = []
+    for spec in SPECS:
+        if not template.has_item(spec.item_id):
+            continue
+        item = template.item(spec.item_id)
+        if not applies(item, case):
+            continue
+        record = case.checklist.item(spec.item_id)
+        values = {e.field: e.value for e in evidence_of(item, record, redact)}
+        arranged = record.status is ItemStatus.DONE
+        if spec.health and redact:
+            health_arranged.append(arranged)
+            continue
+        detail = spec.describe(values) if values else spec.missing
+        if not arranged and values:
+            detail = f"{detail} (item is {record.status.label})"
+        actions.append(DayOneAction(topic=spec.topic, detail=detail, arranged=arranged))
+    if health_arranged:
+        actions.append(
+            DayOneAction(
+                topic="Health arrangements",
+                detail=REDACTED_HEALTH,
+                arranged=all(health_arranged),
+            )
+        )
+    return actions

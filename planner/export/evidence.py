@@ -1,0 +1,82 @@
+"""Evidence as probation reads it, and what a redacted summary leaves out.
+
+Redaction leaves out special category and health detail: every field a template marks
+`sensitive`, everything in the health section, and free-text notes (the callers drop sex,
+ethnicity and notes themselves).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from planner.domain.calendar import format_day
+from planner.domain.checklist import EvidenceValue, ItemRecord
+from planner.domain.template import EvidenceField, FieldType, ItemTemplate
+from planner.export.model import Evidence
+
+# Sections whose whole content is health detail.
+HEALTH_SECTIONS = frozenset({"health"})
+# Circumstances that are health detail; the others (veteran, dependants...) stay.
+HEALTH_CIRCUMSTANCES = frozenset({"on_medication", "substance_misuse", "mental_health"})
+
+REDACTION_NOTICE = (
+    "REDACTED SUMMARY: sex, ethnicity, health and substance misuse detail, and free-text "
+    "notes are left out. Ask the prison for the full summary if you need them."
+)
+REDACTED_HEALTH = "Left out of this redacted summary (health detail)."
+
+
+def display_value(field: EvidenceField | None, value: EvidenceValue) -> str:
+    """A value as a person reads it: a choice's label, 'Yes', 'Wed 16 Dec 2026'."""
+    if isinstance(value, bool):
+        return "Yes" if value else "No"
+    if field is None:
+        return value
+    if field.type is FieldType.CHOICE:
+        return field.choice_label(value)
+    if field.type is FieldType.DATE:
+        try:
+            return format_day(date.fromisoformat(value))
+        except ValueError:
+            return value
+    return value
+
+
+def is_redacted(item: ItemTemplate, field: EvidenceField | None, redact: bool) -> bool:
+    """Whether a redacted summary leaves out this field of the item (with None: the item)."""
+    if not redact:
+        return False
+    if item.section in HEALTH_SECTIONS:
+        return True
+    return field is not None and field.sensitive
+
+
+def evidence_of(item: ItemTemplate, record: ItemRecord, redact: bool) -> list[Evidence]:
+    """What is recorded against an item, in the template's order.
+
+    Values under names the template no longer has (an older version's fields) follow,
+    labelled by name, so nothing recorded goes missing; a redacted summary leaves them out,
+    as nobody can say whether they are sensitive.
+    """
+    entries: list[Evidence] = []
+    for field in item.evidence:
+        value = record.evidence.get(field.name)
+        if _blank(value) or is_redacted(item, field, redact):
+            continue
+        assert value is not None
+        entries.append(_entry(field.name, field.label, display_value(field, value), value))
+    if redact:
+        return entries
+    known = {f.name for f in item.evidence}
+    for name, value in record.evidence.items():
+        if name not in known and not _blank(value):
+            entries.append(_entry(name, name, display_value(None, value), value))
+    return entries
+
+
+def _entry(name: str, label: str, shown: str, raw: EvidenceValue) -> Evidence:
+    return Evidence(field=name, label=label, value=shown, raw=raw)
+
+
+def _blank(value: EvidenceValue | None) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
