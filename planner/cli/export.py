@@ -1,0 +1,196 @@
+"""planner export: handover summaries for probation, and the caseload as CSV."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import click
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from planner.cli.context import Env, pass_env
+from planner.domain.errors import InvalidInput
+from planner.domain.identifiers import normalise_prison_number
+from planner.export.files import ExportError, ExportFormat, InvalidExport
+from planner.export.service import (
+    Progress as ProgressCallback,
+)
+from planner.export.service import (
+    due_for_release,
+    export_batch,
+    export_case,
+    export_caseload,
+)
+
+FORMAT_NAMES = {
+    ExportFormat.PDF: "PDF",
+    ExportFormat.MARKDOWN: "Markdown",
+    ExportFormat.JSON: "JSON",
+    ExportFormat.NOTE: "case-note text",
+}
+
+
+class BadExport(click.ClickException):
+    """A request the user can fix (a file in the way, a wrong path): exit code 2."""
+
+    exit_code = 2
+
+
+@click.command(
+    "export",
+    epilog="""\b
+Examples:
+  planner export A1234BC                      PDF in this folder, e.g.
+                                              A1234BC_Example_2026-12-16.pdf
+  planner export A1234BC --format md -o handover.md
+  planner export A1234BC --format note        text to paste into case notes, split into
+                                              parts of at most 3,950 characters
+  planner export A1234BC --redact             without sex, ethnicity, health detail, notes
+  planner export --within 14 -o handover/     one PDF per person released in 14 days
+  planner export --caseload -o caseload.csv   one row per person, for a spreadsheet
+""",
+)
+@click.argument("number", required=False)
+@click.option(
+    "--format",
+    "-f",
+    "fmt",
+    type=click.Choice([f.value for f in ExportFormat]),
+    default=ExportFormat.PDF.value,
+    show_default=True,
+    help="pdf (A4, for email or print), md (Markdown), json (for other systems, with a "
+    "published JSON Schema), note (plain text for probation case notes).",
+)
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(path_type=Path),
+    help="File to write (a folder for --within). Default: a name made of the prison "
+    "number, surname and release date, in the current folder.",
+)
+@click.option(
+    "--within",
+    type=click.IntRange(0, 730),
+    metavar="DAYS",
+    help="Export everyone released from today to DAYS days ahead, one file each.",
+)
+@click.option("--caseload", is_flag=True, help="Write the caseload as CSV, one row per person.")
+@click.option(
+    "--redact",
+    is_flag=True,
+    help="Leave out special category and health detail: sex, ethnicity, health and "
+    "substance misuse evidence, and free-text notes. The summary says it is redacted.",
+)
+@click.option("--force", is_flag=True, help="Replace files that already exist.")
+@pass_env
+@click.pass_context
+def export(
+    ctx: click.Context,
+    env: Env,
+    number: str | None,
+    fmt: str,
+    output: Path | None,
+    within: int | None,
+    caseload: bool,
+    redact: bool,
+    force: bool,
+) -> None:
+    """Write handover summaries for probation: who, when, where, what is booked for release
+    day, every checklist section with its evidence, and what is still open, most urgent
+    first.
+
+    Give a prison NUMBER for one person, --within DAYS for everyone released soon, or
+    --caseload for the whole caseload as CSV. Files are readable only by you (they hold
+    personal data) and are never replaced without --force.
+    """
+    chosen = [number is not None, within is not None, caseload]
+    if sum(chosen) != 1:
+        raise click.UsageError("give one of: a prison NUMBER, --within DAYS or --caseload")
+    format_given = ctx.get_parameter_source("fmt") is not click.core.ParameterSource.DEFAULT
+    if caseload and format_given:
+        raise click.UsageError("--caseload always writes CSV; leave out --format")
+    export_format = ExportFormat(fmt)
+    with env.open_store(create=False) as store, _export_errors():
+        if number is not None:
+            path = export_case(
+                store,
+                _number(number),
+                export_format,
+                output,
+                officer=env.officer,
+                today=env.today,
+                redact=redact,
+                force=force,
+            )
+            click.echo(f"Wrote {path}")
+        elif within is not None:
+            numbers = due_for_release(store, env.today, within)
+            if not numbers:
+                click.echo(
+                    f"Nobody is due for release in the next {within} days; no files written."
+                )
+                return
+            folder = output or Path.cwd()
+            with _progress(len(numbers)) as advance:
+                paths = export_batch(
+                    store,
+                    numbers,
+                    export_format,
+                    folder,
+                    officer=env.officer,
+                    today=env.today,
+                    redact=redact,
+                    force=force,
+                    progress=advance,
+                )
+            kind = FORMAT_NAMES[export_format]
+            click.echo(f"Wrote {len(paths)} {kind} summaries to {folder}")
+        else:
+            target = output or Path.cwd() / f"caseload_{env.today.isoformat()}.csv"
+            path = export_caseload(store, target, today=env.today, force=force)
+            click.echo(f"Wrote {path}")
+
+
+def _number(raw: str) -> str:
+    try:
+        return normalise_prison_number(raw)
+    except ValueError as exc:
+        raise InvalidInput(str(exc)) from None
+
+
+@contextmanager
+def _export_errors() -> Iterator[None]:
+    try:
+        yield
+    except InvalidExport as exc:
+        raise BadExport(str(exc)) from None
+    except ExportError as exc:
+        raise click.ClickException(str(exc)) from None
+
+
+@contextmanager
+def _progress(total: int) -> Iterator[ProgressCallback | None]:
+    """A progress bar on a terminal; nothing at all in a pipe or a log."""
+    console = Console(stderr=True)
+    if not console.is_terminal:
+        yield None
+        return
+    columns = (
+        TextColumn("Exporting"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        TextColumn("{task.description}"),
+    )
+    with Progress(*columns, console=console, transient=True) as bar:
+        task = bar.add_task("", total=total)
+
+        def advance(done: int, _total: int, path: Path) -> None:
+            bar.update(task, completed=done, description=path.name)
+
+        yield advance
+
+
+COMMANDS: list[click.Command] = [export]

@@ -1,0 +1,87 @@
+"""Export formats, predictable file names, and writing files that are never half-written.
+
+Every export is written with the store's crash-safe replace (temporary file, fsync,
+rename), readable only by its owner (mode 0600: these files hold personal data), and an
+existing file is replaced only when the caller says so.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from datetime import date
+from enum import StrEnum
+from pathlib import Path
+
+from planner.store.files import atomic_write
+
+
+class ExportError(Exception):
+    """An export that cannot be written; the message says what to do."""
+
+
+class InvalidExport(ExportError):
+    """A request the user can fix: an unknown format, a path that cannot be used."""
+
+
+class OutputExists(InvalidExport):
+    """The target file exists and replacing it was not asked for."""
+
+
+class ExportFormat(StrEnum):
+    PDF = "pdf"
+    MARKDOWN = "md"
+    JSON = "json"
+    NOTE = "note"
+
+    @property
+    def extension(self) -> str:
+        return "txt" if self is ExportFormat.NOTE else self.value
+
+
+def parse_format(raw: str) -> ExportFormat:
+    aliases = {"markdown": "md", "txt": "note", "text": "note"}
+    key = raw.strip().lower()
+    try:
+        return ExportFormat(aliases.get(key, key))
+    except ValueError:
+        choices = ", ".join(f.value for f in ExportFormat)
+        raise InvalidExport(f"format {raw!r} is not one of: {choices}") from None
+
+
+def safe_name_part(text: str, fallback: str = "unknown") -> str:
+    """`text` as a file-name part anyone's system accepts: ASCII letters, digits, '-'.
+
+    Accents are dropped ('Zoë' gives 'Zoe'), apostrophes vanish ('O'Neill' gives
+    'ONeill'), and any other run of characters becomes one '-'.
+    """
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    ascii_text = re.sub(r"['\u2019`]", "", ascii_text)
+    cleaned = re.sub(r"[^A-Za-z0-9]+", "-", ascii_text).strip("-")
+    return cleaned[:40].rstrip("-") or fallback
+
+
+def summary_file_name(number: str, surname: str, release: date | None, fmt: ExportFormat) -> str:
+    """'{number}_{surname}_{release-date}.{ext}', e.g. 'A1234BC_ONeill-Ward_2026-12-16.pdf'."""
+    day = release.isoformat() if release else "no-release-date"
+    return f"{number}_{safe_name_part(surname)}_{day}.{fmt.extension}"
+
+
+def check_writable(path: Path, *, force: bool) -> None:
+    """Raise a clear error unless `path` may be written."""
+    if path.is_dir():
+        raise InvalidExport(f"{path} is a folder; give a file name")
+    if path.exists() and not force:
+        raise OutputExists(f"{path} already exists; use --force to replace it")
+    if not path.parent.is_dir():
+        raise InvalidExport(f"folder {path.parent} does not exist")
+
+
+def write_file(path: Path, data: bytes, *, force: bool) -> Path:
+    """Write `data` to `path` crash-safely with mode 0600; refuse to replace without force."""
+    check_writable(path, force=force)
+    try:
+        atomic_write(path, [data])
+    except OSError as exc:
+        raise ExportError(f"could not write {path}: {exc.strerror or exc}") from None
+    return path

@@ -1,0 +1,207 @@
+"""Exports as one call each, for the command line and the terminal UI alike.
+
+* `export_case` writes one person's handover summary in one format;
+* `export_batch` writes one summary per person into a folder, rendering PDFs in a small
+  process pool, and reports each file to a progress callback;
+* `export_caseload` writes the caseload CSV.
+
+None of them needs a terminal; each raises `ExportError` (or the store's `CaseNotFound`)
+with a one-line message.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from collections.abc import Callable, Generator, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from contextlib import closing
+from datetime import date, datetime, timedelta
+from itertools import repeat
+from pathlib import Path
+
+from planner import __version__
+from planner.domain.gaps import evaluate
+from planner.export.case_note import note_file_text, render_case_note
+from planner.export.caseload_csv import caseload_table, render_caseload_csv
+from planner.export.files import (
+    ExportError,
+    ExportFormat,
+    OutputExists,
+    check_writable,
+    summary_file_name,
+    write_file,
+)
+from planner.export.json_export import render_json
+from planner.export.markdown import render_markdown
+from planner.export.summary import HandoverSummary, build_summary
+from planner.store.repository import CaseStore
+
+Progress = Callable[[int, int, Path], None]
+"""Called after each file: (files done, files in all, the file just written)."""
+
+# Below this many PDFs, starting worker processes costs more than it saves.
+POOL_THRESHOLD = 24
+
+
+def render(summary: HandoverSummary, fmt: ExportFormat) -> bytes:
+    """The bytes of one summary in one format."""
+    if fmt is ExportFormat.PDF:
+        from planner.export.pdf import render_pdf  # fpdf2 loads only when a PDF is wanted
+
+        return render_pdf(summary)
+    if fmt is ExportFormat.MARKDOWN:
+        return render_markdown(summary).encode("utf-8")
+    if fmt is ExportFormat.JSON:
+        return render_json(summary)
+    return note_file_text(render_case_note(summary)).encode("utf-8")
+
+
+def summary_for(
+    store: CaseStore,
+    number: str,
+    *,
+    officer: str,
+    today: date,
+    redact: bool,
+    generated_at: datetime | None = None,
+) -> HandoverSummary:
+    """The handover summary of one stored case as of `today`."""
+    case = store.get(number)
+    template = store.template_for(case)
+    return build_summary(
+        case,
+        template,
+        evaluate(case, template, today),
+        officer=officer,
+        generated_at=generated_at or datetime.now().astimezone(),
+        redact=redact,
+        planner_version=__version__,
+    )
+
+
+def default_name(summary: HandoverSummary, fmt: ExportFormat) -> str:
+    p = summary.person
+    return summary_file_name(p.prison_number, p.surname, summary.release.date, fmt)
+
+
+def export_case(
+    store: CaseStore,
+    number: str,
+    fmt: ExportFormat,
+    path: Path | None = None,
+    *,
+    officer: str,
+    today: date,
+    redact: bool = False,
+    force: bool = False,
+) -> Path:
+    """Write one summary; `path` may be a file, a folder, or None for the current folder.
+
+    Returns the file written. Raises `OutputExists` if it exists and `force` is not set.
+    """
+    summary = summary_for(store, number, officer=officer, today=today, redact=redact)
+    if path is None:
+        path = Path.cwd() / default_name(summary, fmt)
+    elif path.is_dir():
+        path = path / default_name(summary, fmt)
+    check_writable(path, force=force)
+    return write_file(path, render(summary, fmt), force=force)
+
+
+def due_for_release(store: CaseStore, today: date, within_days: int) -> list[str]:
+    """Prison numbers of active cases released from today to `within_days` ahead, soonest
+    first."""
+    last = today + timedelta(days=within_days)
+    due = [
+        s
+        for s in store.summaries()
+        if s.state == "active" and s.release_date is not None and today <= s.release_date <= last
+    ]
+    due.sort(key=lambda s: (s.release_date or date.max, s.number))
+    return [s.number for s in due]
+
+
+def export_batch(
+    store: CaseStore,
+    numbers: Sequence[str],
+    fmt: ExportFormat,
+    folder: Path,
+    *,
+    officer: str,
+    today: date,
+    redact: bool = False,
+    force: bool = False,
+    progress: Progress | None = None,
+    stop: Callable[[], bool] | None = None,
+    workers: int | None = None,
+) -> list[Path]:
+    """Write one summary per person into `folder` (created if missing), named predictably.
+
+    Nothing is written when any target exists and `force` is not set. `stop`, checked
+    between files, ends the batch early (the files already written stay). `workers` is the
+    number of processes rendering PDFs; by default one per CPU.
+    """
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise ExportError(f"could not create folder {folder}: {exc.strerror or exc}") from None
+    generated_at = datetime.now().astimezone()
+    summaries = [
+        summary_for(
+            store, n, officer=officer, today=today, redact=redact, generated_at=generated_at
+        )
+        for n in numbers
+    ]
+    paths = [folder / default_name(s, fmt) for s in summaries]
+    existing = [p for p in paths if p.exists()]
+    if existing and not force:
+        raise OutputExists(
+            f"{len(existing)} of {len(paths)} files already exist in {folder} "
+            f"(first: {existing[0].name}); use --force to replace them"
+        )
+    written: list[Path] = []
+    with closing(_rendered(summaries, fmt, workers)) as rendered:
+        for data, path in zip(rendered, paths, strict=True):
+            written.append(write_file(path, data, force=force))
+            if progress is not None:
+                progress(len(written), len(paths), path)
+            if stop is not None and stop():
+                break
+    return written
+
+
+def _rendered(
+    summaries: list[HandoverSummary], fmt: ExportFormat, workers: int | None
+) -> Generator[bytes, None, None]:
+    """Each summary's bytes, in order; PDFs of a large batch render in worker processes."""
+    count = workers or os.cpu_count() or 1
+    if fmt is not ExportFormat.PDF or count < 2 or len(summaries) < POOL_THRESHOLD:
+        yield from (render(s, fmt) for s in summaries)
+        return
+    # spawn, not fork: the UI calls this from a thread, and forking a threaded process
+    # can copy a held lock into the child.
+    context = multiprocessing.get_context("spawn")
+    pool = ProcessPoolExecutor(max_workers=count, mp_context=context)
+    try:
+        yield from pool.map(render, summaries, repeat(fmt), chunksize=8)
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)  # a stopped batch renders no more
+
+
+def export_caseload(
+    store: CaseStore,
+    path: Path,
+    *,
+    today: date,
+    force: bool = False,
+    within_days: int | None = None,
+) -> Path:
+    """Write the caseload CSV: every case, or those released within `within_days`."""
+    summaries = store.summaries()
+    if within_days is not None:
+        wanted = set(due_for_release(store, today, within_days))
+        summaries = [s for s in summaries if s.number in wanted]
+    check_writable(path, force=force)
+    header, rows = caseload_table(summaries, store.template, today)
+    return write_file(path, render_caseload_csv(header, rows), force=force)
