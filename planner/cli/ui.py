@@ -1,4 +1,4 @@
-"""Open the terminal UI (filled in by the TUI work)."""
+"""Open the terminal UI: `planner` with no subcommand."""
 
 from __future__ import annotations
 
@@ -8,4 +8,22 @@ from planner.cli.context import Env
 
 
 def open_ui(env: Env) -> None:
-    raise click.ClickException("the terminal UI is not built yet")
+    """Run the app on the configured database until the officer quits.
+
+    The store is opened inside the app, in a worker, so even a large database shows the
+    caseload screen (with a loading state) at once. With no officer configured, the app
+    asks for a name first and saves it in the config file.
+    """
+    from planner.tui.app import make_app
+
+    app = make_app(
+        env.open_store,
+        today=env.today,
+        settings=env.settings,
+        templates=env.templates,
+        officer=env.officer,
+    )
+    app.run()
+    failure = app.session.failure
+    if failure:
+        raise click.ClickException(failure)

@@ -1,0 +1,125 @@
+"""The planner app: a caseload screen to start from, and a factory to build it."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+from typing import ClassVar
+
+from textual.app import App
+from textual.binding import Binding, BindingType
+from textual.screen import Screen
+from textual.theme import Theme
+
+from planner.config import Settings
+from planner.domain.template_loading import TemplateLibrary
+from planner.store.repository import CaseStore
+from planner.tui.commands import ScreenCommands
+from planner.tui.screens.caseload import CaseloadScreen
+from planner.tui.screens.help import HelpScreen, keys_table
+from planner.tui.screens.prompts import OfficerPrompt, PickerScreen
+from planner.tui.session import Session
+from planner.tui.themes import DEFAULT_THEME, PLANNER_THEMES, THEME_CHOICES
+
+
+class PlannerApp(App[None]):
+    """Keyboard-first release planning; see `make_app`."""
+
+    CSS_PATH = "app.tcss"
+    TITLE = "planner"
+    COMMANDS = App.COMMANDS | {ScreenCommands}
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding(
+            "f1,question_mark",
+            "help",
+            "Keys",
+            tooltip="Show the keys of this screen",
+            id="app.help",
+        ),
+        Binding(
+            "ctrl+t",
+            "pick_theme",
+            "Theme",
+            show=False,
+            tooltip="Choose colours, including high contrast",
+            id="app.theme",
+        ),
+    ]
+
+    def __init__(self, session: Session) -> None:
+        super().__init__()
+        self.session = session
+        for theme in PLANNER_THEMES:
+            self.register_theme(theme)
+        wanted = session.settings.theme
+        self.theme = wanted if wanted in self.available_themes else DEFAULT_THEME
+
+    def get_default_screen(self) -> Screen[None]:
+        return CaseloadScreen(self.session)
+
+    def on_mount(self) -> None:
+        self.theme_changed_signal.subscribe(self, self._remember_theme)
+        if not self.session.officer:
+            self.push_screen(OfficerPrompt(), self._officer_given)
+
+    def _remember_theme(self, theme: Theme) -> None:
+        self.session.set_theme(theme.name)
+
+    def _officer_given(self, name: str | None) -> None:
+        if name is None:
+            self.session.failure = (
+                "planner records who makes each change: run it again and give your name, "
+                "or use --officer"
+            )
+            self.exit(return_code=1)
+            return
+        self.session.set_officer(name)
+        self.screen.sub_title = name
+        self.notify(f"Welcome, {name}. Your name is saved for next time.")
+
+    def action_help(self) -> None:
+        if isinstance(self.screen, HelpScreen):
+            self.screen.dismiss(None)
+            return
+        screen = self.screen
+        self.push_screen(HelpScreen(screen.title or screen.TITLE or "planner", keys_table(screen)))
+
+    def action_pick_theme(self) -> None:
+        def chosen(theme: str | None) -> None:
+            if theme is not None:
+                self.theme = theme
+
+        self.push_screen(PickerScreen("Colours", THEME_CHOICES, current=self.theme), chosen)
+
+    def on_unmount(self) -> None:
+        self.session.close()
+
+
+def make_app(
+    store: CaseStore | Callable[[], CaseStore],
+    *,
+    today: date,
+    settings: Settings,
+    templates: TemplateLibrary | None = None,
+    officer: str | None = None,
+    config_path: Path | None = None,
+) -> PlannerApp:
+    """Build the app on a store, or on a function that opens one.
+
+    Given a function, the store is opened in a worker after the first paint, so a large
+    database never keeps the screen blank. `officer` defaults to the settings'; with no
+    officer at all the app asks for a name first and saves it in the config file.
+    """
+    owns = not isinstance(store, CaseStore)
+    opener: Callable[[], CaseStore] = store if not isinstance(store, CaseStore) else lambda: store
+    session = Session(
+        opener=opener,
+        today=today,
+        settings=settings,
+        templates=templates or TemplateLibrary(),
+        officer=(officer if officer is not None else settings.officer).strip(),
+        config_path=config_path,
+        owns_store=owns,
+    )
+    return PlannerApp(session)

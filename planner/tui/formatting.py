@@ -1,0 +1,100 @@
+"""How dates, days, readiness, statuses and severities read on screen.
+
+Plain strings only (no Textual), so the words are tested headless and every severity and
+status carries a symbol and a word as well as a colour.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from planner.domain.calendar import format_day
+from planner.domain.gaps import Flag, Severity
+from planner.domain.status import ItemStatus
+
+STATUS_SYMBOL: dict[ItemStatus, str] = {
+    ItemStatus.NOT_STARTED: "○",
+    ItemStatus.IN_PROGRESS: "◐",
+    ItemStatus.DONE: "✔",
+    ItemStatus.NOT_REQUIRED: "-",
+    ItemStatus.DECLINED: "✗",
+    ItemStatus.BLOCKED: "■",
+}
+
+# Rich styles per severity; the symbol and word carry the meaning without colour.
+SEVERITY_STYLE: dict[Severity, str] = {
+    Severity.CRITICAL: "bold red",
+    Severity.WARNING: "yellow",
+    Severity.INFO: "cyan",
+}
+
+STATUS_STYLE: dict[ItemStatus, str] = {
+    ItemStatus.NOT_STARTED: "",
+    ItemStatus.IN_PROGRESS: "cyan",
+    ItemStatus.DONE: "green",
+    ItemStatus.NOT_REQUIRED: "dim",
+    ItemStatus.DECLINED: "dim",
+    ItemStatus.BLOCKED: "bold red",
+}
+
+
+def release_text(day: date | None) -> str:
+    return "no date" if day is None else format_day(day)
+
+
+def days_text(days: int | None) -> str:
+    """Days to release as a short column value."""
+    if days is None:
+        return "—"
+    if days == 0:
+        return "today"
+    if days < 0:
+        return f"{-days} ago"
+    return str(days)
+
+
+def days_sentence(days: int | None) -> str:
+    """Days to release as words: '23 days to go', 'release day', '3 days ago'."""
+    if days is None:
+        return "no release date"
+    if days == 0:
+        return "release day is today"
+    if days < 0:
+        return f"release was {-days} day{'s' if days != -1 else ''} ago"
+    return f"{days} day{'s' if days != 1 else ''} to go"
+
+
+def readiness_text(readiness: float) -> str:
+    return f"{round(readiness * 100)}%"
+
+
+def severity_word(severity: Severity) -> str:
+    """'!! critical', '! warning', 'i info'."""
+    return f"{severity.symbol} {severity.value}"
+
+
+def flag_line(flag: Flag) -> str:
+    return f"{severity_word(flag.severity)}: {flag.reason}"
+
+
+def flag_counts(critical: int, warning: int, info: int) -> str:
+    """'!!2 !1 i3'; zero counts are left out so the eye finds the others."""
+    parts = []
+    if critical:
+        parts.append(f"{Severity.CRITICAL.symbol}{critical}")
+    if warning:
+        parts.append(f"{Severity.WARNING.symbol}{warning}")
+    if info:
+        parts.append(f"{Severity.INFO.symbol}{info}")
+    return " ".join(parts) or "none"
+
+
+def status_text(status: ItemStatus) -> str:
+    return f"{STATUS_SYMBOL[status]} {status.label}"
+
+
+def short_day(day: date | None) -> str:
+    """'Wed 16 Dec' for due dates near enough to need no year; with the year otherwise."""
+    if day is None:
+        return "—"
+    return format_day(day)

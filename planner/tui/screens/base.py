@@ -1,0 +1,39 @@
+"""Screens that show stored data re-read it when the database changes, in any process."""
+
+from __future__ import annotations
+
+from textual import work
+from textual.screen import Screen
+
+from planner.tui.session import Session
+
+POLL_SECONDS = 3.0
+
+
+class DataScreen(Screen[None]):
+    """Polls the store's change number (a stat(), off the event loop) every few seconds."""
+
+    def __init__(self, session: Session) -> None:
+        super().__init__()
+        self.session = session
+        self.seen_change = -1
+
+    def on_mount(self) -> None:
+        self.set_interval(POLL_SECONDS, self.check_for_changes)
+
+    def on_screen_resume(self) -> None:
+        self.check_for_changes()
+
+    def check_for_changes(self) -> None:
+        if self.session.is_open and self.seen_change >= 0:
+            self._poll()
+
+    @work(thread=True, exclusive=True, group="poll", exit_on_error=False)
+    def _poll(self) -> None:
+        change = self.session.store.change_number
+        if change != self.seen_change:
+            self.app.call_from_thread(self.data_changed, change)
+
+    def data_changed(self, change: int) -> None:
+        """Re-read what the screen shows; `change` is the store's new change number."""
+        raise NotImplementedError  # pragma: no cover

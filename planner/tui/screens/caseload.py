@@ -1,0 +1,376 @@
+"""The first screen: everyone being planned for, most urgent first, filtered as you type."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.message import Message
+from textual.widgets import Footer, Header, Input, Static
+from textual.worker import Worker, WorkerState
+
+from planner.domain.gaps import Severity
+from planner.store.errors import StoreError
+from planner.tui.caseload_rows import (
+    SORTS,
+    CaseloadCounts,
+    CaseRow,
+    RowFilter,
+    Window,
+    apply_filter,
+    build_rows,
+    count_caseload,
+    location_prefixes,
+    sort_rows,
+)
+from planner.tui.formatting import SEVERITY_STYLE, days_sentence, flag_line, release_text
+from planner.tui.screens.base import DataScreen
+from planner.tui.screens.prompts import PickerScreen
+from planner.tui.session import Session
+from planner.tui.widgets.case_table import CaseTable
+
+_WINDOWS = Binding.Group("Window", compact=True)
+
+
+class CaseloadScreen(DataScreen):
+    """People, their release dates, readiness and flags; Enter opens a person."""
+
+    TITLE = "Caseload"
+    AUTO_FOCUS = None  # the table takes focus once the caseload is read
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding(
+            "slash",
+            "search",
+            "Search",
+            tooltip="Type a name or prison number",
+            id="caseload.search",
+        ),
+        Binding(
+            "7",
+            "window('7')",
+            "7 days",
+            tooltip="Releases in the next 7 days",
+            group=_WINDOWS,
+            id="caseload.window_7",
+        ),
+        Binding(
+            "2",
+            "window('28')",
+            "28 days",
+            tooltip="Releases in the next 28 days",
+            group=_WINDOWS,
+            id="caseload.window_28",
+        ),
+        Binding(
+            "8",
+            "window('84')",
+            "84 days",
+            tooltip="Releases in the next 12 weeks",
+            group=_WINDOWS,
+            id="caseload.window_84",
+        ),
+        Binding(
+            "a",
+            "window('all')",
+            "All",
+            tooltip="Everyone, released and transferred too",
+            group=_WINDOWS,
+            id="caseload.window_all",
+        ),
+        Binding(
+            "c",
+            "toggle_critical",
+            "Critical",
+            tooltip="Only people with critical flags (again to undo)",
+            id="caseload.critical",
+        ),
+        Binding(
+            "o",
+            "window('overdue')",
+            "Overdue",
+            tooltip="Release date passed but still active",
+            id="caseload.overdue",
+        ),
+        Binding(
+            "l", "location", "Location", tooltip="Only one wing or location", id="caseload.location"
+        ),
+        Binding(
+            "s",
+            "sort",
+            "Sort",
+            tooltip="Sort by a column (choose it again to reverse)",
+            id="caseload.sort",
+        ),
+        Binding(
+            "r",
+            "reverse",
+            "Reverse",
+            show=False,
+            tooltip="Reverse the sort order",
+            id="caseload.reverse",
+        ),
+        Binding("n", "add_person", "Add", tooltip="Add a person", id="caseload.add"),
+        Binding(
+            "i",
+            "import_csv",
+            "Import",
+            tooltip="Import people from a CSV file",
+            id="caseload.import",
+        ),
+        Binding(
+            "f5",
+            "reload",
+            "Reload",
+            show=False,
+            tooltip="Read the database again",
+            id="caseload.reload",
+        ),
+        Binding(
+            "escape",
+            "clear",
+            "Clear",
+            show=False,
+            tooltip="Clear the search and filters",
+            id="caseload.clear",
+        ),
+        Binding("q", "app.quit", "Quit", show=False, tooltip="Leave planner", id="caseload.quit"),
+    ]
+
+    class Loaded(Message):
+        """The caseload has been read and is on screen (benchmarks and tests wait for it)."""
+
+        def __init__(self, people: int) -> None:
+            super().__init__()
+            self.people = people
+
+    def __init__(self, session: Session) -> None:
+        super().__init__(session)
+        self.rows: list[CaseRow] = []
+        self._sorted: list[CaseRow] = []
+        self.filter = RowFilter()
+        self.sort_column = "urgency"
+        self.sort_reverse = False
+        self.counts: CaseloadCounts | None = None
+        self.loaded = False
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static("Opening the database…", id="summary")
+        yield Input(placeholder="Search by name or prison number  ( / )", id="search")
+        yield CaseTable(id="caseload")
+        yield Static("", id="preview")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        table = self.query_one(CaseTable)
+        table.loading = True
+        table.focus()
+        self.sub_title = self.session.officer
+        self.load_caseload()
+
+    # --- loading, off the event loop ------------------------------------------------------
+
+    @work(thread=True, exclusive=True, group="caseload", exit_on_error=False)
+    def load_caseload(self) -> None:
+        store = self.session.open()
+        change = store.change_number
+        rows = build_rows(store.summaries(), store.template, self.session.today)
+        self.app.call_from_thread(self._show_rows, rows, change)
+
+    def data_changed(self, change: int) -> None:
+        self.load_caseload()
+
+    @on(Worker.StateChanged)
+    def report_a_failed_load(self, event: Worker.StateChanged) -> None:
+        if event.state is not WorkerState.ERROR:
+            return
+        error = event.worker.error
+        if not self.loaded:
+            reason = str(error) if isinstance(error, StoreError) else repr(error)
+            self.session.failure = f"cannot open the caseload: {reason}"
+            self.app.exit(return_code=1)
+        else:
+            self.notify(f"Could not refresh the caseload: {error}", severity="error")
+
+    def _show_rows(self, rows: list[CaseRow], change: int) -> None:
+        first = not self.loaded
+        self.rows = rows
+        self.seen_change = change
+        self.counts = count_caseload(rows)
+        self._resort()
+        self.loaded = True
+        table = self.query_one(CaseTable)
+        table.loading = False
+        table.empty_text = "No one matches. Press a for everyone, Esc to clear the search."
+        self._show_summary()
+        self.refresh_bindings()
+        if first:
+            if not self.query_one("#search", Input).value:
+                table.focus()
+            self.post_message(self.Loaded(len(rows)))
+
+    # --- filtering and sorting ------------------------------------------------------------
+
+    def _resort(self) -> None:
+        self._sorted = sort_rows(self.rows, self.sort_column, reverse=self.sort_reverse)
+        self.query_one(CaseTable).set_sort_marker(self.sort_column, self.sort_reverse)
+        self.refilter()
+
+    def refilter(self) -> None:
+        table = self.query_one(CaseTable)
+        keep = table.highlighted.number if table.highlighted else None
+        shown = apply_filter(self._sorted, self.filter)
+        table.set_rows(shown, keep=keep)
+        table.border_title = self.filter.describe().capitalize()
+        table.border_subtitle = f"{len(shown)} of {len(self.rows)} · {SORTS[self.sort_column][0]}"
+
+    def _show_summary(self) -> None:
+        counts = self.counts
+        if counts is None:
+            return
+        text = Text()
+        text.append("Releases ")
+        text.append(f"7d {counts.next_7} · 28d {counts.next_28} · 84d {counts.next_84}", "bold")
+        text.append("  │  ")
+        text.append(
+            f"!! {counts.with_critical} with critical flags", SEVERITY_STYLE[Severity.CRITICAL]
+        )
+        text.append("  │  ")
+        text.append(f"overdue {counts.overdue} · no date {counts.no_date}")
+        text.append("  │  ")
+        text.append(f"released NFA (28d) {counts.released_nfa_28}")
+        self.query_one("#summary", Static).update(text)
+
+    @on(Input.Changed, "#search")
+    def filter_as_you_type(self, event: Input.Changed) -> None:
+        self.filter = RowFilter(
+            self.filter.window, self.filter.critical_only, self.filter.location, event.value
+        )
+        self.refilter()
+
+    @on(Input.Submitted, "#search")
+    def search_done(self) -> None:
+        self.query_one(CaseTable).focus()
+
+    @on(CaseTable.Highlighted)
+    def preview_the_person(self, event: CaseTable.Highlighted) -> None:
+        row = event.row
+        preview = self.query_one("#preview", Static)
+        if row is None:
+            preview.update("")
+            return
+        text = Text()
+        text.append(f"{row.number} {row.name}", "bold")
+        text.append(f" · {release_text(row.release)} · {days_sentence(row.days)}")
+        if row.top is not None:
+            text.append("\n")
+            text.append(flag_line(row.top), SEVERITY_STYLE[row.top.severity])
+        else:
+            text.append("\nNo flags.")
+        preview.update(text)
+
+    @on(CaseTable.HeaderClicked)
+    def sort_by_clicked_column(self, event: CaseTable.HeaderClicked) -> None:
+        self._sort_by(event.column)
+
+    def _sort_by(self, column: str) -> None:
+        if column == self.sort_column:
+            self.sort_reverse = not self.sort_reverse
+        else:
+            self.sort_column, self.sort_reverse = column, False
+        self._resort()
+
+    def _set_filter(self, **changes: object) -> None:
+        data = {
+            "window": self.filter.window,
+            "critical_only": self.filter.critical_only,
+            "location": self.filter.location,
+            "text": self.filter.text,
+        }
+        data.update(changes)
+        self.filter = RowFilter(**data)  # type: ignore[arg-type]
+        self.refilter()
+
+    # --- actions --------------------------------------------------------------------------
+
+    def action_search(self) -> None:
+        self.query_one("#search", Input).focus()
+
+    def action_window(self, window: str) -> None:
+        self._set_filter(window=Window(window))
+
+    def action_toggle_critical(self) -> None:
+        self._set_filter(critical_only=not self.filter.critical_only)
+
+    def action_location(self) -> None:
+        choices = [("", "All locations")]
+        choices += [(loc, loc) for loc in location_prefixes(self.rows)]
+
+        def chosen(location: str | None) -> None:
+            if location is not None:
+                self._set_filter(location=location)
+
+        self.app.push_screen(
+            PickerScreen("Location", choices, current=self.filter.location, filterable=True),
+            chosen,
+        )
+
+    def action_sort(self) -> None:
+        choices = [(key, label) for key, (label, _) in SORTS.items()]
+
+        def chosen(column: str | None) -> None:
+            if column is not None:
+                self._sort_by(column)
+
+        self.app.push_screen(PickerScreen("Sort by", choices, current=self.sort_column), chosen)
+
+    def action_reverse(self) -> None:
+        self._sort_by(self.sort_column)
+
+    def action_clear(self) -> None:
+        search = self.query_one("#search", Input)
+        if search.value or self.filter != RowFilter():
+            search.value = ""
+            self.filter = RowFilter()
+            self.refilter()
+        self.query_one(CaseTable).focus()
+
+    def action_reload(self) -> None:
+        self.load_caseload()
+
+    @on(CaseTable.Selected)
+    def open_person(self, event: CaseTable.Selected) -> None:
+        self.open_number(event.row.number)
+
+    def open_number(self, number: str) -> None:
+        from planner.tui.screens.person import PersonScreen
+
+        self.app.push_screen(PersonScreen(self.session, number))
+
+    def action_add_person(self) -> None:
+        from planner.tui.screens.person_form import PersonFormScreen
+
+        def added(number: str | None) -> None:
+            if number is not None:
+                self.load_caseload()
+                self.open_number(number)
+
+        self.app.push_screen(PersonFormScreen(self.session), added)
+
+    def action_import_csv(self) -> None:
+        from planner.tui.screens.import_csv import ImportScreen
+
+        def closed(wrote: bool | None) -> None:
+            if wrote:
+                self.load_caseload()
+
+        self.app.push_screen(ImportScreen(self.session), closed)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if not self.loaded and action not in {"search", "clear"}:
+            return None  # shown, greyed out, until the caseload is read
+        return True

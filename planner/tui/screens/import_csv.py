@@ -1,0 +1,135 @@
+"""Import a releases-due list (CSV) from the UI, with the CLI's per-line report."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import ClassVar
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Button, Checkbox, Static
+from textual.worker import Worker, WorkerState
+
+from planner.domain.errors import InvalidInput
+from planner.domain.releases_csv import ParsedReleases, load_releases
+from planner.store.errors import StoreError
+from planner.store.importing import ImportReport, apply_import
+from planner.tui.session import Session
+from planner.tui.widgets.evidence import TextField
+
+
+def report_text(path: Path, parsed: ParsedReleases, report: ImportReport) -> Text:
+    """What `planner import` prints: one line per bad row, warnings, then the outcome."""
+    text = Text()
+    for problem in parsed.problems:
+        text.append(f"{problem}\n", "bold red")
+    for warning in parsed.warnings:
+        text.append(f"warning: {warning}\n", "yellow")
+    if not report.imported:
+        if parsed.whole_file_problem:
+            outcome = "The file cannot be imported as it is; nothing was imported."
+        else:
+            bad, good = len(report.skipped), len(parsed.people)
+            outcome = (
+                f"{bad} of {parsed.rows} rows {'has a problem' if bad == 1 else 'have problems'}; "
+                f"nothing was imported. Fix the file, or tick “Import the good rows” to import "
+                f"the other {good}."
+            )
+        text.append(outcome, "bold red")
+    else:
+        where = "check only, nothing written" if report.dry_run else "imported"
+        text.append(f"{path.name} ({where}): {report.summary()}.", "bold green")
+    return text
+
+
+class ImportScreen(ModalScreen[bool]):
+    """Dismisses with True if anything was written."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding(
+            "ctrl+r",
+            "run(True)",
+            "Check",
+            tooltip="Check the file; write nothing",
+            id="import.check",
+        ),
+        Binding("ctrl+s", "run(False)", "Import", tooltip="Import the file", id="import.run"),
+        Binding("escape", "back", "Back", tooltip="Back to the caseload", id="import.back"),
+    ]
+
+    def __init__(self, session: Session) -> None:
+        super().__init__()
+        self.session = session
+        self.wrote = False
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(classes="dialog import") as box:
+            box.border_title = "Import a releases-due list (CSV)"
+            box.border_subtitle = "Ctrl+R checks · Ctrl+S imports · Esc goes back"
+            yield TextField(
+                "path",
+                "CSV file",
+                required=True,
+                placeholder="e.g. ~/Downloads/releases.csv",
+                hint="Needs columns Prison Number, Surname, Forename, Date of Birth and a "
+                "release date; people already here are updated, never duplicated.",
+            )
+            yield Checkbox("Import the good rows even if some rows are bad", id="skip-invalid")
+            with Horizontal(classes="buttons"):
+                yield Button("Check only (Ctrl+R)", id="check")
+                yield Button("Import (Ctrl+S)", id="import", variant="primary")
+            yield Static("", id="import-report")
+
+    def on_mount(self) -> None:
+        self.query_one("#field-path", TextField).focus_input()
+
+    @on(Button.Pressed)
+    def pressed(self, event: Button.Pressed) -> None:
+        self.action_run(event.button.id == "check")
+
+    def action_run(self, dry_run: bool) -> None:
+        field = self.query_one("#field-path", TextField)
+        try:
+            raw = field.read()
+        except InvalidInput:
+            return
+        path = Path(raw or "").expanduser()
+        skip = self.query_one("#skip-invalid", Checkbox).value
+        self.query_one("#import-report", Static).update("Reading the file…")
+        self._import(path, dry_run, skip)
+
+    @work(thread=True, exclusive=True, group="import", exit_on_error=False)
+    def _import(self, path: Path, dry_run: bool, skip_invalid: bool) -> None:
+        try:
+            parsed = load_releases(path)
+        except InvalidInput as exc:
+            self.app.call_from_thread(self.query_one("#field-path", TextField).show_error, str(exc))
+            self.app.call_from_thread(self.query_one("#import-report", Static).update, "")
+            return
+        template = self.session.new_case_template()
+        report = apply_import(
+            self.session.store, parsed, template, dry_run=dry_run, skip_invalid=skip_invalid
+        )
+        self.app.call_from_thread(self._show, path, parsed, report)
+
+    def _show(self, path: Path, parsed: ParsedReleases, report: ImportReport) -> None:
+        if report.imported and not report.dry_run and report.changed:
+            self.wrote = True
+            self.notify(f"Imported: {report.summary()}")
+        self.query_one("#import-report", Static).update(report_text(path, parsed, report))
+
+    @on(Worker.StateChanged)
+    def report_a_failure(self, event: Worker.StateChanged) -> None:
+        if event.state is WorkerState.ERROR:
+            error = event.worker.error
+            message = str(error) if isinstance(error, StoreError) else repr(error)
+            self.query_one("#import-report", Static).update(
+                Text(f"Not imported: {message}", "bold red")
+            )
+
+    def action_back(self) -> None:
+        self.dismiss(self.wrote)

@@ -1,0 +1,234 @@
+"""Edit one checklist item: status, evidence, reason and notes, saved at once and durably.
+
+A save carries the item's revision as the officer opened it; if someone else saved the
+item meanwhile, the officer sees both versions and chooses which one stands.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Button, Label, Select, Static, TextArea
+
+from planner.domain.assessment import due_date
+from planner.domain.calendar import format_day
+from planner.domain.case import Case
+from planner.domain.checklist import EvidenceValue, ItemRecord
+from planner.domain.errors import InvalidInput
+from planner.domain.gaps import Evaluation, Flag
+from planner.domain.status import ItemStatus
+from planner.domain.template import ItemTemplate
+from planner.store.errors import StaleEdit, StoreError
+from planner.tui.formatting import SEVERITY_STYLE, flag_line, status_text
+from planner.tui.screens.conflict import ConflictScreen, item_differences
+from planner.tui.session import Session
+from planner.tui.widgets.evidence import (
+    ChoiceField,
+    FormField,
+    TextField,
+    evidence_field,
+    read_evidence,
+)
+
+
+def editor_for(
+    session: Session,
+    case: Case,
+    evaluation: Evaluation,
+    item: ItemTemplate,
+    *,
+    status: ItemStatus | None = None,
+    focus: str | None = None,
+) -> ItemEditor:
+    """An editor on one item of a case as it stands, with its due date and flags."""
+    due = due_date(item, case.person.release_date, case.created_at.date())
+    return ItemEditor(
+        session,
+        case.number,
+        item,
+        case.checklist.item(item.id),
+        evaluation.flags_for_item(item.id),
+        due=format_day(due) if due else "",
+        status=status,
+        focus=focus,
+    )
+
+
+class ItemEditor(ModalScreen[bool]):
+    """Dismisses with True once saved, False when the officer goes back without saving."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding(
+            "ctrl+s",
+            "save",
+            "Save",
+            tooltip="Save now (it is written to disk at once)",
+            id="item.save",
+        ),
+        Binding("escape", "back", "Back", tooltip="Back without saving", id="item.back"),
+    ]
+
+    def __init__(
+        self,
+        session: Session,
+        number: str,
+        item: ItemTemplate,
+        record: ItemRecord,
+        flags: tuple[Flag, ...] = (),
+        *,
+        due: str = "",
+        status: ItemStatus | None = None,
+        focus: str | None = None,
+    ) -> None:
+        super().__init__()
+        self.session = session
+        self.number = number
+        self.item = item
+        self.record = record
+        self.flags = flags
+        self.due = due
+        self.start_status = status or record.status
+        self.focus_field = focus
+
+    def compose(self) -> ComposeResult:
+        item = self.item
+        with VerticalScroll(classes="dialog editor") as box:
+            box.border_title = f"{self.number} · {item.title}"
+            box.border_subtitle = "Ctrl+S saves · Esc goes back"
+            about = Text()
+            if self.due:
+                about.append(f"Due {self.due}", "bold")
+                about.append(f" · applies to {item.applies_label}\n")
+            about.append(item.why + "\n", "italic")
+            about.append(f"Source: {item.source} · rule checked {format_day(item.checked)}", "dim")
+            for flag in self.flags:
+                about.append("\n")
+                about.append(flag_line(flag), SEVERITY_STYLE[flag.severity])
+            yield Static(about, id="item-about")
+            statuses = [(status_text(s), s) for s in ItemStatus]
+            yield ChoiceField("status", "Status", statuses, self.start_status, allow_blank=False)
+            for field in item.evidence:
+                yield evidence_field(field, self.record.evidence.get(field.name))
+            yield TextField(
+                "reason",
+                "Reason",
+                self.record.reason,
+                hint="Needed for not required, declined and blocked.",
+                max_length=500,
+            )
+            yield Label("Notes", classes="notes-label")
+            yield TextArea(self.record.notes, id="notes", classes="field-input")
+            with Horizontal(classes="buttons"):
+                yield Button("Save (Ctrl+S)", id="save", variant="primary")
+                yield Button("Back (Esc)", id="back")
+
+    def on_mount(self) -> None:
+        self._mark_reason(self.start_status)
+        wanted = self.query(f"#field-ev-{self.focus_field}") if self.focus_field else None
+        field = wanted.first(FormField) if wanted else self.query_one("#field-status", FormField)
+        field.focus_input()
+
+    @on(Select.Changed, "#field-status Select")
+    def status_changed(self, event: Select.Changed) -> None:
+        if isinstance(event.value, ItemStatus):
+            self._mark_reason(event.value)
+
+    def _mark_reason(self, status: ItemStatus) -> None:
+        label = self.query_one("#field-reason > Label", Label)
+        label.update("Reason *" if status.needs_reason else "Reason")
+
+    # --- saving ---------------------------------------------------------------------------
+
+    def _read(self) -> tuple[ItemStatus, dict[str, EvidenceValue | None], str, str] | None:
+        """The form as a change, or None after showing what is wrong beside each field."""
+        ok = True
+        status = self.query_one("#field-status", ChoiceField).read()
+        evidence: dict[str, EvidenceValue | None] = {}
+        for widget in self.query(FormField):
+            if widget.evidence is None:
+                continue
+            try:
+                evidence[widget.evidence.name] = read_evidence(widget)
+            except InvalidInput:
+                ok = False
+        reason_field = self.query_one("#field-reason", TextField)
+        reason = reason_field.text
+        if status.needs_reason and not reason:
+            reason_field.show_error(f"Say why the item is {status.label}: a reason is needed.")
+            ok = False
+        notes = self.query_one("#notes", TextArea).text.strip()
+        return (status, evidence, reason, notes) if ok else None
+
+    def action_save(self) -> None:
+        change = self._read()
+        if change is None:
+            self.notify("Not saved: see the messages on the form.", severity="warning")
+            return
+        self._save(change, self.record.rev)
+
+    def _save(
+        self,
+        change: tuple[ItemStatus, dict[str, EvidenceValue | None], str, str],
+        expected_rev: int,
+    ) -> None:
+        status, evidence, reason, notes = change
+        try:
+            case = self.session.store.save_item(
+                self.number,
+                self.item.id,
+                status=status,
+                evidence=evidence,
+                reason=reason,
+                notes=notes,
+                expected_rev=expected_rev,
+            )
+        except StaleEdit as exc:
+            self._resolve_conflict(change, exc)
+            return
+        except StoreError as exc:
+            self.notify(f"Not saved: {exc}", severity="error", timeout=10)
+            return
+        saved = case.checklist.item(self.item.id)
+        missing = [
+            f.label for f in self.item.required_fields if saved.evidence.get(f.name) in (None, "")
+        ]
+        if saved.status is ItemStatus.DONE and missing:
+            self.notify(f"Saved. Still to record: {', '.join(missing)}.", severity="warning")
+        else:
+            self.notify("Saved")
+        self.dismiss(True)
+
+    def _resolve_conflict(
+        self, change: tuple[ItemStatus, dict[str, EvidenceValue | None], str, str], exc: StaleEdit
+    ) -> None:
+        theirs = exc.current
+        mine = exc.attempted
+        assert isinstance(theirs, ItemRecord) and isinstance(mine, ItemRecord)
+
+        def decided(choice: str | None) -> None:
+            if choice == "mine":
+                self._save(change, theirs.rev)
+            elif choice == "theirs":
+                self.notify("Kept their version; your changes were not saved.")
+                self.dismiss(True)
+
+        rows = item_differences(self.item, mine, theirs)
+        who = theirs.changed_by or "someone else"
+        self.app.push_screen(ConflictScreen(f"{self.item.title}: changed by {who}", rows), decided)
+
+    @on(Button.Pressed, "#save")
+    def save_pressed(self) -> None:
+        self.action_save()
+
+    @on(Button.Pressed, "#back")
+    def back_pressed(self) -> None:
+        self.action_back()
+
+    def action_back(self) -> None:
+        self.dismiss(False)

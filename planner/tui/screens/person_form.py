@@ -1,0 +1,239 @@
+"""Add a person, or edit a person's details and circumstances, with inline validation.
+
+The form checks exactly what the Person model checks (the model does the checking), and
+shows each problem beside its field; nothing is saved until every field is acceptable.
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from pydantic import ValidationError
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Container, Horizontal, VerticalScroll
+from textual.css.query import NoMatches
+from textual.screen import ModalScreen
+from textual.widgets import Button, Checkbox, Label, Static
+
+from planner.domain.equality import ETHNICITIES, Sex
+from planner.domain.errors import InvalidInput
+from planner.domain.person import CIRCUMSTANCE_LABELS, CaseState, Circumstances, Person, ReleaseKind
+from planner.store.errors import CaseExists, StaleEdit, StoreError
+from planner.tui.screens.conflict import ConflictScreen, Difference
+from planner.tui.session import Session
+from planner.tui.widgets.evidence import YES_NO, ChoiceField, DateField, FormField, TextField
+
+
+def _label(name: str) -> str:
+    return name.replace("_", " ").capitalize()
+
+
+def person_differences(mine: Person, theirs: Person) -> list[Difference]:
+    a, b = mine.model_dump(mode="json"), theirs.model_dump(mode="json")
+    return [(_label(k), str(a[k]), str(b[k])) for k in a if a[k] != b[k]] or [
+        ("(no difference)", "", "")
+    ]
+
+
+class PersonFormScreen(ModalScreen[str | None]):
+    """Dismisses with the prison number saved, or None."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+s", "save", "Save", tooltip="Check and save", id="person_form.save"),
+        Binding("escape", "back", "Back", tooltip="Back without saving", id="person_form.back"),
+    ]
+
+    def __init__(self, session: Session, person: Person | None = None) -> None:
+        super().__init__()
+        self.session = session
+        self.original = person
+
+    @property
+    def adding(self) -> bool:
+        return self.original is None
+
+    def compose(self) -> ComposeResult:
+        p = self.original
+        with VerticalScroll(classes="dialog person-form") as box:
+            box.border_title = "Add a person" if p is None else f"Details of {p.display_name}"
+            box.border_subtitle = "Ctrl+S saves · Esc goes back · * needed"
+            with Container(classes="form-grid"):
+                yield TextField(
+                    "number",
+                    "Prison number",
+                    p.number if p else "",
+                    required=True,
+                    placeholder="A1234BC",
+                    max_length=7,
+                    disabled=p is not None,
+                )
+                yield ChoiceField(
+                    "state",
+                    "State",
+                    [(s.value, s) for s in CaseState],
+                    p.state if p else CaseState.ACTIVE,
+                    allow_blank=False,
+                )
+                yield TextField(
+                    "forename", "Forename", p.forename if p else "", required=True, max_length=80
+                )
+                yield TextField(
+                    "surname", "Surname", p.surname if p else "", required=True, max_length=80
+                )
+                yield DateField("release_date", "Release date", p.release_date if p else None)
+                yield ChoiceField(
+                    "release_kind",
+                    "Release date type",
+                    [(k.value, k) for k in ReleaseKind],
+                    p.release_kind if p else ReleaseKind.CRD,
+                    allow_blank=False,
+                )
+                yield DateField("date_of_birth", "Date of birth", p.date_of_birth if p else None)
+                yield ChoiceField(
+                    "hdc_eligible", "HDC eligible", YES_NO, p.hdc_eligible if p else None
+                )
+                yield TextField("prison", "Prison", p.prison if p else "", max_length=80)
+                yield TextField(
+                    "location",
+                    "Location",
+                    p.location if p else "",
+                    placeholder="B-2-014",
+                    max_length=40,
+                )
+                yield TextField(
+                    "crn",
+                    "CRN (probation)",
+                    p.crn or "" if p else "",
+                    placeholder="X123456",
+                    max_length=7,
+                )
+                yield TextField(
+                    "pnc",
+                    "PNC number",
+                    p.pnc or "" if p else "",
+                    placeholder="2012/0052834X",
+                    max_length=14,
+                )
+                yield ChoiceField(
+                    "sex",
+                    "Sex (optional)",
+                    [(s.value.replace("_", " "), s) for s in Sex],
+                    p.sex if p else None,
+                )
+                yield ChoiceField(
+                    "ethnicity",
+                    "Ethnicity (optional)",
+                    [(label, code) for code, label in ETHNICITIES.items()],
+                    p.ethnicity if p else None,
+                )
+            yield Label("Circumstances (they switch checklist items on)", classes="section-label")
+            circumstances = p.circumstances if p else Circumstances()
+            with Container(classes="form-grid"):
+                for name, label in CIRCUMSTANCE_LABELS.items():
+                    yield Checkbox(label, bool(getattr(circumstances, name)), id=f"c-{name}")
+            yield Static("", id="form-error", classes="error")
+            with Horizontal(classes="buttons"):
+                yield Button("Save (Ctrl+S)", id="save", variant="primary")
+                yield Button("Back (Esc)", id="back")
+
+    def on_mount(self) -> None:
+        self.query_one(
+            "#field-number" if self.adding else "#field-forename", FormField
+        ).focus_input()
+
+    def _read(self) -> Person | None:
+        """The form as a Person, or None after showing every problem beside its field."""
+        data: dict[str, Any] = self.original.model_dump() if self.original else {}
+        ok = True
+        for widget in self.query(FormField):
+            try:
+                data[widget.field_name] = widget.read()
+            except InvalidInput:
+                ok = False
+        if self.original is not None:
+            data["number"] = self.original.number
+        data["circumstances"] = {
+            name: self.query_one(f"#c-{name}", Checkbox).value for name in CIRCUMSTANCE_LABELS
+        }
+        for key in ("prison", "location"):
+            data[key] = data.get(key) or ""
+        if not ok:
+            return None
+        try:
+            return Person.model_validate(data)
+        except ValidationError as exc:
+            for error in exc.errors():
+                where = str(error["loc"][0]) if error["loc"] else ""
+                message = str(error["msg"]).removeprefix("Value error, ")
+                self._field_error(where, message)
+            return None
+
+    def _field_error(self, name: str, message: str) -> None:
+        try:
+            self.query_one(f"#field-{name}", FormField).show_error(message)
+        except NoMatches:
+            self.query_one("#form-error", Static).update(f"{_label(name)}: {message}")
+
+    def action_save(self) -> None:
+        self.query_one("#form-error", Static).update("")
+        person = self._read()
+        if person is None:
+            self.notify("Not saved: see the messages on the form.", severity="warning")
+            return
+        store = self.session.store
+        try:
+            if self.original is None:
+                store.add(person, self.session.new_case_template())
+            else:
+                store.update_person(person, expected=self.original)
+        except CaseExists as exc:
+            self._field_error("number", str(exc))
+            return
+        except StaleEdit as exc:
+            self._resolve_conflict(person, exc)
+            return
+        except StoreError as exc:
+            self.notify(f"Not saved: {exc}", severity="error", timeout=10)
+            return
+        self._saved(person)
+
+    def _saved(self, person: Person) -> None:
+        warning = person.pnc_warning()
+        if warning:
+            self.notify(warning, severity="warning", timeout=10)
+        self.notify("Added" if self.adding else "Saved")
+        self.dismiss(person.number)
+
+    def _resolve_conflict(self, person: Person, exc: StaleEdit) -> None:
+        theirs = exc.current
+        assert isinstance(theirs, Person)
+
+        def decided(choice: str | None) -> None:
+            if choice == "mine":
+                try:
+                    self.session.store.update_person(person, expected=theirs)
+                except StoreError as again:
+                    self.notify(f"Not saved: {again}", severity="error", timeout=10)
+                    return
+                self._saved(person)
+            elif choice == "theirs":
+                self.notify("Kept their version; your changes were not saved.")
+                self.dismiss(None)
+
+        rows = person_differences(person, theirs)
+        self.app.push_screen(
+            ConflictScreen(f"{person.number}: details changed meanwhile", rows), decided
+        )
+
+    @on(Button.Pressed, "#save")
+    def save_pressed(self) -> None:
+        self.action_save()
+
+    @on(Button.Pressed, "#back")
+    def back_pressed(self) -> None:
+        self.action_back()
+
+    def action_back(self) -> None:
+        self.dismiss(None)

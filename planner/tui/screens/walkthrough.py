@@ -1,0 +1,330 @@
+"""Walk me through: every open item, most urgent first, one at a time, one key each.
+
+The order is fixed when the walk starts (flag severity, then due date, then the
+template's order) so that resolving an item never reshuffles what comes next.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import ClassVar
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import VerticalScroll
+from textual.widgets import Footer, Header, Static
+
+from planner.domain.assessment import applies, due_date
+from planner.domain.calendar import format_day
+from planner.domain.case import Case
+from planner.domain.gaps import Evaluation
+from planner.domain.status import ItemStatus
+from planner.domain.template import Template
+from planner.store.errors import StaleEdit, StoreError
+from planner.tui.formatting import SEVERITY_STYLE, STATUS_STYLE, flag_line, status_text
+from planner.tui.screens.base import DataScreen
+from planner.tui.screens.item_editor import editor_for
+from planner.tui.screens.prompts import TextPrompt
+from planner.tui.session import Session
+from planner.tui.widgets.evidence import evidence_text
+
+_STEP = Binding.Group("Step")
+
+
+def walk_order(case: Case, template: Template, evaluation: Evaluation) -> list[str]:
+    """Applicable items that are open or flagged: most severe flag, then soonest due."""
+    created = case.created_at.date()
+    order: list[tuple[int, date, int, str]] = []
+    for index, item in enumerate(template.items):
+        if not applies(item, case):
+            continue
+        flags = evaluation.flags_for_item(item.id)
+        if case.checklist.item(item.id).status.resolved and not flags:
+            continue
+        rank = min((f.severity.rank for f in flags), default=3)
+        due = due_date(item, case.person.release_date, created) or date.max
+        order.append((rank, due, index, item.id))
+    return [item_id for *_, item_id in sorted(order)]
+
+
+class WalkThroughScreen(DataScreen):
+    """One item at a time; d/i/b/n/x set the status and move on."""
+
+    TITLE = "Walk-through"
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding(
+            "d",
+            "mark('done')",
+            "Done",
+            tooltip="Mark done (asks for missing evidence)",
+            id="walk.done",
+        ),
+        Binding(
+            "i",
+            "mark('in_progress')",
+            "In progress",
+            tooltip="Mark in progress",
+            id="walk.in_progress",
+        ),
+        Binding(
+            "b", "mark('blocked')", "Blocked", tooltip="Mark blocked (asks why)", id="walk.blocked"
+        ),
+        Binding(
+            "n",
+            "mark('not_required')",
+            "Not required",
+            tooltip="Mark not required (asks why)",
+            id="walk.not_required",
+        ),
+        Binding(
+            "x",
+            "mark('declined')",
+            "Declined",
+            tooltip="The person declined (asks why)",
+            id="walk.declined",
+        ),
+        Binding(
+            "e",
+            "edit",
+            "Evidence",
+            tooltip="Edit the item's evidence, reason and notes",
+            id="walk.edit",
+        ),
+        Binding("right,space,j", "step(1)", "Next", key_display="→", group=_STEP, id="walk.next"),
+        Binding("left,k", "step(-1)", "Previous", key_display="←", group=_STEP, id="walk.previous"),
+        Binding(
+            "r",
+            "restart",
+            "Again",
+            show=False,
+            tooltip="Walk through what is still open",
+            id="walk.restart",
+        ),
+        Binding("escape", "back", "Back", tooltip="Back to the person", id="walk.back"),
+    ]
+
+    def __init__(self, session: Session, number: str) -> None:
+        super().__init__(session)
+        self.number = number
+        self.steps: list[str] = []
+        self.index = 0
+        self.changed: set[str] = set()
+        self.case: Case | None = None
+        self.template: Template | None = None
+        self.evaluation: Evaluation | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static("", id="walk-progress")
+        with VerticalScroll(id="walk-step"):
+            yield Static("", id="walk-body")
+        yield Static(
+            "d done · i in progress · b blocked · n not required · x declined · "
+            "e evidence · → next · ← previous · Esc back",
+            id="walk-keys",
+        )
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self._read()
+        assert self.case is not None and self.template is not None and self.evaluation is not None
+        self.steps = walk_order(self.case, self.template, self.evaluation)
+        self.sub_title = f"{self.case.person.display_name} · {self.number}"
+        self._show()
+
+    def data_changed(self, change: int) -> None:
+        self._read()
+        self._show()
+
+    def _read(self) -> None:
+        store = self.session.store
+        self.seen_change = store.change_number
+        self.case = store.get(self.number)
+        self.template = store.template_for(self.case)
+        self.evaluation = store.evaluate(self.case, self.session.today)
+
+    @property
+    def finished(self) -> bool:
+        return self.index >= len(self.steps)
+
+    @property
+    def item_id(self) -> str | None:
+        return None if self.finished else self.steps[self.index]
+
+    # --- showing --------------------------------------------------------------------------
+
+    def _show(self) -> None:
+        self.query_one("#walk-step", VerticalScroll).scroll_home(animate=False)
+        if self.finished:
+            self._show_summary()
+        else:
+            self._show_step()
+        self.refresh_bindings()
+
+    def _show_step(self) -> None:
+        case, template, evaluation = self.case, self.template, self.evaluation
+        assert case is not None and template is not None and evaluation is not None
+        item_id = self.steps[self.index]
+        item = template.item(item_id)
+        record = case.checklist.item(item_id)
+        flags = evaluation.flags_for_item(item_id)
+        progress = Text()
+        progress.append(f"Step {self.index + 1} of {len(self.steps)}", "bold")
+        progress.append(f" · {template.section_title(item.section)}")
+        if item_id in self.changed:
+            progress.append(" · changed in this walk", "green")
+        self.query_one("#walk-progress", Static).update(progress)
+        body = Text()
+        body.append(item.title + "\n", "bold")
+        body.append("Status: ")
+        body.append(status_text(record.status), STATUS_STYLE[record.status] or "bold")
+        due = due_date(item, case.person.release_date, case.created_at.date())
+        body.append(f" · due {format_day(due)}" if due else " · no due date (no release date)")
+        body.append("\n")
+        for flag in flags:
+            body.append(flag_line(flag) + "\n", SEVERITY_STYLE[flag.severity])
+        body.append("\nWhy it matters: ", "bold")
+        body.append(item.why + "\n")
+        body.append(f"Source: {item.source} · checked {format_day(item.checked)}\n", "dim")
+        if item.evidence:
+            body.append("\nEvidence\n", "bold")
+            for field in item.evidence:
+                value = evidence_text(field, record.evidence.get(field.name))
+                need = " (needed for done)" if field.required else ""
+                body.append(f"  {field.label}{need}: ")
+                body.append(value + "\n", "dim" if value.startswith("—") else "bold")
+        if record.reason:
+            body.append(f"\nReason: {record.reason}\n")
+        if record.notes:
+            body.append(f"Notes: {record.notes}\n")
+        self.query_one("#walk-body", Static).update(body)
+
+    def _show_summary(self) -> None:
+        case, template, evaluation = self.case, self.template, self.evaluation
+        assert case is not None and template is not None and evaluation is not None
+        remaining = walk_order(case, template, evaluation)
+        head = Text()
+        head.append("Walk-through finished", "bold")
+        head.append(f" · {len(self.changed)} item{'s' if len(self.changed) != 1 else ''} changed")
+        self.query_one("#walk-progress", Static).update(head)
+        body = Text()
+        if not remaining:
+            body.append("Nothing is still open. Every applicable item is resolved.\n", "green")
+        else:
+            body.append(f"Still open ({len(remaining)}):\n", "bold")
+            for item_id in remaining:
+                record = case.checklist.item(item_id)
+                flags = evaluation.flags_for_item(item_id)
+                body.append(f"  {status_text(record.status):<16}", STATUS_STYLE[record.status])
+                body.append(template.item(item_id).title)
+                if flags:
+                    body.append(
+                        f"  {flags[0].severity.symbol} {flags[0].severity.value}",
+                        SEVERITY_STYLE[flags[0].severity],
+                    )
+                body.append("\n")
+        body.append(
+            f"\nReadiness {evaluation.assessment.resolved} of {evaluation.assessment.applicable}. "
+            "Press r to walk through what is still open, Esc to go back."
+        )
+        self.query_one("#walk-body", Static).update(body)
+
+    # --- actions --------------------------------------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in {"mark", "edit"} and self.finished:
+            return None
+        if action == "restart":
+            return self.finished
+        return True
+
+    def action_step(self, delta: int) -> None:
+        self.index = max(0, min(self.index + delta, len(self.steps)))
+        self._show()
+
+    def action_restart(self) -> None:
+        self._read()
+        assert self.case is not None and self.template is not None and self.evaluation is not None
+        self.steps = walk_order(self.case, self.template, self.evaluation)
+        self.index = 0
+        self._show()
+
+    def action_mark(self, status_value: str) -> None:
+        item_id = self.item_id
+        if item_id is None or self.case is None or self.template is None:
+            return
+        status = ItemStatus(status_value)
+        item = self.template.item(item_id)
+        record = self.case.checklist.item(item_id)
+        if status is ItemStatus.DONE:
+            missing = [
+                f for f in item.required_fields if not str(record.evidence.get(f.name, "")).strip()
+            ]
+            if missing:
+                self._open_editor(status, missing[0].name, advance=True)
+                return
+            self._save(item_id, status, None)
+        elif status.needs_reason:
+
+            def reason_given(reason: str | None) -> None:
+                if reason is not None:
+                    self._save(item_id, status, reason)
+
+            question = f"Why is “{item.title}” {status.label}?"
+            prompt = TextPrompt(f"Mark {status.label}", question, value=record.reason)
+            self.app.push_screen(prompt, reason_given)
+        else:
+            self._save(item_id, status, None)
+
+    def _save(self, item_id: str, status: ItemStatus, reason: str | None) -> None:
+        assert self.case is not None
+        rev = self.case.checklist.item(item_id).rev
+        try:
+            self.session.store.save_item(
+                self.number, item_id, status=status, reason=reason, expected_rev=rev
+            )
+        except StaleEdit as exc:
+            self.notify(f"Not saved: {exc}. Showing the latest; try again.", severity="warning")
+            self.data_changed(-1)
+            return
+        except StoreError as exc:
+            self.notify(f"Not saved: {exc}", severity="error", timeout=10)
+            return
+        self.notify(f"Saved: {status.label}")
+        self._advance(item_id)
+
+    def _advance(self, item_id: str) -> None:
+        self.changed.add(item_id)
+        self._read()
+        self.index += 1
+        self._show()
+
+    def _open_editor(
+        self, status: ItemStatus | None = None, focus: str | None = None, *, advance: bool = False
+    ) -> None:
+        """The full editor; after a save, move on (`advance`) or show the item again."""
+        item_id = self.item_id
+        if item_id is None or self.case is None or self.template is None or self.evaluation is None:
+            return
+
+        def closed(saved: bool | None) -> None:
+            if saved and advance:
+                self._advance(item_id)
+            elif saved:
+                self.changed.add(item_id)
+                self._read()
+                self._show()
+
+        item = self.template.item(item_id)
+        self.app.push_screen(
+            editor_for(self.session, self.case, self.evaluation, item, status=status, focus=focus),
+            closed,
+        )
+
+    def action_edit(self) -> None:
+        self._open_editor()
+
+    def action_back(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,77 @@
+"""What every screen needs: the store, today, the templates and the user's settings."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from planner.config import Settings, save_settings
+from planner.domain.template import Template
+from planner.domain.template_loading import TemplateLibrary
+from planner.store.repository import CaseStore
+
+StoreOpener = Callable[[], CaseStore]
+
+
+@dataclass
+class Session:
+    """Shared by the screens of one app. The store may open late, in a worker."""
+
+    opener: StoreOpener
+    today: date
+    settings: Settings
+    templates: TemplateLibrary
+    officer: str = ""
+    config_path: Path | None = None
+    _store: CaseStore | None = field(default=None, repr=False)
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+    owns_store: bool = True
+    failure: str | None = None  # why the app had to stop, for the CLI to report
+
+    @property
+    def store(self) -> CaseStore:
+        """The open store; screens other than the caseload only run once it is open."""
+        if self._store is None:
+            return self.open()
+        return self._store
+
+    @property
+    def is_open(self) -> bool:
+        return self._store is not None
+
+    def open(self) -> CaseStore:
+        """Open the store (from a worker thread: at 20,000 people this takes seconds)."""
+        with self._lock:
+            if self._store is None:
+                store = self.opener()
+                if self.officer:
+                    store.officer = self.officer
+                self._store = store
+            return self._store
+
+    def close(self) -> None:
+        with self._lock:
+            if self._store is not None and self.owns_store:
+                self._store.close()
+            self._store = None
+
+    def new_case_template(self) -> Template:
+        """The template new people are planned with."""
+        return self.templates.get(self.settings.default_template)
+
+    def set_officer(self, name: str) -> None:
+        """Record who is acting, for this session's changes and in the config file."""
+        self.officer = name
+        if self._store is not None:
+            self._store.officer = name
+        self.settings = self.settings.model_copy(update={"officer": name})
+        save_settings(self.settings, self.config_path)
+
+    def set_theme(self, theme: str) -> None:
+        if theme == self.settings.theme:
+            return
+        self.settings = self.settings.model_copy(update={"theme": theme})
+        save_settings(self.settings, self.config_path)

@@ -1,0 +1,248 @@
+"""Form fields with inline validation: a date that must be real, a choice, yes/no, text."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+from typing import Any
+
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.widgets import Input, Label, Select, Static
+
+from planner.domain.calendar import format_day
+from planner.domain.checklist import EvidenceValue
+from planner.domain.dates import parse_date
+from planner.domain.errors import InvalidInput
+from planner.domain.template import EvidenceField, FieldType
+
+DATE_HINT = "YYYY-MM-DD or DD/MM/YYYY"
+YES_NO: tuple[tuple[str, bool], ...] = (("Yes", True), ("No", False))
+
+
+def evidence_text(field: EvidenceField, value: EvidenceValue | None) -> str:
+    """A recorded value as an officer reads it."""
+    if value is None or value == "":
+        return "— not recorded"
+    if field.type is FieldType.YES_NO:
+        return "Yes" if value is True else "No"
+    if field.type is FieldType.CHOICE and isinstance(value, str):
+        return field.choice_label(value)
+    if field.type is FieldType.DATE and isinstance(value, str):
+        try:
+            return format_day(date.fromisoformat(value))
+        except ValueError:
+            return value
+    return str(value)
+
+
+class FormField(Vertical):
+    """A label, an input widget, a hint and an inline error, read back as a Python value."""
+
+    DEFAULT_CSS = """
+    FormField { height: auto; margin-bottom: 0; }
+    FormField > Label { padding: 0 1; text-style: bold; }
+    FormField > .hint { padding: 0 1; }
+    FormField > .error { padding: 0 1; }
+    """
+
+    evidence: EvidenceField | None = None  # set when the field records checklist evidence
+
+    def __init__(self, name: str, label: str, *, required: bool = False, hint: str = "") -> None:
+        super().__init__(id=f"field-{name}", classes="form-field")
+        self.field_name = name
+        self.label = label + (" *" if required else "")
+        self.required = required
+        self.hint = hint
+
+    def compose(self) -> ComposeResult:
+        yield Label(self.label)
+        yield from self.compose_input()
+        if self.hint:
+            yield Static(self.hint, classes="hint")
+        yield Static("", classes="error")
+
+    def compose_input(self) -> ComposeResult:
+        raise NotImplementedError  # pragma: no cover
+
+    def show_error(self, message: str) -> None:
+        self.query_one(".error", Static).update(message)
+
+    def read(self) -> Any:
+        """The value, or raise InvalidInput (after showing the message inline)."""
+        raise NotImplementedError  # pragma: no cover
+
+    def check(self) -> bool:
+        try:
+            self.read()
+        except InvalidInput:
+            return False
+        return True
+
+    def focus_input(self) -> None:
+        self.query(".field-input").first().focus()
+
+
+class TextField(FormField):
+    def __init__(
+        self,
+        name: str,
+        label: str,
+        value: str = "",
+        *,
+        required: bool = False,
+        hint: str = "",
+        placeholder: str = "",
+        max_length: int = 0,
+        disabled: bool = False,
+    ) -> None:
+        super().__init__(name, label, required=required, hint=hint)
+        self._value = value
+        self._placeholder = placeholder
+        self._max_length = max_length
+        self._disabled = disabled
+
+    def compose_input(self) -> ComposeResult:
+        yield Input(
+            self._value,
+            placeholder=self._placeholder,
+            max_length=self._max_length,
+            disabled=self._disabled,
+            classes="field-input",
+        )
+
+    @property
+    def text(self) -> str:
+        return self.query_one(Input).value.strip()
+
+    def read(self) -> str | None:
+        text = self.text
+        if self.required and not text:
+            self.show_error(f"{self.label.rstrip(' *')} is needed.")
+            raise InvalidInput(f"{self.field_name}: needed")
+        self.show_error("")
+        return text or None
+
+    @on(Input.Changed)
+    def _clear_error(self) -> None:
+        self.show_error("")
+
+
+class DateField(TextField):
+    """A date typed as ISO or dd/mm/yyyy; an impossible date is refused as you type."""
+
+    def __init__(
+        self,
+        name: str,
+        label: str,
+        value: date | None = None,
+        *,
+        required: bool = False,
+        hint: str = "",
+    ) -> None:
+        shown = value.isoformat() if value else ""
+        super().__init__(
+            name, label, shown, required=required, hint=hint, placeholder=DATE_HINT, max_length=10
+        )
+
+    def read(self) -> date | None:  # type: ignore[override]
+        text = self.text
+        if not text:
+            if self.required:
+                self.show_error(f"{self.label.rstrip(' *')} is needed ({DATE_HINT}).")
+                raise InvalidInput(f"{self.field_name}: needed")
+            self.show_error("")
+            return None
+        try:
+            day = parse_date(text, self.label.rstrip(" *"))
+        except InvalidInput as exc:
+            self.show_error(str(exc))
+            raise
+        self.show_error("")
+        return day
+
+    @on(Input.Changed)
+    def _check_as_typed(self, event: Input.Changed) -> None:
+        event.stop()
+        text = event.value.strip()
+        if len(text) >= 8 or not text:  # judge once it could be a whole date
+            self.check()
+        else:
+            self.show_error("")
+
+    @on(Input.Blurred)
+    def _check_on_leaving(self) -> None:
+        self.check()
+
+
+class ChoiceField(FormField):
+    """One of a list; blank means not recorded."""
+
+    def __init__(
+        self,
+        name: str,
+        label: str,
+        choices: Sequence[tuple[str, Any]],
+        value: Any = None,
+        *,
+        required: bool = False,
+        hint: str = "",
+        allow_blank: bool = True,
+    ) -> None:
+        super().__init__(name, label, required=required, hint=hint)
+        self._choices = list(choices)
+        self._value = value
+        self._allow_blank = allow_blank
+
+    def compose_input(self) -> ComposeResult:
+        known = any(v == self._value for _, v in self._choices)
+        yield Select(
+            self._choices,
+            value=self._value if known and self._value is not None else Select.NULL,
+            allow_blank=self._allow_blank,
+            prompt="— not recorded",
+            classes="field-input",
+        )
+
+    def read(self) -> Any:
+        value = self.query_one(Select).value
+        if value is Select.NULL:
+            if self.required:
+                self.show_error(f"{self.label.rstrip(' *')}: choose one.")
+                raise InvalidInput(f"{self.field_name}: needed")
+            return None
+        self.show_error("")
+        return value
+
+
+def evidence_field(field: EvidenceField, value: EvidenceValue | None) -> FormField:
+    """The widget for one evidence field of a checklist item."""
+    name = f"ev-{field.name}"
+    hint = f"Needed before done counts. {field.help}".strip() if field.required else field.help
+    if field.type is FieldType.DATE:
+        day = None
+        if isinstance(value, str) and value:
+            try:
+                day = date.fromisoformat(value)
+            except ValueError:
+                day = None
+        widget: FormField = DateField(name, field.label, day, hint=hint)
+    elif field.type is FieldType.CHOICE:
+        choices = [(c.label, c.value) for c in field.choices]
+        widget = ChoiceField(name, field.label, choices, value, hint=hint)
+    elif field.type is FieldType.YES_NO:
+        widget = ChoiceField(name, field.label, YES_NO, value, hint=hint)
+    else:
+        text = value if isinstance(value, str) else ""
+        widget = TextField(name, field.label, text, hint=hint, max_length=500)
+    widget.evidence = field
+    return widget
+
+
+def read_evidence(widget: FormField) -> EvidenceValue | None:
+    """A field's value as the store keeps it: dates as ISO strings."""
+    value = widget.read()
+    if isinstance(value, date):
+        return value.isoformat()
+    return value  # type: ignore[no-any-return]

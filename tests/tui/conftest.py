@@ -1,0 +1,121 @@
+"""A small caseload with every kind of flag, and an app on it with a fixed today."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+from textual.pilot import Pilot
+
+from planner.config import Settings
+from planner.domain.person import CaseState
+from planner.domain.status import ItemStatus
+from planner.domain.template import Template
+from planner.domain.template_loading import TemplateLibrary
+from planner.store.repository import CaseStore
+from planner.tui.app import PlannerApp, make_app
+from planner.tui.screens.caseload import CaseloadScreen
+from tests.conftest import NOW, TODAY, make_person
+
+OFFICER = "Test Officer"
+
+
+def fill_caseload(store: CaseStore, template: Template) -> None:
+    """Seven people: one a flag kind each, inside and outside the default 12-week window."""
+    # 23 days to go, nothing done yet.
+    store.add(
+        make_person("A1234BC", date(2026, 12, 16), surname="Example", forename="Alex"), template
+    )
+    # 4 days to go on a Friday, no fixed abode: critical, release-day warning.
+    store.add(
+        make_person(
+            "B2345CD", date(2026, 11, 27), surname="Brown", forename="Bea", location="C-1-002"
+        ),
+        template,
+    )
+    store.save_item(
+        "B2345CD",
+        "accommodation.address",
+        status=ItemStatus.IN_PROGRESS,
+        evidence={"accommodation_type": "no_fixed_abode"},
+    )
+    store.save_item(
+        "B2345CD",
+        "release.date_confirmed",
+        status=ItemStatus.DONE,
+        evidence={"date_type": "crd", "hdc_eligible": False},
+    )
+    store.save_item(
+        "B2345CD", "bank.account", status=ItemStatus.BLOCKED, reason="CIFAS marker on file"
+    )
+    # No release date at all.
+    store.add(make_person("C3456DE", None, surname="Cole", forename="Cai"), template)
+    # Release date passed, still active.
+    store.add(make_person("D4567EF", date(2026, 11, 2), surname="Davies", forename="Dee"), template)
+    # 80 days to go, on C wing.
+    store.add(
+        make_person(
+            "F6789GH", date(2027, 2, 11), surname="Fisher", forename="Flo", location="C-3-011"
+        ),
+        template,
+    )
+    # Outside the default window.
+    store.add(make_person("G7890HJ", date(2027, 6, 9), surname="Green", forename="Gus"), template)
+    # Released 13 days ago with no fixed abode.
+    store.add(make_person("E5678FG", date(2026, 11, 10), surname="Evans", forename="Eli"), template)
+    store.save_item(
+        "E5678FG",
+        "accommodation.address",
+        status=ItemStatus.DONE,
+        evidence={"accommodation_type": "rough_sleeping", "address": "none"},
+    )
+    released = store.get("E5678FG").person.model_copy(update={"state": CaseState.RELEASED})
+    store.update_person(released)
+
+
+@pytest.fixture
+def caseload(db_path: Path, template: Template) -> Iterator[CaseStore]:
+    with CaseStore(db_path, officer="Seeder", clock=lambda: NOW) as store:
+        fill_caseload(store, template)
+    with CaseStore(db_path, officer=OFFICER, clock=lambda: NOW) as store:
+        yield store
+
+
+def build_app(
+    store: CaseStore, *, officer: str | None = OFFICER, theme: str = "textual-dark"
+) -> PlannerApp:
+    settings = Settings(officer=officer or "", theme=theme)
+    return make_app(
+        store, today=TODAY, settings=settings, templates=TemplateLibrary(), officer=officer
+    )
+
+
+@pytest.fixture
+def app(caseload: CaseStore) -> PlannerApp:
+    return build_app(caseload)
+
+
+async def wait_for_caseload(pilot: Pilot[Any]) -> CaseloadScreen:
+    """Until the worker has read the caseload and the table shows it."""
+    app = pilot.app
+    for _ in range(400):
+        screen = app.screen_stack[0] if app.screen_stack else None
+        if isinstance(screen, CaseloadScreen) and screen.loaded:
+            await pilot.pause()
+            return screen
+        await pilot.pause(0.01)
+    raise AssertionError("the caseload never loaded")
+
+
+async def wait_until(
+    pilot: Pilot[Any], condition: Callable[[], object], what: str = "condition"
+) -> None:
+    for _ in range(400):
+        if condition():
+            await pilot.pause()
+            return
+        await pilot.pause(0.01)
+    raise AssertionError(f"timed out waiting for {what}")
