@@ -25,7 +25,12 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 
 from planner.domain.assessment import applies
-from planner.domain.calendar import ReleaseDayRiskKind, bank_holiday_name, release_day_risk_kind
+from planner.domain.calendar import (
+    ReleaseDayRiskKind,
+    bank_holiday_name,
+    next_working_day,
+    release_day_risk_kind,
+)
 from planner.domain.case import Case
 from planner.domain.checklist import Checklist, EvidenceValue, ItemRecord
 from planner.domain.equality import Sex
@@ -709,6 +714,13 @@ class _Values:
         """An ISO date between `least` and `most` days before today (never after it)."""
         return (self.today - timedelta(days=self.rng.randint(least, max(least, most)))).isoformat()
 
+    def after_release(self, name: str, days: int) -> dict[str, EvidenceValue]:
+        """An appointment on the first working day at least `days` after release."""
+        release = self.person.release_date
+        if release is None:
+            return {}
+        return {name: next_working_day(release + timedelta(days=days)).isoformat()}
+
     def _curated(self, item_id: str) -> dict[str, EvidenceValue]:
         rng, plan, person = self.rng, self.plan, self.person
         applied = self.ago(60, 20)
@@ -762,6 +774,7 @@ class _Values:
             },
             "benefits.uc_appointment": {
                 "jobcentre": self.jobcentre,
+                **self.after_release("appointment_date", 0),
                 "appointment_time": rng.choice(["09:30", "10:00", "11:15", "13:40"]),
                 "advance_discussed": True,
                 "housing_costs": housing != "settled",
@@ -818,8 +831,14 @@ class _Values:
                 "days_supplied": rng.choice(["7", "14", "28", "28"]),
                 "prescription_route": rng.choice(["FP10 prescription", "GP registered"]),
             },
-            "health.substance_misuse": {"provider": f"{self.town} Recovery Service"},
-            "health.mental_health": {"service": "RECONNECT"},
+            "health.substance_misuse": {
+                "provider": f"{self.town} Recovery Service",
+                **self.after_release("appointment_date", 7),
+            },
+            "health.mental_health": {
+                "service": "RECONNECT",
+                **self.after_release("appointment_date", 10),
+            },
             "work.plan": {
                 "plan": rng.choice(
                     [
@@ -881,6 +900,8 @@ class _Values:
 
     def _generic(self, f: EvidenceField) -> EvidenceValue:
         if f.type is FieldType.DATE:
+            if f.name in _FUTURE_DATE_FIELDS:
+                return self.after_release(f.name, 0).get(f.name) or self.ago(30)
             return self.ago(30)
         if f.type is FieldType.YES_NO:
             return True
@@ -915,6 +936,9 @@ _FIRST_STEPS: dict[str, tuple[str, ...]] = {
 }
 
 
+_FUTURE_DATE_FIELDS = frozenset({"appointment_date", "booking_start"})
+
+
 def _valid(f: EvidenceField, value: EvidenceValue, today: date) -> bool:
     if f.type is FieldType.YES_NO:
         return isinstance(value, bool)
@@ -924,9 +948,11 @@ def _valid(f: EvidenceField, value: EvidenceValue, today: date) -> bool:
         return any(c.value == value for c in f.choices)
     if f.type is FieldType.DATE:
         try:
-            return date.fromisoformat(value) <= today
+            day = date.fromisoformat(value)
         except ValueError:
             return False
+        # Appointments are booked for after release; every other date has happened.
+        return day <= today or f.name in _FUTURE_DATE_FIELDS
     return bool(value.strip())
 
 
