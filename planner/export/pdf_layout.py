@@ -30,6 +30,14 @@ MUTED: Colour = (90, 90, 90)
 RULE: Colour = (200, 204, 208)
 
 
+_CONTROLS = {cp: None for cp in range(32) if cp != 10} | {9: " ", 13: "\n"}
+
+
+def plain(text: str) -> str:
+    """Text with line ends as LF, tabs as spaces and no other control characters."""
+    return text.replace("\r\n", "\n").translate(_CONTROLS)
+
+
 @dataclass(frozen=True, slots=True)
 class Style:
     size: float = 9.5
@@ -136,7 +144,7 @@ class Document(FPDF):
         room = width - 2 * self.c_margin
         space = self.width_of(" ", style)
         lines: list[str] = []
-        for paragraph in text.split("\n"):
+        for paragraph in plain(text).split("\n"):
             line, used = "", 0.0
             for word in paragraph.split(" "):
                 size = self.width_of(word, style)

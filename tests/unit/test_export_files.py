@@ -1,0 +1,166 @@
+"""Writing exports: predictable names, private files, and no silent overwrite."""
+
+from __future__ import annotations
+
+import os
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from planner.domain.template import Template
+from planner.export.files import (
+    ExportFormat,
+    InvalidExport,
+    OutputExists,
+    parse_format,
+    safe_name_part,
+    summary_file_name,
+    write_file,
+)
+from planner.export.service import due_for_release, export_batch, export_case
+from planner.store.repository import CaseStore
+from tests.conftest import TODAY, make_person
+from tests.unit.test_export_cases import OFFICER, record_rich_case
+
+
+@pytest.mark.parametrize(
+    ("surname", "expected"),
+    [
+        ("O'Neill-Ward", "ONeill-Ward"),
+        ("Zoë", "Zoe"),
+        ("de la Cruz", "de-la-Cruz"),
+        ("../../etc/passwd", "etc-passwd"),
+        ("Nguyễn", "Nguyen"),
+        ("王", "unknown"),
+    ],
+)
+def test_surnames_become_safe_file_name_parts(surname: str, expected: str) -> None:
+    assert safe_name_part(surname) == expected
+
+
+def test_file_names_are_predictable() -> None:
+    name = summary_file_name("A1234BC", "O'Neill", date(2026, 12, 16), ExportFormat.PDF)
+    assert name == "A1234BC_ONeill_2026-12-16.pdf"
+    assert summary_file_name("A1234BC", "X", None, ExportFormat.NOTE) == (
+        "A1234BC_X_no-release-date.txt"
+    )
+
+
+def test_formats_parse_with_aliases() -> None:
+    assert parse_format("Markdown") is ExportFormat.MARKDOWN
+    with pytest.raises(InvalidExport, match="not one of"):
+        parse_format("docx")
+
+
+def test_files_are_private_and_never_overwritten_without_force(tmp_path: Path) -> None:
+    path = tmp_path / "out.md"
+    write_file(path, b"first", force=False)
+    assert path.stat().st_mode & 0o777 == 0o600
+    with pytest.raises(OutputExists, match="--force"):
+        write_file(path, b"second", force=False)
+    assert path.read_bytes() == b"first"
+    write_file(path, b"second", force=True)
+    assert path.read_bytes() == b"second"
+    assert [p.name for p in tmp_path.iterdir()] == ["out.md"]  # no temporary file left
+
+
+def test_export_case_to_a_folder_uses_the_default_name(
+    store: CaseStore, template: Template, tmp_path: Path
+) -> None:
+    record_rich_case(store, template)
+    path = export_case(
+        store, "A1234BC", ExportFormat.MARKDOWN, tmp_path, officer=OFFICER, today=TODAY
+    )
+    assert path == tmp_path / "A1234BC_ONeill-Ward_2026-12-16.md"
+    assert path.read_text(encoding="utf-8").startswith("# Handover summary")
+
+
+def test_export_case_defaults_to_the_current_folder(
+    store: CaseStore, template: Template, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store.add(make_person(), template)
+    monkeypatch.chdir(tmp_path)
+    path = export_case(store, "A1234BC", ExportFormat.JSON, officer=OFFICER, today=TODAY)
+    assert path.parent == tmp_path and path.suffix == ".json"
+
+
+def _cohort(store: CaseStore, template: Template) -> None:
+    store.add(make_person("A1111AA", release=date(2026, 12, 1)), template)
+    store.add(make_person("B2222BB", release=date(2026, 11, 30)), template)
+    store.add(make_person("C3333CC", release=date(2027, 3, 1)), template)
+    store.add(make_person("D4444DD", release=None), template)
+
+
+def test_batch_picks_people_released_soon(store: CaseStore, template: Template) -> None:
+    _cohort(store, template)
+    assert due_for_release(store, TODAY, 14) == ["B2222BB", "A1111AA"]
+
+
+def test_batch_writes_one_file_each_and_reports_progress(
+    store: CaseStore, template: Template, tmp_path: Path
+) -> None:
+    _cohort(store, template)
+    seen: list[tuple[int, int, str]] = []
+    folder = tmp_path / "new" / "folder"
+    paths = export_batch(
+        store,
+        ["B2222BB", "A1111AA"],
+        ExportFormat.NOTE,
+        folder,
+        officer=OFFICER,
+        today=TODAY,
+        progress=lambda done, total, path: seen.append((done, total, path.name)),
+    )
+    assert [p.name for p in paths] == [
+        "B2222BB_Example_2026-11-30.txt",
+        "A1111AA_Example_2026-12-01.txt",
+    ]
+    assert seen == [(1, 2, paths[0].name), (2, 2, paths[1].name)]
+    assert all(p.stat().st_mode & 0o777 == 0o600 for p in paths)
+
+
+def test_batch_writes_nothing_when_a_file_is_in_the_way(
+    store: CaseStore, template: Template, tmp_path: Path
+) -> None:
+    _cohort(store, template)
+    folder = tmp_path / "out"
+    folder.mkdir()
+    (folder / "A1111AA_Example_2026-12-01.md").write_text("officer's edits")
+    with pytest.raises(OutputExists, match="1 of 2 files already exist"):
+        export_batch(
+            store,
+            ["B2222BB", "A1111AA"],
+            ExportFormat.MARKDOWN,
+            folder,
+            officer=OFFICER,
+            today=TODAY,
+        )
+    assert sorted(os.listdir(folder)) == ["A1111AA_Example_2026-12-01.md"]
+
+
+def test_batch_can_be_stopped(store: CaseStore, template: Template, tmp_path: Path) -> None:
+    _cohort(store, template)
+    paths = export_batch(
+        store,
+        ["B2222BB", "A1111AA"],
+        ExportFormat.JSON,
+        tmp_path,
+        officer=OFFICER,
+        today=TODAY,
+        stop=lambda: True,
+    )
+    assert len(paths) == 1
+
+
+def test_pdf_batch_renders_in_worker_processes(
+    store: CaseStore, template: Template, tmp_path: Path
+) -> None:
+    numbers = [f"A{n:04d}BC" for n in range(30)]
+    for number in numbers:
+        store.add(make_person(number), template)
+    pooled = export_batch(
+        store, numbers, ExportFormat.PDF, tmp_path / "pool", officer=OFFICER, today=TODAY, workers=2
+    )
+    assert len(pooled) == 30
+    assert all(p.read_bytes().startswith(b"%PDF-") for p in pooled)
