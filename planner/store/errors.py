@@ -15,12 +15,28 @@ class DatabaseCorrupt(StoreError):
     pass
 
 
+class Undecryptable(DatabaseCorrupt):
+    """Sealed bytes failed their authentication tag: altered, damaged or foreign."""
+
+
 class NewerSchema(StoreError):
     pass
 
 
 class ReadOnlyDatabase(StoreError):
     pass
+
+
+class PassphraseNeeded(StoreError):
+    """The database is encrypted and no passphrase was given."""
+
+
+class WrongPassphrase(StoreError):
+    """The passphrase does not open the database; nothing was read or written."""
+
+
+class BackupInvalid(StoreError):
+    """A backup is incomplete, damaged or not a planner backup."""
 
 
 class CaseNotFound(StoreError, KeyError):
@@ -33,12 +49,29 @@ class CaseExists(StoreError):
 
 
 class StaleEdit(StoreError):
-    """The record changed since the caller read it; carries both versions."""
+    """The record changed since the caller read it; carries both versions.
 
-    def __init__(self, message: str, *, current: object, attempted: object) -> None:
+    `current` is what is stored now (an ItemRecord for an item, a Person for a person's
+    details, a str for case notes) and `attempted` what the caller tried to save. To keep
+    the caller's version, save again with the current version as the expectation:
+    ``save_item(..., expected_rev=exc.current.rev)``, ``update_person(p, expected=exc.current)``
+    or ``update_notes(n, text, expected=exc.current)``.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        current: object,
+        attempted: object,
+        number: str | None = None,
+        item: str | None = None,
+    ) -> None:
         super().__init__(message)
         self.current = current
         self.attempted = attempted
+        self.number = number
+        self.item = item
 
 
 class WriteFailed(StoreError):

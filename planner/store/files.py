@@ -46,6 +46,58 @@ def atomic_write(path: Path, chunks: list[bytes], *, mode: int = FILE_MODE) -> N
     fsync_dir(folder)
 
 
+def replace_durably(source: Path, target: Path) -> None:
+    """Rename `source` over `target` (both in one folder) and make the rename durable."""
+    os.replace(source, target)
+    fsync_dir(target.parent)
+
+
+def copy_durably(source: Path, target: Path, length: int | None = None, *, mode: int) -> int:
+    """Copy the first `length` bytes (all when None) of `source` into a new file `target`.
+
+    The new file is created exclusively with `mode`, and fsync'd before this returns;
+    returns the number of bytes copied. A failed copy removes the new file.
+    """
+    fd_in = os.open(source, os.O_RDONLY)
+    try:
+        remaining = os.fstat(fd_in).st_size if length is None else length
+        fd_out = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, mode)
+        try:
+            copied = 0
+            while remaining > 0:
+                chunk = os.read(fd_in, min(remaining, 1 << 20))
+                if not chunk:
+                    break  # the source is shorter than asked: copy what there is
+                view = memoryview(chunk)
+                while view:
+                    written = os.write(fd_out, view)
+                    view = view[written:]
+                copied += len(chunk)
+                remaining -= len(chunk)
+            os.fsync(fd_out)
+        except BaseException:
+            os.close(fd_out)
+            with contextlib.suppress(OSError):
+                target.unlink()
+            raise
+        os.close(fd_out)
+        return copied
+    finally:
+        os.close(fd_in)
+
+
+def complete_lines(data: bytes) -> list[bytes]:
+    """The lines of `data` split at b"\n" only, each keeping its newline; the last one may
+    lack it (a torn line). Unlike bytes.splitlines, a b"\r" inside a line is kept."""
+    if not data:
+        return []
+    lines = data.split(b"\n")
+    out = [line + b"\n" for line in lines[:-1]]
+    if lines[-1]:
+        out.append(lines[-1])
+    return out
+
+
 def sweep_temp_files(folder: Path) -> int:
     """Remove temporary files left by a crash mid-write; returns how many."""
     removed = 0
@@ -92,9 +144,8 @@ def unframe(line: bytes) -> bytes | None:
     """The payload of a complete line, or None when it is torn or damaged."""
     if len(line) < 10 or line[8:9] != b" " or not line.endswith(b"\n"):
         return None
+    digits = line[:8]
+    if digits.strip(b"0123456789abcdefABCDEF"):
+        return None  # int() would also take signs, spaces and underscores
     payload = line[9:-1]
-    try:
-        expected = int(line[:8], 16)
-    except ValueError:
-        return None
-    return payload if zlib.crc32(payload) == expected else None
+    return payload if zlib.crc32(payload) == int(digits, 16) else None
