@@ -3,11 +3,19 @@
 On disk a database is three files beside each other:
 
 * ``NAME``: the snapshot. One JSON header line (format, schema version, database id, the
-  last change it holds, a CRC-32 and length of the body), then the body: all tables as
-  JSON, sealed by the codec. Only ever replaced whole (temp file, fsync, rename, fsync dir).
-* ``NAME.journal``: a header line, then one checksummed line per change since the
-  snapshot, each holding the whole new documents it touched. A change is acknowledged only
-  after its line is fsync'd. A torn last line (a crash mid-append) is ignored and trimmed.
+  last change it holds, the codec's parameters, a CRC-32 and length of the body), then the
+  body: all tables as JSON, sealed by the codec. Only ever replaced whole (temp file,
+  fsync, rename, fsync dir). Encrypted, the codec parameters are the scrypt salt and cost
+  and a key-check value, and the body is ``nonce || AES-256-GCM ciphertext || tag`` with
+  the database id and change number as associated data.
+* ``NAME.journal``: a header line (database id, the change it follows, the id of the key
+  its lines are sealed with), then one checksummed line per change since the snapshot,
+  each holding the whole new documents it touched, sealed by the codec (base64 of a fresh
+  nonce, ciphertext and tag when encrypted). A change is acknowledged only after its line
+  is fsync'd. A last line without its newline (a crash mid-append) is ignored and trimmed;
+  a complete line that fails its checksum or seal is damage (DatabaseCorrupt). A journal
+  whose base is older than the snapshot was superseded by it (a crash between writing a
+  snapshot and its new journal, or a passphrase change) and is replaced unread.
 * ``NAME.lock``: held (flock) by whoever reads or writes; released by the kernel if its
   holder dies, so a killed process never blocks the next one.
 
@@ -15,6 +23,9 @@ TinyDB writes the whole database on every change. The repository tells this stor
 which documents a change touches (:meth:`JournalStorage.changing`), so a save appends
 just those documents instead of rewriting everything. When the journal has grown to a
 quarter of the snapshot, the next save folds it into a new snapshot.
+
+A storage opened ``read_only`` never writes: a missing or stale journal reads as empty
+and every write raises ReadOnlyDatabase.
 """
 
 from __future__ import annotations
@@ -31,11 +42,19 @@ from typing import Any
 import orjson
 from tinydb.storages import Storage
 
-from planner.store.codec import Codec, PlainCodec
-from planner.store.errors import DatabaseCorrupt, NewerSchema, StoreError
+from planner.store.codec import Codec, PlainCodec, key_id, open_blob, seal_blob
+from planner.store.crypto import codec_for
+from planner.store.errors import (
+    DatabaseCorrupt,
+    NewerSchema,
+    ReadOnlyDatabase,
+    StoreError,
+    Undecryptable,
+)
 from planner.store.files import (
     append_durably,
     atomic_write,
+    complete_lines,
     frame,
     sweep_temp_files,
     unframe,
@@ -127,9 +146,11 @@ class JournalStorage(Storage):
         codec: Codec | None = None,
         *,
         lazy_tables: Collection[str] = (),
+        read_only: bool = False,
     ) -> None:
         self.files = files
         self.codec: Codec = codec or PlainCodec()
+        self.read_only = read_only
         # Tables whose documents are stored as JSON text and parsed only when read.
         self.lazy_tables = frozenset(lazy_tables)
         self._tables: Tables = {}
@@ -169,6 +190,16 @@ class JournalStorage(Storage):
     def seq(self) -> int:
         """The number of the last change this storage has seen."""
         return self._seq
+
+    @property
+    def journal_length(self) -> int:
+        """Bytes of the journal up to the end of the last record applied."""
+        return self._journal_offset
+
+    def adopt(self, codec: Codec) -> None:
+        """Use `codec` from now on (after a passphrase change); the caller holds the lock."""
+        self.codec = codec
+        self._snapshot_key = None
 
     @contextlib.contextmanager
     def changing(self, ops: list[Op]) -> Iterator[None]:
@@ -223,6 +254,10 @@ class JournalStorage(Storage):
             return self._replay_from(self._journal_offset) > 0
         return False
 
+    def mark(self) -> None:
+        """Commit a change that changes no document (so an audit note has its own number)."""
+        self._append(self._tables, [])
+
     def compact_if_due(self) -> bool:
         journal_bytes = self._journal_offset
         if journal_bytes > max(COMPACT_MIN_BYTES, self._snapshot_size // 4):
@@ -244,11 +279,7 @@ class JournalStorage(Storage):
     def _load(self) -> None:
         path = self.files.data
         header, body_start = read_snapshot_header(path)
-        if header.codec.get("name") != self.codec.name:
-            raise StoreError(
-                f"{path.name} is stored with {header.codec.get('name')!r} but was opened "
-                f"as {self.codec.name!r}"
-            )
+        self.codec = codec_for(header.codec, what=path.name, given=self.codec)
         with path.open("rb") as handle:
             handle.seek(body_start)
             body = handle.read()
@@ -257,19 +288,26 @@ class JournalStorage(Storage):
             raise DatabaseCorrupt(
                 f"{path.name} is truncated or damaged (its body does not match its checksum)"
             )
+        context = self._context(header.db_id, "snapshot", header.seq)
         try:
             with bulk_parsing():
-                plain = self.codec.open(body, self._context(header.db_id, "snapshot"))
+                plain = open_blob(self.codec, body, context)
                 tables = orjson.loads(plain)
+        except Undecryptable:
+            raise DatabaseCorrupt(
+                f"{path.name} does not decrypt: it was altered or damaged; run 'planner doctor'"
+            ) from None
         except orjson.JSONDecodeError:
             raise DatabaseCorrupt(f"{path.name} holds data that does not parse") from None
         if not isinstance(tables, dict) or not all(isinstance(t, dict) for t in tables.values()):
             raise DatabaseCorrupt(f"{path.name} does not hold tables")
-        for name in self.lazy_tables.intersection(tables):
-            tables[name] = {
-                key: LazyDocument(doc) if isinstance(doc, str) else doc
-                for key, doc in tables[name].items()
-            }
+        for name, docs in tables.items():
+            lazy = name in self.lazy_tables
+            for key, doc in docs.items():
+                if isinstance(doc, str) and lazy:
+                    docs[key] = LazyDocument(doc)
+                elif not isinstance(doc, dict):
+                    raise DatabaseCorrupt(f"{path.name} holds a malformed record")
         self._db_id = header.db_id
         self._tables = tables
         self._seq = header.seq
@@ -283,10 +321,10 @@ class JournalStorage(Storage):
         try:
             with journal.open("rb") as handle:
                 first = handle.readline()
-                ino = os.fstat(handle.fileno()).st_ino
+                stat = os.fstat(handle.fileno())
         except FileNotFoundError:
             # A crash between the snapshot and its new journal: start an empty one.
-            self._new_journal(self._seq)
+            self._fresh_journal()
             return
         payload = unframe(first)
         header: Any = None
@@ -297,9 +335,34 @@ class JournalStorage(Storage):
             raise DatabaseCorrupt(f"{journal.name} is not a planner journal")
         if header.get("db") != self._db_id:
             raise DatabaseCorrupt(f"{journal.name} belongs to another database")
-        self._journal_ino = ino
+        base = header.get("base", self._snapshot_seq)
+        if not isinstance(base, int) or base > self._snapshot_seq:
+            raise DatabaseCorrupt(
+                f"{journal.name} continues change {base} but {self.files.data.name} holds only "
+                f"{self._snapshot_seq} (an older copy of the database?); run 'planner doctor'"
+            )
+        other_key = header.get("kid", key_id(self.codec)) != key_id(self.codec)
+        if base < self._snapshot_seq or (other_key and stat.st_size == len(first)):
+            # Superseded by the snapshot: every change it holds is in the snapshot already
+            # (or it holds none, left by a passphrase change that was cut short).
+            if self.read_only:
+                self._journal_ino = stat.st_ino
+                self._journal_offset = stat.st_size
+            else:
+                self._fresh_journal()
+            return
+        if other_key:
+            raise DatabaseCorrupt(f"{journal.name} is sealed with another key than its database")
+        self._journal_ino = stat.st_ino
         self._journal_offset = len(first)
         self._replay_from(len(first))
+
+    def _fresh_journal(self) -> None:
+        if self.read_only:
+            self._journal_ino = -1
+            self._journal_offset = 0
+        else:
+            self._new_journal(self._seq)
 
     def _replay_from(self, offset: int) -> int:
         """Apply journal records after `offset`; returns how many were new."""
@@ -307,21 +370,25 @@ class JournalStorage(Storage):
         with journal.open("rb") as handle:
             handle.seek(offset)
             tail = handle.read()
-        lines = tail.splitlines(keepends=True)
         applied = 0
         context = self._context(self._db_id, "journal")
-        for index, line in enumerate(lines):
+        for line in complete_lines(tail):
+            if not line.endswith(b"\n"):
+                break  # a torn last line: the change it held was never acknowledged
             payload = unframe(line)
             if payload is None:
-                if index == len(lines) - 1:
-                    break  # a torn last line: the change it held was never acknowledged
                 raise DatabaseCorrupt(
                     f"{journal.name} is damaged at byte {offset}; run 'planner doctor'"
                 )
             try:
                 record = orjson.loads(self.codec.open(payload, context))
                 seq = int(record["seq"])
-                ops = record["ops"]
+                ops = _checked_ops(record["ops"])
+            except Undecryptable:
+                raise DatabaseCorrupt(
+                    f"{journal.name} holds a record at byte {offset} that does not decrypt: "
+                    "it was altered or damaged; run 'planner doctor'"
+                ) from None
             except (orjson.JSONDecodeError, KeyError, TypeError, ValueError):
                 raise DatabaseCorrupt(
                     f"{journal.name} holds a damaged record at byte {offset}"
@@ -346,6 +413,7 @@ class JournalStorage(Storage):
     # --- writing --------------------------------------------------------------------------
 
     def _append(self, data: Tables, ops: list[Op]) -> None:
+        self._writable()
         journal = self.files.journal
         seq = self._seq + 1
         record = {"seq": seq, "ops": [[t, k, data.get(t, {}).get(k)] for t, k in ops]}
@@ -356,10 +424,9 @@ class JournalStorage(Storage):
         self._journal_offset = append_durably(journal, line)
         self._seq = seq
 
-    def _write_snapshot(self, data: Tables, seq: int) -> None:
-        folder = self.files.data.parent
-        folder.mkdir(parents=True, exist_ok=True)
-        sweep_temp_files(folder)
+    def encode_snapshot(self, data: Tables, seq: int, codec: Codec | None = None) -> list[bytes]:
+        """The bytes of a snapshot file holding `data` as change `seq`, sealed by `codec`."""
+        codec = codec or self.codec
         on_disk = {
             name: (
                 {key: document_json(doc) for key, doc in docs.items()}
@@ -369,17 +436,24 @@ class JournalStorage(Storage):
             for name, docs in data.items()
         }
         plain = orjson.dumps(on_disk, default=to_fragment)
-        body = self.codec.seal(plain, self._context(self._db_id, "snapshot"))
+        body = seal_blob(codec, plain, self._context(self._db_id, "snapshot", seq))
         header = {
             "format": SNAPSHOT_FORMAT,
             "schema": SCHEMA_VERSION,
             "db": self._db_id,
             "seq": seq,
-            "codec": self.codec.header(),
+            "codec": codec.header(),
             "crc": zlib.crc32(body),
             "length": len(body),
         }
-        atomic_write(self.files.data, [orjson.dumps(header) + b"\n", body])
+        return [orjson.dumps(header) + b"\n", body]
+
+    def _write_snapshot(self, data: Tables, seq: int) -> None:
+        self._writable()
+        folder = self.files.data.parent
+        folder.mkdir(parents=True, exist_ok=True)
+        sweep_temp_files(folder)
+        atomic_write(self.files.data, self.encode_snapshot(data, seq))
         snap = os.stat(self.files.data)
         self._snapshot_key = (snap.st_ino, snap.st_size, snap.st_mtime_ns)
         self._snapshot_size = snap.st_size
@@ -387,18 +461,47 @@ class JournalStorage(Storage):
         self._seq = seq
         self._new_journal(seq)
 
-    def _new_journal(self, base: int) -> None:
+    def encode_journal_header(self, base: int, codec: Codec | None = None) -> bytes:
         header = {
             "format": JOURNAL_FORMAT,
             "schema": SCHEMA_VERSION,
             "db": self._db_id,
             "base": base,
+            "kid": key_id(codec or self.codec),
         }
-        first = frame(orjson.dumps(header))
+        return frame(orjson.dumps(header))
+
+    def _new_journal(self, base: int) -> None:
+        self._writable()
+        first = self.encode_journal_header(base)
         atomic_write(self.files.journal, [first])
         self._journal_ino = os.stat(self.files.journal).st_ino
         self._journal_offset = len(first)
 
+    def _writable(self) -> None:
+        if self.read_only:
+            raise ReadOnlyDatabase(
+                f"{self.files.data.name} is open read-only; changes cannot be saved"
+            )
+
     @staticmethod
-    def _context(db_id: str, part: str) -> bytes:
-        return f"{db_id}/{part}".encode()
+    def _context(db_id: str, part: str, seq: int | None = None) -> bytes:
+        text = f"{db_id}/{part}" if seq is None else f"{db_id}/{part}/{seq}"
+        return text.encode()
+
+
+def _checked_ops(raw: object) -> list[tuple[str, str, Any]]:
+    """A journal record's operations, or ValueError when they are malformed."""
+    if not isinstance(raw, list):
+        raise ValueError("ops is not a list")
+    ops = []
+    for op in raw:
+        if not isinstance(op, list) or len(op) != 3:
+            raise ValueError("an op is not [table, key, document]")
+        table, key, doc = op
+        if not isinstance(table, str) or not isinstance(key, str):
+            raise ValueError("an op names no table or key")
+        if doc is not None and not isinstance(doc, dict):
+            raise ValueError("an op's document is not an object")
+        ops.append((table, key, doc))
+    return ops
