@@ -3,6 +3,12 @@
 Every public method takes the database lock, brings the in-memory view up to date with
 what other processes wrote, and for changes: writes the audit entries, then commits the
 new documents to the journal, fsync'd before it returns. Cases are keyed by prison number.
+
+Opening a database also: finishes any passphrase change or restore a crash interrupted;
+unlocks an encrypted database (a wrong passphrase is refused before anything is read or
+written); opens it read-only when its file or folder cannot be written; refuses a damaged
+or foreign file without touching it, naming the newest good backup; and, on the first open
+of a day, takes a verified backup (see :mod:`planner.store.backup`).
 """
 
 from __future__ import annotations
@@ -15,7 +21,6 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
-from filelock import FileLock, Timeout
 from pydantic import ValidationError
 from tinydb import TinyDB
 from tinydb.table import Table
@@ -28,22 +33,39 @@ from planner.domain.person import Person
 from planner.domain.status import ItemStatus
 from planner.domain.template import Template
 from planner.store.audit import AuditEntry, AuditLog
+from planner.store.backup import (
+    Backup,
+    Extent,
+    backup_due,
+    backups_root,
+    list_backups,
+    newest_good_backup,
+    rotate,
+    take_backup,
+)
 from planner.store.changes import case_changes
-from planner.store.codec import Codec
+from planner.store.codec import Codec, PlainCodec, is_plain
+from planner.store.codec import accepts as codec_accepts
+from planner.store.crypto import AesGcmCodec, PassphraseSource, codec_for
 from planner.store.errors import (
     CaseExists,
     CaseNotFound,
     DatabaseCorrupt,
-    DatabaseLocked,
+    ReadOnlyDatabase,
     StaleEdit,
     StoreError,
     WriteFailed,
 )
-from planner.store.journal import DatabaseFiles, JournalStorage
+from planner.store.journal import DatabaseFiles, JournalStorage, read_snapshot_header
+from planner.store.locking import DatabaseLock, is_writable
+from planner.store.recovery import finish_interrupted, interrupted
+from planner.store.rekey import RekeyReport, reseal, reseal_backup
+from planner.store.retention import DEFAULT_STATES, PurgePlan, plan_purge, purge_note
 
 CASES = "cases"
 TEMPLATES = "templates"
 INDEX = "index"
+DEFAULT_BACKUPS_KEEP = 14
 
 
 class KeyedTable(Table):
@@ -108,7 +130,22 @@ class TemplateRecord:
 
 
 class CaseStore:
-    """A database of cases on disk. Use as a context manager, or call close()."""
+    """A database of cases on disk. Use as a context manager, or call close().
+
+    Options beyond the path:
+
+    * `codec`: a codec already unlocked this run (no second key derivation); `passphrase`
+      (a string, or a function asked only if the database turns out to be encrypted)
+      unlocks an encrypted database otherwise. Without either, an encrypted database
+      raises PassphraseNeeded; a wrong passphrase raises WrongPassphrase. Nothing is read
+      or written before the passphrase is checked.
+    * `encrypt`: when the database is created here, encrypt it with `passphrase`.
+    * `read_only`: None detects it (the file or folder cannot be written); True forces
+      it. A read-only store raises ReadOnlyDatabase on every change.
+    * `backups_keep` / `auto_backup`: the first open of a day takes a verified backup into
+      ``NAME.backups`` and keeps the newest `backups_keep`. A failed backup never stops
+      the open: it is described in :attr:`backup_problem`.
+    """
 
     def __init__(
         self,
@@ -119,6 +156,11 @@ class CaseStore:
         create: bool = True,
         clock: Callable[[], datetime] = utc_now,
         lock_timeout: float = 15.0,
+        passphrase: str | PassphraseSource | None = None,
+        encrypt: bool = False,
+        read_only: bool | None = None,
+        backups_keep: int = DEFAULT_BACKUPS_KEEP,
+        auto_backup: bool = True,
     ) -> None:
         self.path = Path(path)
         self.files = DatabaseFiles(self.path)
@@ -127,31 +169,123 @@ class CaseStore:
         self._lock_timeout = lock_timeout
         self._mutex = threading.RLock()
         self._depth = 0
-        self._storage = JournalStorage(self.files, codec, lazy_tables={CASES})
+        self._backups_keep = backups_keep
+        self._read_only = bool(read_only) or not is_writable(self.path)
+        self.backup_problem: str | None = None
+        self.last_backup: Backup | None = None
+        self._storage = JournalStorage(
+            self.files, codec, lazy_tables={CASES}, read_only=self._read_only
+        )
         self._summaries: dict[str, tuple[object, CaseSummary]] = {}
         self._templates: dict[str, TemplateRecord] = {}
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        self._file_lock = FileLock(
-            self.files.lock,
-            timeout=lock_timeout,
-            mode=0o600,
-            thread_local=False,
-            fallback_to_soft=False,
-            preserve_lock_file=True,
-            poll_interval=0.005,
-        )
-        with self._file_lock_held():
-            if not self._storage.exists():
-                if not create:
-                    raise StoreError(f"no database at {self.path}")
-                self._storage.create()
-                AuditLog(self.files.audit, self._storage.codec, self._storage.db_id).create()
-            self._storage.refresh()
-        self._audit = AuditLog(self.files.audit, self._storage.codec, self._storage.db_id)
+        if not self._read_only:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._lock = DatabaseLock(self.files.lock, timeout=lock_timeout, shared=self._read_only)
+        with self._lock.held():
+            created = self._open(create=create, codec=codec, passphrase=passphrase, encrypt=encrypt)
+            self._audit = AuditLog(self.files.audit, self._storage.codec, self._storage.db_id)
+            if auto_backup and not created and not self._read_only:
+                self._daily_backup()
         self._db = _TinyDB(storage=_Borrowed, storage_object=self._storage)
         self._cases: KeyedTable = self._db.table(CASES, cache_size=0)  # type: ignore[assignment]
         self._template_table: KeyedTable = self._db.table(TEMPLATES, cache_size=0)  # type: ignore[assignment]
         self._index: KeyedTable = self._db.table(INDEX, cache_size=0)  # type: ignore[assignment]
+
+    def _open(
+        self,
+        *,
+        create: bool,
+        codec: Codec | None,
+        passphrase: str | PassphraseSource | None,
+        encrypt: bool,
+    ) -> bool:
+        """Create or unlock and load the database under the lock; True if created."""
+        name = self.path.name
+        if self._read_only:
+            unfinished = interrupted(self.path)
+            if unfinished:
+                raise ReadOnlyDatabase(
+                    f"{name} is read-only and {unfinished[0]}: open it once where it can be "
+                    "written to finish"
+                )
+        else:
+            finish_interrupted(self.path)
+        storage = self._storage
+        created = False
+        if not storage.exists():
+            if not create or self._read_only:
+                raise StoreError(f"no database at {self.path}")
+            self._refuse_orphans()
+            if codec is None and encrypt:
+                if passphrase is None:
+                    raise ValueError("encrypt=True needs a passphrase")
+                text = passphrase if isinstance(passphrase, str) else passphrase()
+                codec = AesGcmCodec.create(text)
+            storage.codec = codec or PlainCodec()
+            storage.create()
+            AuditLog(self.files.audit, storage.codec, storage.db_id).create()
+            created = True
+        try:
+            header, _ = read_snapshot_header(self.path)
+            storage.codec = codec_for(header.codec, what=name, given=codec, passphrase=passphrase)
+            storage.refresh()
+        except DatabaseCorrupt as exc:
+            raise DatabaseCorrupt(f"{exc}; {self._backup_hint()}") from None
+        except OSError as exc:
+            raise StoreError(f"cannot read {name} ({exc.strerror or exc})") from None
+        return created
+
+    def _refuse_orphans(self) -> None:
+        """Never start a new database over the remains of one (its journal, log, backups)."""
+        name = self.path.name
+        for part in (self.files.journal, self.files.audit):
+            if part.exists():
+                raise DatabaseCorrupt(
+                    f"{name} is missing but {part.name} is still there, so it was not meant to "
+                    f"be empty; {self._backup_hint()}"
+                )
+        if list_backups(backups_root(self.path)):
+            raise DatabaseCorrupt(
+                f"{name} is missing but {backups_root(self.path).name} holds backups of it; "
+                f"{self._backup_hint()}, or move the backups folder away to start a new database"
+            )
+
+    def _backup_hint(self) -> str:
+        try:
+            good = newest_good_backup(backups_root(self.path))
+        except OSError:
+            good = None
+        if good is None:
+            return "there is no good backup beside it: keep every file and run 'planner doctor'"
+        return (
+            f"the newest good backup is {good.folder} from {good.when()}: "
+            f"run 'planner restore {good.folder}' (it keeps the current files aside)"
+        )
+
+    def _daily_backup(self) -> None:
+        if self._storage.seq == 0:
+            return  # nothing to keep yet
+        root = backups_root(self.path)
+        try:
+            if backup_due(root, self._clock()):
+                self.last_backup = self._take_backup(root=root)
+                rotate(root, self._backups_keep)
+        except (OSError, StoreError) as exc:
+            reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+            self.backup_problem = (
+                f"today's backup of {self.path.name} could not be made ({reason}); "
+                "the database itself is unharmed"
+            )
+
+    def _take_backup(self, *, root: Path | None = None, folder: Path | None = None) -> Backup:
+        storage = self._storage
+        extent = Extent(
+            db_id=storage.db_id,
+            seq=storage.seq,
+            journal_length=storage.journal_length,
+            audit_length=self._audit.complete_length(),
+        )
+        return take_backup(self.files, extent, taken=self._clock(), root=root, folder=folder)
 
     # --- lifecycle ------------------------------------------------------------------------
 
@@ -168,6 +302,20 @@ class CaseStore:
     @property
     def db_id(self) -> str:
         return self._storage.db_id
+
+    @property
+    def read_only(self) -> bool:
+        """True when changes cannot be saved (the file or folder is not writable)."""
+        return self._read_only
+
+    @property
+    def codec(self) -> Codec:
+        """The codec the files are sealed with (to open this database's backups)."""
+        return self._storage.codec
+
+    @property
+    def encrypted(self) -> bool:
+        return not is_plain(self._storage.codec)
 
     @property
     def change_number(self) -> int:
@@ -316,6 +464,7 @@ class CaseStore:
                     f"{person.number}'s details were changed by someone else since you opened them",
                     current=old.person,
                     attempted=person,
+                    number=person.number,
                 )
             if old.person == person:
                 return old
@@ -323,9 +472,20 @@ class CaseStore:
             self._commit([(old, new)])
             return new
 
-    def update_notes(self, number: str, notes: str) -> Case:
+    def update_notes(self, number: str, notes: str, *, expected: str | None = None) -> Case:
+        """Replace the case notes; with `expected` (the notes as the officer opened them),
+        refuse with StaleEdit if someone changed them first."""
         with self._locked():
             old = self.get(number)
+            if expected is not None and old.notes != expected:
+                raise StaleEdit(
+                    f"the notes for {number} were changed by someone else since you opened them",
+                    current=old.notes,
+                    attempted=notes,
+                    number=number,
+                )
+            if old.notes == notes:
+                return old
             new = self._touched(old, notes=notes)
             self._commit([(old, new)])
             return new
@@ -372,6 +532,8 @@ class CaseStore:
                     "since you opened it",
                     current=current,
                     attempted=updated,
+                    number=number,
+                    item=item_id,
                 )
             if updated == current:
                 return old
@@ -401,7 +563,120 @@ class CaseStore:
 
     def compact(self) -> None:
         with self._locked():
+            self._require_writable()
             self._storage.compact()
+
+    def record_event(self, field: str, description: str) -> None:
+        """Audit an event about the database as a whole (a restore, a passphrase change).
+
+        `description` must hold no personal data: it is kept when people are purged.
+        """
+        with self._locked():
+            self._require_writable()
+            entry = {"case": None, "item": None, "field": field, "old": None, "new": description}
+            try:
+                self._audit.append(self._storage.seq + 1, self._clock(), self.officer, [entry])
+                self._storage.mark()
+            except OSError as exc:
+                raise self._write_failed(exc) from exc
+
+    # --- retention and encryption ---------------------------------------------------------
+
+    def plan_purge(self, before: date, states: Iterable[str] = DEFAULT_STATES) -> PurgePlan:
+        """Who a retention purge would remove: state in `states`, released before `before`."""
+        return plan_purge(self.summaries(), before, states)
+
+    def purge(self, plan: PurgePlan) -> int:
+        """Remove the people of `plan` (re-checked now: anyone whose record changed so the
+        rule no longer applies is kept), their checklists and every audit entry about them,
+        and note the purge in the audit log without personal data. Returns how many went.
+
+        The database is rewritten as a new snapshot with an empty journal, so no copy of
+        their records is left in the database files. Backups taken before still hold them.
+        """
+        with self._locked():
+            self._require_writable()
+            storage = self._storage
+            numbers = plan_purge(self.summaries(), plan.before, plan.states).numbers
+            numbers &= plan.numbers
+            if not numbers:
+                return 0
+            tables = {name: dict(docs) for name, docs in storage.read().items()}
+            for table in (CASES, INDEX):
+                for number in numbers:
+                    tables.get(table, {}).pop(number, None)
+            note = purge_note(
+                plan, len(numbers), seq=storage.seq + 1, at=self._clock(), by=self.officer
+            )
+            try:
+                self._audit.rewrite_without(numbers, note)
+                storage.replace_all(tables)
+            except OSError as exc:
+                raise WriteFailed(
+                    f"the purge did not finish ({exc.strerror or exc}); nobody's record was "
+                    "lost: run it again"
+                ) from exc
+            return len(numbers)
+
+    def change_passphrase(self, codec: Codec) -> RekeyReport:
+        """Seal every file (database, journal, audit log, backups) with `codec`.
+
+        `codec` is usually ``AesGcmCodec.create(new_passphrase)``; on a plain database this
+        encrypts it. A crash at any instant leaves a database that opens with the old or
+        the new passphrase. Other planners that have the database open must open it again.
+        """
+        with self._locked():
+            self._require_writable()
+            storage = self._storage
+            old = storage.codec
+            seq = storage.seq + 1
+            what = "encrypted" if is_plain(old) else "passphrase changed"
+            entry = {"case": None, "item": None, "field": "database.encryption", "old": None}
+            note = {
+                "seq": seq,
+                "at": self._clock().isoformat(),
+                "by": self.officer,
+                "entries": [{**entry, "new": what}],
+            }
+            try:
+                reseal(self.files, storage, self._audit, codec, seq=seq, extra_records=[note])
+            except OSError as exc:
+                finish_interrupted(self.path)
+                header, _ = read_snapshot_header(self.path)
+                which = "new" if codec_accepts(codec, header.codec) else "old"
+                raise WriteFailed(
+                    f"the passphrase change did not finish ({exc.strerror or exc}); "
+                    f"the {which} passphrase opens the database"
+                ) from exc
+            storage.adopt(codec)
+            self._audit = AuditLog(self.files.audit, codec, storage.db_id)
+            report = RekeyReport()
+            for backup in list_backups(backups_root(self.path)):
+                problem = reseal_backup(backup, old, codec)
+                if problem is None:
+                    report.backups_done.append(backup.folder)
+                else:
+                    report.backups_skipped.append((backup.folder, problem))
+            report.asides = sorted(self.path.parent.glob(f"{self.path.name}*.before-restore-*"))
+            return report
+
+    # --- backups --------------------------------------------------------------------------
+
+    def backup(self, folder: Path | None = None) -> Backup:
+        """Take a verified backup now: into `folder` (a new folder), or beside the database
+        (then the oldest beyond `backups_keep` are removed)."""
+        with self._locked():
+            if folder is not None:
+                return self._take_backup(folder=Path(folder))
+            self._require_writable()
+            root = backups_root(self.path)
+            backup = self._take_backup(root=root)
+            rotate(root, self._backups_keep)
+            return backup
+
+    def backups(self) -> list[Backup]:
+        """The backups beside the database, newest first."""
+        return list_backups(backups_root(self.path))
 
     # --- internals ------------------------------------------------------------------------
 
@@ -441,15 +716,29 @@ class CaseStore:
         if template is not None and not self._template_table.has_key(template.key):
             new_template = template
             ops.append((TEMPLATES, template.key))
+        self._require_writable()
         try:
             self._audit.append(storage.seq + 1, self._clock(), self.officer, entries)
             with storage.changing(ops):
                 self._apply(docs, index, new_template)
-            storage.compact_if_due()
         except OSError as exc:
-            raise WriteFailed(
-                f"could not save to {self.path} ({exc.strerror or exc}); nothing was changed"
-            ) from exc
+            raise self._write_failed(exc) from exc
+        # The change is committed; a compaction that fails (a full disk) is retried later.
+        with contextlib.suppress(OSError):
+            storage.compact_if_due()
+
+    def _write_failed(self, exc: OSError) -> WriteFailed:
+        return WriteFailed(
+            f"could not save to {self.path} ({exc.strerror or exc}); nothing was changed "
+            "and everything saved before is intact"
+        )
+
+    def _require_writable(self) -> None:
+        if self._read_only:
+            raise ReadOnlyDatabase(
+                f"{self.path.name} is read-only (the file or its folder cannot be written): "
+                "changes cannot be saved"
+            )
 
     def _apply(
         self,
@@ -492,20 +781,6 @@ class CaseStore:
         )
 
     @contextlib.contextmanager
-    def _file_lock_held(self) -> Iterator[None]:
-        try:
-            self._file_lock.acquire()
-        except Timeout:
-            raise DatabaseLocked(
-                f"{self.path.name} is busy: another planner has held it for over "
-                f"{self._lock_timeout:.0f} s; try again"
-            ) from None
-        try:
-            yield
-        finally:
-            self._file_lock.release()
-
-    @contextlib.contextmanager
     def _locked(self) -> Iterator[None]:
         with self._mutex:
             if self._depth:
@@ -515,8 +790,13 @@ class CaseStore:
                 finally:
                     self._depth -= 1
                 return
-            with self._file_lock_held():
-                self._storage.refresh()
+            with self._lock.held():
+                try:
+                    self._storage.refresh()
+                except OSError as exc:
+                    raise StoreError(
+                        f"cannot read {self.path.name} ({exc.strerror or exc}); nothing was changed"
+                    ) from None
                 self._depth = 1
                 try:
                     yield

@@ -1,0 +1,158 @@
+"""Structural checks of a database's files, without a key and without changing anything.
+
+Each check reads one file and says in plain words what is wrong with it, if anything:
+checksums, lengths, headers, torn and damaged lines. Decrypting and parsing the contents
+is left to the storage itself (see :func:`planner.store.backup.verify_backup`).
+"""
+
+from __future__ import annotations
+
+import os
+import zlib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+from planner.store.audit import AUDIT_FORMAT
+from planner.store.errors import StoreError
+from planner.store.files import complete_lines, unframe
+from planner.store.journal import JOURNAL_FORMAT, SnapshotHeader, read_snapshot_header
+
+
+@dataclass(frozen=True)
+class FileCheck:
+    """What one file looks like: a problem (None when sound) and what it holds."""
+
+    path: Path
+    problem: str | None = None
+    notes: tuple[str, ...] = ()
+    records: int = 0
+    complete_length: int = 0  # bytes up to the end of the last complete line or body
+
+    @property
+    def ok(self) -> bool:
+        return self.problem is None
+
+
+def human_size(size: int) -> str:
+    if size < 1000:
+        return f"{size} bytes"
+    if size < 1_000_000:
+        return f"{size / 1000:.1f} KB"
+    return f"{size / 1_000_000:.1f} MB"
+
+
+def check_snapshot(path: Path) -> tuple[FileCheck, SnapshotHeader | None]:
+    """The snapshot's header, length and checksum."""
+    name = path.name
+    if not path.exists():
+        return FileCheck(path, f"{name} is missing"), None
+    try:
+        header, body_start = read_snapshot_header(path)
+    except StoreError as exc:
+        return FileCheck(path, str(exc)), None
+    except OSError as exc:
+        return FileCheck(path, f"{name} cannot be read ({exc.strerror or exc})"), None
+    try:
+        with path.open("rb") as handle:
+            handle.seek(body_start)
+            body = handle.read()
+    except OSError as exc:
+        return FileCheck(path, f"{name} cannot be read ({exc.strerror or exc})"), header
+    if len(body) < header.length:
+        problem = (
+            f"{name} is truncated (body {human_size(len(body))} of {human_size(header.length)})"
+        )
+        return FileCheck(path, problem), header
+    if len(body) > header.length:
+        extra = len(body) - header.length
+        return FileCheck(path, f"{name} has {human_size(extra)} of unexpected data"), header
+    if zlib.crc32(body) != header.crc:
+        problem = f"{name} is damaged (its body does not match its checksum)"
+        return FileCheck(path, problem), header
+    notes = (f"{human_size(len(body))}, up to change {header.seq}",)
+    return FileCheck(path, None, notes, 1, body_start + len(body)), header
+
+
+def check_journal(path: Path, db_id: str | None, snapshot_seq: int | None) -> FileCheck:
+    """The journal's header and the checksum of every line."""
+    check, header = _check_lines(path, JOURNAL_FORMAT, db_id)
+    if check.problem or header is None:
+        return check
+    notes = list(check.notes)
+    base = header.get("base")
+    if snapshot_seq is not None and isinstance(base, int):
+        if base > snapshot_seq:
+            return FileCheck(
+                path,
+                f"{path.name} starts after change {base} but its snapshot holds only "
+                f"{snapshot_seq} (the snapshot was replaced by an older copy)",
+                records=check.records,
+            )
+        if base < snapshot_seq:
+            notes.append("it is older than the snapshot and will be replaced (harmless)")
+    return FileCheck(path, None, tuple(notes), check.records, check.complete_length)
+
+
+def check_audit(path: Path, db_id: str | None) -> FileCheck:
+    check, _header = _check_lines(path, AUDIT_FORMAT, db_id)
+    return check
+
+
+def _check_lines(
+    path: Path, file_format: str, db_id: str | None
+) -> tuple[FileCheck, dict[str, Any] | None]:
+    name = path.name
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        return FileCheck(path, f"{name} is missing"), None
+    except OSError as exc:
+        return FileCheck(path, f"{name} cannot be read ({exc.strerror or exc})"), None
+    lines = complete_lines(data)
+    header: Any = None
+    if lines:
+        payload = unframe(lines[0])
+        if payload is not None:
+            try:
+                header = orjson.loads(payload)
+            except orjson.JSONDecodeError:
+                header = None
+    kind = "journal" if file_format == JOURNAL_FORMAT else "audit log"
+    if not isinstance(header, dict) or header.get("format") != file_format:
+        return FileCheck(path, f"{name} is not a planner {kind} (no valid header)"), None
+    if db_id is not None and header.get("db") != db_id:
+        return FileCheck(path, f"{name} belongs to another database"), None
+    offset = len(lines[0])
+    records = 0
+    notes: list[str] = []
+    for line in lines[1:]:
+        if not line.endswith(b"\n"):
+            notes.append(
+                f"it ends with {human_size(len(line))} of a change that was never completed "
+                "(a crash mid-save); it is ignored"
+            )
+            break
+        if unframe(line) is None:
+            problem = (
+                f"{name} is damaged at byte {offset} (record {records + 1}; "
+                f"{human_size(len(data) - offset)} from there on cannot be trusted)"
+            )
+            return FileCheck(path, problem, records=records), header
+        records += 1
+        offset += len(line)
+    notes.insert(0, f"{records} record{'s' if records != 1 else ''}")
+    return FileCheck(path, None, tuple(notes), records, offset), header
+
+
+def file_mode_problem(path: Path) -> str | None:
+    """A warning when others than the owner may read or write the file."""
+    try:
+        mode = os.stat(path).st_mode & 0o777
+    except OSError:
+        return None
+    if mode & 0o077:
+        return f"{path.name} can be read by other users (mode {mode:o}): run 'chmod 600 {path}'"
+    return None

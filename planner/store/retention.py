@@ -1,0 +1,81 @@
+"""Retention: which people may be removed once they have left, and how the removal is noted.
+
+A person is due for removal when their case state is released (or transferred) and their
+release date is before the cut-off. Removal takes their record, their checklist and every
+audit entry about them; the audit log keeps one note of the purge itself (how many, the
+cut-off, who, when) and nothing that identifies anyone. People whose state says they have
+left but who have no release date are never removed: the rule cannot be applied to them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any, Protocol
+
+PURGE_FIELD = "retention.purge"
+DEFAULT_STATES = ("released", "transferred")
+
+
+class Listed(Protocol):
+    """What retention needs of a case (CaseSummary has it)."""
+
+    @property
+    def number(self) -> str: ...
+    @property
+    def display_name(self) -> str: ...
+    @property
+    def state(self) -> str: ...
+    @property
+    def release_date(self) -> date | None: ...
+
+
+@dataclass(frozen=True)
+class PurgeCandidate:
+    number: str
+    name: str
+    state: str
+    release_date: date
+
+
+@dataclass(frozen=True)
+class PurgePlan:
+    """Who a purge would remove, and who it would keep although they have left."""
+
+    before: date
+    states: tuple[str, ...]
+    people: tuple[PurgeCandidate, ...]
+    undated: int  # in one of `states` but with no release date: kept
+
+    @property
+    def numbers(self) -> set[str]:
+        return {p.number for p in self.people}
+
+
+def plan_purge(cases: Iterable[Listed], before: date, states: Iterable[str]) -> PurgePlan:
+    wanted = tuple(states)
+    people = []
+    undated = 0
+    for case in cases:
+        if case.state not in wanted:
+            continue
+        if case.release_date is None:
+            undated += 1
+        elif case.release_date < before:
+            people.append(
+                PurgeCandidate(case.number, case.display_name, case.state, case.release_date)
+            )
+    people.sort(key=lambda p: (p.release_date, p.number))
+    return PurgePlan(before, wanted, tuple(people), undated)
+
+
+def purge_note(plan: PurgePlan, removed: int, *, seq: int, at: datetime, by: str) -> dict[str, Any]:
+    """The audit record of a purge: no names, no numbers."""
+    states = " or ".join(plan.states)
+    text = (
+        f"removed {removed} {'person' if removed == 1 else 'people'} ({states}, "
+        f"release date before {plan.before.isoformat()}) under the retention rule"
+    )
+    entry = {"case": None, "item": None, "field": PURGE_FIELD, "old": None, "new": text}
+    return {"seq": seq, "at": at.isoformat(), "by": by, "entries": [entry]}
