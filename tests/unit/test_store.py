@@ -653,12 +653,6 @@ def test_frames_refuse_newlines():
         frame(b"two\nlines")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG planner/store/journal.py _replay_from and audit.py _catch_up split lines with "
-    "bytes.splitlines(), which also splits on b'\\r'; frame() and the Codec protocol only "
-    "forbid b'\\n', so a codec that emits b'\\r' makes the journal unreadable",
-)
 def test_a_codec_may_emit_carriage_returns(db_path: Path, template: Template):
     codec = _CarriageReturnCodec()
     with CaseStore(db_path, codec=codec, clock=lambda: NOW) as store:
