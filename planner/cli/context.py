@@ -1,7 +1,15 @@
-"""What every command needs: settings, the database path, who is acting, and today."""
+"""What every command needs: settings, the database path, who is acting, and today.
+
+It also holds the one place the passphrase of an encrypted database is asked for:
+``PLANNER_PASSPHRASE``, or a hidden prompt on a terminal. The key is derived once per run
+and kept (as a codec) for every later open in the same run; it is never written anywhere.
+"""
 
 from __future__ import annotations
 
+import os
+import sys
+import threading
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -11,7 +19,51 @@ import click
 from planner.config import Settings, resolve_database, resolve_officer, template_dirs
 from planner.domain.template_loading import TemplateLibrary
 from planner.store.codec import Codec
+from planner.store.crypto import AesGcmCodec, check_new_passphrase, codec_for
+from planner.store.errors import PassphraseNeeded, StoreError, WrongPassphrase
+from planner.store.journal import read_snapshot_header
 from planner.store.repository import CaseStore
+
+PASSPHRASE_ENV = "PLANNER_PASSPHRASE"  # noqa: S105 - the name of a variable, not a secret
+NEW_PASSPHRASE_ENV = "PLANNER_NEW_PASSPHRASE"  # noqa: S105 - a variable name
+
+
+class BadInput(click.ClickException):
+    """One line on stderr and exit code 2: something the user gave cannot be used."""
+
+    exit_code = 2
+
+
+def can_prompt() -> bool:
+    """A person can type an answer: a terminal, and not from inside the UI's workers."""
+    interactive = sys.stdin is not None and sys.stdin.isatty()
+    return interactive and threading.current_thread() is threading.main_thread()
+
+
+def read_secret(prompt: str, *, env_var: str, confirm: bool, why: str) -> str:
+    """A passphrase from `env_var` or a hidden prompt; BadInput when neither is possible."""
+    value = os.environ.get(env_var)
+    if value:
+        return value
+    if not can_prompt():
+        raise BadInput(f"{why}: set {env_var} or run planner in a terminal to type it")
+    text: str = click.prompt(
+        prompt,
+        hide_input=True,
+        confirmation_prompt="Type it again" if confirm else False,
+        err=True,
+    )
+    return text
+
+
+def new_codec(prompt: str, *, env_var: str, why: str) -> AesGcmCodec:
+    """A codec with a fresh salt for a passphrase chosen now (asked twice on a terminal)."""
+    passphrase = read_secret(prompt, env_var=env_var, confirm=True, why=why)
+    try:
+        check_new_passphrase(passphrase)
+    except ValueError as exc:
+        raise BadInput(str(exc)) from None
+    return AesGcmCodec.create(passphrase)
 
 
 @dataclass
@@ -22,7 +74,9 @@ class Env:
     today: date
     db_from_user: bool = False
     codec_factory: object = None
+    encrypt: bool = False  # encrypt a database created in this run (`planner init --encrypt`)
     _library: TemplateLibrary | None = field(default=None, repr=False)
+    _codec: Codec | None = field(default=None, repr=False)
 
     @classmethod
     def build(
@@ -42,22 +96,89 @@ class Env:
             self._library = TemplateLibrary(template_dirs(self.settings))
         return self._library
 
-    def codec(self, *, creating: bool) -> Codec | None:
-        """The codec to open the database with (encryption plugs in here)."""
-        return None
+    @property
+    def wants_encryption(self) -> bool:
+        """Encrypt new databases: `init --encrypt`, or the `encrypt` setting."""
+        return self.encrypt or bool(getattr(self.settings, "encrypt", False))
 
-    def open_store(self, *, create: bool = True) -> CaseStore:
+    def needs_passphrase(self) -> bool:
+        """True when the database exists, is encrypted, and is not unlocked yet this run."""
+        if self._codec is not None or not self.db_path.exists():
+            return False
+        try:
+            header, _ = read_snapshot_header(self.db_path)
+        except (StoreError, OSError):  # a damaged file: opening it will say what is wrong
+            return False
+        return header.codec.get("name") != "plain"
+
+    def unlock(self, passphrase: str | None = None) -> Codec | None:
+        """Unlock the existing database with `passphrase` (default: PLANNER_PASSPHRASE or a
+        prompt) and keep the key for this run. Returns None for a database that is not
+        encrypted. Raises WrongPassphrase (a StoreError) when it does not fit, so a UI can
+        ask again; nothing is written either way."""
+        if self._codec is not None:
+            return self._codec
+        header, _ = read_snapshot_header(self.db_path)
+        name = self.db_path.name
+
+        def ask() -> str:
+            if passphrase is not None:
+                return passphrase
+            return read_secret(
+                f"Passphrase for {name}",
+                env_var=PASSPHRASE_ENV,
+                confirm=False,
+                why=f"{name} is encrypted and needs its passphrase",
+            )
+
+        codec = codec_for(header.codec, what=name, passphrase=ask)
+        if codec.name == "plain":
+            return None
+        self._codec = codec
+        return codec
+
+    def codec(self, *, creating: bool) -> Codec | None:
+        """The codec to open the database with: None for a plain database."""
+        if self._codec is not None:
+            return self._codec
+        if creating:
+            if not self.wants_encryption:
+                return None
+            self._codec = new_codec(
+                f"New passphrase for {self.db_path.name}",
+                env_var=PASSPHRASE_ENV,
+                why=f"{self.db_path.name} is to be encrypted and needs a passphrase",
+            )
+            return self._codec
+        try:
+            return self.unlock()
+        except (WrongPassphrase, PassphraseNeeded) as exc:
+            raise BadInput(str(exc)) from None
+
+    def open_store(
+        self,
+        *,
+        create: bool = True,
+        read_only: bool | None = None,
+        auto_backup: bool = True,
+    ) -> CaseStore:
         if not create and not self.db_path.exists():
             raise click.ClickException(
                 f"no database at {self.db_path}: add people with 'planner add', "
                 "'planner import' or 'planner demo' first"
             )
         creating = not self.db_path.exists()
-        return CaseStore(
+        store = CaseStore(
             self.db_path,
             officer=self.officer or "unknown officer",
             codec=self.codec(creating=creating),
+            read_only=read_only,
+            backups_keep=self.settings.backups_keep,
+            auto_backup=auto_backup,
         )
+        if store.backup_problem and threading.current_thread() is threading.main_thread():
+            click.echo(f"planner: warning: {store.backup_problem}", err=True)
+        return store
 
 
 pass_env = click.make_pass_decorator(Env)

@@ -65,6 +65,8 @@ SCHEMA_VERSION = 1
 SNAPSHOT_FORMAT = "planner-db"
 JOURNAL_FORMAT = "planner-journal"
 COMPACT_MIN_BYTES = 1 << 20
+# Tables whose documents are kept as JSON text on disk (see planner.store.lazy).
+LAZY_TABLES = ("cases",)
 
 Tables = dict[str, dict[str, Any]]
 Op = tuple[str, str]  # (table, document key)
@@ -145,7 +147,7 @@ class JournalStorage(Storage):
         files: DatabaseFiles,
         codec: Codec | None = None,
         *,
-        lazy_tables: Collection[str] = (),
+        lazy_tables: Collection[str] = LAZY_TABLES,
         read_only: bool = False,
     ) -> None:
         self.files = files
