@@ -17,7 +17,7 @@ from planner.domain.template_loading import TemplateLibrary
 from planner.store.repository import CaseStore
 from planner.tui.commands import ScreenCommands
 from planner.tui.screens.caseload import CaseloadScreen
-from planner.tui.screens.help import HelpScreen, keys_table
+from planner.tui.screens.help import HelpScreen, screen_keys
 from planner.tui.screens.prompts import OfficerPrompt, PickerScreen
 from planner.tui.session import Session
 from planner.tui.themes import DEFAULT_THEME, PLANNER_THEMES, THEME_CHOICES
@@ -83,7 +83,7 @@ class PlannerApp(App[None]):
             self.screen.dismiss(None)
             return
         screen = self.screen
-        self.push_screen(HelpScreen(screen.title or screen.TITLE or "planner", keys_table(screen)))
+        self.push_screen(HelpScreen(screen.title or screen.TITLE or "planner", screen_keys(screen)))
 
     def action_pick_theme(self) -> None:
         def chosen(theme: str | None) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import ClassVar
 
 from rich.table import Table
@@ -15,18 +16,26 @@ from textual.widgets import Static
 from planner.tui.commands import screen_bindings
 
 
-def keys_table(screen: Screen[object]) -> Table:
-    table = Table.grid(padding=(0, 2))
-    table.add_column("key", style="bold", no_wrap=True)
-    table.add_column("what")
+@dataclass(frozen=True, slots=True)
+class KeyHelp:
+    key: str
+    description: str
+    tooltip: str
+    enabled: bool
+
+
+def screen_keys(screen: Screen[object]) -> list[KeyHelp]:
+    """What each key does on `screen` now (its focused widget, itself and the app)."""
     app = screen.app
-    for active in screen_bindings(screen):
-        binding = active.binding
-        what = Text(binding.description, style="" if active.enabled else "dim")
-        if binding.tooltip:
-            what.append(f"  {binding.tooltip}", style="dim")
-        table.add_row(app.get_key_display(binding), what)
-    return table
+    return [
+        KeyHelp(
+            app.get_key_display(active.binding),
+            active.binding.description,
+            active.binding.tooltip,
+            active.enabled,
+        )
+        for active in screen_bindings(screen)
+    ]
 
 
 class HelpScreen(ModalScreen[None]):
@@ -36,16 +45,25 @@ class HelpScreen(ModalScreen[None]):
         Binding("escape,q,question_mark,f1", "close", "Close", id="help.close"),
     ]
 
-    def __init__(self, title: str, table: Table) -> None:
+    def __init__(self, title: str, keys: list[KeyHelp]) -> None:
         super().__init__()
         self._title = title
-        self._table = table
+        self.keys = keys
 
     def compose(self) -> ComposeResult:
+        table = Table.grid(padding=(0, 2))
+        table.add_column("key", style="bold", no_wrap=True)
+        table.add_column("what")
+        for key in self.keys:
+            what = Text(style="" if key.enabled else "dim")
+            what.append(key.description)
+            if key.tooltip:
+                what.append(f"  {key.tooltip}", style="dim")
+            table.add_row(key.key, what)
         with VerticalScroll(id="help-body", classes="dialog") as body:
             body.border_title = f"Keys: {self._title}"
             body.border_subtitle = "Esc closes · Ctrl+P finds any action by name"
-            yield Static(self._table)
+            yield Static(table)
 
     def action_close(self) -> None:
         self.dismiss(None)

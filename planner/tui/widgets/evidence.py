@@ -164,7 +164,7 @@ class DateField(TextField):
 
     @on(Input.Changed)
     def _check_as_typed(self, event: Input.Changed) -> None:
-        event.stop()
+        event.prevent_default()  # TextField would clear the message this sets
         text = event.value.strip()
         if len(text) >= 8 or not text:  # judge once it could be a whole date
             self.check()
