@@ -122,9 +122,10 @@ class AesGcmCodec:
         self.key_id = self._check[:8].hex()
 
     @classmethod
-    def create(cls, passphrase: str, *, cost: int = DEFAULT_COST) -> AesGcmCodec:
+    def create(cls, passphrase: str, *, cost: int | None = None) -> AesGcmCodec:
         """A codec with a fresh salt, for a new database or a new passphrase."""
         check_new_passphrase(passphrase)
+        cost = DEFAULT_COST if cost is None else cost
         if not MIN_COST <= cost <= MAX_COST:
             raise ValueError(f"scrypt cost must be 2^{MIN_COST}..2^{MAX_COST}")
         params = KdfParams(os.urandom(SALT_BYTES), cost)
