@@ -367,6 +367,8 @@ def machine() -> list[str]:
         f"{platform.release()}",
         f"- Python {platform.python_version()}, TinyDB {version('tinydb')}, "
         f"orjson {version('orjson')}; planner at {commit}",
+        f"- load average at the start: {', '.join(f'{x:.1f}' for x in os.getloadavg())} "
+        f"(1, 5, 15 min; other work on the machine inflates every figure)",
         f"- date: {datetime.now(UTC).strftime('%Y-%m-%d %H:%M UTC')}; folder: "
         f"{tempfile.gettempdir()} ({_fs_type(Path(tempfile.gettempdir()))})",
     ]
@@ -454,6 +456,10 @@ def main() -> None:
                 "stock_save": statistics.median(stock_save["save"]),
                 "gaps_first": statistics.median(o["gaps_first"] for o in opens),
                 "gaps": statistics.median(warm["gaps"]),
+                "open_best": min(o["open"] for o in opens),
+                "gaps_best": min(o["gaps_first"] for o in opens),
+                "save_best": min(warm["save"]),
+                "stock_save_best": min(stock_save["save"]),
                 "open_day": first_of_day["open"],
                 "backup": first_of_day["backup"] and not any(o["backup"] for o in opens),
                 "window": opens[0]["window"],
@@ -494,24 +500,36 @@ def main() -> None:
     else:
         ratio = target["stock_save"] / target["save"]
         gaps = max(target["gaps_first"], target["gaps"])
+        best_ratio = target["stock_save_best"] / target["save_best"]
         checks = [
             (
                 f"one durable save at least {TARGET_SAVE_RATIO:.0f}x faster than stock",
                 f"{ratio:.0f}x",
+                f"{best_ratio:.0f}x",
                 ratio >= TARGET_SAVE_RATIO,
             ),
             (
                 f"open under {TARGET_OPEN_S} s",
                 ms(target["open"]),
+                ms(target["open_best"]),
                 target["open"] < TARGET_OPEN_S,
             ),
-            (f"all gaps under {TARGET_GAPS_S} s", ms(gaps), gaps < TARGET_GAPS_S),
+            (
+                f"all gaps under {TARGET_GAPS_S} s",
+                ms(gaps),
+                ms(target["gaps_best"]),
+                gaps < TARGET_GAPS_S,
+            ),
         ]
-        print(f"\nTargets at {TARGET_SIZE:,} people:\n")
-        print("| target | measured | result |\n|---|---:|---|")
-        for name, value, ok in checks:
-            print(f"| {name} | {value} | {'PASS' if ok else 'FAIL'} |")
-    print(f"\nTotal benchmark time: {time.perf_counter() - started:.0f} s")
+        print(f"\nTargets at {TARGET_SIZE:,} people (PASS/FAIL on the median):\n")
+        print("| target | median | best of runs | result |\n|---|---:|---:|---|")
+        for name, value, best, ok in checks:
+            print(f"| {name} | {value} | {best} | {'PASS' if ok else 'FAIL'} |")
+    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
+    print(
+        f"\nTotal benchmark time: {time.perf_counter() - started:.0f} s; "
+        f"load average at the end {load}"
+    )
 
 
 if __name__ == "__main__":
