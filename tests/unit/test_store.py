@@ -411,12 +411,19 @@ def test_files_are_private(tmp_path: Path, template: Template):
             store.save_item(NUMBER, "work.plan", evidence={"plan": "x"})
             store.compact()
             store.save_item(NUMBER, "work.plan", evidence={"plan": "y"})
+        with CaseStore(path, clock=lambda: NOW) as store:  # the first open of the day
+            assert store.last_backup is not None  # took the daily backup
+            store.save_item(NUMBER, "work.plan", evidence={"plan": "z"})
         files = files_of(path)
         for p in (*files.all(), files.lock):
             assert stat.S_IMODE(p.stat().st_mode) == 0o600, p.name
-        assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
+        everything = list(tmp_path.rglob("*"))
+        assert {p.name for p in tmp_path.iterdir() if p.is_file()} == {
             p.name for p in (*files.all(), files.lock)
-        )
+        }
+        assert not [p for p in everything if p.name.startswith(".planner-tmp-")]
+        for p in everything:  # backups too: nothing readable by group or others
+            assert stat.S_IMODE(p.stat().st_mode) & 0o077 == 0, p.relative_to(tmp_path)
     finally:
         os.umask(old_umask)
 
