@@ -202,7 +202,7 @@ def _section(pdf: Document, section: Section) -> None:
                 Style(9, colour=_status_colour(section)),
                 fill=PALE,
             ),
-            Cell(counts, 40, Style(8.5, colour=MUTED), fill=PALE),
+            Cell(counts, 40, Style(8.5, colour=MUTED), fill=PALE, align="R"),
         ],
         rule=False,
     )

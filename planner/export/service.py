@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-from collections.abc import Callable, Generator, Sequence
+from collections.abc import Callable, Generator, Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import closing
 from datetime import date, datetime, timedelta
@@ -35,6 +35,7 @@ from planner.export.files import (
 from planner.export.json_export import render_json
 from planner.export.markdown import render_markdown
 from planner.export.summary import HandoverSummary, build_summary
+from planner.store.errors import CaseNotFound
 from planner.store.repository import CaseStore
 
 Progress = Callable[[int, int, Path], None]
@@ -147,21 +148,28 @@ def export_batch(
     except OSError as exc:
         raise ExportError(f"could not create folder {folder}: {exc.strerror or exc}") from None
     generated_at = datetime.now().astimezone()
-    summaries = [
-        summary_for(
-            store, n, officer=officer, today=today, redact=redact, generated_at=generated_at
-        )
-        for n in numbers
+    known = {s.number: s for s in store.summaries()}
+    for number in numbers:
+        if number not in known:
+            raise CaseNotFound(f"no person with prison number {number} in this database")
+    paths = [
+        folder / summary_file_name(n, known[n].surname, known[n].release_date, fmt) for n in numbers
     ]
-    paths = [folder / default_name(s, fmt) for s in summaries]
     existing = [p for p in paths if p.exists()]
     if existing and not force:
         raise OutputExists(
             f"{len(existing)} of {len(paths)} files already exist in {folder} "
             f"(first: {existing[0].name}); use --force to replace them"
         )
+    # Built one by one as the workers ask, so rendering starts with the first summary.
+    summaries = (
+        summary_for(
+            store, n, officer=officer, today=today, redact=redact, generated_at=generated_at
+        )
+        for n in numbers
+    )
     written: list[Path] = []
-    with closing(_rendered(summaries, fmt, workers)) as rendered:
+    with closing(_rendered(summaries, fmt, workers, len(paths))) as rendered:
         for data, path in zip(rendered, paths, strict=True):
             written.append(write_file(path, data, force=force))
             if progress is not None:
@@ -172,11 +180,11 @@ def export_batch(
 
 
 def _rendered(
-    summaries: list[HandoverSummary], fmt: ExportFormat, workers: int | None
+    summaries: Iterable[HandoverSummary], fmt: ExportFormat, workers: int | None, total: int
 ) -> Generator[bytes, None, None]:
     """Each summary's bytes, in order; PDFs of a large batch render in worker processes."""
     count = workers or os.cpu_count() or 1
-    if fmt is not ExportFormat.PDF or count < 2 or len(summaries) < POOL_THRESHOLD:
+    if fmt is not ExportFormat.PDF or count < 2 or total < POOL_THRESHOLD:
         yield from (render(s, fmt) for s in summaries)
         return
     # spawn, not fork: the UI calls this from a thread, and forking a threaded process
