@@ -1,0 +1,132 @@
+"""Benchmark: batch export of 1,000 handover summaries as PDF and as Markdown.
+
+    /work/venv/bin/python bench/export_bench.py [--count 1000] [--serial] [--keep DIR]
+
+Builds a database of realistic cases (the demo caseload's people, at every stage before
+release, written through the ordinary store API), then times `export_batch` exactly as
+`planner export --within` runs it. Target: 1,000 PDFs in under 30 s on a 2-core machine.
+With --serial it also times the PDFs in one process, to show what the pool buys. CPU
+seconds (all processes) are printed beside wall-clock time: on a shared machine the wall
+clock also measures everyone else's work, the CPU time only ours.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import resource
+import sys
+import tempfile
+import time
+from datetime import date
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from planner.domain.template_loading import TemplateLibrary
+from planner.export.files import ExportFormat
+from planner.export.service import export_batch
+from planner.store.demo import DEMO_OFFICER, MAX_COUNT, build_demo_caseload
+from planner.store.repository import CaseStore
+
+PDF_TARGET_S = 30.0
+
+
+def build_database(path: Path, count: int, today: date) -> list[str]:
+    """`count` realistic cases, in lots of the demo's size, each renumbered to be unique."""
+    template = TemplateLibrary().get("england-wales")
+    numbers: list[str] = []
+    with CaseStore(path, officer=DEMO_OFFICER) as store:
+        seed = 0
+        while len(numbers) < count:
+            seed += 1
+            lot = build_demo_caseload(
+                today, template, count=min(MAX_COUNT, count - len(numbers)), seed=seed
+            )
+            people = []
+            for case in lot:
+                number = f"{'ABCDEFGHJK'[seed % 10]}{len(numbers) + len(people):04d}BN"
+                people.append((case, case.person.model_copy(update={"number": number})))
+            store.add_many([person for _, person in people], template)
+            for case, person in people:
+                for item in case.items:
+                    store.save_item(
+                        person.number,
+                        item.item_id,
+                        status=item.status,
+                        evidence=dict(item.evidence),
+                        reason=item.reason or None,
+                        notes=item.notes or None,
+                    )
+                if case.notes:
+                    store.update_notes(person.number, case.notes)
+            numbers.extend(person.number for _, person in people)
+    return numbers
+
+
+def cpu_seconds() -> float:
+    """CPU time of this process and of its finished children (the pool's workers)."""
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
+def timed_export(
+    db: Path, numbers: list[str], fmt: ExportFormat, folder: Path, today: date, workers: int
+) -> tuple[float, float, int]:
+    """Wall-clock seconds, CPU seconds (all processes) and bytes written."""
+    with CaseStore(db, officer="Bench Officer") as store:
+        cpu = cpu_seconds()
+        start = time.perf_counter()
+        paths = export_batch(
+            store, numbers, fmt, folder, officer="Bench Officer", today=today, workers=workers
+        )
+        elapsed = time.perf_counter() - start
+        cpu = cpu_seconds() - cpu
+    size = sum(p.stat().st_size for p in paths)
+    assert len(paths) == len(numbers)
+    return elapsed, cpu, size
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--count", type=int, default=1000)
+    parser.add_argument("--serial", action="store_true", help="also time PDFs in one process")
+    parser.add_argument("--keep", type=Path, help="build the database here and keep it")
+    args = parser.parse_args()
+    today = date.today()
+    work = Path(tempfile.mkdtemp(prefix="export-bench-"))
+    db = (args.keep or work) / "bench.db"
+    cpus = os.cpu_count() or 1
+    print(f"machine: {platform.machine()}, {cpus} CPUs, Python {platform.python_version()}")
+    print(f"load average before: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+
+    start = time.perf_counter()
+    if args.keep and db.exists():
+        with CaseStore(db, officer="Bench Officer") as store:
+            numbers = store.numbers()[: args.count]
+    else:
+        (args.keep or work).mkdir(parents=True, exist_ok=True)
+        numbers = build_database(db, args.count, today)
+    print(f"database: {len(numbers)} cases ready in {time.perf_counter() - start:.1f} s")
+
+    runs = [("PDF", ExportFormat.PDF, cpus), ("Markdown", ExportFormat.MARKDOWN, 1)]
+    if args.serial:
+        runs.insert(1, ("PDF, one process", ExportFormat.PDF, 1))
+    for n, (label, fmt, workers) in enumerate(runs):
+        elapsed, cpu, size = timed_export(db, numbers, fmt, work / f"out{n}", today, workers)
+        per = elapsed / len(numbers) * 1000
+        print(
+            f"{label:<18} {len(numbers)} files in {elapsed:6.1f} s ({per:5.1f} ms each, "
+            f"CPU {cpu:5.1f} s, {size / len(numbers) / 1024:.0f} KB average, "
+            f"{workers} process(es))"
+        )
+        if fmt is ExportFormat.PDF and workers == cpus:
+            scaled = elapsed * 1000 / len(numbers)
+            verdict = "OK" if scaled < PDF_TARGET_S else "TOO SLOW"
+            print(f"  target: 1,000 PDFs under {PDF_TARGET_S:.0f} s -> {scaled:.1f} s: {verdict}")
+
+
+if __name__ == "__main__":
+    main()
