@@ -24,10 +24,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from planner.domain.person import Person
 from planner.domain.template_loading import TemplateLibrary
 from planner.export.files import ExportFormat
 from planner.export.service import export_batch
-from planner.store.demo import DEMO_OFFICER, MAX_COUNT, build_demo_caseload
+from planner.store.demo import DEMO_OFFICER, MAX_COUNT, DemoCase, build_demo_caseload
 from planner.store.repository import CaseStore
 
 PDF_TARGET_S = 30.0
@@ -44,7 +45,7 @@ def build_database(path: Path, count: int, today: date) -> list[str]:
             lot = build_demo_caseload(
                 today, template, count=min(MAX_COUNT, count - len(numbers)), seed=seed
             )
-            people = []
+            people: list[tuple[DemoCase, Person]] = []
             for case in lot:
                 number = f"{'ABCDEFGHJK'[seed % 10]}{len(numbers) + len(people):04d}BN"
                 people.append((case, case.person.model_copy(update={"number": number})))
