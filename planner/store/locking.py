@@ -13,6 +13,7 @@ import contextlib
 import errno
 import fcntl
 import os
+import stat
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -26,11 +27,20 @@ POLL_SECONDS = 0.005
 
 
 def is_writable(data: Path) -> bool:
-    """Whether planner can change this database: its folder and (if present) its file."""
-    folder = data.parent
-    if not os.access(folder if folder.exists() else folder.parent, os.W_OK):
-        return False
-    return not (data.exists() and not os.access(data, os.W_OK))
+    """Whether planner may change this database: its folder and (if present) its file.
+
+    A file or folder whose owner-write bit is off counts as read-only even for root: it
+    says someone meant it not to change (backups are made so).
+    """
+    folder = data.parent if data.parent.exists() else data.parent.parent
+    for path in (folder, data):
+        try:
+            mode = os.stat(path).st_mode
+        except FileNotFoundError:
+            continue
+        if not os.access(path, os.W_OK) or not mode & stat.S_IWUSR:
+            return False
+    return True
 
 
 class DatabaseLock:
