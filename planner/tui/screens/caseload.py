@@ -32,7 +32,7 @@ from planner.tui.screens.prompts import PickerScreen
 from planner.tui.session import Session
 from planner.tui.widgets.case_table import CaseTable
 
-_WINDOWS = Binding.Group("Window", compact=True)
+_WINDOWS = Binding.Group("Window")
 
 
 class CaseloadScreen(DataScreen):
@@ -93,10 +93,16 @@ class CaseloadScreen(DataScreen):
             "window('overdue')",
             "Overdue",
             tooltip="Release date passed but still active",
+            show=False,
             id="caseload.overdue",
         ),
         Binding(
-            "l", "location", "Location", tooltip="Only one wing or location", id="caseload.location"
+            "l",
+            "location",
+            "Location",
+            tooltip="Only one wing or location",
+            show=False,
+            id="caseload.location",
         ),
         Binding(
             "s",
@@ -119,6 +125,7 @@ class CaseloadScreen(DataScreen):
             "import_csv",
             "Import",
             tooltip="Import people from a CSV file",
+            show=False,
             id="caseload.import",
         ),
         Binding(

@@ -25,8 +25,11 @@ class KeyHelp:
 
 
 def screen_keys(screen: Screen[object]) -> list[KeyHelp]:
-    """What each key does on `screen` now (its focused widget, itself and the app)."""
+    """What each key does on `screen` now: planner's own keys (they all have ids) first,
+    then Textual's for moving around."""
     app = screen.app
+    bindings = screen_bindings(screen)
+    bindings.sort(key=lambda active: active.binding.id is None)
     return [
         KeyHelp(
             app.get_key_display(active.binding),
@@ -34,7 +37,7 @@ def screen_keys(screen: Screen[object]) -> list[KeyHelp]:
             active.binding.tooltip,
             active.enabled,
         )
-        for active in screen_bindings(screen)
+        for active in bindings
     ]
 
 
@@ -53,13 +56,12 @@ class HelpScreen(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         table = Table.grid(padding=(0, 2))
         table.add_column("key", style="bold", no_wrap=True)
-        table.add_column("what")
+        table.add_column("what", no_wrap=True)
+        table.add_column("more", style="dim")
         for key in self.keys:
-            what = Text(style="" if key.enabled else "dim")
-            what.append(key.description)
-            if key.tooltip:
-                what.append(f"  {key.tooltip}", style="dim")
-            table.add_row(key.key, what)
+            table.add_row(
+                key.key, Text(key.description, style="" if key.enabled else "dim"), key.tooltip
+            )
         with VerticalScroll(id="help-body", classes="dialog") as body:
             body.border_title = f"Keys: {self._title}"
             body.border_subtitle = "Esc closes · Ctrl+P finds any action by name"

@@ -7,7 +7,7 @@ from typing import ClassVar
 
 from rich.table import Table
 from rich.text import Text
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
@@ -33,6 +33,7 @@ from planner.tui.formatting import (
 from planner.tui.screens.base import DataScreen
 from planner.tui.session import Session
 
+NARROW = 110
 SECTION_PREFIX = "section:"
 FLAG_PREFIX = "flag:"
 
@@ -87,7 +88,7 @@ def item_prompt(item: ItemTemplate, case: Case, due: date | None, flags: tuple[F
     """Status, title, due date and the worst flag, as one row of the checklist."""
     record = case.checklist.item(item.id)
     grid = Table.grid(expand=True, padding=(0, 1))
-    grid.add_column(width=15, no_wrap=True)
+    grid.add_column(width=14, no_wrap=True)
     grid.add_column(ratio=1)
     grid.add_column(width=15, no_wrap=True)
     right = Text()
@@ -174,6 +175,10 @@ class PersonScreen(DataScreen):
     def data_changed(self, change: int) -> None:
         self.reload()
 
+    def on_resize(self, event: events.Resize) -> None:
+        """Below 110 columns the gap panel goes under the checklist, not beside it."""
+        self.set_class(event.size.width < NARROW, "-narrow")
+
     def reload(self) -> None:
         store = self.session.store
         self.seen_change = store.change_number
@@ -225,6 +230,7 @@ class PersonScreen(DataScreen):
                 Option(Text("No gaps: nothing is overdue, blocked or missing."), disabled=True)
             ]
         gaps.set_options(options)
+        gaps.highlighted = 0 if self._flags else None
         gaps.border_title = f"Gaps ({len(self._flags)})"
         gaps.border_subtitle = "Enter jumps to the item"
 

@@ -133,6 +133,7 @@ class WalkThroughScreen(DataScreen):
         self.steps = walk_order(self.case, self.template, self.evaluation)
         self.sub_title = f"{self.case.person.display_name} · {self.number}"
         self._show()
+        self.query_one("#walk-step", VerticalScroll).focus()  # arrows scroll a long step
 
     def data_changed(self, change: int) -> None:
         self._read()
@@ -183,11 +184,12 @@ class WalkThroughScreen(DataScreen):
         due = due_date(item, case.person.release_date, case.created_at.date())
         body.append(f" · due {format_day(due)}" if due else " · no due date (no release date)")
         body.append("\n")
+        if record.reason:
+            body.append(f"Reason: {record.reason}\n")
+        if record.notes:
+            body.append(f"Notes: {record.notes}\n")
         for flag in flags:
             body.append(flag_line(flag) + "\n", SEVERITY_STYLE[flag.severity])
-        body.append("\nWhy it matters: ", "bold")
-        body.append(item.why + "\n")
-        body.append(f"Source: {item.source} · checked {format_day(item.checked)}\n", "dim")
         if item.evidence:
             body.append("\nEvidence\n", "bold")
             for field in item.evidence:
@@ -195,10 +197,9 @@ class WalkThroughScreen(DataScreen):
                 need = " (needed for done)" if field.required else ""
                 body.append(f"  {field.label}{need}: ")
                 body.append(value + "\n", "dim" if value.startswith("—") else "bold")
-        if record.reason:
-            body.append(f"\nReason: {record.reason}\n")
-        if record.notes:
-            body.append(f"Notes: {record.notes}\n")
+        body.append("\nWhy it matters: ", "bold")
+        body.append(item.why + "\n")
+        body.append(f"Source: {item.source} · checked {format_day(item.checked)}\n", "dim")
         self.query_one("#walk-body", Static).update(body)
 
     def _show_summary(self) -> None:
