@@ -12,10 +12,12 @@ Commands:
 ``reader PATH NUMBER ITEM FIELD``
     Open the store once, print READY, then for each stdin line "WAIT <value>" poll the same
     open store until FIELD of ITEM holds <value>: print "SEEN <value>" (or "TIMEOUT").
-``crash PATH START SLOTS COMPACT_MIN COMPACT_EVERY``
+``crash PATH START SLOTS COMPACT_MIN COMPACT_EVERY DAY``
     Save change n = START, START+1, ... for ever: set work.plan's "plan" of slot n % SLOTS
     to str(n); print "ACK n" once save_item has returned. Every COMPACT_EVERY changes print
-    "COMPACTING n" and fold the journal into a new snapshot first. The test kills it.
+    "COMPACTING n" and fold the journal into a new snapshot first. The store's clock runs
+    DAY days ahead, so each round's open is the first of a new day (a daily backup). The
+    test kills it.
 
 The module also holds `Worker`, the test side of the conversation.
 """
@@ -27,7 +29,7 @@ import subprocess
 import sys
 import threading
 import time
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 WORKER = Path(__file__).resolve()
@@ -174,14 +176,21 @@ def _reader(path: str, number: str, item: str, field: str) -> None:
                 _say("TIMEOUT")
 
 
-def _crash(path: str, start: str, slots: str, compact_min: str, compact_every: str) -> None:
+def _crash(
+    path: str, start: str, slots: str, compact_min: str, compact_every: str, day: str
+) -> None:
     import planner.store.journal as journal
     from planner.store.repository import CaseStore
 
     journal.COMPACT_MIN_BYTES = int(compact_min)
     every = int(compact_every)
     count = int(slots)
-    store = CaseStore(Path(path), officer="crash-writer", clock=_clock)
+    ahead = timedelta(days=int(day))
+
+    def clock() -> datetime:
+        return datetime.now(UTC) + ahead
+
+    store = CaseStore(Path(path), officer="crash-writer", clock=clock)
     _say("READY")
     n = int(start)
     while True:

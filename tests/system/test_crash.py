@@ -64,17 +64,20 @@ def build(path: Path, template: Template) -> None:
         store.add_many(people, template)
 
 
-def one_round(path: Path, ledger: Ledger, rng: random.Random, mode: str) -> None:
+def one_round(path: Path, ledger: Ledger, rng: random.Random, mode: str, day: int) -> None:
     start = ledger.next_n
     worker = Worker(
-        "crash", str(path), str(start), str(SLOTS), str(COMPACT_MIN), str(COMPACT_EVERY)
+        "crash", str(path), str(start), str(SLOTS), str(COMPACT_MIN), str(COMPACT_EVERY), str(day)
     )
     try:
-        worker.expect("READY")
-        if mode == "compaction":
+        if mode == "open":  # while it starts up: recovery, the daily backup, the first save
+            time.sleep(rng.uniform(0.05, 0.5))
+        elif mode == "compaction":
+            worker.expect("READY")
             worker.expect("COMPACTING")
             time.sleep(rng.uniform(0, 0.004))
         elif mode == "early":
+            worker.expect("READY")
             time.sleep(rng.uniform(0, 0.02))
         else:
             worker.expect("ACK")
@@ -82,9 +85,11 @@ def one_round(path: Path, ledger: Ledger, rng: random.Random, mode: str) -> None
         worker.kill()
         worker.drain()  # lines already in the pipe were acknowledged before the kill
         lines = worker.seen
+        returncode = worker.proc.returncode
+        problem = worker.stderr()
     finally:
         worker.close()
-    assert worker.proc.returncode == -9
+    assert returncode == -9, f"the writer was not killed but ended: {problem}"
     acked = [int(line.split()[1]) for line in lines if line.startswith("ACK ")]
     assert acked == list(range(start, start + len(acked))), "the writer acks in order"
     if lines and lines[-1].startswith("COMPACTING"):
@@ -137,9 +142,9 @@ def run(tmp_path: Path, template: Template, rounds: int) -> Ledger:
     path = tmp_path / "crash.db"
     build(path, template)
     ledger = Ledger()
-    modes = ["random", "compaction", "random", "early"]
+    modes = ["random", "compaction", "open", "random", "early"]
     for index in range(rounds):
-        one_round(path, ledger, rng, modes[index % len(modes)])
+        one_round(path, ledger, rng, modes[index % len(modes)], day=index)
     # after every crash, the database still takes changes and opens cleanly
     with CaseStore(path, officer="final") as store:
         store.save_item(slot_number(0), CRASH_ITEM, evidence={CRASH_FIELD: "final"})
