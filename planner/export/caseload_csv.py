@@ -15,6 +15,7 @@ from datetime import date
 
 from planner.domain.gaps import Severity, flags_for, section_statuses
 from planner.domain.template import Template
+from planner.export.summary import severity_counts
 from planner.store.repository import CaseSummary
 
 BOM = "\ufeff"
@@ -54,9 +55,7 @@ def caseload_table(
         assessment = summary.assessment
         template = template_for(assessment.template_key)
         flags = flags_for(assessment, template, today)
-        counts = dict.fromkeys(Severity, 0)
-        for flag in flags:
-            counts[flag.severity] += 1
+        counts = severity_counts(flags)
         labels = {s.section: s.label for s in section_statuses(assessment, template, flags)}
         release = summary.release_date
         rows.append(

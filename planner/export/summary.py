@@ -9,6 +9,7 @@ urgent first), what was declined or not required and why, and who to call. With
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
 
 from planner.domain.assessment import applies
@@ -70,9 +71,7 @@ def build_summary(
     planner_version: str,
 ) -> HandoverSummary:
     """The handover summary of one case as of the evaluation's day."""
-    counts = dict.fromkeys(Severity, 0)
-    for flag in evaluation.flags:
-        counts[flag.severity] += 1
+    counts = severity_counts(evaluation.flags)
     assessment = evaluation.assessment
     return HandoverSummary(
         redacted=redact,
@@ -103,6 +102,13 @@ def build_summary(
             planner_version=planner_version,
         ),
     )
+
+
+def severity_counts(flags: Iterable[Flag]) -> dict[Severity, int]:
+    counts = dict.fromkeys(Severity, 0)
+    for flag in flags:
+        counts[flag.severity] += 1
+    return counts
 
 
 def _person(case: Case, redact: bool) -> Person:
