@@ -143,11 +143,7 @@ def export_batch(
     between files, ends the batch early (the files already written stay). `workers` is the
     number of processes rendering PDFs; by default one per CPU.
     """
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise ExportError(f"could not create folder {folder}: {exc.strerror or exc}") from None
-    generated_at = datetime.now().astimezone()
+    numbers = list(dict.fromkeys(numbers))  # one file per person, however often named
     known = {s.number: s for s in store.summaries()}
     for number in numbers:
         if number not in known:
@@ -161,6 +157,11 @@ def export_batch(
             f"{len(existing)} of {len(paths)} files already exist in {folder} "
             f"(first: {existing[0].name}); use --force to replace them"
         )
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise ExportError(f"could not create folder {folder}: {exc.strerror or exc}") from None
+    generated_at = datetime.now().astimezone()
     # Built one by one as the workers ask, so rendering starts with the first summary.
     summaries = (
         summary_for(

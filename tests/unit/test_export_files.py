@@ -19,6 +19,7 @@ from planner.export.files import (
     write_file,
 )
 from planner.export.service import due_for_release, export_batch, export_case
+from planner.store.errors import CaseNotFound
 from planner.store.repository import CaseStore
 from tests.conftest import TODAY, make_person
 from tests.unit.test_export_cases import OFFICER, record_rich_case
@@ -137,6 +138,31 @@ def test_batch_writes_nothing_when_a_file_is_in_the_way(
             today=TODAY,
         )
     assert sorted(os.listdir(folder)) == ["A1111AA_Example_2026-12-01.md"]
+
+
+def test_batch_names_each_person_once_and_checks_numbers_first(
+    store: CaseStore, template: Template, tmp_path: Path
+) -> None:
+    _cohort(store, template)
+    paths = export_batch(
+        store,
+        ["B2222BB", "B2222BB"],
+        ExportFormat.JSON,
+        tmp_path / "a",
+        officer=OFFICER,
+        today=TODAY,
+    )
+    assert len(paths) == 1
+    with pytest.raises(CaseNotFound):
+        export_batch(
+            store,
+            ["B2222BB", "Z9999ZZ"],
+            ExportFormat.JSON,
+            tmp_path / "b",
+            officer=OFFICER,
+            today=TODAY,
+        )
+    assert not (tmp_path / "b").exists()
 
 
 def test_batch_can_be_stopped(store: CaseStore, template: Template, tmp_path: Path) -> None:
