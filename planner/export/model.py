@@ -214,11 +214,6 @@ class HandoverSummary(_Part):
     def title_text(self) -> str:
         return f"Handover summary: {self.person.name} ({self.person.prison_number})"
 
-    def header_text(self) -> str:
-        """One line naming the person and the release, for page headers."""
-        day = self.release.day or "no release date"
-        return f"{self.person.name} | {self.person.prison_number} | release {day}"
-
     def footer_text(self) -> str:
         g = self.generated
         return (
