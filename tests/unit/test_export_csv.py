@@ -12,7 +12,7 @@ from planner.export.caseload_csv import BOM, caseload_table, render_caseload_csv
 from planner.export.service import export_caseload
 from planner.store.repository import CaseStore
 from tests.conftest import TODAY, make_person
-from tests.unit.test_export_cases import record_rich_case
+from tests.unit.test_export_cases import SENSITIVE_VALUES, record_rich_case
 
 
 def _read(data: bytes) -> list[dict[str, str]]:
@@ -64,3 +64,12 @@ def test_caseload_file_is_private_and_uses_crlf(
     path = export_caseload(store, tmp_path / "caseload.csv", today=TODAY)
     data = path.read_bytes()
     assert data.count(b"\r\n") == 2 and path.stat().st_mode & 0o777 == 0o600
+
+
+def test_caseload_holds_no_special_category_or_health_detail(
+    store: CaseStore, template: Template
+) -> None:
+    record_rich_case(store, template)
+    text = _caseload(store).decode("utf-8-sig")
+    for value in SENSITIVE_VALUES:
+        assert value not in text, value
