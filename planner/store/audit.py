@@ -67,7 +67,7 @@ class AuditLog:
 
     def append(self, seq: int, at: datetime, by: str, entries: list[dict[str, Any]]) -> None:
         """Durably record the entries of change `seq` before it is committed."""
-        if not self.path.exists():
+        if not self.path.exists() or os.stat(self.path).st_size == 0:
             self.create()
         self._scan()
         if os.stat(self.path).st_size != self._offset:
@@ -171,6 +171,8 @@ class AuditLog:
             else:
                 self._sealed.append((offset, payload))
             offset += len(line)
+        if offset == 0:
+            raise DatabaseCorrupt(f"{self.path.name} has no complete header; run 'planner doctor'")
         self._offset = offset
 
     def _check_header(self, payload: bytes) -> None:

@@ -335,7 +335,10 @@ class CaseStore:
 
     def find(self, number: str) -> Case | None:
         with self._locked():
-            doc = self._cases.by_key(number)
+            try:
+                doc = self._cases.by_key(number)
+            except (ValueError, TypeError):  # a stored record that is not JSON text
+                raise DatabaseCorrupt(f"the record for {number} is damaged") from None
             return None if doc is None else _case_from_doc(doc)
 
     def get(self, number: str) -> Case:
@@ -375,18 +378,22 @@ class CaseStore:
                 doc = self._template_table.by_key(key)
                 if doc is None:
                     raise StoreError(f"template {key} is not stored in this database")
-                template = Template.model_validate(doc["template"])
-                record = TemplateRecord(template, str(doc["fingerprint"]))
+                try:
+                    template = Template.model_validate(doc["template"])
+                    record = TemplateRecord(template, str(doc["fingerprint"]))
+                except (KeyError, TypeError, ValueError):  # ValidationError is a ValueError
+                    raise DatabaseCorrupt(f"the stored template {key} is damaged") from None
                 self._templates[key] = record
             return record.template
 
     def stored_templates(self) -> dict[str, str]:
         """Stored template keys and their content fingerprints."""
         with self._locked():
-            return {
-                key: str(doc["fingerprint"])
-                for key, doc in self._storage.read().get(TEMPLATES, {}).items()
-            }
+            stored = self._storage.read().get(TEMPLATES, {})
+            try:
+                return {key: str(doc["fingerprint"]) for key, doc in stored.items()}
+            except (KeyError, TypeError):
+                raise DatabaseCorrupt("a stored template is damaged") from None
 
     def template_for(self, case: Case) -> Template:
         return self.template(f"{case.checklist.template_id}@{case.checklist.template_version}")
@@ -760,25 +767,33 @@ class CaseStore:
         self._index.put_many(index)
 
     def _summary(self, number: str, entry: dict[str, Any]) -> CaseSummary:
-        stored = entry["assessment"]
-        if stored_assessment_is_current(stored, entry["template"]):
-            assessment = Assessment.from_json(number, stored)
-        else:  # written by an older gap engine: assess again from the full record
-            case = self.get(number)
-            assessment = assess(case, self.template_for(case))
-        surname, forename, prison, location, release, kind, state = entry["person"]
-        return CaseSummary(
-            number=number,
-            surname=surname,
-            forename=forename,
-            prison=prison,
-            location=location,
-            release_date=date.fromisoformat(release) if release else None,
-            release_kind=kind,
-            state=state,
-            rev=entry["rev"],
-            assessment=assessment,
-        )
+        try:
+            stored = entry["assessment"]
+            if stored_assessment_is_current(stored, entry["template"]):
+                assessment = Assessment.from_json(number, stored)
+            else:  # written by an older gap engine: assess again from the full record
+                case = self.get(number)
+                assessment = assess(case, self.template_for(case))
+            surname, forename, prison, location, release, kind, state = entry["person"]
+            texts = (surname, forename, prison, location, kind, state)
+            if not all(isinstance(t, str) for t in texts) or not isinstance(entry["rev"], int):
+                raise TypeError("an index entry holds a value of the wrong type")
+            return CaseSummary(
+                number=number,
+                surname=surname,
+                forename=forename,
+                prison=prison,
+                location=location,
+                release_date=date.fromisoformat(release) if release else None,
+                release_kind=kind,
+                state=state,
+                rev=entry["rev"],
+                assessment=assessment,
+            )
+        except (KeyError, TypeError, ValueError, AttributeError):
+            raise DatabaseCorrupt(
+                f"the caseload entry for {number} is damaged; run 'planner doctor'"
+            ) from None
 
     @contextlib.contextmanager
     def _locked(self) -> Iterator[None]:
@@ -846,7 +861,10 @@ def _case_from_doc(doc: Mapping[str, Any]) -> Case:
     try:
         return Case.model_validate(dict(doc))
     except ValidationError as exc:
-        number = doc.get("person", {}).get("number", "?")
+        person = doc.get("person")
+        number = person.get("number", "?") if isinstance(person, dict) else "?"
         raise DatabaseCorrupt(
             f"the record for {number} does not validate: {exc.errors()[0]['msg']}"
         ) from None
+    except (ValueError, TypeError):  # stored JSON text that does not parse
+        raise DatabaseCorrupt("a stored record is damaged; run 'planner doctor'") from None
