@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -38,6 +39,16 @@ class BadExport(click.ClickException):
     exit_code = 2
 
 
+def _output_path(text: str | None) -> Path | None:
+    """The -o value; one ending in a path separator names a folder, made if missing."""
+    if text is None:
+        return None
+    path = Path(text).expanduser()
+    if text.endswith(("/", os.sep)):
+        path.mkdir(parents=True, exist_ok=True, mode=0o700)
+    return path
+
+
 @click.command(
     "export",
     epilog="""\b
@@ -66,9 +77,11 @@ Examples:
 @click.option(
     "--output",
     "-o",
-    type=click.Path(path_type=Path),
-    help="File to write (a folder for --within). Default: a name made of the prison "
-    "number, surname and release date, in the current folder.",
+    "output_text",
+    type=click.Path(),
+    help="File to write (a folder for --within; a path ending in / is a folder, made if "
+    "needed). Default: a name made of the prison number, surname and release date, in "
+    "the current folder.",
 )
 @click.option(
     "--within",
@@ -91,7 +104,7 @@ def export(
     env: Env,
     number: str | None,
     fmt: str,
-    output: Path | None,
+    output_text: str | None,
     within: int | None,
     caseload: bool,
     redact: bool,
@@ -112,6 +125,7 @@ def export(
     if caseload and format_given:
         raise click.UsageError("--caseload always writes CSV; leave out --format")
     export_format = ExportFormat(fmt)
+    output = _output_path(output_text)
     with env.open_store(create=False) as store, _export_errors():
         if number is not None:
             path = export_case(

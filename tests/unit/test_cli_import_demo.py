@@ -31,7 +31,7 @@ def db_files(db: Path) -> dict[str, bytes]:
     return {
         p.name: p.read_bytes()
         for p in db.parent.iterdir()
-        if p.name.startswith(db.name) and not p.name.endswith(".lock")
+        if p.is_file() and p.name.startswith(db.name) and not p.name.endswith(".lock")
     }
 
 
