@@ -149,8 +149,11 @@ def check_backup(backup: Backup) -> str | None:
 def verify_backup(backup: Backup, codec: Codec) -> int:
     """Open the backup as a database (decrypt, parse, replay); returns its change number.
 
-    Raises BackupInvalid saying what is wrong.
+    A passphrase change of the backup that a crash cut short is finished (or undone)
+    first. Raises BackupInvalid saying what is wrong.
     """
+    with contextlib.suppress(OSError):
+        finish_interrupted(backup.files.data)
     problem = check_backup(backup)
     if problem:
         raise BackupInvalid(f"backup {backup.folder.name} is not usable: {problem}")
