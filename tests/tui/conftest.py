@@ -103,7 +103,7 @@ async def wait_for_caseload(pilot: Pilot[Any]) -> CaseloadScreen:
     app = pilot.app
     for _ in range(400):
         screen = app.screen_stack[0] if app.screen_stack else None
-        if isinstance(screen, CaseloadScreen) and screen.loaded:
+        if isinstance(screen, CaseloadScreen) and screen.complete:
             await pilot.pause()
             return screen
         await pilot.pause(0.01)

@@ -1,0 +1,314 @@
+"""Terminal UI benchmark: first paint and keystrokes on a 20,000-person caseload.
+
+    python bench/tui_bench.py [--people 20000] [--repeat 3]
+
+It builds a database of --people people with full checklists (the core benchmark's data,
+bench/core_bench.py), then runs, each in a fresh process, median of --repeat:
+
+* planner: `make_app` on the database, headless at 120x40, exactly as `planner` opens it
+  (the store is opened and the caseload read in a worker). It records, from the moment
+  the parent started the process: the first frame (the caseload screen with its loading
+  state), and the first frame showing the people (default view: releases in the next 12
+  weeks, most urgent first). Then it times keystrokes from the key press until the next
+  frame has been composed: typing a search (3 keys), and the filter keys a (everyone), 7,
+  8 and c (critical only).
+* baseline: a bare Textual app with a DataTable and a search Input, the same people as
+  rows (all of them, then only the 12-week window), filled in on_mount, and the same
+  search keystrokes (each clears the table and adds the matching rows).
+
+Headless: frames are composed as on a terminal but not written to one. The first open of
+a day also takes the database's daily backup; that run is reported on its own.
+Targets: first paint under 1.0 s from process start; a keystroke settled under 100 ms.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import core_bench  # the same people as the core benchmark
+
+TODAY = core_bench.TODAY
+SIZE = (120, 40)
+TARGET_PAINT_S = 1.0
+TARGET_KEY_S = 0.100
+SEARCH = "smi"
+FILTER_KEYS = ("a", "7", "8", "c")
+_CHARS = {"slash": "/", "enter": "\r", "escape": "\x1b"}
+
+
+# --- the child processes ----------------------------------------------------------------------
+
+
+class Frames:
+    """Wraps App._display to note when frames are composed (headless apps write none)."""
+
+    def __init__(self, app: Any, ready: Any) -> None:
+        self.first = 0.0
+        self.rows = 0.0
+        self.last = 0.0
+        self._show = app._display
+        self._ready = ready
+        app._display = self._display
+
+    def _display(self, screen: Any, renderable: Any) -> None:
+        self._show(screen, renderable)
+        if renderable is None:
+            return
+        now = time.time()
+        self.first = self.first or now
+        if not self.rows and self._ready():
+            self.rows = now
+        self.last = now
+
+    async def settle(self, app: Any, key: str) -> float:
+        """Seconds from a key arriving, as a terminal would deliver it, until the last frame
+        it caused: frames are waited for until none has come for 50 ms. (Pilot.press is not
+        used: it sleeps at least 40 ms itself, waiting for the process to go idle.)"""
+        from textual import events
+
+        start = time.time()
+        app._driver.send_message(events.Key(key, _CHARS.get(key, key)))
+        while self.last <= start:
+            await asyncio.sleep(0.001)
+        while True:
+            seen = self.last
+            await asyncio.sleep(0.05)
+            if self.last == seen:
+                return seen - start
+
+
+def child_planner(path: str) -> dict[str, Any]:
+    from planner.config import Settings
+    from planner.store.repository import CaseStore
+    from planner.tui.app import make_app
+    from planner.tui.screens.caseload import CaseloadScreen
+    from planner.tui.widgets.case_table import CaseTable
+
+    imported = time.time()
+    app = make_app(
+        lambda: CaseStore(Path(path), officer="bench"),
+        today=TODAY,
+        settings=Settings(officer="bench"),
+    )
+
+    def screen() -> Any:
+        return app.screen_stack[0] if app.screen_stack else None
+
+    frames = Frames(app, lambda: isinstance(screen(), CaseloadScreen) and screen().loaded)
+    result: dict[str, Any] = {"imported": imported}
+
+    async def drive(pilot: Any) -> None:
+        while not frames.rows:
+            await asyncio.sleep(0.001)
+        caseload = screen()
+        result["shown"] = len(caseload.query_one(CaseTable).rows)
+        while not caseload.complete:
+            await asyncio.sleep(0.001)
+        result["complete"] = time.time()
+        result["people"] = len(caseload.rows)
+        await frames.settle(app, "slash")
+        result["search"] = [await frames.settle(app, char) for char in SEARCH]
+        await frames.settle(app, "enter")
+        await frames.settle(app, "escape")
+        result["filters"] = [await frames.settle(app, key) for key in FILTER_KEYS]
+        app.exit()
+
+    app.run(headless=True, size=SIZE, auto_pilot=drive)
+    result["first"], result["rows"] = frames.first, frames.rows
+    return result
+
+
+def child_baseline(rows_file: str) -> dict[str, Any]:
+    import orjson
+    from textual.app import App, ComposeResult
+    from textual.widgets import DataTable, Input
+
+    imported = time.time()
+    rows = [tuple(row) for row in orjson.loads(Path(rows_file).read_bytes())]
+    columns = ("Number", "Name", "Location", "Release", "Days", "Ready", "Flags", "Most urgent")
+
+    class Baseline(App[None]):
+        def compose(self) -> ComposeResult:
+            yield Input()
+            yield DataTable()
+
+        def on_mount(self) -> None:
+            table = self.query_one(DataTable)
+            table.add_columns(*columns)
+            table.add_rows(rows)
+            table.focus()
+
+        def on_input_changed(self, event: Input.Changed) -> None:
+            needle = event.value.lower()
+            table = self.query_one(DataTable)
+            table.clear()
+            table.add_rows([r for r in rows if needle in r[1].lower() or needle in r[0].lower()])
+
+    app = Baseline()
+    frames = Frames(app, lambda: app.is_running)
+    result: dict[str, Any] = {"imported": imported, "people": len(rows)}
+
+    async def drive(pilot: Any) -> None:
+        while not frames.first:
+            await asyncio.sleep(0.001)
+        app.query_one(Input).focus()
+        result["search"] = [await frames.settle(app, char) for char in SEARCH]
+        app.exit()
+
+    app.run(headless=True, size=SIZE, auto_pilot=drive)
+    result["first"] = result["rows"] = result["complete"] = frames.first
+    return result
+
+
+# --- the parent ------------------------------------------------------------------------------
+
+
+def run_child(*args: str) -> dict[str, Any]:
+    started = time.time()
+    done = subprocess.run(
+        [sys.executable, __file__, "--child", *args], check=True, capture_output=True, text=True
+    )
+    result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
+    for mark in ("imported", "first", "rows", "complete"):
+        if mark in result:
+            result[mark] -= started
+    return result
+
+
+def baseline_rows(path: Path) -> tuple[list[list[str]], list[list[str]]]:
+    """Everyone, and the default 12-week view, as the caseload's cells in plain text."""
+    from planner.store.repository import CaseStore
+    from planner.tui.caseload_rows import RowFilter, apply_filter, build_rows, sort_rows
+    from planner.tui.widgets.case_table import COLUMNS
+
+    with CaseStore(path, officer="bench", auto_backup=False) as store:
+        rows = sort_rows(build_rows(store.summaries(), store.template, TODAY), "urgency")
+    window = apply_filter(rows, RowFilter())
+    return (
+        [[column.cell(row) for column in COLUMNS] for row in rows],
+        [[column.cell(row) for column in COLUMNS] for row in window],
+    )
+
+
+def ms(seconds: float) -> str:
+    return f"{seconds * 1000:,.0f} ms"
+
+
+def verdict(value: float, target: float) -> str:
+    return "PASS" if value <= target else "FAIL"
+
+
+def median_of(runs: list[dict[str, Any]], key: str) -> float:
+    return float(statistics.median(run[key] for run in runs))
+
+
+def keys_of(runs: list[dict[str, Any]], key: str) -> list[float]:
+    return [value for run in runs for value in run[key]]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--people", type=int, default=20_000)
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        kind, target = args.child
+        child = child_planner if kind == "planner" else child_baseline
+        print(json.dumps(child(target)))
+        return
+
+    import orjson
+
+    print("# Terminal UI benchmark\n")
+    print(*core_bench.machine(), sep="\n")
+    print(f"- command: python bench/tui_bench.py --people {args.people} --repeat {args.repeat}")
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "planner.db"
+        started = time.perf_counter()
+        core_bench.write_ours(path, core_bench.build_docs(args.people))
+        print(f"- database: {args.people:,} people, built in {time.perf_counter() - started:.1f} s")
+        rows, window = baseline_rows(path)
+        everyone_file, window_file = Path(folder) / "all.json", Path(folder) / "window.json"
+        everyone_file.write_bytes(orjson.dumps(rows))
+        window_file.write_bytes(orjson.dumps(window))
+
+        first_of_day = run_child("planner", str(path))
+        ours = [run_child("planner", str(path)) for _ in range(args.repeat)]
+        base_all = [run_child("baseline", str(everyone_file)) for _ in range(args.repeat)]
+        base_window = [run_child("baseline", str(window_file)) for _ in range(args.repeat)]
+
+    shown = ours[0]["shown"]
+    paint, people = median_of(ours, "first"), median_of(ours, "rows")
+    search, filters = keys_of(ours, "search"), keys_of(ours, "filters")
+    print(
+        f"\nmedian of {args.repeat} fresh processes, times from process start; "
+        f"default view {shown:,} of {ours[0]['people']:,} people\n"
+    )
+    print("| measure | planner | baseline DataTable, everyone | baseline, 12-week rows |")
+    print("|---|---|---|---|")
+    print(
+        f"| imports done | {ms(median_of(ours, 'imported'))} | "
+        f"{ms(median_of(base_all, 'imported'))} | {ms(median_of(base_window, 'imported'))} |"
+    )
+    print(
+        f"| first paint | {ms(paint)} (loading state) | {ms(median_of(base_all, 'first'))} | "
+        f"{ms(median_of(base_window, 'first'))} |"
+    )
+    print(
+        f"| people on screen | {ms(people)} | {ms(median_of(base_all, 'rows'))} | "
+        f"{ms(median_of(base_window, 'rows'))} |"
+    )
+    print(
+        f"| everyone counted (summary line, all filters) | "
+        f"{ms(median_of(ours, 'complete'))} | {ms(median_of(base_all, 'complete'))} | "
+        f"{ms(median_of(base_window, 'complete'))} |"
+    )
+    print(
+        f"| search keystroke, median / worst | {ms(statistics.median(search))} / "
+        f"{ms(max(search))} | {ms(statistics.median(keys_of(base_all, 'search')))} / "
+        f"{ms(max(keys_of(base_all, 'search')))} | "
+        f"{ms(statistics.median(keys_of(base_window, 'search')))} / "
+        f"{ms(max(keys_of(base_window, 'search')))} |"
+    )
+    print(
+        f"| filter key (a, 7, 8, c), median / worst | {ms(statistics.median(filters))} / "
+        f"{ms(max(filters))} | | |"
+    )
+    print(
+        f"\nevery keystroke (ms): search {', '.join(f'{k * 1000:.0f}' for k in search)}; "
+        f"filters {', '.join(f'{k * 1000:.0f}' for k in filters)}"
+    )
+    print(
+        f"\nfirst open of the day (daily backup taken in the worker): first paint "
+        f"{ms(first_of_day['first'])}, people on screen {ms(first_of_day['rows'])}"
+    )
+    print()
+    print(
+        f"{verdict(paint, TARGET_PAINT_S)} first paint {ms(paint)} (target under "
+        f"{ms(TARGET_PAINT_S)})"
+    )
+    print(
+        f"{verdict(people, TARGET_PAINT_S)} people on screen {ms(people)} (target under "
+        f"{ms(TARGET_PAINT_S)})"
+    )
+    worst = max(search + filters)
+    print(
+        f"{verdict(worst, TARGET_KEY_S)} slowest keystroke settled {ms(worst)} (target under "
+        f"{ms(TARGET_KEY_S)})"
+    )
+
+
+if __name__ == "__main__":
+    main()
