@@ -214,8 +214,14 @@ def restore_command(env: Env, path: Path, yes: bool) -> None:
     data.parent.mkdir(parents=True, exist_ok=True)
     files = DatabaseFiles(data)
     now = datetime.now(UTC)
-    with DatabaseLock(files.lock, timeout=LOCK_TIMEOUT).held():
-        aside = restore(files, chosen, now=now)
+    try:
+        with DatabaseLock(files.lock, timeout=LOCK_TIMEOUT).held():
+            aside = restore(files, chosen, now=now)
+    except OSError as exc:
+        raise click.ClickException(
+            f"could not restore ({exc.strerror or exc}); run 'planner doctor' to see where "
+            "things stand: the database opens as it was or as the backup, never neither"
+        ) from None
     env._codec = codec if not is_plain(codec) else None
     with CaseStore(
         data, officer=env.officer or "unknown officer", codec=codec, auto_backup=False

@@ -673,12 +673,19 @@ class CaseStore:
         """Take a verified backup now: into `folder` (a new folder), or beside the database
         (then the oldest beyond `backups_keep` are removed)."""
         with self._locked():
-            if folder is not None:
-                return self._take_backup(folder=Path(folder))
-            self._require_writable()
+            if folder is None:
+                self._require_writable()
             root = backups_root(self.path)
-            backup = self._take_backup(root=root)
-            rotate(root, self._backups_keep)
+            try:
+                if folder is not None:
+                    return self._take_backup(folder=Path(folder))
+                backup = self._take_backup(root=root)
+                rotate(root, self._backups_keep)
+            except OSError as exc:
+                raise WriteFailed(
+                    f"could not write the backup ({exc.strerror or exc}); "
+                    "the database is unharmed"
+                ) from exc
             return backup
 
     def backups(self) -> list[Backup]:
