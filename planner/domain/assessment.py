@@ -28,7 +28,7 @@ from planner.domain.template import (
 )
 
 # Bump when the meaning of a stored assessment changes, so stored ones are recomputed.
-ENGINE_VERSION = 1
+ENGINE_VERSION = 2
 
 PROBLEM_NO_EVIDENCE = "no_evidence"
 PROBLEM_NO_REASON = "no_reason"
@@ -214,7 +214,13 @@ def _open_item(
     escalate_pending = False
     esc = item.escalation
     if esc is not None and esc.until_field is not None:
-        escalate_pending = not has_value(record.evidence.get(esc.until_field))
+        # Nothing recorded at all counts as started: we cannot tell that it is already held.
+        started = (
+            esc.only_if_field is None
+            or has_value(record.evidence.get(esc.only_if_field))
+            or not any(has_value(v) for v in record.evidence.values())
+        )
+        escalate_pending = started and not has_value(record.evidence.get(esc.until_field))
     if status.resolved:
         if status is ItemStatus.DONE:
             missing = missing_evidence(item, record)

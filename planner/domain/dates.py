@@ -7,7 +7,8 @@ from datetime import date
 
 from planner.domain.errors import InvalidInput
 
-_UK = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
+_UK = re.compile(r"^([0-9]{1,2})/([0-9]{1,2})/([0-9]{4})$")
+_ISO = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
 
 
 def parse_date(raw: str, what: str = "date") -> date:
@@ -18,7 +19,7 @@ def parse_date(raw: str, what: str = "date") -> date:
         if match:
             day, month, year = (int(g) for g in match.groups())
             return date(year, month, day)
-        if re.match(r"^\d{4}-\d{2}-\d{2}$", text):
+        if _ISO.match(text):
             return date.fromisoformat(text)
     except ValueError:
         raise InvalidInput(f"{what}: {raw!r} is not a real date") from None

@@ -129,11 +129,14 @@ class Escalation(_Strict):
     """A second, harder deadline: the gap turns critical from this many days before release.
 
     With `until_field`, the escalation also holds while that evidence field is empty, even
-    when the item is resolved (ID applied for but not yet received).
+    when the item is resolved (ID applied for but not yet received). With `only_if_field`,
+    that holds only once this other field has a value (nothing to receive for ID already
+    held, which has no application date).
     """
 
     days_before_release: int = Field(ge=0, le=730)
     until_field: Name | None = None
+    only_if_field: Name | None = None
     reason: str = Field(min_length=1)
 
 
@@ -159,11 +162,11 @@ class ItemTemplate(_Strict):
         if dupes:
             raise ValueError(f"item {self.id!r} repeats evidence field(s): {', '.join(dupes)}")
         esc = self.escalation
-        if esc and esc.until_field and esc.until_field not in names:
-            raise ValueError(
-                f"item {self.id!r}: escalation until_field {esc.until_field!r} is not one of "
-                "its evidence fields"
-            )
+        for name in (esc.until_field, esc.only_if_field) if esc else ():
+            if name and name not in names:
+                raise ValueError(
+                    f"item {self.id!r}: escalation field {name!r} is not one of its evidence fields"
+                )
         return self
 
     def field(self, name: str) -> EvidenceField | None:

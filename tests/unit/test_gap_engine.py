@@ -891,3 +891,24 @@ def test_stored_assessment_gives_the_same_flags(template, data):
             FlagKind.NO_RELEASE_DATE in {f.kind for f in flags}
         )
     assert 0.0 <= evaluation.readiness <= 1.0
+
+
+def test_id_already_held_does_not_escalate_for_want_of_a_received_date(store, template):
+    """A passport already in property has no application, so nothing to receive by R-28."""
+    release = TODAY + timedelta(days=20)
+    store.add(make_person(release=release), template)
+    case = store.save_item(
+        "A1234BC",
+        "id.documents",
+        status=ItemStatus.DONE,
+        evidence={"document_type": "passport", "stored_in_property": True},
+    )
+    flags = store.evaluate(case, TODAY).flags_for_item("id.documents")
+    assert [f.kind for f in flags] == []
+    applied = store.save_item(
+        "A1234BC",
+        "id.documents",
+        evidence={"date_applied": (TODAY - timedelta(days=40)).isoformat()},
+    )
+    flags = store.evaluate(applied, TODAY).flags_for_item("id.documents")
+    assert [(f.kind, f.severity) for f in flags] == [(FlagKind.OVERDUE, Severity.CRITICAL)]
