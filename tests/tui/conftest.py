@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 from textual.pilot import Pilot
+from textual.screen import Screen
 
 from planner.config import Settings
 from planner.domain.person import CaseState
@@ -18,6 +19,7 @@ from planner.domain.template_loading import TemplateLibrary
 from planner.store.repository import CaseStore
 from planner.tui.app import PlannerApp, make_app
 from planner.tui.screens.caseload import CaseloadScreen
+from planner.tui.widgets.evidence import ErrorLine
 from tests.conftest import NOW, TODAY, make_person
 
 OFFICER = "Test Officer"
@@ -101,7 +103,7 @@ def app(caseload: CaseStore) -> PlannerApp:
 async def wait_for_caseload(pilot: Pilot[Any]) -> CaseloadScreen:
     """Until the worker has read the caseload and the table shows it."""
     app = pilot.app
-    for _ in range(400):
+    for _ in range(1500):  # up to 15 s on a busy machine
         screen = app.screen_stack[0] if app.screen_stack else None
         if isinstance(screen, CaseloadScreen) and screen.complete:
             await pilot.pause()
@@ -113,9 +115,15 @@ async def wait_for_caseload(pilot: Pilot[Any]) -> CaseloadScreen:
 async def wait_until(
     pilot: Pilot[Any], condition: Callable[[], object], what: str = "condition"
 ) -> None:
-    for _ in range(400):
+    for _ in range(1500):  # up to 15 s on a busy machine
         if condition():
             await pilot.pause()
             return
         await pilot.pause(0.01)
     raise AssertionError(f"timed out waiting for {what}")
+
+
+def inline_error(screen: Screen[Any], field: str) -> str:
+    """The message shown beside a form field: empty when none is on screen."""
+    line = screen.query_one(f"#field-{field} ErrorLine", ErrorLine)
+    return str(line.render()) if line.display else ""

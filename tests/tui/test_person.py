@@ -16,7 +16,7 @@ from planner.tui.screens.history import HistoryScreen
 from planner.tui.screens.item_editor import ItemEditor
 from planner.tui.screens.person import PersonScreen
 from tests.conftest import NOW
-from tests.tui.conftest import wait_for_caseload
+from tests.tui.conftest import inline_error, wait_for_caseload
 
 
 async def open_person(pilot: Pilot[Any], number: str) -> PersonScreen:
@@ -99,13 +99,12 @@ async def test_impossible_date_is_refused_inline(app: PlannerApp, db_path: Path)
         person = await open_person(pilot, "A1234BC")
         editor = await open_item(pilot, person, "id.documents")
         await type_into(pilot, "#field-ev-date_applied Input", "31/02/2026")
-        message = str(editor.query_one("#field-ev-date_applied .error").render())
-        assert "not a real date" in message
+        assert "not a real date" in inline_error(editor, "ev-date_applied")
         await pilot.press("ctrl+s")
         assert isinstance(app.screen, ItemEditor)  # still open, nothing saved
         assert on_disk(db_path, "A1234BC", "id.documents").rev == 0
         await type_into(pilot, "#field-ev-date_applied Input", "2026-11-02")
-        assert str(editor.query_one("#field-ev-date_applied .error").render()) == ""
+        assert inline_error(editor, "ev-date_applied") == ""
 
 
 async def test_reason_is_needed_for_not_required(app: PlannerApp, db_path: Path) -> None:
@@ -115,7 +114,7 @@ async def test_reason_is_needed_for_not_required(app: PlannerApp, db_path: Path)
         await choose_status(pilot, ItemStatus.NOT_REQUIRED)
         await pilot.press("ctrl+s")
         assert isinstance(app.screen, ItemEditor)
-        assert "reason is needed" in str(editor.query_one("#field-reason .error").render())
+        assert "reason is needed" in inline_error(editor, "reason")
         await type_into(pilot, "#field-reason Input", "Retired")
         await pilot.press("ctrl+s")
         await pilot.pause()

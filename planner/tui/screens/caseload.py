@@ -232,7 +232,11 @@ class CaseloadScreen(DataScreen):
         self.complete = complete
         table = self.query_one(CaseTable)
         table.loading = False
-        table.empty_text = "No one matches. Press a for everyone, Esc to clear the search."
+        table.empty_text = (
+            "No one matches. Press a for everyone, Esc to clear the search."
+            if rows or not complete
+            else "No one here yet: press n to add a person, or i to import a CSV list."
+        )
         if complete:
             self.seen_change = change
             self.counts = count_caseload(rows)

@@ -15,7 +15,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Container, Horizontal, VerticalScroll
 from textual.css.query import NoMatches
 from textual.screen import ModalScreen
-from textual.widgets import Button, Checkbox, Label, Static
+from textual.widgets import Button, Checkbox, Label
 
 from planner.domain.equality import ETHNICITIES, Sex
 from planner.domain.errors import InvalidInput
@@ -23,7 +23,14 @@ from planner.domain.person import CIRCUMSTANCE_LABELS, CaseState, Circumstances,
 from planner.store.errors import CaseExists, StaleEdit, StoreError
 from planner.tui.screens.conflict import ConflictScreen, Difference
 from planner.tui.session import Session
-from planner.tui.widgets.evidence import YES_NO, ChoiceField, DateField, FormField, TextField
+from planner.tui.widgets.evidence import (
+    YES_NO,
+    ChoiceField,
+    DateField,
+    ErrorLine,
+    FormField,
+    TextField,
+)
 
 
 def _label(name: str) -> str:
@@ -133,7 +140,7 @@ class PersonFormScreen(ModalScreen[str | None]):
             with Container(classes="form-grid"):
                 for name, label in CIRCUMSTANCE_LABELS.items():
                     yield Checkbox(label, bool(getattr(circumstances, name)), id=f"c-{name}")
-            yield Static("", id="form-error", classes="error")
+            yield ErrorLine(id="form-error")
             with Horizontal(classes="buttons"):
                 yield Button("Save (Ctrl+S)", id="save", variant="primary")
                 yield Button("Back (Esc)", id="back")
@@ -144,14 +151,16 @@ class PersonFormScreen(ModalScreen[str | None]):
         ).focus_input()
 
     def _read(self) -> Person | None:
-        """The form as a Person, or None after showing every problem beside its field."""
+        """The form as a Person, or None after showing every problem beside its field:
+        the fields' own checks (a real date, a needed name) and then the model's."""
         data: dict[str, Any] = self.original.model_dump() if self.original else {}
-        ok = True
+        failed: set[str] = set()
         for widget in self.query(FormField):
             try:
                 data[widget.field_name] = widget.read()
             except InvalidInput:
-                ok = False
+                failed.add(widget.field_name)
+                data[widget.field_name] = None
         if self.original is not None:
             data["number"] = self.original.number
         data["circumstances"] = {
@@ -159,25 +168,25 @@ class PersonFormScreen(ModalScreen[str | None]):
         }
         for key in ("prison", "location"):
             data[key] = data.get(key) or ""
-        if not ok:
-            return None
         try:
-            return Person.model_validate(data)
+            person = Person.model_validate(data)
         except ValidationError as exc:
             for error in exc.errors():
                 where = str(error["loc"][0]) if error["loc"] else ""
-                message = str(error["msg"]).removeprefix("Value error, ")
-                self._field_error(where, message)
+                if where not in failed:
+                    message = str(error["msg"]).removeprefix("Value error, ")
+                    self._field_error(where, message)
             return None
+        return None if failed else person
 
     def _field_error(self, name: str, message: str) -> None:
         try:
             self.query_one(f"#field-{name}", FormField).show_error(message)
         except NoMatches:
-            self.query_one("#form-error", Static).update(f"{_label(name)}: {message}")
+            self.query_one("#form-error", ErrorLine).show(f"{_label(name)}: {message}")
 
     def action_save(self) -> None:
-        self.query_one("#form-error", Static).update("")
+        self.query_one("#form-error", ErrorLine).show("")
         person = self._read()
         if person is None:
             self.notify("Not saved: see the messages on the form.", severity="warning")

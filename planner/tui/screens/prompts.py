@@ -13,6 +13,8 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
+from planner.tui.widgets.evidence import ErrorLine
+
 
 class PickerScreen(ModalScreen[str | None]):
     """Choose one value from a list; with `filterable`, typing narrows the list."""
@@ -123,13 +125,13 @@ class TextPrompt(ModalScreen[str | None]):
             box.border_subtitle = "Enter saves · Esc goes back"
             yield Label(self._question)
             yield Input(self._value, placeholder=self._placeholder, id="prompt-input")
-            yield Static("", id="prompt-error", classes="error")
+            yield ErrorLine(id="prompt-error")
 
     @on(Input.Submitted, "#prompt-input")
     def answer(self, event: Input.Submitted) -> None:
         text = event.value.strip()
         if self._required and not text:
-            self.query_one("#prompt-error", Static).update("An answer is needed here.")
+            self.query_one("#prompt-error", ErrorLine).show("An answer is needed here.")
             return
         self.dismiss(text)
 
@@ -153,13 +155,13 @@ class OfficerPrompt(ModalScreen[str | None]):
                 "What is your name? It is kept in planner's config file."
             )
             yield Input(placeholder="e.g. Sam Jones", id="officer-name", max_length=80)
-            yield Static("", id="officer-error", classes="error")
+            yield ErrorLine(id="officer-error")
 
     @on(Input.Submitted, "#officer-name")
     def answer(self, event: Input.Submitted) -> None:
         name = " ".join(event.value.split())
         if not name:
-            self.query_one("#officer-error", Static).update("Please type your name.")
+            self.query_one("#officer-error", ErrorLine).show("Please type your name.")
             return
         self.dismiss(name)
 

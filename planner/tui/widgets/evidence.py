@@ -37,6 +37,21 @@ def evidence_text(field: EvidenceField, value: EvidenceValue | None) -> str:
     return str(value)
 
 
+class ErrorLine(Static):
+    """An inline message beside what it is about; takes no room while there is none."""
+
+    DEFAULT_CSS = """
+    ErrorLine { color: $text-error; text-style: bold; height: auto; display: none; }
+    """
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__("", id=id, classes="error")
+
+    def show(self, message: str) -> None:
+        self.update(message)
+        self.display = bool(message)
+
+
 class FormField(Vertical):
     """A label, an input widget, a hint and an inline error, read back as a Python value."""
 
@@ -61,13 +76,13 @@ class FormField(Vertical):
         yield from self.compose_input()
         if self.hint:
             yield Static(self.hint, classes="hint")
-        yield Static("", classes="error")
+        yield ErrorLine()
 
     def compose_input(self) -> ComposeResult:
         raise NotImplementedError  # pragma: no cover
 
     def show_error(self, message: str) -> None:
-        self.query_one(".error", Static).update(message)
+        self.query_one(ErrorLine).show(message)
 
     def read(self) -> Any:
         """The value, or raise InvalidInput (after showing the message inline)."""
