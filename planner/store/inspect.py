@@ -7,6 +7,7 @@ is left to the storage itself (see :func:`planner.store.backup.verify_backup`).
 
 from __future__ import annotations
 
+import mmap
 import os
 import zlib
 from dataclasses import dataclass
@@ -56,24 +57,34 @@ def check_snapshot(path: Path) -> tuple[FileCheck, SnapshotHeader | None]:
     except OSError as exc:
         return FileCheck(path, f"{name} cannot be read ({exc.strerror or exc})"), None
     try:
-        with path.open("rb") as handle:
-            handle.seek(body_start)
-            body = handle.read()
+        crc, size = _body_crc(path, body_start)
     except OSError as exc:
         return FileCheck(path, f"{name} cannot be read ({exc.strerror or exc})"), header
-    if len(body) < header.length:
-        problem = (
-            f"{name} is truncated (body {human_size(len(body))} of {human_size(header.length)})"
-        )
+    if size < header.length:
+        problem = f"{name} is truncated (body {human_size(size)} of {human_size(header.length)})"
         return FileCheck(path, problem), header
-    if len(body) > header.length:
-        extra = len(body) - header.length
+    if size > header.length:
+        extra = size - header.length
         return FileCheck(path, f"{name} has {human_size(extra)} of unexpected data"), header
-    if zlib.crc32(body) != header.crc:
+    if crc != header.crc:
         problem = f"{name} is damaged (its body does not match its checksum)"
         return FileCheck(path, problem), header
-    notes = (f"{human_size(len(body))}, up to change {header.seq}",)
-    return FileCheck(path, None, notes, 1, body_start + len(body)), header
+    notes = (f"{human_size(size)}, up to change {header.seq}",)
+    return FileCheck(path, None, notes, 1, body_start + size), header
+
+
+def _body_crc(path: Path, start: int) -> tuple[int, int]:
+    """CRC-32 and length of the file from `start` on, without copying it into memory."""
+    with path.open("rb") as handle:
+        size = os.fstat(handle.fileno()).st_size
+        if size <= start:
+            return zlib.crc32(b""), 0
+        with mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as mapped:
+            view = memoryview(mapped)
+            try:
+                return zlib.crc32(view[start:]), size - start
+            finally:
+                view.release()
 
 
 def check_journal(path: Path, db_id: str | None, snapshot_seq: int | None) -> FileCheck:
