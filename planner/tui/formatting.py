@@ -1,16 +1,19 @@
 """How dates, days, readiness, statuses and severities read on screen.
 
-Plain strings only (no Textual), so the words are tested headless and every severity and
-status carries a symbol and a word as well as a colour.
+Strings and Rich text only (no Textual), so the words are tested headless; every severity
+and status carries a symbol and a word as well as a colour.
 """
 
 from __future__ import annotations
 
 from datetime import date
 
+from rich.text import Text
+
 from planner.domain.calendar import format_day
 from planner.domain.gaps import Flag, Severity
 from planner.domain.status import ItemStatus
+from planner.tui.caseload_rows import CaseloadCounts, CaseRow
 
 STATUS_SYMBOL: dict[ItemStatus, str] = {
     ItemStatus.NOT_STARTED: "○",
@@ -93,8 +96,26 @@ def status_text(status: ItemStatus) -> str:
     return f"{STATUS_SYMBOL[status]} {status.label}"
 
 
-def short_day(day: date | None) -> str:
-    """'Wed 16 Dec' for due dates near enough to need no year; with the year otherwise."""
-    if day is None:
-        return "—"
-    return format_day(day)
+def caseload_summary(counts: CaseloadCounts) -> Text:
+    """The summary line above the caseload, whatever the filter."""
+    text = Text()
+    text.append("Releases ")
+    text.append(f"7d {counts.next_7} · 28d {counts.next_28} · 84d {counts.next_84}", "bold")
+    text.append("  │  ")
+    critical = f"{Severity.CRITICAL.symbol} {counts.with_critical} with critical flags"
+    text.append(critical, SEVERITY_STYLE[Severity.CRITICAL])
+    text.append(f"  │  overdue {counts.overdue} · no date {counts.no_date}  │  ")
+    text.append(f"released NFA (28d) {counts.released_nfa_28}")
+    return text
+
+
+def person_preview(row: CaseRow) -> Text:
+    """Two lines under the caseload: who is highlighted, and their most urgent flag."""
+    text = Text()
+    text.append(f"{row.number} {row.name}", "bold")
+    text.append(f" · {release_text(row.release)} · {days_sentence(row.days)}\n")
+    if row.top is None:
+        text.append("No flags.")
+    else:
+        text.append(flag_line(row.top), SEVERITY_STYLE[row.top.severity])
+    return text

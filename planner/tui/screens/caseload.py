@@ -5,7 +5,6 @@ from __future__ import annotations
 import gc
 from typing import ClassVar
 
-from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -13,7 +12,6 @@ from textual.message import Message
 from textual.widgets import Footer, Header, Input, Static
 from textual.worker import Worker, WorkerState
 
-from planner.domain.gaps import Severity
 from planner.store.errors import StoreError
 from planner.tui.caseload_rows import (
     SORTS,
@@ -28,7 +26,7 @@ from planner.tui.caseload_rows import (
     sort_rows,
     split_window,
 )
-from planner.tui.formatting import SEVERITY_STYLE, days_sentence, flag_line, release_text
+from planner.tui.formatting import caseload_summary, person_preview
 from planner.tui.screens.base import DataScreen
 from planner.tui.screens.prompts import PickerScreen
 from planner.tui.session import Session
@@ -268,21 +266,8 @@ class CaseloadScreen(DataScreen):
         table.border_subtitle = f"{len(shown):,} of {of} · {SORTS[self.sort_column][0]}"
 
     def _show_summary(self) -> None:
-        counts = self.counts
-        if counts is None:
-            return
-        text = Text()
-        text.append("Releases ")
-        text.append(f"7d {counts.next_7} · 28d {counts.next_28} · 84d {counts.next_84}", "bold")
-        text.append("  │  ")
-        text.append(
-            f"!! {counts.with_critical} with critical flags", SEVERITY_STYLE[Severity.CRITICAL]
-        )
-        text.append("  │  ")
-        text.append(f"overdue {counts.overdue} · no date {counts.no_date}")
-        text.append("  │  ")
-        text.append(f"released NFA (28d) {counts.released_nfa_28}")
-        self.query_one("#summary", Static).update(text)
+        if self.counts is not None:
+            self.query_one("#summary", Static).update(caseload_summary(self.counts))
 
     @on(Input.Changed, "#search")
     def filter_as_you_type(self, event: Input.Changed) -> None:
@@ -304,19 +289,9 @@ class CaseloadScreen(DataScreen):
         if row is self._previewed and row is not None:
             return
         self._previewed = row
-        preview = self.query_one("#preview", Static)
-        if row is None:
-            preview.update("", layout=False)
-            return
-        text = Text()
-        text.append(f"{row.number} {row.name}", "bold")
-        text.append(f" · {release_text(row.release)} · {days_sentence(row.days)}")
-        if row.top is not None:
-            text.append("\n")
-            text.append(flag_line(row.top), SEVERITY_STYLE[row.top.severity])
-        else:
-            text.append("\nNo flags.")
-        preview.update(text, layout=False)  # two lines tall whatever it says
+        content = "" if row is None else person_preview(row)
+        # Two lines tall whatever it says: no layout pass needed.
+        self.query_one("#preview", Static).update(content, layout=False)
 
     @on(CaseTable.HeaderClicked)
     def sort_by_clicked_column(self, event: CaseTable.HeaderClicked) -> None:

@@ -1,0 +1,122 @@
+"""The caseload's rows, filters, sorts and words, without a terminal."""
+
+from __future__ import annotations
+
+import pytest
+
+from planner.domain.gaps import Severity
+from planner.store.repository import CaseStore
+from planner.tui.caseload_rows import (
+    SORTS,
+    CaseRow,
+    RowFilter,
+    Window,
+    apply_filter,
+    build_rows,
+    count_caseload,
+    location_prefixes,
+    sort_rows,
+    split_window,
+)
+from planner.tui.formatting import (
+    caseload_summary,
+    days_sentence,
+    days_text,
+    flag_counts,
+    person_preview,
+    readiness_text,
+    severity_word,
+)
+from tests.conftest import TODAY
+
+
+@pytest.fixture
+def rows(caseload: CaseStore) -> list[CaseRow]:
+    return build_rows(caseload.summaries(), caseload.template, TODAY)
+
+
+def numbers(rows: list[CaseRow]) -> list[str]:
+    return [r.number for r in rows]
+
+
+def test_windows_keep_active_people_released_within_the_window(rows: list[CaseRow]) -> None:
+    by_number = {r.number: r for r in rows}
+    assert by_number["B2345CD"].days == 4
+    assert set(numbers(apply_filter(rows, RowFilter(Window.DAYS_7)))) == {"B2345CD"}
+    assert set(numbers(apply_filter(rows, RowFilter(Window.DAYS_28)))) == {"B2345CD", "A1234BC"}
+    assert len(apply_filter(rows, RowFilter(Window.DAYS_84))) == 3
+    assert numbers(apply_filter(rows, RowFilter(Window.OVERDUE))) == ["D4567EF"]
+    assert len(apply_filter(rows, RowFilter(Window.ALL))) == 7
+
+
+def test_filters_combine_and_keep_order(rows: list[CaseRow]) -> None:
+    ordered = sort_rows(rows, "number")
+    chosen = apply_filter(ordered, RowFilter(Window.ALL, location="c", text="F"))
+    assert numbers(chosen) == ["F6789GH"]
+    critical = apply_filter(ordered, RowFilter(Window.ALL, critical_only=True))
+    assert numbers(critical) == sorted(numbers(critical))
+    assert all(r.critical for r in critical)
+
+
+def test_search_matches_number_and_either_name_order(rows: list[CaseRow]) -> None:
+    for text in ("b2345", "Bea Brown", "brown, bea", "  BROWN "):
+        assert numbers(apply_filter(rows, RowFilter(Window.ALL, text=text))) == ["B2345CD"]
+
+
+def test_every_sort_runs_and_reverses(rows: list[CaseRow]) -> None:
+    for column in SORTS:
+        forward = sort_rows(rows, column)
+        assert sorted(numbers(forward)) == sorted(numbers(rows))
+        assert sort_rows(rows, column, reverse=True) == list(reversed(forward))
+    urgent = sort_rows(rows, "urgency")
+    ranks = [r.worst_rank for r in urgent]
+    assert ranks == sorted(ranks)
+
+
+def test_counts_cover_the_whole_caseload(rows: list[CaseRow]) -> None:
+    counts = count_caseload(rows)
+    assert (counts.next_7, counts.next_28, counts.next_84) == (1, 2, 3)
+    assert (counts.overdue, counts.no_date, counts.released_nfa_28, counts.people) == (1, 1, 1, 7)
+    text = caseload_summary(counts).plain
+    assert "7d 1 · 28d 2 · 84d 3" in text and "released NFA (28d) 1" in text
+
+
+def test_split_window_is_the_default_view(caseload: CaseStore, rows: list[CaseRow]) -> None:
+    soon, rest = split_window(caseload.summaries(), TODAY, 84)
+    assert {s.number for s in soon} == set(numbers(apply_filter(rows, RowFilter())))
+    assert len(soon) + len(rest) == 7
+
+
+def test_location_prefixes_offer_wings_and_cells(rows: list[CaseRow]) -> None:
+    assert location_prefixes(rows)[:2] == ["B", "C"]
+    assert "C-3-011" in location_prefixes(rows)
+
+
+@pytest.mark.parametrize(
+    ("days", "short", "words"),
+    [
+        (None, "—", "no release date"),
+        (0, "today", "release day is today"),
+        (1, "1", "1 day to go"),
+        (23, "23", "23 days to go"),
+        (-1, "1 ago", "release was 1 day ago"),
+        (-9, "9 ago", "release was 9 days ago"),
+    ],
+)
+def test_days_in_words(days: int | None, short: str, words: str) -> None:
+    assert days_text(days) == short
+    assert days_sentence(days) == words
+
+
+def test_severity_never_relies_on_colour() -> None:
+    assert severity_word(Severity.CRITICAL) == "!! critical"
+    assert flag_counts(2, 0, 3) == "!!2 i3"
+    assert flag_counts(0, 0, 0) == "none"
+    assert readiness_text(0.375) == "38%"
+
+
+def test_preview_names_the_person_and_the_worst_flag(rows: list[CaseRow]) -> None:
+    row = next(r for r in rows if r.number == "C3456DE")
+    text = person_preview(row).plain
+    assert text.startswith("C3456DE Cai Cole · no date · no release date")
+    assert "!! critical" in text
