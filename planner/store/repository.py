@@ -683,8 +683,7 @@ class CaseStore:
                 rotate(root, self._backups_keep)
             except OSError as exc:
                 raise WriteFailed(
-                    f"could not write the backup ({exc.strerror or exc}); "
-                    "the database is unharmed"
+                    f"could not write the backup ({exc.strerror or exc}); the database is unharmed"
                 ) from exc
             return backup
 
