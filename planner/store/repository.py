@@ -213,8 +213,12 @@ class CaseStore:
         storage = self._storage
         created = False
         if not storage.exists():
-            if not create or self._read_only:
+            if not create:
                 raise StoreError(f"no database at {self.path}")
+            if self._read_only:
+                raise ReadOnlyDatabase(
+                    f"no database at {self.path}, and its folder cannot be written to make one"
+                )
             self._refuse_orphans()
             if codec is None and encrypt:
                 if passphrase is None:
