@@ -94,10 +94,11 @@ def _copy_range(fd_in: int, fd_out: int, wanted: int) -> int:
                 kernel = False
                 continue
         else:
-            chunk = os.pread(fd_in, min(count, 1 << 20), copied)
-            view = memoryview(chunk)
+            os.lseek(fd_in, copied, os.SEEK_SET)
+            os.lseek(fd_out, copied, os.SEEK_SET)
+            view = memoryview(os.read(fd_in, min(count, 1 << 20)))
             while view:
-                written = os.pwrite(fd_out, view, copied + done)
+                written = os.write(fd_out, view)
                 view = view[written:]
                 done += written
         if done == 0:

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import contextlib
 import errno
-import fcntl
 import os
 import stat
 import time
@@ -21,6 +20,11 @@ from pathlib import Path
 from filelock import FileLock, Timeout
 
 from planner.store.errors import DatabaseLocked
+
+try:
+    import fcntl
+except ImportError:  # pragma: no cover - Windows: read-only openers take no lock
+    fcntl = None  # type: ignore[assignment]
 from planner.store.files import FILE_MODE
 
 POLL_SECONDS = 0.005
@@ -106,6 +110,8 @@ class DatabaseLock:
         return True
 
     def _acquire_shared(self) -> None:
+        if fcntl is None:  # pragma: no cover - Windows
+            return
         try:
             fd = os.open(self.path, os.O_RDONLY)
         except FileNotFoundError:

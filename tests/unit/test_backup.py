@@ -350,3 +350,19 @@ def test_cli_restore_of_an_encrypted_backup_needs_its_passphrase(
     assert code == 0, err
     with CaseStore(db_path, passphrase="the right passphrase") as store:
         assert store.encrypted
+
+
+@pytest.mark.parametrize("kernel_copy", [True, False])
+def test_copies_are_exact_with_or_without_a_kernel_copy(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, kernel_copy: bool
+):
+    if not kernel_copy:
+        monkeypatch.delattr(os, "copy_file_range", raising=False)
+    source = tmp_path / "source"
+    data = os.urandom(3_000_001)
+    source.write_bytes(data)
+    assert files_module.copy_durably(source, tmp_path / "part", 2_500_000, mode=0o600) == 2_500_000
+    assert (tmp_path / "part").read_bytes() == data[:2_500_000]
+    assert files_module.copy_durably(source, tmp_path / "all", mode=0o600) == len(data)
+    assert (tmp_path / "all").read_bytes() == data
+    assert files_module.copy_durably(source, tmp_path / "more", 9_000_000, mode=0o600) == len(data)
