@@ -80,6 +80,11 @@ def flag_line(flag: Flag) -> str:
     return f"{severity_word(flag.severity)}: {flag.reason}"
 
 
+def flag_headline(flag: Flag) -> str:
+    """A flag for a narrow column: '!! overdue · Bank account held or opened: was due …'."""
+    return f"{flag.severity.symbol} {flag.kind.label} · {flag.reason}"
+
+
 def flag_counts(critical: int, warning: int, info: int) -> str:
     """'!!2 !1 i3'; zero counts are left out so the eye finds the others."""
     parts = []

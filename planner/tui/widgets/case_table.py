@@ -29,7 +29,7 @@ from planner.tui.caseload_rows import CaseRow
 from planner.tui.formatting import (
     days_text,
     flag_counts,
-    flag_line,
+    flag_headline,
     readiness_text,
     release_text,
 )
@@ -65,7 +65,7 @@ COLUMNS: tuple[Column, ...] = (
         "top",
         "Most urgent flag",
         0,
-        lambda r: "" if r.top is None else flag_line(r.top),
+        lambda r: "" if r.top is None else flag_headline(r.top),
         "left",
         _worst,
     ),
