@@ -40,6 +40,7 @@ class Settings(BaseModel):
     template_dirs: list[str] = Field(default_factory=list)
     default_template: str = "england-wales"
     backups_keep: int = Field(default=14, ge=1, le=365)
+    encrypt: bool = False  # encrypt new databases (asks for a passphrase when creating one)
 
 
 def config_path() -> Path:
