@@ -11,9 +11,8 @@ import click
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+from planner.cli.args import prison_number
 from planner.cli.context import Env, pass_env
-from planner.domain.errors import InvalidInput
-from planner.domain.identifiers import normalise_prison_number
 from planner.export.files import ExportError, ExportFormat, InvalidExport
 from planner.export.service import (
     Progress as ProgressCallback,
@@ -130,7 +129,7 @@ def export(
         if number is not None:
             path = export_case(
                 store,
-                _number(number),
+                prison_number(number),
                 export_format,
                 output,
                 officer=env.officer,
@@ -165,13 +164,6 @@ def export(
             target = output or Path.cwd() / f"caseload_{env.today.isoformat()}.csv"
             path = export_caseload(store, target, today=env.today, force=force)
             click.echo(f"Wrote {path}")
-
-
-def _number(raw: str) -> str:
-    try:
-        return normalise_prison_number(raw)
-    except ValueError as exc:
-        raise InvalidInput(str(exc)) from None
 
 
 @contextmanager

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import sys
+from datetime import date
 from typing import Any
 
 import click
 import orjson
 from rich.console import Console
 
+from planner.domain.calendar import format_day
 from planner.domain.gaps import Severity
 
 JSON_VERSION = 1
@@ -34,3 +36,7 @@ def severity_text(severity: Severity) -> str:
 
 def percent(value: float) -> str:
     return f"{round(value * 100):d}%"
+
+
+def weekday_date(day: date | None) -> str:
+    return format_day(day) if day else "no date"

@@ -16,7 +16,7 @@ from datetime import date
 from planner.domain.gaps import Severity, flags_for, section_statuses
 from planner.domain.template import Template
 from planner.export.summary import severity_counts
-from planner.store.repository import CaseSummary
+from planner.store.summary import CaseSummary
 
 BOM = "\ufeff"
 FIXED_COLUMNS = (

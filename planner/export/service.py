@@ -16,7 +16,7 @@ import os
 from collections.abc import Callable, Generator, Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import closing
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from itertools import repeat
 from pathlib import Path
 
@@ -37,6 +37,7 @@ from planner.export.markdown import render_markdown
 from planner.export.summary import HandoverSummary, build_summary
 from planner.store.errors import CaseNotFound
 from planner.store.repository import CaseStore
+from planner.store.summary import releasing_within
 
 Progress = Callable[[int, int, Path], None]
 """Called after each file: (files done, files in all, the file just written)."""
@@ -113,14 +114,7 @@ def export_case(
 def due_for_release(store: CaseStore, today: date, within_days: int) -> list[str]:
     """Prison numbers of active cases released from today to `within_days` ahead, soonest
     first."""
-    last = today + timedelta(days=within_days)
-    due = [
-        s
-        for s in store.summaries()
-        if s.state == "active" and s.release_date is not None and today <= s.release_date <= last
-    ]
-    due.sort(key=lambda s: (s.release_date or date.max, s.number))
-    return [s.number for s in due]
+    return [s.number for s in releasing_within(store.summaries(), today, within_days)]
 
 
 def export_batch(

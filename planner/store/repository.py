@@ -61,6 +61,7 @@ from planner.store.locking import DatabaseLock, is_writable
 from planner.store.recovery import finish_interrupted, interrupted
 from planner.store.rekey import RekeyReport, reseal, reseal_backup
 from planner.store.retention import DEFAULT_STATES, PurgePlan, plan_purge, purge_note
+from planner.store.summary import CaseSummary
 
 CASES = "cases"
 TEMPLATES = "templates"
@@ -101,26 +102,6 @@ class _TinyDB(TinyDB):
 
 def utc_now() -> datetime:
     return datetime.now(UTC)
-
-
-@dataclass(frozen=True, slots=True)
-class CaseSummary:
-    """What the caseload view needs of one case, without validating the whole record."""
-
-    number: str
-    surname: str
-    forename: str
-    prison: str
-    location: str
-    release_date: date | None
-    release_kind: str
-    state: str
-    rev: int
-    assessment: Assessment
-
-    @property
-    def display_name(self) -> str:
-        return f"{self.forename} {self.surname}"
 
 
 @dataclass(frozen=True, slots=True)
