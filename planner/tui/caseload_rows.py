@@ -15,7 +15,7 @@ from enum import StrEnum
 from planner.domain.gaps import Flag, Severity, days_to_release, flags_for
 from planner.domain.person import CaseState
 from planner.domain.template import Template
-from planner.store.repository import CaseSummary
+from planner.store.summary import CaseSummary
 
 _NO_FLAG_RANK = 3
 
@@ -97,8 +97,7 @@ def split_window(
     rest: list[CaseSummary] = []
     active = CaseState.ACTIVE.value
     for summary in summaries:
-        release = summary.release_date
-        if summary.state == active and release is not None and 0 <= (release - today).days <= days:
+        if summary.state == active and summary.releases_within(today, days):
             soon.append(summary)
         else:
             rest.append(summary)

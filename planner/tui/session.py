@@ -9,6 +9,8 @@ from datetime import date
 from pathlib import Path
 
 from planner.config import Settings, save_settings
+from planner.domain.case import Case
+from planner.domain.gaps import Evaluation, evaluate
 from planner.domain.template import Template
 from planner.domain.template_loading import TemplateLibrary
 from planner.store.repository import CaseStore
@@ -57,6 +59,13 @@ class Session:
             if self._store is not None and self.owns_store:
                 self._store.close()
             self._store = None
+
+    def read_case(self, number: str) -> tuple[Case, Template, Evaluation]:
+        """A case, its template and its flags as of today (raises CaseNotFound)."""
+        store = self.store
+        case = store.get(number)
+        template = store.template_for(case)
+        return case, template, evaluate(case, template, self.today)
 
     def new_case_template(self) -> Template:
         """The template new people are planned with."""

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import gc
-from typing import ClassVar
+from dataclasses import replace
+from typing import Any, ClassVar
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -271,10 +272,7 @@ class CaseloadScreen(DataScreen):
 
     @on(Input.Changed, "#search")
     def filter_as_you_type(self, event: Input.Changed) -> None:
-        self.filter = RowFilter(
-            self.filter.window, self.filter.critical_only, self.filter.location, event.value
-        )
-        self.refilter()
+        self._set_filter(text=event.value)
 
     @on(Input.Submitted, "#search")
     def search_done(self) -> None:
@@ -304,15 +302,8 @@ class CaseloadScreen(DataScreen):
             self.sort_column, self.sort_reverse = column, False
         self._resort()
 
-    def _set_filter(self, **changes: object) -> None:
-        data = {
-            "window": self.filter.window,
-            "critical_only": self.filter.critical_only,
-            "location": self.filter.location,
-            "text": self.filter.text,
-        }
-        data.update(changes)
-        self.filter = RowFilter(**data)  # type: ignore[arg-type]
+    def _set_filter(self, **changes: Any) -> None:
+        self.filter = replace(self.filter, **changes)
         self.refilter()
 
     # --- actions --------------------------------------------------------------------------

@@ -180,16 +180,13 @@ class PersonScreen(DataScreen):
         self.set_class(event.size.width < NARROW, "-narrow")
 
     def reload(self) -> None:
-        store = self.session.store
-        self.seen_change = store.change_number
+        self.seen_change = self.session.store.change_number
         try:
-            case = store.get(self.number)
+            case, template, evaluation = self.session.read_case(self.number)
         except CaseNotFound:
             self.notify(f"{self.number} is no longer in the database.", severity="error")
             self.dismiss(None)
             return
-        template = store.template_for(case)
-        evaluation = store.evaluate(case, self.session.today)
         self.case, self.template, self.evaluation = case, template, evaluation
         self.sub_title = f"{case.person.display_name} · {case.number}"
         self.query_one("#person-header", Static).update(person_header(case, evaluation))

@@ -140,11 +140,8 @@ class WalkThroughScreen(DataScreen):
         self._show()
 
     def _read(self) -> None:
-        store = self.session.store
-        self.seen_change = store.change_number
-        self.case = store.get(self.number)
-        self.template = store.template_for(self.case)
-        self.evaluation = store.evaluate(self.case, self.session.today)
+        self.seen_change = self.session.store.change_number
+        self.case, self.template, self.evaluation = self.session.read_case(self.number)
 
     @property
     def finished(self) -> bool:
