@@ -24,7 +24,7 @@ from planner.tui.screens.import_csv import ImportScreen
 from planner.tui.screens.item_editor import ItemEditor
 from planner.tui.screens.person import PersonScreen
 from planner.tui.screens.person_form import PersonFormScreen
-from planner.tui.screens.prompts import ConfirmScreen, OfficerPrompt, PickerScreen, TextPrompt
+from planner.tui.screens.prompts import OfficerPrompt, PickerScreen, TextPrompt
 from planner.tui.screens.walkthrough import WalkThroughScreen
 from planner.tui.widgets.case_table import CaseTable
 from tests.conftest import TODAY
@@ -44,7 +44,6 @@ ALL_BINDINGS = [
     PickerScreen,
     TextPrompt,
     OfficerPrompt,
-    ConfirmScreen,
     CaseTable,
 ]
 

@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import Any
 
 from textual.pilot import Pilot
-from textual.widgets import DataTable, Input, OptionList, Select
+from textual.widgets import Button, DataTable, Input, OptionList, Select
 
 from planner.domain.status import ItemStatus
 from planner.store.repository import CaseStore
@@ -162,6 +162,20 @@ async def test_stale_edit_keep_theirs(app: PlannerApp, db_path: Path) -> None:
         await pilot.pause()
         assert isinstance(app.screen, PersonScreen)
         assert on_disk(db_path, "A1234BC", "health.gp").evidence["practice"] == "Theirs"
+
+
+async def test_the_save_button_saves(app: PlannerApp, db_path: Path) -> None:
+    async with app.run_test(size=(120, 40)) as pilot:
+        person = await open_person(pilot, "A1234BC")
+        editor = await open_item(pilot, person, "health.gp")
+        await type_into(pilot, "#field-ev-practice Input", "Clicked")
+        save = editor.query_one("Button.-primary", Button)
+        save.scroll_visible(animate=False)
+        await pilot.pause()
+        await pilot.click(save)
+        await pilot.pause()
+        assert isinstance(app.screen, PersonScreen)
+        assert on_disk(db_path, "A1234BC", "health.gp").evidence["practice"] == "Clicked"
 
 
 async def test_escape_leaves_the_editor_without_saving(app: PlannerApp, db_path: Path) -> None:

@@ -6,7 +6,6 @@ from collections.abc import Sequence
 from typing import ClassVar
 
 from rich.table import Table
-from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
@@ -87,12 +86,10 @@ class ConflictScreen(ModalScreen[str | None]):
             )
             yield Static(table)
             with Horizontal(classes="buttons"):
-                yield Button("Keep theirs (t)", id="theirs")
-                yield Button("Overwrite with mine (m)", id="mine", variant="warning")
-
-    @on(Button.Pressed)
-    def pressed(self, event: Button.Pressed) -> None:
-        self.dismiss(event.button.id)
+                yield Button("Keep theirs (t)", action="screen.choose('theirs')")
+                yield Button(
+                    "Overwrite with mine (m)", variant="warning", action="screen.choose('mine')"
+                )
 
     def action_choose(self, choice: str) -> None:
         self.dismiss(choice)

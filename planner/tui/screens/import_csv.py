@@ -80,16 +80,12 @@ class ImportScreen(ModalScreen[bool]):
             )
             yield Checkbox("Import the good rows even if some rows are bad", id="skip-invalid")
             with Horizontal(classes="buttons"):
-                yield Button("Check only (Ctrl+R)", id="check")
-                yield Button("Import (Ctrl+S)", id="import", variant="primary")
+                yield Button("Check only (Ctrl+R)", action="screen.run(True)")
+                yield Button("Import (Ctrl+S)", variant="primary", action="screen.run(False)")
             yield Static("", id="import-report")
 
     def on_mount(self) -> None:
         self.query_one("#field-path", TextField).focus_input()
-
-    @on(Button.Pressed)
-    def pressed(self, event: Button.Pressed) -> None:
-        self.action_run(event.button.id == "check")
 
     def action_run(self, dry_run: bool) -> None:
         field = self.query_one("#field-path", TextField)

@@ -125,8 +125,8 @@ class ItemEditor(ModalScreen[bool]):
             yield Label("Notes", classes="notes-label")
             yield TextArea(self.record.notes, id="notes", classes="field-input")
             with Horizontal(classes="buttons"):
-                yield Button("Save (Ctrl+S)", id="save", variant="primary")
-                yield Button("Back (Esc)", id="back")
+                yield Button("Save (Ctrl+S)", variant="primary", action="screen.save")
+                yield Button("Back (Esc)", action="screen.back")
 
     def on_mount(self) -> None:
         self._mark_reason(self.start_status)
@@ -221,14 +221,6 @@ class ItemEditor(ModalScreen[bool]):
         rows = item_differences(self.item, mine, theirs)
         who = theirs.changed_by or "someone else"
         self.app.push_screen(ConflictScreen(f"{self.item.title}: changed by {who}", rows), decided)
-
-    @on(Button.Pressed, "#save")
-    def save_pressed(self) -> None:
-        self.action_save()
-
-    @on(Button.Pressed, "#back")
-    def back_pressed(self) -> None:
-        self.action_back()
 
     def action_back(self) -> None:
         self.dismiss(False)

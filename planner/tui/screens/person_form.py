@@ -9,7 +9,6 @@ from __future__ import annotations
 from typing import Any, ClassVar
 
 from pydantic import ValidationError
-from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Container, Horizontal, VerticalScroll
@@ -142,8 +141,8 @@ class PersonFormScreen(ModalScreen[str | None]):
                     yield Checkbox(label, bool(getattr(circumstances, name)), id=f"c-{name}")
             yield ErrorLine(id="form-error")
             with Horizontal(classes="buttons"):
-                yield Button("Save (Ctrl+S)", id="save", variant="primary")
-                yield Button("Back (Esc)", id="back")
+                yield Button("Save (Ctrl+S)", variant="primary", action="screen.save")
+                yield Button("Back (Esc)", action="screen.back")
 
     def on_mount(self) -> None:
         self.query_one(
@@ -235,14 +234,6 @@ class PersonFormScreen(ModalScreen[str | None]):
         self.app.push_screen(
             ConflictScreen(f"{person.number}: details changed meanwhile", rows), decided
         )
-
-    @on(Button.Pressed, "#save")
-    def save_pressed(self) -> None:
-        self.action_save()
-
-    @on(Button.Pressed, "#back")
-    def back_pressed(self) -> None:
-        self.action_back()
 
     def action_back(self) -> None:
         self.dismiss(None)

@@ -85,6 +85,16 @@ def fit(text: str, width: int, justify: Justify = "left") -> str:
     return pad + text if justify == "right" else text + pad
 
 
+class TableMessage(Message):
+    def __init__(self, table: CaseTable) -> None:
+        super().__init__()
+        self.table = table
+
+    @property
+    def control(self) -> CaseTable:
+        return self.table
+
+
 class CaseTable(ScrollView, can_focus=True):
     """People as rows; Enter selects the highlighted one."""
 
@@ -130,35 +140,24 @@ class CaseTable(ScrollView, can_focus=True):
 
     cursor_row: reactive[int] = reactive(0, always_update=True)
 
-    class Highlighted(Message):
+    class Highlighted(TableMessage):
+        """The cursor moved to another row (None: the table is empty)."""
+
         def __init__(self, table: CaseTable, row: CaseRow | None) -> None:
-            super().__init__()
-            self.table = table
+            super().__init__(table)
             self.row = row
 
-        @property
-        def control(self) -> CaseTable:
-            return self.table
+    class Selected(TableMessage):
+        """Enter (or a second click) on a row."""
 
-    class Selected(Message):
         def __init__(self, table: CaseTable, row: CaseRow) -> None:
-            super().__init__()
-            self.table = table
+            super().__init__(table)
             self.row = row
 
-        @property
-        def control(self) -> CaseTable:
-            return self.table
-
-    class HeaderClicked(Message):
+    class HeaderClicked(TableMessage):
         def __init__(self, table: CaseTable, column: str) -> None:
-            super().__init__()
-            self.table = table
+            super().__init__(table)
             self.column = column
-
-        @property
-        def control(self) -> CaseTable:
-            return self.table
 
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(id=id, classes=classes)
