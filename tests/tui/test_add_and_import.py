@@ -10,6 +10,7 @@ from textual.widgets import Checkbox, Input
 
 from planner.store.repository import CaseStore
 from planner.tui.app import PlannerApp
+from planner.tui.screens.conflict import ConflictScreen
 from planner.tui.screens.import_csv import ImportScreen
 from planner.tui.screens.person import PersonScreen
 from planner.tui.screens.person_form import PersonFormScreen
@@ -141,3 +142,27 @@ async def test_import_a_csv_from_the_ui(app: PlannerApp, db_path: Path, tmp_path
         )
         assert "K1111KK" in {r.number for r in screen.query_one(CaseTable).rows}
     assert "K1111KK" in people(db_path)
+
+
+async def test_details_changed_meanwhile_shows_both_versions(
+    app: PlannerApp, db_path: Path
+) -> None:
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await wait_for_caseload(pilot)
+        screen.open_number("A1234BC")
+        await pilot.pause()
+        await pilot.press("p")
+        await fill(pilot, "location", "MINE-1")
+        with CaseStore(db_path, officer="Other Officer") as other:
+            theirs = other.get("A1234BC").person.model_copy(update={"location": "THEIRS-1"})
+            other.update_person(theirs)
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        conflict = app.screen
+        assert isinstance(conflict, ConflictScreen)
+        assert ("Location", "MINE-1", "THEIRS-1") in conflict._differences
+        await pilot.press("m")
+        await pilot.pause()
+        assert isinstance(app.screen, PersonScreen)
+    with CaseStore(db_path) as fresh:
+        assert fresh.get("A1234BC").person.location == "MINE-1"
