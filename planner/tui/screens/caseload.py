@@ -197,15 +197,18 @@ class CaseloadScreen(DataScreen):
         summaries = store.summaries()
         today = self.session.today
         rows: list[CaseRow] = []
-        if not self.loaded:
+        first = not self.loaded
+        if first:
             soon, summaries = split_window(summaries, today, int(Window.DAYS_84.value))
             rows = build_rows(soon, store.template, today)
             self.app.call_from_thread(self._show_rows, rows, change, False)
         rows = rows + build_rows(summaries, store.template, today)
-        # Everything read so far lives as long as the screen: keep the cyclic garbage
-        # collector from walking it again on a keystroke (a pause of 100 ms or more at
-        # 20,000 people). Objects are still freed by reference counting.
-        gc.freeze()
+        if first:
+            # The first read (the store's cache, the rows, the app) lives for the session:
+            # keep the cyclic garbage collector from walking it again on a keystroke (a
+            # pause of 100 ms or more at 20,000 people). Only once: whatever is frozen is
+            # never collected, so freezing again would keep closed screens forever.
+            gc.freeze()
         self.app.call_from_thread(self._show_rows, rows, change, True)
 
     def data_changed(self, change: int) -> None:
