@@ -12,7 +12,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
 
-from planner.domain.gaps import Flag, Severity, days_to_release, flags_for
+from planner.domain.flags import flag_order
+from planner.domain.gaps import Flag, FlagRules, Severity, days_to_release
 from planner.domain.person import CaseState
 from planner.domain.template import Template
 from planner.store.summary import CaseSummary
@@ -52,16 +53,17 @@ def build_rows(
 ) -> list[CaseRow]:
     """Rows with flags evaluated for `today` (about 25 us a person).
 
-    `template` is asked once per template key: the store takes its file lock on each call.
+    The flag rules are made once per template key (the store takes its file lock for each
+    `template` call), and only the most urgent flag is picked, not the whole list sorted.
     """
-    templates: dict[str, Template] = {}
+    rules: dict[str, FlagRules] = {}
     rows: list[CaseRow] = []
     for summary in summaries:
         assessment = summary.assessment
         key = assessment.template_key
-        if key not in templates:
-            templates[key] = template(key)
-        flags = flags_for(assessment, templates[key], today)
+        if key not in rules:
+            rules[key] = FlagRules(template(key), today)
+        flags = rules[key].flags(assessment, sort=False)
         counts = {Severity.CRITICAL: 0, Severity.WARNING: 0, Severity.INFO: 0}
         for flag in flags:
             counts[flag.severity] += 1
@@ -80,7 +82,7 @@ def build_rows(
                 critical=counts[Severity.CRITICAL],
                 warning=counts[Severity.WARNING],
                 info=counts[Severity.INFO],
-                top=flags[0] if flags else None,
+                top=min(flags, key=flag_order) if flags else None,
                 no_fixed_abode=assessment.no_fixed_abode,
                 haystack=f"{summary.number} {name} {summary.surname}, {summary.forename}".lower(),
                 active=summary.state == CaseState.ACTIVE.value,
