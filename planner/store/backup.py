@@ -196,7 +196,7 @@ def take_backup(
     if folder is None:
         root = root or backups_root(files.data)
         root.mkdir(mode=DIR_MODE, parents=True, exist_ok=True)
-        folder = _free_name(root, taken)
+        folder = _unused_name(root, taken.astimezone().strftime(STAMP))
     else:
         if folder.exists() and any(folder.iterdir()):
             raise BackupInvalid(f"{folder} already exists and is not empty; choose a new folder")
@@ -277,7 +277,7 @@ def restore(files: DatabaseFiles, backup: Backup, *, now: datetime) -> list[Path
     for name in restore_order(data):
         current = folder / name
         if current.exists():
-            kept = _aside_name(folder, name, stamp)
+            kept = _unused_name(folder, f"{name}.before-restore-{stamp}")
             _keep_aside(current, kept)
             aside.append(kept)
     fsync_dir(folder)
@@ -291,18 +291,8 @@ def restore(files: DatabaseFiles, backup: Backup, *, now: datetime) -> list[Path
     return aside
 
 
-def _free_name(root: Path, taken: datetime) -> Path:
-    base = taken.astimezone().strftime(STAMP)
-    candidate = root / base
-    n = 2
-    while candidate.exists():
-        candidate = root / f"{base}-{n}"
-        n += 1
-    return candidate
-
-
-def _aside_name(folder: Path, name: str, stamp: str) -> Path:
-    base = f"{name}.before-restore-{stamp}"
+def _unused_name(folder: Path, base: str) -> Path:
+    """`folder / base`, or with -2, -3... added when that name is taken."""
     candidate = folder / base
     n = 2
     while candidate.exists():
