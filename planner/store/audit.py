@@ -26,7 +26,7 @@ import orjson
 
 from planner.store.codec import Codec, key_id
 from planner.store.errors import DatabaseCorrupt, Undecryptable
-from planner.store.files import append_durably, atomic_write, complete_lines, frame, unframe
+from planner.store.files import append_durably, atomic_write, frame, framed_lines, json_object
 
 AUDIT_FORMAT = "planner-audit"
 
@@ -158,30 +158,21 @@ class AuditLog:
             handle.seek(self._offset)
             tail = handle.read()
         offset = self._offset
-        for line in complete_lines(tail):
-            if not line.endswith(b"\n"):
-                break  # a torn last line: its change was never committed
-            payload = unframe(line)
-            if payload is None:
-                raise DatabaseCorrupt(
-                    f"{self.path.name} is damaged at byte {offset}; run 'planner doctor'"
-                )
-            if offset == 0:
+        # A torn last line is left out: its change was never committed.
+        for start, payload, end in framed_lines(tail, offset, self.path.name):
+            if start == 0:
                 self._check_header(payload)
             else:
-                self._sealed.append((offset, payload))
-            offset += len(line)
+                self._sealed.append((start, payload))
+            offset = end
         if offset == 0:
             raise DatabaseCorrupt(f"{self.path.name} has no complete header; run 'planner doctor'")
         self._offset = offset
 
     def _check_header(self, payload: bytes) -> None:
         name = self.path.name
-        try:
-            header = orjson.loads(payload)
-        except orjson.JSONDecodeError:
-            header = None
-        if not isinstance(header, dict) or header.get("format") != AUDIT_FORMAT:
+        header = json_object(payload)
+        if header is None or header.get("format") != AUDIT_FORMAT:
             raise DatabaseCorrupt(f"{name} is not a planner audit log")
         if header.get("db") != self.db_id:
             raise DatabaseCorrupt(f"{name} is not this database's audit log")

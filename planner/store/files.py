@@ -7,7 +7,13 @@ import errno
 import os
 import tempfile
 import zlib
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
+
+import orjson
+
+from planner.store.errors import DatabaseCorrupt
 
 TEMP_PREFIX = ".planner-tmp-"
 FILE_MODE = 0o600
@@ -170,3 +176,30 @@ def unframe(line: bytes) -> bytes | None:
         return None  # int() would also take signs, spaces and underscores
     payload = line[9:-1]
     return payload if zlib.crc32(payload) == int(digits, 16) else None
+
+
+def framed_lines(tail: bytes, offset: int, name: str) -> Iterator[tuple[int, bytes, int]]:
+    """(start, payload, end) of each complete framed line of `tail`, read from byte `offset`
+    of the file `name`. A last line without its newline (an append torn by a crash, never
+    acknowledged) ends the lines; a complete line that fails its checksum is damage and
+    raises DatabaseCorrupt."""
+    for line in complete_lines(tail):
+        if not line.endswith(b"\n"):
+            return
+        payload = unframe(line)
+        if payload is None:
+            raise DatabaseCorrupt(f"{name} is damaged at byte {offset}; run 'planner doctor'")
+        yield offset, payload, offset + len(line)
+        offset += len(line)
+
+
+def json_object(payload: bytes | None) -> dict[str, Any] | None:
+    """The JSON object a line's payload holds (a file header), or None when there is no
+    payload, it is not JSON, or not an object."""
+    if payload is None:
+        return None
+    try:
+        value = orjson.loads(payload)
+    except orjson.JSONDecodeError:
+        return None
+    return value if isinstance(value, dict) else None

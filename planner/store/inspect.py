@@ -14,11 +14,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import orjson
-
 from planner.store.audit import AUDIT_FORMAT
 from planner.store.errors import StoreError
-from planner.store.files import complete_lines, unframe
+from planner.store.files import complete_lines, json_object, unframe
 from planner.store.journal import JOURNAL_FORMAT, SnapshotHeader, read_snapshot_header
 
 
@@ -123,16 +121,9 @@ def _check_lines(
     except OSError as exc:
         return FileCheck(path, f"{name} cannot be read ({exc.strerror or exc})"), None
     lines = complete_lines(data)
-    header: Any = None
-    if lines:
-        payload = unframe(lines[0])
-        if payload is not None:
-            try:
-                header = orjson.loads(payload)
-            except orjson.JSONDecodeError:
-                header = None
+    header = json_object(unframe(lines[0])) if lines else None
     kind = "journal" if file_format == JOURNAL_FORMAT else "audit log"
-    if not isinstance(header, dict) or header.get("format") != file_format:
+    if header is None or header.get("format") != file_format:
         return FileCheck(path, f"{name} is not a planner {kind} (no valid header)"), None
     if db_id is not None and header.get("db") != db_id:
         return FileCheck(path, f"{name} belongs to another database"), None

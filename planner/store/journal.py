@@ -54,8 +54,9 @@ from planner.store.errors import (
 from planner.store.files import (
     append_durably,
     atomic_write,
-    complete_lines,
     frame,
+    framed_lines,
+    json_object,
     sweep_temp_files,
     unframe,
 )
@@ -328,12 +329,8 @@ class JournalStorage(Storage):
             # A crash between the snapshot and its new journal: start an empty one.
             self._fresh_journal()
             return
-        payload = unframe(first)
-        header: Any = None
-        if payload is not None:
-            with contextlib.suppress(orjson.JSONDecodeError):
-                header = orjson.loads(payload)
-        if not isinstance(header, dict) or header.get("format") != JOURNAL_FORMAT:
+        header = json_object(unframe(first))
+        if header is None or header.get("format") != JOURNAL_FORMAT:
             raise DatabaseCorrupt(f"{journal.name} is not a planner journal")
         if header.get("db") != self._db_id:
             raise DatabaseCorrupt(f"{journal.name} belongs to another database")
@@ -374,14 +371,9 @@ class JournalStorage(Storage):
             tail = handle.read()
         applied = 0
         context = self._context(self._db_id, "journal")
-        for line in complete_lines(tail):
-            if not line.endswith(b"\n"):
-                break  # a torn last line: the change it held was never acknowledged
-            payload = unframe(line)
-            if payload is None:
-                raise DatabaseCorrupt(
-                    f"{journal.name} is damaged at byte {offset}; run 'planner doctor'"
-                )
+        # A torn last line is left out: the change it held was never acknowledged.
+        for start, payload, end in framed_lines(tail, offset, journal.name):
+            offset = start
             try:
                 record = orjson.loads(self.codec.open(payload, context))
                 seq = int(record["seq"])
@@ -408,7 +400,7 @@ class JournalStorage(Storage):
                         self._tables.setdefault(table, {})[key] = doc
                 self._seq = seq
                 applied += 1
-            offset += len(line)
+            offset = end
         self._journal_offset = offset
         return applied
 
