@@ -55,8 +55,8 @@ def write_db(path: Path, docs: Any, encrypt: bool) -> None:
 
 def child(path: str, mode: str) -> dict[str, Any]:
     from planner.store.crypto import codec_for
-    from planner.store.journal import read_snapshot_header
     from planner.store.repository import CaseStore
+    from planner.store.snapshot import read_snapshot_header
 
     db = Path(path)
     t0 = time.perf_counter()

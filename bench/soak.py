@@ -47,7 +47,7 @@ def number(slot: int) -> str:
 
 def _codec(path: Path) -> object:
     from planner.store.crypto import codec_for
-    from planner.store.journal import read_snapshot_header
+    from planner.store.snapshot import read_snapshot_header
 
     header, _ = read_snapshot_header(path)
     return codec_for(header.codec, what=path.name, passphrase=PASSPHRASE)

@@ -21,8 +21,8 @@ from planner.domain.template_loading import TemplateLibrary
 from planner.store.codec import Codec
 from planner.store.crypto import AesGcmCodec, check_new_passphrase, codec_for
 from planner.store.errors import PassphraseNeeded, StoreError, WrongPassphrase
-from planner.store.journal import read_snapshot_header
 from planner.store.repository import CaseStore
+from planner.store.snapshot import read_snapshot_header
 
 PASSPHRASE_ENV = "PLANNER_PASSPHRASE"  # noqa: S105 - the name of a variable, not a secret
 NEW_PASSPHRASE_ENV = "PLANNER_NEW_PASSPHRASE"  # noqa: S105 - a variable name

@@ -34,10 +34,11 @@ from planner.store.crypto import codec_for
 from planner.store.doctor import NOTE, OK, PROBLEM, diagnose, encrypted
 from planner.store.errors import BackupInvalid, StoreError, WrongPassphrase
 from planner.store.inspect import human_size
-from planner.store.journal import DatabaseFiles, read_snapshot_header
+from planner.store.journal import DatabaseFiles
 from planner.store.locking import DatabaseLock
 from planner.store.repository import CaseStore
 from planner.store.retention import DEFAULT_STATES, PurgePlan
+from planner.store.snapshot import read_snapshot_header
 
 LOCK_TIMEOUT = 15.0
 

@@ -17,7 +17,8 @@ from typing import Any
 from planner.store.audit import AUDIT_FORMAT
 from planner.store.errors import StoreError
 from planner.store.files import complete_lines, json_object, unframe
-from planner.store.journal import JOURNAL_FORMAT, SnapshotHeader, read_snapshot_header
+from planner.store.journal import JOURNAL_FORMAT
+from planner.store.snapshot import SnapshotHeader, read_snapshot_header
 
 
 @dataclass(frozen=True)

@@ -2,12 +2,8 @@
 
 On disk a database is three files beside each other:
 
-* ``NAME``: the snapshot. One JSON header line (format, schema version, database id, the
-  last change it holds, the codec's parameters, a CRC-32 and length of the body), then the
-  body: all tables as JSON, sealed by the codec. Only ever replaced whole (temp file,
-  fsync, rename, fsync dir). Encrypted, the codec parameters are the scrypt salt and cost
-  and a key-check value, and the body is ``nonce || AES-256-GCM ciphertext || tag`` with
-  the database id and change number as associated data.
+* ``NAME``: the snapshot (see :mod:`planner.store.snapshot`): every table at one change,
+  only ever replaced whole (temp file, fsync, rename, fsync dir).
 * ``NAME.journal``: a header line (database id, the change it follows, the id of the key
   its lines are sealed with), then one checksummed line per change since the snapshot,
   each holding the whole new documents it touched, sealed by the codec (base64 of a fresh
@@ -33,7 +29,6 @@ from __future__ import annotations
 import contextlib
 import os
 import uuid
-import zlib
 from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -42,15 +37,8 @@ from typing import Any
 import orjson
 from tinydb.storages import Storage
 
-from planner.store.codec import Codec, PlainCodec, key_id, open_blob, seal_blob
-from planner.store.crypto import codec_for
-from planner.store.errors import (
-    DatabaseCorrupt,
-    NewerSchema,
-    ReadOnlyDatabase,
-    StoreError,
-    Undecryptable,
-)
+from planner.store.codec import Codec, PlainCodec, key_id
+from planner.store.errors import DatabaseCorrupt, ReadOnlyDatabase, StoreError, Undecryptable
 from planner.store.files import (
     append_durably,
     atomic_write,
@@ -60,16 +48,20 @@ from planner.store.files import (
     sweep_temp_files,
     unframe,
 )
-from planner.store.lazy import LazyDocument, bulk_parsing, document_json, to_fragment
+from planner.store.lazy import to_fragment
+from planner.store.snapshot import (
+    SCHEMA_VERSION,
+    Tables,
+    encode_snapshot,
+    read_snapshot,
+    sealing_context,
+)
 
-SCHEMA_VERSION = 1
-SNAPSHOT_FORMAT = "planner-db"
 JOURNAL_FORMAT = "planner-journal"
 COMPACT_MIN_BYTES = 1 << 20
 # Tables whose documents are kept as JSON text on disk (see planner.store.lazy).
 LAZY_TABLES = ("cases",)
 
-Tables = dict[str, dict[str, Any]]
 Op = tuple[str, str]  # (table, document key)
 
 
@@ -93,48 +85,6 @@ class DatabaseFiles:
 
     def all(self) -> tuple[Path, ...]:
         return (self.data, self.journal, self.audit)
-
-
-@dataclass(frozen=True)
-class SnapshotHeader:
-    db_id: str
-    schema: int
-    seq: int
-    codec: dict[str, Any]
-    crc: int
-    length: int
-
-
-def read_snapshot_header(path: Path) -> tuple[SnapshotHeader, int]:
-    """The header of a snapshot file and the byte offset where its body starts."""
-    with path.open("rb") as handle:
-        first = handle.readline(64 * 1024)
-    name = path.name
-    try:
-        header = orjson.loads(first)
-    except orjson.JSONDecodeError:
-        raise DatabaseCorrupt(
-            f"{name} is not a planner database (its first line is not a header)"
-        ) from None
-    if not isinstance(header, dict) or header.get("format") != SNAPSHOT_FORMAT:
-        raise DatabaseCorrupt(f"{name} is not a planner database (no planner header)")
-    try:
-        parsed = SnapshotHeader(
-            db_id=str(header["db"]),
-            schema=int(header["schema"]),
-            seq=int(header["seq"]),
-            codec=dict(header["codec"]),
-            crc=int(header["crc"]),
-            length=int(header["length"]),
-        )
-    except (KeyError, TypeError, ValueError):
-        raise DatabaseCorrupt(f"{name} has a damaged header") from None
-    if parsed.schema > SCHEMA_VERSION:
-        raise NewerSchema(
-            f"{name} was written by a newer planner (schema {parsed.schema}; this one reads "
-            f"up to {SCHEMA_VERSION}): upgrade planner; the file was not changed"
-        )
-    return parsed, len(first)
 
 
 class JournalStorage(Storage):
@@ -280,43 +230,15 @@ class JournalStorage(Storage):
     # --- loading --------------------------------------------------------------------------
 
     def _load(self) -> None:
-        path = self.files.data
-        header, body_start = read_snapshot_header(path)
-        self.codec = codec_for(header.codec, what=path.name, given=self.codec)
-        with path.open("rb") as handle:
-            handle.seek(body_start)
-            body = handle.read()
-            snap = os.fstat(handle.fileno())
-        if len(body) != header.length or zlib.crc32(body) != header.crc:
-            raise DatabaseCorrupt(
-                f"{path.name} is truncated or damaged (its body does not match its checksum)"
-            )
-        context = self._context(header.db_id, "snapshot", header.seq)
-        try:
-            with bulk_parsing():
-                plain = open_blob(self.codec, body, context)
-                tables = orjson.loads(plain)
-        except Undecryptable:
-            raise DatabaseCorrupt(
-                f"{path.name} does not decrypt: it was altered or damaged; run 'planner doctor'"
-            ) from None
-        except orjson.JSONDecodeError:
-            raise DatabaseCorrupt(f"{path.name} holds data that does not parse") from None
-        if not isinstance(tables, dict) or not all(isinstance(t, dict) for t in tables.values()):
-            raise DatabaseCorrupt(f"{path.name} does not hold tables")
-        for name, docs in tables.items():
-            lazy = name in self.lazy_tables
-            for key, doc in docs.items():
-                if isinstance(doc, str) and lazy:
-                    docs[key] = LazyDocument(doc)
-                elif not isinstance(doc, dict):
-                    raise DatabaseCorrupt(f"{path.name} holds a malformed record")
+        snapshot = read_snapshot(self.files.data, self.codec, self.lazy_tables)
+        header = snapshot.header
+        self.codec = snapshot.codec
         self._db_id = header.db_id
-        self._tables = tables
+        self._tables = snapshot.tables
         self._seq = header.seq
         self._snapshot_seq = header.seq
-        self._snapshot_key = (snap.st_ino, snap.st_size, snap.st_mtime_ns)
-        self._snapshot_size = snap.st_size
+        self._snapshot_key = snapshot.key
+        self._snapshot_size = snapshot.size
         self._load_journal()
 
     def _load_journal(self) -> None:
@@ -370,7 +292,7 @@ class JournalStorage(Storage):
             handle.seek(offset)
             tail = handle.read()
         applied = 0
-        context = self._context(self._db_id, "journal")
+        context = sealing_context(self._db_id, "journal")
         # A torn last line is left out: the change it held was never acknowledged.
         for start, payload, end in framed_lines(tail, offset, journal.name):
             offset = start
@@ -412,7 +334,7 @@ class JournalStorage(Storage):
         seq = self._seq + 1
         record = {"seq": seq, "ops": [[t, k, data.get(t, {}).get(k)] for t, k in ops]}
         plain = orjson.dumps(record, default=to_fragment)
-        line = frame(self.codec.seal(plain, self._context(self._db_id, "journal")))
+        line = frame(self.codec.seal(plain, sealing_context(self._db_id, "journal")))
         if os.stat(journal).st_size != self._journal_offset:
             os.truncate(journal, self._journal_offset)  # trim a torn line left by a crash
         self._journal_offset = append_durably(journal, line)
@@ -420,27 +342,13 @@ class JournalStorage(Storage):
 
     def encode_snapshot(self, data: Tables, seq: int, codec: Codec | None = None) -> list[bytes]:
         """The bytes of a snapshot file holding `data` as change `seq`, sealed by `codec`."""
-        codec = codec or self.codec
-        on_disk = {
-            name: (
-                {key: document_json(doc) for key, doc in docs.items()}
-                if name in self.lazy_tables
-                else docs
-            )
-            for name, docs in data.items()
-        }
-        plain = orjson.dumps(on_disk, default=to_fragment)
-        body = seal_blob(codec, plain, self._context(self._db_id, "snapshot", seq))
-        header = {
-            "format": SNAPSHOT_FORMAT,
-            "schema": SCHEMA_VERSION,
-            "db": self._db_id,
-            "seq": seq,
-            "codec": codec.header(),
-            "crc": zlib.crc32(body),
-            "length": len(body),
-        }
-        return [orjson.dumps(header) + b"\n", body]
+        return encode_snapshot(
+            data,
+            db_id=self._db_id,
+            seq=seq,
+            codec=codec or self.codec,
+            lazy_tables=self.lazy_tables,
+        )
 
     def _write_snapshot(self, data: Tables, seq: int) -> None:
         self._writable()
@@ -477,11 +385,6 @@ class JournalStorage(Storage):
             raise ReadOnlyDatabase(
                 f"{self.files.data.name} is open read-only; changes cannot be saved"
             )
-
-    @staticmethod
-    def _context(db_id: str, part: str, seq: int | None = None) -> bytes:
-        text = f"{db_id}/{part}" if seq is None else f"{db_id}/{part}/{seq}"
-        return text.encode()
 
 
 def _checked_ops(raw: object) -> list[tuple[str, str, Any]]:

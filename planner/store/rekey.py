@@ -24,8 +24,9 @@ from planner.store.codec import Codec
 from planner.store.crypto import codec_for
 from planner.store.errors import StoreError
 from planner.store.files import FILE_MODE, atomic_write, replace_durably
-from planner.store.journal import DatabaseFiles, JournalStorage, read_snapshot_header
+from planner.store.journal import DatabaseFiles, JournalStorage
 from planner.store.recovery import finish_interrupted, rekey_audit_path, rekey_snapshot_path
+from planner.store.snapshot import read_snapshot_header
 
 
 @dataclass

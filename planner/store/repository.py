@@ -56,11 +56,12 @@ from planner.store.errors import (
     StoreError,
     WriteFailed,
 )
-from planner.store.journal import DatabaseFiles, JournalStorage, read_snapshot_header
+from planner.store.journal import DatabaseFiles, JournalStorage
 from planner.store.locking import DatabaseLock, is_writable
 from planner.store.recovery import finish_interrupted, interrupted
 from planner.store.rekey import RekeyReport, reseal, reseal_backup
 from planner.store.retention import DEFAULT_STATES, PurgePlan, plan_purge, purge_note
+from planner.store.snapshot import read_snapshot_header
 from planner.store.summary import CaseSummary
 
 CASES = "cases"

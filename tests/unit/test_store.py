@@ -35,8 +35,9 @@ from planner.store.errors import (
     StoreError,
 )
 from planner.store.files import frame, unframe
-from planner.store.journal import SCHEMA_VERSION, DatabaseFiles
+from planner.store.journal import DatabaseFiles
 from planner.store.repository import CaseStore
+from planner.store.snapshot import SCHEMA_VERSION
 from tests.conftest import NOW, TODAY, make_person
 
 NUMBER = "A1234BC"

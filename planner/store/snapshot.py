@@ -1,0 +1,161 @@
+"""The snapshot file: every table of a database at one change, replaced only whole.
+
+A snapshot is one JSON header line (format, schema version, database id, the last change
+it holds, the codec's parameters, a CRC-32 and length of the body), then the body: all
+tables as JSON, sealed by the codec. Encrypted, the codec parameters are the scrypt salt
+and cost and a key-check value, and the body is ``nonce || AES-256-GCM ciphertext || tag``
+with the database id and change number as associated data.
+
+Tables named lazy keep each document as JSON text (see :mod:`planner.store.lazy`), so a
+large table is not parsed document by document until someone reads it.
+
+This module reads and encodes the file; :mod:`planner.store.journal` decides when one is
+written (atomically: temp file, fsync, rename, fsync of the folder).
+"""
+
+from __future__ import annotations
+
+import os
+import zlib
+from collections.abc import Collection
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+from planner.store.codec import Codec, open_blob, seal_blob
+from planner.store.crypto import codec_for
+from planner.store.errors import DatabaseCorrupt, NewerSchema, Undecryptable
+from planner.store.lazy import LazyDocument, bulk_parsing, document_json, to_fragment
+
+SCHEMA_VERSION = 1
+SNAPSHOT_FORMAT = "planner-db"
+
+Tables = dict[str, dict[str, Any]]
+
+
+@dataclass(frozen=True)
+class SnapshotHeader:
+    db_id: str
+    schema: int
+    seq: int
+    codec: dict[str, Any]
+    crc: int
+    length: int
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """A snapshot file as read: its header, the codec that opened it, its tables, and the
+    file's identity (inode, size, modification time) and size when it was read."""
+
+    header: SnapshotHeader
+    codec: Codec
+    tables: Tables
+    key: tuple[int, int, int]
+    size: int
+
+
+def sealing_context(db_id: str, part: str, seq: int | None = None) -> bytes:
+    """What a sealed part of a database is bound to: opened anywhere else, it fails."""
+    text = f"{db_id}/{part}" if seq is None else f"{db_id}/{part}/{seq}"
+    return text.encode()
+
+
+def read_snapshot_header(path: Path) -> tuple[SnapshotHeader, int]:
+    """The header of a snapshot file and the byte offset where its body starts."""
+    with path.open("rb") as handle:
+        first = handle.readline(64 * 1024)
+    name = path.name
+    try:
+        header = orjson.loads(first)
+    except orjson.JSONDecodeError:
+        raise DatabaseCorrupt(
+            f"{name} is not a planner database (its first line is not a header)"
+        ) from None
+    if not isinstance(header, dict) or header.get("format") != SNAPSHOT_FORMAT:
+        raise DatabaseCorrupt(f"{name} is not a planner database (no planner header)")
+    try:
+        parsed = SnapshotHeader(
+            db_id=str(header["db"]),
+            schema=int(header["schema"]),
+            seq=int(header["seq"]),
+            codec=dict(header["codec"]),
+            crc=int(header["crc"]),
+            length=int(header["length"]),
+        )
+    except (KeyError, TypeError, ValueError):
+        raise DatabaseCorrupt(f"{name} has a damaged header") from None
+    if parsed.schema > SCHEMA_VERSION:
+        raise NewerSchema(
+            f"{name} was written by a newer planner (schema {parsed.schema}; this one reads "
+            f"up to {SCHEMA_VERSION}): upgrade planner; the file was not changed"
+        )
+    return parsed, len(first)
+
+
+def read_snapshot(path: Path, codec: Codec, lazy_tables: Collection[str]) -> Snapshot:
+    """Read, check and open a snapshot; `codec` is the one given, checked against the
+    header (a wrong passphrase is refused before the body is read)."""
+    header, body_start = read_snapshot_header(path)
+    codec = codec_for(header.codec, what=path.name, given=codec)
+    with path.open("rb") as handle:
+        handle.seek(body_start)
+        body = handle.read()
+        snap = os.fstat(handle.fileno())
+    if len(body) != header.length or zlib.crc32(body) != header.crc:
+        raise DatabaseCorrupt(
+            f"{path.name} is truncated or damaged (its body does not match its checksum)"
+        )
+    context = sealing_context(header.db_id, "snapshot", header.seq)
+    try:
+        with bulk_parsing():
+            plain = open_blob(codec, body, context)
+            tables = orjson.loads(plain)
+    except Undecryptable:
+        raise DatabaseCorrupt(
+            f"{path.name} does not decrypt: it was altered or damaged; run 'planner doctor'"
+        ) from None
+    except orjson.JSONDecodeError:
+        raise DatabaseCorrupt(f"{path.name} holds data that does not parse") from None
+    if not isinstance(tables, dict) or not all(isinstance(t, dict) for t in tables.values()):
+        raise DatabaseCorrupt(f"{path.name} does not hold tables")
+    for name, docs in tables.items():
+        lazy = name in lazy_tables
+        for key, doc in docs.items():
+            if isinstance(doc, str) and lazy:
+                docs[key] = LazyDocument(doc)
+            elif not isinstance(doc, dict):
+                raise DatabaseCorrupt(f"{path.name} holds a malformed record")
+    return Snapshot(
+        header=header,
+        codec=codec,
+        tables=tables,
+        key=(snap.st_ino, snap.st_size, snap.st_mtime_ns),
+        size=snap.st_size,
+    )
+
+
+def encode_snapshot(
+    data: Tables, *, db_id: str, seq: int, codec: Codec, lazy_tables: Collection[str]
+) -> list[bytes]:
+    """The bytes of a snapshot file holding `data` as change `seq`, sealed by `codec`."""
+    on_disk = {
+        name: (
+            {key: document_json(doc) for key, doc in docs.items()} if name in lazy_tables else docs
+        )
+        for name, docs in data.items()
+    }
+    plain = orjson.dumps(on_disk, default=to_fragment)
+    body = seal_blob(codec, plain, sealing_context(db_id, "snapshot", seq))
+    header = {
+        "format": SNAPSHOT_FORMAT,
+        "schema": SCHEMA_VERSION,
+        "db": db_id,
+        "seq": seq,
+        "codec": codec.header(),
+        "crc": zlib.crc32(body),
+        "length": len(body),
+    }
+    return [orjson.dumps(header) + b"\n", body]
