@@ -9,6 +9,8 @@ from __future__ import annotations
 from datetime import date
 from typing import ClassVar
 
+from rich.console import Group
+from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -22,7 +24,13 @@ from planner.domain.gaps import Evaluation
 from planner.domain.status import ItemStatus
 from planner.domain.template import Template
 from planner.store.errors import StaleEdit, StoreError
-from planner.tui.formatting import SEVERITY_STYLE, STATUS_STYLE, flag_line, status_text
+from planner.tui.formatting import (
+    SEVERITY_STYLE,
+    STATUS_STYLE,
+    flag_line,
+    severity_word,
+    status_text,
+)
 from planner.tui.screens.base import DataScreen
 from planner.tui.screens.item_editor import editor_for
 from planner.tui.screens.prompts import TextPrompt
@@ -30,6 +38,11 @@ from planner.tui.session import Session
 from planner.tui.widgets.evidence import evidence_text
 
 _STEP = Binding.Group("Step")
+STEP_KEYS = (
+    "d done · i in progress · b blocked · n not required · x declined · "
+    "e evidence · → next · ← previous · Esc back"
+)
+SUMMARY_KEYS = "r walk through what is still open · ← back to the last step · Esc back"
 
 
 def walk_order(case: Case, template: Template, evaluation: Evaluation) -> list[str]:
@@ -111,6 +124,7 @@ class WalkThroughScreen(DataScreen):
         self.steps: list[str] = []
         self.index = 0
         self.changed: set[str] = set()
+        self.remaining: list[str] = []  # what the summary lists as still open
         self.case: Case | None = None
         self.template: Template | None = None
         self.evaluation: Evaluation | None = None
@@ -120,11 +134,7 @@ class WalkThroughScreen(DataScreen):
         yield Static("", id="walk-progress")
         with VerticalScroll(id="walk-step"):
             yield Static("", id="walk-body")
-        yield Static(
-            "d done · i in progress · b blocked · n not required · x declined · "
-            "e evidence · → next · ← previous · Esc back",
-            id="walk-keys",
-        )
+        yield Static(STEP_KEYS, id="walk-keys")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -155,6 +165,7 @@ class WalkThroughScreen(DataScreen):
 
     def _show(self) -> None:
         self.query_one("#walk-step", VerticalScroll).scroll_home(animate=False)
+        self.query_one("#walk-keys", Static).update(SUMMARY_KEYS if self.finished else STEP_KEYS)
         if self.finished:
             self._show_summary()
         else:
@@ -202,38 +213,46 @@ class WalkThroughScreen(DataScreen):
     def _show_summary(self) -> None:
         case, template, evaluation = self.case, self.template, self.evaluation
         assert case is not None and template is not None and evaluation is not None
-        remaining = walk_order(case, template, evaluation)
+        remaining = self.remaining = walk_order(case, template, evaluation)
         head = Text()
         head.append("Walk-through finished", "bold")
         head.append(f" · {len(self.changed)} item{'s' if len(self.changed) != 1 else ''} changed")
         self.query_one("#walk-progress", Static).update(head)
-        body = Text()
-        if not remaining:
-            body.append("Nothing is still open. Every applicable item is resolved.\n", "green")
+        table = Table.grid(padding=(0, 2))
+        table.add_column(no_wrap=True)  # worst flag
+        table.add_column(no_wrap=True)  # status
+        table.add_column(ratio=1)  # title
+        for item_id in remaining:
+            record = case.checklist.item(item_id)
+            flags = evaluation.flags_for_item(item_id)
+            worst = (
+                Text(severity_word(flags[0].severity), SEVERITY_STYLE[flags[0].severity])
+                if flags
+                else Text("")
+            )
+            table.add_row(
+                worst,
+                Text(status_text(record.status), STATUS_STYLE[record.status]),
+                template.item(item_id).title,
+            )
+        if remaining:
+            opening = Text(f"Still open ({len(remaining)}):", "bold")
         else:
-            body.append(f"Still open ({len(remaining)}):\n", "bold")
-            for item_id in remaining:
-                record = case.checklist.item(item_id)
-                flags = evaluation.flags_for_item(item_id)
-                body.append(f"  {status_text(record.status):<16}", STATUS_STYLE[record.status])
-                body.append(template.item(item_id).title)
-                if flags:
-                    body.append(
-                        f"  {flags[0].severity.symbol} {flags[0].severity.value}",
-                        SEVERITY_STYLE[flags[0].severity],
-                    )
-                body.append("\n")
-        body.append(
-            f"\nReadiness {evaluation.assessment.resolved} of {evaluation.assessment.applicable}. "
+            opening = Text("Nothing is still open: every applicable item is resolved.", "green")
+        assessment = evaluation.assessment
+        closing = Text(
+            f"\nReadiness {assessment.resolved} of {assessment.applicable}. "
             "Press r to walk through what is still open, Esc to go back."
         )
+        body = Group(opening, table, closing) if remaining else Group(opening, closing)
         self.query_one("#walk-body", Static).update(body)
 
     # --- actions --------------------------------------------------------------------------
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action in {"mark", "edit"} and self.finished:
-            return None
+        """Status keys on a step; r on the summary (each hidden where it does nothing)."""
+        if action in {"mark", "edit"}:
+            return not self.finished
         if action == "restart":
             return self.finished
         return True
