@@ -84,18 +84,6 @@ class KeyedTable(Table):
     def has_key(self, key: str) -> bool:
         return self.contains(doc_id=key)  # type: ignore[arg-type]
 
-    def put_many(self, docs: dict[str, dict[str, Any] | None]) -> None:
-        """Insert, replace or (None) remove documents in one table write."""
-
-        def update(table: dict[str, Any]) -> None:
-            for key, doc in docs.items():
-                if doc is None:
-                    table.pop(key, None)
-                else:
-                    table[key] = doc
-
-        self._update_table(update)  # type: ignore[arg-type]
-
 
 class _TinyDB(TinyDB):
     table_class = KeyedTable
@@ -569,7 +557,7 @@ class CaseStore:
             entry = {"case": None, "item": None, "field": field, "old": None, "new": description}
             try:
                 self._audit.append(self._storage.seq + 1, self._clock(), self.officer, [entry])
-                self._storage.mark()
+                self._storage.commit({})
             except OSError as exc:
                 raise self._write_failed(exc) from exc
 
@@ -709,17 +697,18 @@ class CaseStore:
                 docs[new.number], index[new.number] = case_documents(
                     new, template or self.template_for(new)
                 )
-        ops: list[tuple[str, str]] = [(CASES, number) for number in docs]
-        ops += [(INDEX, number) for number in index]
-        new_template = None
+        documents = {CASES: docs, INDEX: index}
         if template is not None and not self._template_table.has_key(template.key):
-            new_template = template
-            ops.append((TEMPLATES, template.key))
+            documents[TEMPLATES] = {
+                template.key: {
+                    "template": template.model_dump(mode="json", by_alias=True),
+                    "fingerprint": template.fingerprint(),
+                }
+            }
         self._require_writable()
         try:
             self._audit.append(storage.seq + 1, self._clock(), self.officer, entries)
-            with storage.changing(ops):
-                self._apply(docs, index, new_template)
+            storage.commit(documents)
         except OSError as exc:
             raise self._write_failed(exc) from exc
         # The change is committed; a compaction that fails (a full disk) is retried later.
@@ -738,25 +727,6 @@ class CaseStore:
                 f"{self.path.name} is read-only (the file or its folder cannot be written): "
                 "changes cannot be saved"
             )
-
-    def _apply(
-        self,
-        docs: dict[str, dict[str, Any] | None],
-        index: dict[str, dict[str, Any] | None],
-        new_template: Template | None,
-    ) -> None:
-        """Change the tables; inside `storage.changing` this is one journal record."""
-        if new_template is not None:
-            self._template_table.put_many(
-                {
-                    new_template.key: {
-                        "template": new_template.model_dump(mode="json", by_alias=True),
-                        "fingerprint": new_template.fingerprint(),
-                    }
-                }
-            )
-        self._cases.put_many(docs)
-        self._index.put_many(index)
 
     def _summary(self, number: str, entry: dict[str, Any]) -> CaseSummary:
         try:

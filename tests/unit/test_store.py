@@ -13,6 +13,7 @@ from typing import Any
 
 import orjson
 import pytest
+from tinydb.table import Table
 
 import planner.store.journal as journal_module
 from planner.domain.assessment import assess
@@ -348,6 +349,41 @@ def test_a_second_instance_sees_changes_without_reopening(db_path: Path, templat
         writer.update_person(make_person(NUMBER, location="X"))
         assert reader.get(NUMBER).person.location == "X"
         assert len(reader.history(NUMBER)) == len(writer.history(NUMBER))
+
+
+def test_a_change_touches_only_its_own_documents(
+    db_path: Path, opened: CaseStore, template: Template, monkeypatch: pytest.MonkeyPatch
+):
+    """No change rebuilds a whole table (TinyDB's write path copies every key of one), and
+    each is one journal record holding just the documents it changed."""
+    opened.add_many([make_person(f"A{n:04d}AA") for n in range(40)], template)
+
+    def whole_table(*args: object, **kwargs: object) -> None:
+        raise AssertionError("a change went through TinyDB's whole-table write")
+
+    monkeypatch.setattr(Table, "_update_table", whole_table)
+    start = opened.change_number
+    opened.save_item("A0007AA", "work.plan", status=ItemStatus.DONE, evidence={"plan": "P"})
+    opened.update_notes("A0008AA", "notes")
+    opened.add(make_person(NUMBER), template)
+    opened.remove(["A0009AA"])
+    opened.record_event("database.note", "a note about nothing in particular")
+    assert opened.change_number == start + 5
+    records = [orjson.loads(unframe(line) or b"") for line in journal_lines(db_path)[-5:]]
+    touched = [sorted((table, key) for table, key, _doc in r["ops"]) for r in records]
+    assert touched == [
+        [("cases", "A0007AA"), ("index", "A0007AA")],
+        [("cases", "A0008AA"), ("index", "A0008AA")],
+        [("cases", NUMBER), ("index", NUMBER)],
+        [("cases", "A0009AA"), ("index", "A0009AA")],
+        [],
+    ]
+    with fresh(db_path) as again:
+        assert len(again) == 40
+        assert again.get("A0007AA").checklist.item("work.plan").status is ItemStatus.DONE
+        assert again.get("A0008AA").notes == "notes"
+        assert again.find("A0009AA") is None
+        assert [s.number for s in again.summaries()] == [s.number for s in opened.summaries()]
 
 
 # --- compaction ---------------------------------------------------------------------------
