@@ -92,16 +92,21 @@ class Flag:
 
 
 _NO_DATE = date.max.toordinal() + 1
+# Within a severity these come first, whatever their date: nowhere to sleep, and no date
+# to plan by, outrank an item that has simply been overdue for longer.
+_FIRST_KINDS = frozenset({FlagKind.NO_FIXED_ABODE, FlagKind.NO_RELEASE_DATE})
 
 
 def flag_order(flag: Flag) -> int:
-    """Most urgent first: severity, then the earliest date (no date last).
+    """Most urgent first: severity, then homelessness and a missing release date, then the
+    earliest date (no date last).
 
     An integer, because sorting 100,000 flags by tuples took five times as long; sorts are
     stable, so callers list people and items in a fixed order before sorting.
     """
     due = flag.due.toordinal() if flag.due is not None else _NO_DATE
-    return _SEVERITY_RANK[flag.severity] * (_NO_DATE + 1) + due
+    tier = _SEVERITY_RANK[flag.severity] * 2 + (0 if flag.kind in _FIRST_KINDS else 1)
+    return tier * (_NO_DATE + 1) + due
 
 
 # --- the sentences --------------------------------------------------------------------------

@@ -912,3 +912,20 @@ def test_id_already_held_does_not_escalate_for_want_of_a_received_date(store, te
     )
     flags = store.evaluate(applied, TODAY).flags_for_item("id.documents")
     assert [(f.kind, f.severity) for f in flags] == [(FlagKind.OVERDUE, Severity.CRITICAL)]
+
+
+def test_no_fixed_abode_outranks_an_older_overdue_item(store, template):
+    """Nowhere to sleep in 5 days is more urgent than an item overdue since September."""
+    release = TODAY + timedelta(days=5)
+    store.add(make_person(release=release), template)
+    case = store.save_item(
+        "A1234BC",
+        "accommodation.address",
+        status=ItemStatus.DONE,
+        evidence={"accommodation_type": "no_fixed_abode", "address": "None yet"},
+    )
+    flags = store.evaluate(case, TODAY).flags
+    assert flags[0].kind is FlagKind.NO_FIXED_ABODE
+    assert any(
+        f.kind is FlagKind.OVERDUE and f.due and f.due < TODAY - timedelta(days=60) for f in flags
+    )
