@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -24,6 +25,32 @@ class ItemRecord(BaseModel):
     changed_by: str = ""
     changed_at: datetime | None = None
     rev: int = 0
+
+    def edited(
+        self,
+        *,
+        status: ItemStatus | None = None,
+        evidence: Mapping[str, EvidenceValue | None] | None = None,
+        reason: str | None = None,
+        notes: str | None = None,
+    ) -> ItemRecord:
+        """This record with an officer's edit applied: None leaves a part as it is, and
+        evidence is merged (a None value clears that field). Who changed it, when, and
+        the revision are the store's to set."""
+        merged = dict(self.evidence)
+        for name, value in (evidence or {}).items():
+            if value is None:
+                merged.pop(name, None)
+            else:
+                merged[name] = value
+        return self.model_copy(
+            update={
+                "status": self.status if status is None else status,
+                "evidence": merged,
+                "reason": self.reason if reason is None else reason,
+                "notes": self.notes if notes is None else notes,
+            }
+        )
 
 
 class Checklist(BaseModel):

@@ -87,6 +87,16 @@ class Extent:
     audit_length: int
 
 
+def extent_of(storage: JournalStorage, audit: AuditLog) -> Extent:
+    """The database's extent now; the caller holds the lock and has refreshed `storage`."""
+    return Extent(
+        db_id=storage.db_id,
+        seq=storage.seq,
+        journal_length=storage.journal_length,
+        audit_length=audit.complete_length(),
+    )
+
+
 def read_backup(folder: Path) -> Backup:
     """The backup in `folder` (its manifest); BackupInvalid when it is not one."""
     if folder.is_file():

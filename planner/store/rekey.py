@@ -14,15 +14,16 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from planner.store.audit import AuditLog
 from planner.store.backup import FILE_MODE as BACKUP_FILE_MODE
-from planner.store.backup import Backup
-from planner.store.codec import Codec
+from planner.store.backup import Backup, backups_root, list_backups
+from planner.store.codec import Codec, accepts, is_plain
 from planner.store.crypto import codec_for
-from planner.store.errors import StoreError
+from planner.store.errors import StoreError, WriteFailed
 from planner.store.files import FILE_MODE, atomic_write, replace_durably
 from planner.store.journal import DatabaseFiles, JournalStorage
 from planner.store.recovery import finish_interrupted, rekey_audit_path, rekey_snapshot_path
@@ -36,6 +37,48 @@ class RekeyReport:
     backups_done: list[Path] = field(default_factory=list)
     backups_skipped: list[tuple[Path, str]] = field(default_factory=list)
     asides: list[Path] = field(default_factory=list)  # copies kept by restores: untouched
+
+
+def rekey_database(
+    storage: JournalStorage, audit: AuditLog, codec: Codec, *, at: datetime, by: str
+) -> AuditLog:
+    """Seal the database's files with `codec`, noting it in the audit log; returns the
+    audit log as sealed now. Backups are left to :func:`reseal_backups`.
+
+    A crash at any instant leaves a database that opens with the old or the new
+    passphrase; WriteFailed (naming which) when the change did not finish. The caller
+    holds the lock and has brought `storage` up to date.
+    """
+    files = storage.files
+    seq = storage.seq + 1
+    what = "encrypted" if is_plain(storage.codec) else "passphrase changed"
+    entry = {"case": None, "item": None, "field": "database.encryption", "old": None}
+    note = {"seq": seq, "at": at.isoformat(), "by": by, "entries": [{**entry, "new": what}]}
+    try:
+        reseal(files, storage, audit, codec, seq=seq, extra_records=[note])
+    except OSError as exc:
+        finish_interrupted(files.data)
+        header, _ = read_snapshot_header(files.data)
+        which = "new" if accepts(codec, header.codec) else "old"
+        raise WriteFailed(
+            f"the passphrase change did not finish ({exc.strerror or exc}); "
+            f"the {which} passphrase opens the database"
+        ) from exc
+    storage.adopt(codec)
+    return AuditLog(files.audit, codec, storage.db_id)
+
+
+def reseal_backups(data: Path, old: Codec, new: Codec) -> RekeyReport:
+    """Re-seal every backup beside the database `data` from `old` to `new`, one by one."""
+    report = RekeyReport()
+    for backup in list_backups(backups_root(data)):
+        problem = reseal_backup(backup, old, new)
+        if problem is None:
+            report.backups_done.append(backup.folder)
+        else:
+            report.backups_skipped.append((backup.folder, problem))
+    report.asides = sorted(data.parent.glob(f"{data.name}*.before-restore-*"))
+    return report
 
 
 def reseal(

@@ -2,30 +2,31 @@
 
 Every public method takes the database lock, brings the in-memory view up to date with
 what other processes wrote, and for changes: writes the audit entries, then commits the
-new documents to the journal, fsync'd before it returns. Cases are keyed by prison number.
+new documents to the journal, fsync'd before it returns (see :mod:`planner.store.commit`).
+Cases are keyed by prison number.
 
 Opening a database also: finishes any passphrase change or restore a crash interrupted;
 unlocks an encrypted database (a wrong passphrase is refused before anything is read or
 written); opens it read-only when its file or folder cannot be written; refuses a damaged
 or foreign file without touching it, naming the newest good backup; and, on the first open
-of a day, takes a verified backup (see :mod:`planner.store.backup`).
+of a day, takes a verified backup (see :mod:`planner.store.opening`).
+
+What the store keeps for a case is in :mod:`planner.store.documents`, its tables in
+:mod:`planner.store.tables`, and the template versions cases use in
+:mod:`planner.store.stored_templates`; the names other modules import from here
+(`case_documents`, `KeyedTable`, `CASES`, `INDEX`...) are still importable from here.
 """
 
 from __future__ import annotations
 
 import contextlib
 import threading
-from collections.abc import Callable, Iterable, Iterator, Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
-from pydantic import ValidationError
-from tinydb import TinyDB
-from tinydb.table import Table
-
-from planner.domain.assessment import Assessment, assess, stored_assessment_is_current
+from planner.domain.assessment import Assessment, assess
 from planner.domain.case import Case
 from planner.domain.checklist import Checklist, EvidenceValue
 from planner.domain.gaps import Evaluation, Flag, FlagRules, evaluate, flag_order
@@ -33,20 +34,11 @@ from planner.domain.person import Person
 from planner.domain.status import ItemStatus
 from planner.domain.template import Template
 from planner.store.audit import AuditEntry, AuditLog
-from planner.store.backup import (
-    Backup,
-    Extent,
-    backup_due,
-    backups_root,
-    list_backups,
-    newest_good_backup,
-    rotate,
-    take_backup,
-)
-from planner.store.changes import case_changes
-from planner.store.codec import Codec, PlainCodec, is_plain
-from planner.store.codec import accepts as codec_accepts
-from planner.store.crypto import AesGcmCodec, PassphraseSource, codec_for
+from planner.store.backup import Backup, backups_root, extent_of, list_backups, rotate, take_backup
+from planner.store.codec import Codec, is_plain
+from planner.store.commit import case_change, commit, note
+from planner.store.crypto import PassphraseSource
+from planner.store.documents import SummaryCache, case_documents, case_from_doc
 from planner.store.errors import (
     CaseExists,
     CaseNotFound,
@@ -58,45 +50,31 @@ from planner.store.errors import (
 )
 from planner.store.journal import DatabaseFiles, JournalStorage
 from planner.store.locking import DatabaseLock, is_writable
-from planner.store.recovery import finish_interrupted, interrupted
-from planner.store.rekey import RekeyReport, reseal, reseal_backup
-from planner.store.retention import DEFAULT_STATES, PurgePlan, plan_purge, purge_note
-from planner.store.snapshot import read_snapshot_header
+from planner.store.opening import daily_backup, open_database
+from planner.store.rekey import RekeyReport, rekey_database, reseal_backups
+from planner.store.retention import DEFAULT_STATES, PurgePlan, plan_purge, purge_cases
+from planner.store.stored_templates import StoredTemplates, TemplateRecord, template_document
 from planner.store.summary import CaseSummary
+from planner.store.tables import CASES, INDEX, TEMPLATES, KeyedTable, keyed_tables
 
-CASES = "cases"
-TEMPLATES = "templates"
-INDEX = "index"
+__all__ = [
+    "CASES",
+    "DEFAULT_BACKUPS_KEEP",
+    "INDEX",
+    "TEMPLATES",
+    "CaseStore",
+    "CaseSummary",
+    "KeyedTable",
+    "TemplateRecord",
+    "case_documents",
+    "utc_now",
+]
+
 DEFAULT_BACKUPS_KEEP = 14
-
-
-class KeyedTable(Table):
-    """A TinyDB table whose document ids are prison numbers, never sequence numbers.
-
-    TinyDB's type hints assume integer ids; these methods are the typed way in.
-    """
-
-    document_id_class = str  # type: ignore[assignment]
-
-    def by_key(self, key: str) -> dict[str, Any] | None:
-        return self.get(doc_id=key)  # type: ignore[call-overload, no-any-return]
-
-    def has_key(self, key: str) -> bool:
-        return self.contains(doc_id=key)  # type: ignore[arg-type]
-
-
-class _TinyDB(TinyDB):
-    table_class = KeyedTable
 
 
 def utc_now() -> datetime:
     return datetime.now(UTC)
-
-
-@dataclass(frozen=True, slots=True)
-class TemplateRecord:
-    template: Template
-    fingerprint: str
 
 
 class CaseStore:
@@ -146,119 +124,25 @@ class CaseStore:
         self._storage = JournalStorage(
             self.files, codec, lazy_tables={CASES}, read_only=self._read_only
         )
-        self._summaries: dict[str, tuple[object, CaseSummary]] = {}
-        self._templates: dict[str, TemplateRecord] = {}
+        self._summaries = SummaryCache()
         if not self._read_only:
             self.path.parent.mkdir(parents=True, exist_ok=True)
         self._lock = DatabaseLock(self.files.lock, timeout=lock_timeout, shared=self._read_only)
         with self._lock.held():
-            created = self._open(create=create, codec=codec, passphrase=passphrase, encrypt=encrypt)
+            created = open_database(
+                self._storage, create=create, codec=codec, passphrase=passphrase, encrypt=encrypt
+            )
             self._audit = AuditLog(self.files.audit, self._storage.codec, self._storage.db_id)
             if auto_backup and not created and not self._read_only:
-                self._daily_backup()
-        self._db = _TinyDB(storage=_Borrowed, storage_object=self._storage)
-        self._cases: KeyedTable = self._db.table(CASES, cache_size=0)  # type: ignore[assignment]
-        self._template_table: KeyedTable = self._db.table(TEMPLATES, cache_size=0)  # type: ignore[assignment]
-        self._index: KeyedTable = self._db.table(INDEX, cache_size=0)  # type: ignore[assignment]
-
-    def _open(
-        self,
-        *,
-        create: bool,
-        codec: Codec | None,
-        passphrase: str | PassphraseSource | None,
-        encrypt: bool,
-    ) -> bool:
-        """Create or unlock and load the database under the lock; True if created."""
-        name = self.path.name
-        if self._read_only:
-            unfinished = interrupted(self.path)
-            if unfinished:
-                raise ReadOnlyDatabase(
-                    f"{name} is read-only and {unfinished[0]}: open it once where it can be "
-                    "written to finish"
+                self.last_backup, self.backup_problem = daily_backup(
+                    self._storage, self._audit, clock=self._clock, keep=self._backups_keep
                 )
-        else:
-            finish_interrupted(self.path)
-        storage = self._storage
-        created = False
-        if not storage.exists():
-            if not create:
-                raise StoreError(f"no database at {self.path}")
-            if self._read_only:
-                raise ReadOnlyDatabase(
-                    f"no database at {self.path}, and its folder cannot be written to make one"
-                )
-            self._refuse_orphans()
-            if codec is None and encrypt:
-                if passphrase is None:
-                    raise ValueError("encrypt=True needs a passphrase")
-                text = passphrase if isinstance(passphrase, str) else passphrase()
-                codec = AesGcmCodec.create(text)
-            storage.codec = codec or PlainCodec()
-            storage.create()
-            AuditLog(self.files.audit, storage.codec, storage.db_id).create()
-            created = True
-        try:
-            header, _ = read_snapshot_header(self.path)
-            storage.codec = codec_for(header.codec, what=name, given=codec, passphrase=passphrase)
-            storage.refresh()
-        except DatabaseCorrupt as exc:
-            raise DatabaseCorrupt(f"{exc}; {self._backup_hint()}") from None
-        except OSError as exc:
-            raise StoreError(f"cannot read {name} ({exc.strerror or exc})") from None
-        return created
-
-    def _refuse_orphans(self) -> None:
-        """Never start a new database over the remains of one (its journal, log, backups)."""
-        name = self.path.name
-        for part in (self.files.journal, self.files.audit):
-            if part.exists():
-                raise DatabaseCorrupt(
-                    f"{name} is missing but {part.name} is still there, so it was not meant to "
-                    f"be empty; {self._backup_hint()}"
-                )
-        if list_backups(backups_root(self.path)):
-            raise DatabaseCorrupt(
-                f"{name} is missing but {backups_root(self.path).name} holds backups of it; "
-                f"{self._backup_hint()}, or move the backups folder away to start a new database"
-            )
-
-    def _backup_hint(self) -> str:
-        try:
-            good = newest_good_backup(backups_root(self.path))
-        except OSError:
-            good = None
-        if good is None:
-            return "there is no good backup beside it: keep every file and run 'planner doctor'"
-        return (
-            f"the newest good backup is {good.folder} from {good.when()}: "
-            f"run 'planner restore {good.folder}' (it keeps the current files aside)"
-        )
-
-    def _daily_backup(self) -> None:
-        if self._storage.seq == 0:
-            return  # nothing to keep yet
-        root = backups_root(self.path)
-        try:
-            if backup_due(root, self._clock()):
-                self.last_backup = self._take_backup(root=root)
-                rotate(root, self._backups_keep)
-        except (OSError, StoreError) as exc:
-            reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
-            self.backup_problem = (
-                f"today's backup of {self.path.name} could not be made ({reason}); "
-                "the database itself is unharmed"
-            )
+        tables = keyed_tables(self._storage)
+        self._cases = tables.cases
+        self._templates = StoredTemplates(tables.templates)
 
     def _take_backup(self, *, root: Path | None = None, folder: Path | None = None) -> Backup:
-        storage = self._storage
-        extent = Extent(
-            db_id=storage.db_id,
-            seq=storage.seq,
-            journal_length=storage.journal_length,
-            audit_length=self._audit.complete_length(),
-        )
+        extent = extent_of(self._storage, self._audit)
         return take_backup(self.files, extent, taken=self._clock(), root=root, folder=folder)
 
     # --- lifecycle ------------------------------------------------------------------------
@@ -313,7 +197,7 @@ class CaseStore:
                 doc = self._cases.by_key(number)
             except (ValueError, TypeError):  # a stored record that is not JSON text
                 raise DatabaseCorrupt(f"the record for {number} is damaged") from None
-            return None if doc is None else _case_from_doc(doc)
+            return None if doc is None else case_from_doc(doc)
 
     def get(self, number: str) -> Case:
         case = self.find(number)
@@ -323,7 +207,7 @@ class CaseStore:
 
     def cases(self) -> list[Case]:
         with self._locked():
-            return [_case_from_doc(doc) for doc in self._storage.read().get(CASES, {}).values()]
+            return [case_from_doc(doc) for doc in self._storage.read().get(CASES, {}).values()]
 
     def summaries(self) -> list[CaseSummary]:
         """Every case, light enough to list 20,000 of them; re-parsed only when changed.
@@ -332,42 +216,18 @@ class CaseStore:
         so the full records are never parsed to list the caseload.
         """
         with self._locked():
-            docs = self._storage.read().get(INDEX, {})
-            cache = self._summaries
-            fresh: dict[str, tuple[object, CaseSummary]] = {}
-            for number, doc in docs.items():
-                hit = cache.get(number)
-                if hit is not None and hit[0] is doc:
-                    fresh[number] = hit
-                else:
-                    fresh[number] = (doc, self._summary(number, doc))
-            self._summaries = fresh
-            return [entry[1] for entry in fresh.values()]
+            entries = self._storage.read().get(INDEX, {})
+            return self._summaries.summaries(entries, self._reassess)
 
     def template(self, key: str) -> Template:
         """A template version as stored with the cases that use it."""
         with self._locked():
-            record = self._templates.get(key)
-            if record is None:
-                doc = self._template_table.by_key(key)
-                if doc is None:
-                    raise StoreError(f"template {key} is not stored in this database")
-                try:
-                    template = Template.model_validate(doc["template"])
-                    record = TemplateRecord(template, str(doc["fingerprint"]))
-                except (KeyError, TypeError, ValueError):  # ValidationError is a ValueError
-                    raise DatabaseCorrupt(f"the stored template {key} is damaged") from None
-                self._templates[key] = record
-            return record.template
+            return self._templates.get(key)
 
     def stored_templates(self) -> dict[str, str]:
         """Stored template keys and their content fingerprints."""
         with self._locked():
-            stored = self._storage.read().get(TEMPLATES, {})
-            try:
-                return {key: str(doc["fingerprint"]) for key, doc in stored.items()}
-            except (KeyError, TypeError):
-                raise DatabaseCorrupt("a stored template is damaged") from None
+            return self._templates.fingerprints()
 
     def template_for(self, case: Case) -> Template:
         return self.template(f"{case.checklist.template_id}@{case.checklist.template_version}")
@@ -397,7 +257,7 @@ class CaseStore:
         """Open a new case; refuses a prison number that is already in the database."""
         now = self._clock()
         with self._locked():
-            template = self._stored_version(template)
+            template = self._templates.stored_version(template)
             if self._cases.has_key(person.number):
                 raise CaseExists(f"prison number {person.number} is already in this database")
             case = Case(
@@ -413,7 +273,7 @@ class CaseStore:
         """Open many cases in one commit (import); refuses if any already exists."""
         now = self._clock()
         with self._locked():
-            template = self._stored_version(template)
+            template = self._templates.stored_version(template)
             pairs: list[tuple[Case | None, Case]] = []
             for person in people:
                 if self._cases.has_key(person.number):
@@ -493,20 +353,7 @@ class CaseStore:
             if not template.has_item(item_id):
                 raise StoreError(f"{item_id} is not an item of template {template.key}")
             current = old.checklist.item(item_id)
-            merged = dict(current.evidence)
-            for name, value in (evidence or {}).items():
-                if value is None:
-                    merged.pop(name, None)
-                else:
-                    merged[name] = value
-            updated = current.model_copy(
-                update={
-                    "status": current.status if status is None else status,
-                    "evidence": merged,
-                    "reason": current.reason if reason is None else reason,
-                    "notes": current.notes if notes is None else notes,
-                }
-            )
+            updated = current.edited(status=status, evidence=evidence, reason=reason, notes=notes)
             if expected_rev is not None and current.rev != expected_rev:
                 raise StaleEdit(
                     f"{item_id} for {number} was changed by {current.changed_by or 'someone else'} "
@@ -554,10 +401,9 @@ class CaseStore:
         """
         with self._locked():
             self._require_writable()
-            entry = {"case": None, "item": None, "field": field, "old": None, "new": description}
+            change = note(field, description)
             try:
-                self._audit.append(self._storage.seq + 1, self._clock(), self.officer, [entry])
-                self._storage.commit({})
+                commit(self._storage, self._audit, change, at=self._clock(), by=self.officer)
             except OSError as exc:
                 raise self._write_failed(exc) from exc
 
@@ -582,21 +428,7 @@ class CaseStore:
             numbers &= plan.numbers
             if not numbers:
                 return 0
-            tables = {name: dict(docs) for name, docs in storage.read().items()}
-            for table in (CASES, INDEX):
-                for number in numbers:
-                    tables.get(table, {}).pop(number, None)
-            note = purge_note(
-                plan, len(numbers), seq=storage.seq + 1, at=self._clock(), by=self.officer
-            )
-            try:
-                self._audit.rewrite_without(numbers, note)
-                storage.replace_all(tables)
-            except OSError as exc:
-                raise WriteFailed(
-                    f"the purge did not finish ({exc.strerror or exc}); nobody's record was "
-                    "lost: run it again"
-                ) from exc
+            purge_cases(storage, self._audit, plan, numbers, at=self._clock(), by=self.officer)
             return len(numbers)
 
     def change_passphrase(self, codec: Codec) -> RekeyReport:
@@ -608,38 +440,11 @@ class CaseStore:
         """
         with self._locked():
             self._require_writable()
-            storage = self._storage
-            old = storage.codec
-            seq = storage.seq + 1
-            what = "encrypted" if is_plain(old) else "passphrase changed"
-            entry = {"case": None, "item": None, "field": "database.encryption", "old": None}
-            note = {
-                "seq": seq,
-                "at": self._clock().isoformat(),
-                "by": self.officer,
-                "entries": [{**entry, "new": what}],
-            }
-            try:
-                reseal(self.files, storage, self._audit, codec, seq=seq, extra_records=[note])
-            except OSError as exc:
-                finish_interrupted(self.path)
-                header, _ = read_snapshot_header(self.path)
-                which = "new" if codec_accepts(codec, header.codec) else "old"
-                raise WriteFailed(
-                    f"the passphrase change did not finish ({exc.strerror or exc}); "
-                    f"the {which} passphrase opens the database"
-                ) from exc
-            storage.adopt(codec)
-            self._audit = AuditLog(self.files.audit, codec, storage.db_id)
-            report = RekeyReport()
-            for backup in list_backups(backups_root(self.path)):
-                problem = reseal_backup(backup, old, codec)
-                if problem is None:
-                    report.backups_done.append(backup.folder)
-                else:
-                    report.backups_skipped.append((backup.folder, problem))
-            report.asides = sorted(self.path.parent.glob(f"{self.path.name}*.before-restore-*"))
-            return report
+            old = self._storage.codec
+            self._audit = rekey_database(
+                self._storage, self._audit, codec, at=self._clock(), by=self.officer
+            )
+            return reseal_backups(self.path, old, codec)
 
     # --- backups --------------------------------------------------------------------------
 
@@ -667,48 +472,28 @@ class CaseStore:
 
     # --- internals ------------------------------------------------------------------------
 
-    def _stored_version(self, template: Template) -> Template:
-        """The copy of this template version cases already use, if one is stored.
-
-        A template edited on disk without a new version number must not give new cases a
-        different checklist from older cases that claim the same version.
-        """
-        if self._template_table.has_key(template.key):
-            return self.template(template.key)
-        return template
-
     def _touched(self, case: Case, **changes: Any) -> Case:
         return case.model_copy(update={**changes, "updated_at": self._clock(), "rev": case.rev + 1})
 
-    def _commit(self, pairs: list[Any], template: Template | None = None) -> None:
+    def _commit(
+        self, pairs: Sequence[tuple[Case | None, Case | None]], template: Template | None = None
+    ) -> None:
         """Audit, then journal, a set of case changes as one durable change.
 
         `pairs` holds (old, new) cases: old None for a new case, new None for a removal.
+        `template` is the one new cases were made with; it is stored if it is not yet.
         """
         storage = self._storage
-        entries: list[dict[str, Any]] = []
-        docs: dict[str, dict[str, Any] | None] = {}
-        index: dict[str, dict[str, Any] | None] = {}
-        for old, new in pairs:
-            entries.extend(case_changes(old, new))
-            if new is None:
-                docs[old.number] = index[old.number] = None
-            else:
-                docs[new.number], index[new.number] = case_documents(
-                    new, template or self.template_for(new)
-                )
-        documents = {CASES: docs, INDEX: index}
-        if template is not None and not self._template_table.has_key(template.key):
-            documents[TEMPLATES] = {
-                template.key: {
-                    "template": template.model_dump(mode="json", by_alias=True),
-                    "fingerprint": template.fingerprint(),
-                }
-            }
+        if template is None:
+            change = case_change(pairs, self.template_for)
+        else:
+            made_with = template
+            change = case_change(pairs, lambda _case: made_with)
+        if template is not None and not self._templates.has(template.key):
+            change.documents[TEMPLATES] = {template.key: template_document(template)}
         self._require_writable()
         try:
-            self._audit.append(storage.seq + 1, self._clock(), self.officer, entries)
-            storage.commit(documents)
+            commit(storage, self._audit, change, at=self._clock(), by=self.officer)
         except OSError as exc:
             raise self._write_failed(exc) from exc
         # The change is committed; a compaction that fails (a full disk) is retried later.
@@ -728,34 +513,10 @@ class CaseStore:
                 "changes cannot be saved"
             )
 
-    def _summary(self, number: str, entry: dict[str, Any]) -> CaseSummary:
-        try:
-            stored = entry["assessment"]
-            if stored_assessment_is_current(stored, entry["template"]):
-                assessment = Assessment.from_json(number, stored)
-            else:  # written by an older gap engine: assess again from the full record
-                case = self.get(number)
-                assessment = assess(case, self.template_for(case))
-            surname, forename, prison, location, release, kind, state = entry["person"]
-            texts = (surname, forename, prison, location, kind, state)
-            if not all(isinstance(t, str) for t in texts) or not isinstance(entry["rev"], int):
-                raise TypeError("an index entry holds a value of the wrong type")
-            return CaseSummary(
-                number=number,
-                surname=surname,
-                forename=forename,
-                prison=prison,
-                location=location,
-                release_date=date.fromisoformat(release) if release else None,
-                release_kind=kind,
-                state=state,
-                rev=entry["rev"],
-                assessment=assessment,
-            )
-        except (KeyError, TypeError, ValueError, AttributeError):
-            raise DatabaseCorrupt(
-                f"the caseload entry for {number} is damaged; run 'planner doctor'"
-            ) from None
+    def _reassess(self, number: str) -> Assessment:
+        """A case's assessment from its full record (its stored one is out of date)."""
+        case = self.get(number)
+        return assess(case, self.template_for(case))
 
     @contextlib.contextmanager
     def _locked(self) -> Iterator[None]:
@@ -781,52 +542,5 @@ class CaseStore:
                     self._depth = 0
 
 
-class _Borrowed:
-    """Hands TinyDB an already-built storage object instead of constructing one."""
-
-    def __new__(cls, *, storage_object: JournalStorage) -> JournalStorage:  # type: ignore[misc]
-        return storage_object
-
-
 def _by_number(summary: CaseSummary) -> str:
     return summary.number
-
-
-def case_documents(case: Case, template: Template) -> tuple[dict[str, Any], dict[str, Any]]:
-    """What the store keeps for a case: the full record, and its entry in the index.
-
-    The record leaves defaults out (an untouched item is not stored at all); validation
-    restores them. The index entry holds what the caseload lists, and the case's assessment
-    (stage one of the gap engine), so listing and flagging never parse full records.
-    """
-    doc = case.model_dump(mode="json", exclude_defaults=True)
-    p = case.person
-    key = f"{case.checklist.template_id}@{case.checklist.template_version}"
-    entry = {
-        "person": [
-            p.surname,
-            p.forename,
-            p.prison,
-            p.location,
-            p.release_date.isoformat() if p.release_date else None,
-            p.release_kind.value,
-            p.state.value,
-        ],
-        "template": key,
-        "rev": case.rev,
-        "assessment": assess(case, template).to_json(),
-    }
-    return doc, entry
-
-
-def _case_from_doc(doc: Mapping[str, Any]) -> Case:
-    try:
-        return Case.model_validate(dict(doc))
-    except ValidationError as exc:
-        person = doc.get("person")
-        number = person.get("number", "?") if isinstance(person, dict) else "?"
-        raise DatabaseCorrupt(
-            f"the record for {number} does not validate: {exc.errors()[0]['msg']}"
-        ) from None
-    except (ValueError, TypeError):  # stored JSON text that does not parse
-        raise DatabaseCorrupt("a stored record is damaged; run 'planner doctor'") from None

@@ -5,6 +5,9 @@ release date is before the cut-off. Removal takes their record, their checklist 
 audit entry about them; the audit log keeps one note of the purge itself (how many, the
 cut-off, who, when) and nothing that identifies anyone. People whose state says they have
 left but who have no release date are never removed: the rule cannot be applied to them.
+
+`purge_cases` carries a purge out: the database is written again as a new snapshot with an
+empty journal, so no copy of the records removed is left in its files.
 """
 
 from __future__ import annotations
@@ -13,6 +16,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, Protocol
+
+from planner.store.audit import AuditLog
+from planner.store.errors import WriteFailed
+from planner.store.journal import JournalStorage
+from planner.store.tables import CASES, INDEX
 
 PURGE_FIELD = "retention.purge"
 DEFAULT_STATES = ("released", "transferred")
@@ -79,3 +87,30 @@ def purge_note(plan: PurgePlan, removed: int, *, seq: int, at: datetime, by: str
     )
     entry = {"case": None, "item": None, "field": PURGE_FIELD, "old": None, "new": text}
     return {"seq": seq, "at": at.isoformat(), "by": by, "entries": [entry]}
+
+
+def purge_cases(
+    storage: JournalStorage,
+    audit: AuditLog,
+    plan: PurgePlan,
+    numbers: set[str],
+    *,
+    at: datetime,
+    by: str,
+) -> None:
+    """Remove the people `numbers` (of `plan`), their checklists and every audit entry
+    about them, and note the purge without personal data. WriteFailed when it did not
+    finish; nobody's record is lost then. The caller holds the lock."""
+    tables = {name: dict(docs) for name, docs in storage.read().items()}
+    for table in (CASES, INDEX):
+        for number in numbers:
+            tables.get(table, {}).pop(number, None)
+    note = purge_note(plan, len(numbers), seq=storage.seq + 1, at=at, by=by)
+    try:
+        audit.rewrite_without(numbers, note)
+        storage.replace_all(tables)
+    except OSError as exc:
+        raise WriteFailed(
+            f"the purge did not finish ({exc.strerror or exc}); nobody's record was "
+            "lost: run it again"
+        ) from exc
