@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from planner.domain.assessment import ENGINE_VERSION
 from planner.domain.case import Case
 from planner.domain.template import Template
 from planner.store.audit import AuditLog
@@ -22,6 +23,7 @@ from planner.store.journal import JournalStorage
 from planner.store.tables import CASES, INDEX
 
 Document = dict[str, Any]
+REASSESSED_FIELD = "database.assessments"
 
 
 @dataclass(frozen=True)
@@ -54,6 +56,17 @@ def note(field: str, description: str) -> Change:
     """An audit note about the database as a whole; `description` holds no personal data."""
     entry = {"case": None, "item": None, "field": field, "old": None, "new": description}
     return Change([entry], {})
+
+
+def reassessed(entries: dict[str, Document | None]) -> Change:
+    """Index entries assessed again by a newer gap engine: no record changes, so the audit
+    note says only that, and how many, never who."""
+    n = len(entries)
+    description = (
+        f"gap engine {ENGINE_VERSION}: stored assessments recomputed for {n} "
+        f"{'person' if n == 1 else 'people'}"
+    )
+    return Change(note(REASSESSED_FIELD, description).entries, {INDEX: entries})
 
 
 def commit(

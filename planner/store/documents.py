@@ -102,6 +102,20 @@ def summary_from_entry(
         ) from None
 
 
+def stale_assessments(entries: Mapping[str, Any]) -> list[str]:
+    """The numbers of index entries whose stored assessment is out of date: made by an
+    older gap engine (or for another template). Entries too damaged to tell are left out,
+    for :func:`summary_from_entry` to report."""
+    stale: list[str] = []
+    for number, entry in entries.items():
+        try:
+            if not stored_assessment_is_current(entry["assessment"], entry["template"]):
+                stale.append(number)
+        except (KeyError, TypeError, AttributeError):
+            continue
+    return stale
+
+
 class SummaryCache:
     """The caseload's summaries, re-made only for index entries that changed.
 

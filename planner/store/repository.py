@@ -36,9 +36,15 @@ from planner.domain.template import Template
 from planner.store.audit import AuditEntry, AuditLog
 from planner.store.backup import Backup, backups_root, extent_of, list_backups, rotate, take_backup
 from planner.store.codec import Codec, is_plain
-from planner.store.commit import case_change, commit, note
+from planner.store.commit import case_change, commit, note, reassessed
 from planner.store.crypto import PassphraseSource
-from planner.store.documents import SummaryCache, case_documents, case_from_doc
+from planner.store.documents import (
+    SummaryCache,
+    case_documents,
+    case_from_doc,
+    index_entry,
+    stale_assessments,
+)
 from planner.store.errors import (
     CaseExists,
     CaseNotFound,
@@ -125,6 +131,9 @@ class CaseStore:
             self.files, codec, lazy_tables={CASES}, read_only=self._read_only
         )
         self._summaries = SummaryCache()
+        tables = keyed_tables(self._storage)
+        self._cases = tables.cases
+        self._templates = StoredTemplates(tables.templates)
         if not self._read_only:
             self.path.parent.mkdir(parents=True, exist_ok=True)
         self._lock = DatabaseLock(self.files.lock, timeout=lock_timeout, shared=self._read_only)
@@ -137,9 +146,28 @@ class CaseStore:
                 self.last_backup, self.backup_problem = daily_backup(
                     self._storage, self._audit, clock=self._clock, keep=self._backups_keep
                 )
-        tables = keyed_tables(self._storage)
-        self._cases = tables.cases
-        self._templates = StoredTemplates(tables.templates)
+            if not self._read_only:
+                self._store_new_assessments()
+
+    def _store_new_assessments(self) -> None:
+        """Store again, in one change, the index entries an older gap engine assessed.
+
+        Otherwise every open would assess those people again from their full records
+        (`summaries` does, in memory). Their records are not touched. Never on a read-only
+        open; a failure is left for the next open to try again.
+        """
+        with self._locked():
+            entries: dict[str, dict[str, Any] | None] = {}
+            for number in stale_assessments(self._storage.read().get(INDEX, {})):
+                try:
+                    case = self.get(number)
+                    entries[number] = index_entry(case, self.template_for(case))
+                except StoreError:  # a damaged record: summaries() reports it
+                    continue
+            if entries:
+                change = reassessed(entries)
+                with contextlib.suppress(OSError):
+                    commit(self._storage, self._audit, change, at=self._clock(), by=self.officer)
 
     def _take_backup(self, *, root: Path | None = None, folder: Path | None = None) -> Backup:
         extent = extent_of(self._storage, self._audit)

@@ -16,7 +16,7 @@ import pytest
 from tinydb.table import Table
 
 import planner.store.journal as journal_module
-from planner.domain.assessment import assess
+from planner.domain.assessment import ENGINE_VERSION, assess
 from planner.domain.checklist import ItemRecord
 from planner.domain.gaps import FlagKind, evaluate
 from planner.domain.person import Circumstances
@@ -27,6 +27,7 @@ from planner.domain.template_loading import (
     builtin_template_dir,
     load_template,
 )
+from planner.store.commit import REASSESSED_FIELD as NOTE_FIELD
 from planner.store.errors import (
     CaseExists,
     CaseNotFound,
@@ -384,6 +385,69 @@ def test_a_change_touches_only_its_own_documents(
         assert again.get("A0008AA").notes == "notes"
         assert again.find("A0009AA") is None
         assert [s.number for s in again.summaries()] == [s.number for s in opened.summaries()]
+
+
+# --- a newer gap engine -------------------------------------------------------------------
+
+
+def as_written_by_engine_1(path: Path, numbers: list[str]) -> None:
+    """Make the stored assessments of `numbers` look as gap engine 1 wrote them."""
+    with CaseStore(path, auto_backup=False) as store, store._locked():
+        storage = store._storage
+        tables = {name: dict(docs) for name, docs in storage.read().items()}
+        for number in numbers:
+            entry = tables["index"][number]
+            tables["index"][number] = {**entry, "assessment": {**entry["assessment"], "engine": 1}}
+        storage.replace_all(tables)
+
+
+def listed(store: CaseStore) -> list[tuple[str, int, dict[str, Any]]]:
+    return sorted((s.number, s.rev, s.assessment.to_json()) for s in store.summaries())
+
+
+def test_assessments_of_an_older_gap_engine_are_stored_again_once(
+    db_path: Path, template: Template, monkeypatch: pytest.MonkeyPatch
+):
+    numbers = [f"A{n:04d}AA" for n in range(4)]
+    with fresh(db_path, officer="Officer One") as store:
+        store.add_many([make_person(n) for n in numbers], template)
+        store.save_item(numbers[1], "work.plan", status=ItemStatus.DONE, evidence={"plan": "P"})
+        expected = listed(store)
+        records = {n: store.get(n) for n in numbers}
+    as_written_by_engine_1(db_path, numbers[:2])
+    before = snapshot_bytes(db_path)
+
+    # Read-only: assessed again in memory, nothing written.
+    with fresh(db_path, read_only=True) as reader:
+        seq = reader.change_number
+        assert listed(reader) == expected
+    assert snapshot_bytes(db_path) == before
+
+    # Writable: stored again in one change that touches the index entries alone.
+    with fresh(db_path, auto_backup=False) as store:
+        assert store.change_number == seq + 1
+        with store._locked():
+            stored = store._storage.read()["index"]
+            assert {stored[n]["assessment"]["engine"] for n in numbers} == {ENGINE_VERSION}
+        assert listed(store) == expected
+        assert {n: store.get(n) for n in numbers} == records
+        note = store.history()[-1]
+        assert (note.seq, note.case, note.item, note.field) == (seq + 1, None, None, NOTE_FIELD)
+        assert not any(n in str(note.new) for n in numbers) and "2 people" in str(note.new)
+    record = orjson.loads(unframe(journal_lines(db_path)[-1]) or b"")
+    assert sorted((table, key) for table, key, _doc in record["ops"]) == [
+        ("index", numbers[0]),
+        ("index", numbers[1]),
+    ]
+
+    # Once: the next open finds nothing to assess again, from memory or on disk.
+    def no_reassessing(self: CaseStore, number: str) -> None:
+        raise AssertionError(f"{number} was assessed again from its full record")
+
+    monkeypatch.setattr(CaseStore, "_reassess", no_reassessing)
+    with fresh(db_path, auto_backup=False) as store:
+        assert store.change_number == seq + 1
+        assert listed(store) == expected
 
 
 # --- compaction ---------------------------------------------------------------------------
