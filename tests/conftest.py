@@ -22,10 +22,11 @@ NOW = datetime(2026, 11, 23, 9, 30, tzinfo=UTC)
 def _isolated_environment(
     tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Never touch the real user's config or database from a test."""
+    """Never touch the real user's config, database or cache from a test."""
     home = tmp_path_factory.mktemp("home")
     monkeypatch.setenv("PLANNER_CONFIG", str(home / "config.toml"))
     monkeypatch.setenv("PLANNER_DB", str(home / "planner.db"))
+    monkeypatch.setenv("PLANNER_CACHE_DIR", str(home / "cache"))
     monkeypatch.delenv("PLANNER_OFFICER", raising=False)
     monkeypatch.delenv("PLANNER_TEMPLATES", raising=False)
     monkeypatch.delenv("PLANNER_PASSPHRASE", raising=False)

@@ -12,18 +12,12 @@ from datetime import date, timedelta
 from enum import StrEnum
 from functools import lru_cache
 
-import holidays
-
-
-@lru_cache(maxsize=64)
-def _bank_holidays(year: int) -> dict[date, str]:
-    calendar = holidays.country_holidays("GB", subdiv="ENG", years=year)
-    return {day: str(name) for day, name in calendar.items()}
+from planner.domain.bank_holidays import bank_holidays
 
 
 def bank_holiday_name(day: date) -> str | None:
     """The England and Wales bank holiday on this day, if any."""
-    return _bank_holidays(day.year).get(day)
+    return bank_holidays(day.year).get(day)
 
 
 def is_working_day(day: date) -> bool:
