@@ -13,6 +13,9 @@ adds a byte-order mark and CRLF line ends. `parse_releases` accepts all of that 
 * things worth a look that do not stop a row (a PNC check letter that does not match, an
   unknown column, no release date) are `warnings`.
 
+Which header names which column is :mod:`planner.domain.releases_columns`; this module
+reads the file and checks the rows.
+
 Each `Person` is built only from the cells that hold a value, so ``person.model_fields_set``
 says which details the list actually gave; a re-import merges only those into the existing
 record (see `planner.store.importing`).
@@ -38,93 +41,34 @@ from planner.domain.identifiers import (
     normalise_prison_number,
 )
 from planner.domain.person import Person, ReleaseKind, parse_release_kind
-
-# --- columns ------------------------------------------------------------------------------
-
-NUMBER = "number"
-SURNAME = "surname"
-FORENAME = "forename"
-DATE_OF_BIRTH = "date_of_birth"
-RELEASE_DATE = "release_date"  # a date whose kind the list does not say
-CONFIRMED_DATE = "confirmed_release_date"
-PAROLE_DATE = "parole_date"
-HDC_DATE = "hdc_date"
-CRD = "crd"
-ARD = "ard"
-PED = "ped"
-RELEASE_KIND = "release_kind"
-LOCATION = "location"
-PRISON = "prison"
-CRN = "crn"
-PNC = "pnc"
-
-
-def header_key(header: str) -> str:
-    """A header with case, spaces and punctuation removed: 'NOMS No.' -> 'nomsno'."""
-    return re.sub(r"[\W_]+", "", header.casefold())
-
-
-# Every accepted spelling of each column, compared by `header_key`.
-COLUMN_ALIASES: dict[str, tuple[str, ...]] = {
-    NUMBER: (
-        "Prison Number",
-        "Prison No",
-        "NOMS No",
-        "NOMS Number",
-        "NOMS ID",
-        "NOMIS ID",
-        "NOMIS Number",
-        "Prisoner Number",
-        "Prisoner No",
-        "Offender No",
-    ),
-    SURNAME: ("Surname", "Last Name", "Family Name"),
-    FORENAME: ("Forename", "Forenames", "First Name", "Given Name"),
-    DATE_OF_BIRTH: ("Date of Birth", "DOB", "Birth Date"),
-    RELEASE_DATE: ("Release Date", "Expected Release Date", "Earliest Release Date"),
-    CONFIRMED_DATE: ("Confirmed Release Date", "Confirmed Date", "Confirmed Release"),
-    PAROLE_DATE: ("Actual Parole Date", "APD", "Parole Date"),
-    HDC_DATE: ("HDC Actual Date", "HDCAD", "HDC Date", "Home Detention Curfew Date"),
-    CRD: ("CRD", "Conditional Release Date"),
-    ARD: ("ARD", "Automatic Release Date"),
-    PED: ("PED", "Parole Eligibility Date"),
-    RELEASE_KIND: ("Release Type", "Release Kind", "Date Type"),
-    LOCATION: ("Location", "Cell", "Cell Location"),
-    PRISON: ("Prison", "Establishment", "Prison Name"),
-    CRN: ("CRN", "CRN No", "Case Reference Number"),
-    PNC: ("PNC", "PNC No", "PNC Number", "PNC ID"),
-}
-_BY_KEY: dict[str, str] = {
-    header_key(alias): column for column, aliases in COLUMN_ALIASES.items() for alias in aliases
-}
-
-# Release-date columns in the order the displayed release date is chosen (DOMAIN.md: the
-# first known of confirmed, actual parole, HDC actual, CRD, ARD), with the kind each
-# implies. A generic "Release Date" comes first: a list with one date column means it as
-# the release date. PED (only eligibility) comes last.
-DATE_PRECEDENCE: tuple[tuple[str, ReleaseKind | None], ...] = (
-    (RELEASE_DATE, None),
-    (CONFIRMED_DATE, ReleaseKind.CONFIRMED),
-    (PAROLE_DATE, ReleaseKind.PED),
-    (HDC_DATE, ReleaseKind.HDC),
-    (CRD, ReleaseKind.CRD),
-    (ARD, ReleaseKind.ARD),
-    (PED, ReleaseKind.PED),
+from planner.domain.releases_columns import (
+    COLUMN_ALIASES,
+    CRN,
+    DATE_COLUMNS,
+    DATE_OF_BIRTH,
+    DATE_PRECEDENCE,
+    FIELD_COLUMN,
+    FORENAME,
+    LOCATION,
+    NUMBER,
+    PNC,
+    PRISON,
+    RELEASE_KIND,
+    SURNAME,
+    header_key,
+    read_header,
+    shorten,
 )
-_DATE_COLUMNS = tuple(column for column, _ in DATE_PRECEDENCE)
 
-# Person fields and the columns they come from, for naming a column in a pydantic error.
-_FIELD_COLUMN = {
-    "number": NUMBER,
-    "surname": SURNAME,
-    "forename": FORENAME,
-    "date_of_birth": DATE_OF_BIRTH,
-    "location": LOCATION,
-    "prison": PRISON,
-    "crn": CRN,
-    "pnc": PNC,
-    "release_kind": RELEASE_KIND,
-}
+__all__ = [  # the column names and spellings are still importable from here
+    "COLUMN_ALIASES",
+    "DATE_PRECEDENCE",
+    "ParsedReleases",
+    "RowProblem",
+    "header_key",
+    "load_releases",
+    "parse_releases",
+]
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 
@@ -303,43 +247,18 @@ class _Parser:
 
     def _header(self, line: int, cells: list[str]) -> bool:
         """Read the header row; False (with a problem) if the file cannot be used."""
-        self.headers = [cell.strip() for cell in cells]
-        repeated: list[str] = []
-        unknown: list[str] = []
-        for index, name in enumerate(self.headers):
-            column = _BY_KEY.get(header_key(name))
-            if column is None:
-                if name:
-                    unknown.append(name)
-                continue
-            if column in self.columns:
-                repeated.append(f"{self.headers[self.columns[column]]!r} and {name!r}")
-                continue
-            self.columns[column] = index
-        missing = [
-            COLUMN_ALIASES[c][0]
-            for c in (NUMBER, SURNAME, FORENAME, DATE_OF_BIRTH)
-            if c not in self.columns
-        ]
-        if not any(c in self.columns for c in _DATE_COLUMNS):
-            missing.append("Release Date (or CRD)")
-        problems: list[str] = []
-        if missing:
-            problems.append(
-                f"missing required column{'s' if len(missing) > 1 else ''}: {', '.join(missing)}"
-                f" (the header reads: {_shorten(', '.join(self.headers))})"
-            )
-        if repeated:
-            problems.append(f"columns {'; '.join(repeated)} say the same thing; keep one")
-        if problems:
-            self.problems.append(RowProblem(line, "; ".join(problems), whole_file=True))
+        header = read_header(cells)
+        self.headers, self.columns = header.names, header.columns
+        if header.problem is not None:
+            self.problems.append(RowProblem(line, header.problem, whole_file=True))
             return False
-        if unknown:
+        if header.unknown:
+            unknown = header.unknown
             self.warnings.append(
                 RowProblem(
                     line,
                     f"column{'s' if len(unknown) > 1 else ''} ignored: "
-                    f"{_shorten(', '.join(unknown))}",
+                    f"{shorten(', '.join(unknown))}",
                 )
             )
         return True
@@ -450,7 +369,7 @@ class _Parser:
                 messages.append(f"{self._name(RELEASE_KIND)}: {raw_kind!r} is not one of {choices}")
         if chosen is None:
             if not messages:
-                names = ", ".join(self._name(c) for c in _DATE_COLUMNS if c in self.columns)
+                names = ", ".join(self._name(c) for c in DATE_COLUMNS if c in self.columns)
                 self.warnings.append(
                     RowProblem(
                         line, f"{names}: no release date; the plan is flagged until one is recorded"
@@ -482,7 +401,7 @@ class _Parser:
         first = exc.errors()[0]
         loc = first["loc"]
         name = str(loc[0]) if loc else "value"
-        column = _FIELD_COLUMN.get(name)
+        column = FIELD_COLUMN.get(name)
         where = self._name(column) if column and column in self.columns else name
         message = str(first["msg"]).removeprefix("Value error, ")
         return f"{where}: {message}"
@@ -490,8 +409,3 @@ class _Parser:
 
 def _blank(cells: list[str]) -> bool:
     return not any(cell.strip() for cell in cells)
-
-
-def _shorten(text: str, limit: int = 120) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1] + "…"

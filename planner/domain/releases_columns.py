@@ -1,0 +1,147 @@
+"""The columns of a releases-due list, however the file spells its headers.
+
+Prison systems and spreadsheets name the same column differently ("Prison Number",
+"NOMS No", "NOMIS ID"...). `read_header` recognises every accepted spelling, ignoring
+case, spaces and punctuation, and says what a header lacks (the prison number, names,
+date of birth and at least one release date) or repeats.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from planner.domain.person import ReleaseKind
+
+NUMBER = "number"
+SURNAME = "surname"
+FORENAME = "forename"
+DATE_OF_BIRTH = "date_of_birth"
+RELEASE_DATE = "release_date"  # a date whose kind the list does not say
+CONFIRMED_DATE = "confirmed_release_date"
+PAROLE_DATE = "parole_date"
+HDC_DATE = "hdc_date"
+CRD = "crd"
+ARD = "ard"
+PED = "ped"
+RELEASE_KIND = "release_kind"
+LOCATION = "location"
+PRISON = "prison"
+CRN = "crn"
+PNC = "pnc"
+
+
+def header_key(header: str) -> str:
+    """A header with case, spaces and punctuation removed: 'NOMS No.' -> 'nomsno'."""
+    return re.sub(r"[\W_]+", "", header.casefold())
+
+
+# Every accepted spelling of each column, compared by `header_key`.
+COLUMN_ALIASES: dict[str, tuple[str, ...]] = {
+    NUMBER: (
+        "Prison Number",
+        "Prison No",
+        "NOMS No",
+        "NOMS Number",
+        "NOMS ID",
+        "NOMIS ID",
+        "NOMIS Number",
+        "Prisoner Number",
+        "Prisoner No",
+        "Offender No",
+    ),
+    SURNAME: ("Surname", "Last Name", "Family Name"),
+    FORENAME: ("Forename", "Forenames", "First Name", "Given Name"),
+    DATE_OF_BIRTH: ("Date of Birth", "DOB", "Birth Date"),
+    RELEASE_DATE: ("Release Date", "Expected Release Date", "Earliest Release Date"),
+    CONFIRMED_DATE: ("Confirmed Release Date", "Confirmed Date", "Confirmed Release"),
+    PAROLE_DATE: ("Actual Parole Date", "APD", "Parole Date"),
+    HDC_DATE: ("HDC Actual Date", "HDCAD", "HDC Date", "Home Detention Curfew Date"),
+    CRD: ("CRD", "Conditional Release Date"),
+    ARD: ("ARD", "Automatic Release Date"),
+    PED: ("PED", "Parole Eligibility Date"),
+    RELEASE_KIND: ("Release Type", "Release Kind", "Date Type"),
+    LOCATION: ("Location", "Cell", "Cell Location"),
+    PRISON: ("Prison", "Establishment", "Prison Name"),
+    CRN: ("CRN", "CRN No", "Case Reference Number"),
+    PNC: ("PNC", "PNC No", "PNC Number", "PNC ID"),
+}
+_BY_KEY: dict[str, str] = {
+    header_key(alias): column for column, aliases in COLUMN_ALIASES.items() for alias in aliases
+}
+
+# Release-date columns in the order the displayed release date is chosen (DOMAIN.md: the
+# first known of confirmed, actual parole, HDC actual, CRD, ARD), with the kind each
+# implies. A generic "Release Date" comes first: a list with one date column means it as
+# the release date. PED (only eligibility) comes last.
+DATE_PRECEDENCE: tuple[tuple[str, ReleaseKind | None], ...] = (
+    (RELEASE_DATE, None),
+    (CONFIRMED_DATE, ReleaseKind.CONFIRMED),
+    (PAROLE_DATE, ReleaseKind.PED),
+    (HDC_DATE, ReleaseKind.HDC),
+    (CRD, ReleaseKind.CRD),
+    (ARD, ReleaseKind.ARD),
+    (PED, ReleaseKind.PED),
+)
+DATE_COLUMNS = tuple(column for column, _ in DATE_PRECEDENCE)
+
+# Person fields and the columns they come from, for naming a column in a pydantic error.
+FIELD_COLUMN = {
+    "number": NUMBER,
+    "surname": SURNAME,
+    "forename": FORENAME,
+    "date_of_birth": DATE_OF_BIRTH,
+    "location": LOCATION,
+    "prison": PRISON,
+    "crn": CRN,
+    "pnc": PNC,
+    "release_kind": RELEASE_KIND,
+}
+
+
+@dataclass(frozen=True)
+class Header:
+    """A header row as read: its cells, where each known column is, and what is wrong."""
+
+    names: list[str]
+    columns: dict[str, int]  # column -> cell index
+    problem: str | None  # why no row can be read; None when the header will do
+    unknown: list[str]  # headers that name no known column: ignored
+
+
+def read_header(cells: list[str]) -> Header:
+    """Recognise the columns of a header row."""
+    names = [cell.strip() for cell in cells]
+    columns: dict[str, int] = {}
+    repeated: list[str] = []
+    unknown: list[str] = []
+    for index, name in enumerate(names):
+        column = _BY_KEY.get(header_key(name))
+        if column is None:
+            if name:
+                unknown.append(name)
+            continue
+        if column in columns:
+            repeated.append(f"{names[columns[column]]!r} and {name!r}")
+            continue
+        columns[column] = index
+    missing = [
+        COLUMN_ALIASES[c][0] for c in (NUMBER, SURNAME, FORENAME, DATE_OF_BIRTH) if c not in columns
+    ]
+    if not any(c in columns for c in DATE_COLUMNS):
+        missing.append("Release Date (or CRD)")
+    problems: list[str] = []
+    if missing:
+        problems.append(
+            f"missing required column{'s' if len(missing) > 1 else ''}: {', '.join(missing)}"
+            f" (the header reads: {shorten(', '.join(names))})"
+        )
+    if repeated:
+        problems.append(f"columns {'; '.join(repeated)} say the same thing; keep one")
+    return Header(names, columns, "; ".join(problems) or None, unknown)
+
+
+def shorten(text: str, limit: int = 120) -> str:
+    """Text on one line, cut to `limit` characters."""
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
