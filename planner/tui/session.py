@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import stat
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -44,6 +46,38 @@ class Session:
     def is_open(self) -> bool:
         return self._store is not None
 
+    @property
+    def read_only(self) -> bool:
+        """True once the store is open and cannot be changed here."""
+        return self._store is not None and self._store.read_only
+
+    def read_only_reason(self) -> str:
+        """Why the open store is read-only, in a few words ('' when it is not)."""
+        if not self.read_only:
+            return ""
+        assert self._store is not None
+        path = self._store.path
+        if not _writable(path.parent):
+            return f"its folder {path.parent} cannot be written"
+        if not _writable(path):
+            return f"the file {path} cannot be written"
+        return "it was opened read-only"
+
+    def notices(self) -> list[str]:
+        """What every screen's banner says about the database: read-only, a failed backup."""
+        if self._store is None:
+            return []
+        lines = []
+        if self._store.read_only:
+            lines.append(
+                f"Read-only: this database cannot be changed here ({self.read_only_reason()})."
+            )
+        if self._store.backup_problem:
+            lines.append(
+                f"Backup problem: {self._store.backup_problem}. `planner doctor` says more."
+            )
+        return lines
+
     def open(self) -> CaseStore:
         """Open the store (from a worker thread: at 20,000 people this takes seconds)."""
         with self._lock:
@@ -84,3 +118,12 @@ class Session:
             return
         self.settings = self.settings.model_copy(update={"theme": theme})
         save_settings(self.settings, self.config_path)
+
+
+def _writable(path: Path) -> bool:
+    """As the store judges it: an owner-write bit that is off means read-only, even for root."""
+    try:
+        mode = path.stat().st_mode
+    except OSError:
+        return True
+    return bool(mode & stat.S_IWUSR) and os.access(path, os.W_OK)

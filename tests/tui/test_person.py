@@ -16,7 +16,7 @@ from planner.tui.screens.history import HistoryScreen
 from planner.tui.screens.item_editor import ItemEditor
 from planner.tui.screens.person import PersonScreen
 from tests.conftest import NOW
-from tests.tui.conftest import inline_error, wait_for_caseload
+from tests.tui.conftest import inline_error, wait_for_caseload, wait_until
 
 
 async def open_person(pilot: Pilot[Any], number: str) -> PersonScreen:
@@ -220,3 +220,21 @@ async def test_history_lists_the_audit_trail(app: PlannerApp) -> None:
         assert any(row[4] == "CIFAS marker on file" for row in rows)
         await pilot.press("escape")
         assert isinstance(app.screen, PersonScreen)
+
+
+async def test_history_follows_changes_made_elsewhere(app: PlannerApp, db_path: Path) -> None:
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_person(pilot, "A1234BC")
+        await pilot.press("h")
+        history = app.screen
+        assert isinstance(history, HistoryScreen)
+        table = history.query_one(DataTable)
+        before = table.row_count
+        with CaseStore(db_path, officer="Other Officer", clock=lambda: NOW) as other:
+            other.save_item("A1234BC", "psr.status", status=ItemStatus.IN_PROGRESS)
+        history.check_for_changes()  # the 3-second poll, without the wait
+        await wait_until(pilot, lambda: table.row_count > before, "the new change")
+        newest = [str(cell) for cell in table.get_row_at(0)]
+        assert newest[1] == "Other Officer" and "psr.status" in newest[2]
+        summary = str(history.query_one("#history-summary").render())
+        assert summary.startswith(f"{table.row_count} recorded field changes")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from textual import work
 from textual.screen import Screen
 
@@ -11,7 +13,13 @@ POLL_SECONDS = 3.0
 
 
 class DataScreen(Screen[None]):
-    """Polls the store's change number (a stat(), off the event loop) every few seconds."""
+    """Polls the store's change number (a stat(), off the event loop) every few seconds.
+
+    Actions named in EDITING change the database: on a read-only database they stay in
+    the footer, greyed out, and do nothing (the banner says why).
+    """
+
+    EDITING: ClassVar[frozenset[str]] = frozenset()
 
     def __init__(self, session: Session) -> None:
         super().__init__()
@@ -37,3 +45,8 @@ class DataScreen(Screen[None]):
     def data_changed(self, change: int) -> None:
         """Re-read what the screen shows; `change` is the store's new change number."""
         raise NotImplementedError  # pragma: no cover
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in self.EDITING and self.session.read_only:
+            return None
+        return True

@@ -6,11 +6,12 @@ from typing import Any, ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
 from planner.store.audit import AuditEntry
+from planner.tui.screens.base import DataScreen
 from planner.tui.session import Session
+from planner.tui.widgets.banner import StoreBanner
 
 _MAX_CELL = 60
 
@@ -27,8 +28,8 @@ def _what(entry: AuditEntry) -> str:
     return f"{entry.item} · {field}" if entry.item else field
 
 
-class HistoryScreen(Screen[None]):
-    """Newest change first; one row per changed field."""
+class HistoryScreen(DataScreen):
+    """Newest change first; one row per changed field. Follows changes made elsewhere."""
 
     TITLE = "History"
 
@@ -37,21 +38,36 @@ class HistoryScreen(Screen[None]):
     ]
 
     def __init__(self, session: Session, number: str) -> None:
-        super().__init__()
-        self.session = session
+        super().__init__(session)
         self.number = number
 
     def compose(self) -> ComposeResult:
         yield Header()
+        yield StoreBanner()
         yield Static("", id="history-summary")
         yield DataTable(id="history", cursor_type="row", zebra_stripes=True)
         yield Footer()
 
     def on_mount(self) -> None:
         self.sub_title = self.number
-        entries = self.session.store.history(self.number)
         table = self.query_one(DataTable)
         table.add_columns("When", "Who", "What", "From", "To")
+        self.reload()
+        table.focus()
+
+    def data_changed(self, change: int) -> None:
+        self.reload()
+
+    def reload(self) -> None:
+        """Read the trail again; the newest change is the top row, the cursor stays on its
+        row when changes arrive."""
+        store = self.session.store
+        self.seen_change = store.change_number
+        entries = store.history(self.number)
+        table = self.query_one(DataTable)
+        added = len(entries) - table.row_count
+        cursor = table.cursor_row
+        table.clear()
         for entry in reversed(entries):
             table.add_row(
                 entry.at.astimezone().strftime("%a %d %b %Y %H:%M"),
@@ -60,11 +76,12 @@ class HistoryScreen(Screen[None]):
                 _value(entry.old),
                 _value(entry.new),
             )
+        if cursor > 0 and added > 0:
+            table.move_cursor(row=cursor + added, animate=False)
         changes = len({e.seq for e in entries})
         self.query_one("#history-summary", Static).update(
             f"{len(entries)} recorded field changes in {changes} saves, newest first."
         )
-        table.focus()
 
     def action_back(self) -> None:
         self.dismiss(None)

@@ -81,10 +81,22 @@ class ImportScreen(ModalScreen[bool]):
             yield Checkbox("Import the good rows even if some rows are bad", id="skip-invalid")
             with Horizontal(classes="buttons"):
                 yield Button("Check only (Ctrl+R)", action="screen.run(True)")
-                yield Button("Import (Ctrl+S)", variant="primary", action="screen.run(False)")
+                yield Button(
+                    "Import (Ctrl+S)",
+                    variant="primary",
+                    action="screen.run(False)",
+                    id="import-run",
+                )
             yield Static("", id="import-report")
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "run" and parameters == (False,) and self.session.read_only:
+            return None  # checking a file is fine; importing it is not
+        return True
+
     def on_mount(self) -> None:
+        if self.session.read_only:
+            self.query_one("#import-run", Button).disabled = True
         self.query_one("#field-path", TextField).focus_input()
 
     def action_run(self, dry_run: bool) -> None:

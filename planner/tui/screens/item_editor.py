@@ -26,6 +26,7 @@ from planner.domain.status import ItemStatus
 from planner.domain.template import ItemTemplate
 from planner.store.errors import StaleEdit, StoreError
 from planner.tui.formatting import SEVERITY_STYLE, flag_line, status_text
+from planner.tui.saving import report_save_failure
 from planner.tui.screens.conflict import ConflictScreen, item_differences
 from planner.tui.session import Session
 from planner.tui.widgets.evidence import (
@@ -125,10 +126,19 @@ class ItemEditor(ModalScreen[bool]):
             yield Label("Notes", classes="notes-label")
             yield TextArea(self.record.notes, id="notes", classes="field-input")
             with Horizontal(classes="buttons"):
-                yield Button("Save (Ctrl+S)", variant="primary", action="screen.save")
+                yield Button(
+                    "Save (Ctrl+S)", variant="primary", action="screen.save", id="item-save"
+                )
                 yield Button("Back (Esc)", action="screen.back")
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "save" and self.session.read_only:
+            return None
+        return True
+
     def on_mount(self) -> None:
+        if self.session.read_only:
+            self.query_one("#item-save", Button).disabled = True
         self._mark_reason(self.start_status)
         wanted = self.query(f"#field-ev-{self.focus_field}") if self.focus_field else None
         field = wanted.first(FormField) if wanted else self.query_one("#field-status", FormField)
@@ -192,7 +202,7 @@ class ItemEditor(ModalScreen[bool]):
             self._resolve_conflict(change, exc)
             return
         except StoreError as exc:
-            self.notify(f"Not saved: {exc}", severity="error", timeout=10)
+            report_save_failure(self, exc, lambda: self._save(change, expected_rev))
             return
         saved = case.checklist.item(self.item.id)
         missing = [

@@ -20,6 +20,7 @@ from planner.domain.equality import ETHNICITIES, Sex
 from planner.domain.errors import InvalidInput
 from planner.domain.person import CIRCUMSTANCE_LABELS, CaseState, Circumstances, Person, ReleaseKind
 from planner.store.errors import CaseExists, StaleEdit, StoreError
+from planner.tui.saving import report_save_failure
 from planner.tui.screens.conflict import ConflictScreen, Difference
 from planner.tui.session import Session
 from planner.tui.widgets.evidence import (
@@ -141,10 +142,19 @@ class PersonFormScreen(ModalScreen[str | None]):
                     yield Checkbox(label, bool(getattr(circumstances, name)), id=f"c-{name}")
             yield ErrorLine(id="form-error")
             with Horizontal(classes="buttons"):
-                yield Button("Save (Ctrl+S)", variant="primary", action="screen.save")
+                yield Button(
+                    "Save (Ctrl+S)", variant="primary", action="screen.save", id="form-save"
+                )
                 yield Button("Back (Esc)", action="screen.back")
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "save" and self.session.read_only:
+            return None
+        return True
+
     def on_mount(self) -> None:
+        if self.session.read_only:
+            self.query_one("#form-save", Button).disabled = True
         self.query_one(
             "#field-number" if self.adding else "#field-forename", FormField
         ).focus_input()
@@ -203,7 +213,7 @@ class PersonFormScreen(ModalScreen[str | None]):
             self._resolve_conflict(person, exc)
             return
         except StoreError as exc:
-            self.notify(f"Not saved: {exc}", severity="error", timeout=10)
+            report_save_failure(self, exc, self.action_save)
             return
         self._saved(person)
 
@@ -223,7 +233,7 @@ class PersonFormScreen(ModalScreen[str | None]):
                 try:
                     self.session.store.update_person(person, expected=theirs)
                 except StoreError as again:
-                    self.notify(f"Not saved: {again}", severity="error", timeout=10)
+                    report_save_failure(self, again, lambda: decided("mine"))
                     return
                 self._saved(person)
             elif choice == "theirs":

@@ -1,4 +1,4 @@
-"""Small typed dialogs: pick one of a list, type a reason, say who you are."""
+"""Small typed dialogs: pick one of a list, type a reason, say who you are, yes or no."""
 
 from __future__ import annotations
 
@@ -8,9 +8,9 @@ from typing import ClassVar
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Vertical
+from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Input, Label, OptionList, Static
+from textual.widgets import Button, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from planner.tui.widgets.evidence import ErrorLine
@@ -167,3 +167,35 @@ class OfficerPrompt(ModalScreen[str | None]):
 
     def action_cancel(self) -> None:
         self.dismiss(None)
+
+
+class ConfirmScreen(ModalScreen[bool]):
+    """A question with two answers: y (or the first button) is True, n or Esc False."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("y", "answer(True)", "Yes", id="confirm.yes"),
+        Binding("n", "answer(False)", "No", id="confirm.no"),
+        Binding("escape", "answer(False)", "Back", show=False, id="confirm.back"),
+    ]
+
+    def __init__(self, title: str, question: str, *, yes: str = "Yes", no: str = "No") -> None:
+        super().__init__()
+        self._title = title
+        self._question = question
+        self._yes = yes
+        self._no = no
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog prompt confirm") as box:
+            box.border_title = self._title
+            box.border_subtitle = "y yes · n no"
+            yield Static(self._question, id="confirm-question")
+            with Horizontal(classes="buttons"):
+                yield Button(f"{self._yes} (y)", variant="primary", action="screen.answer(True)")
+                yield Button(f"{self._no} (n)", action="screen.answer(False)", id="confirm-no")
+
+    def on_mount(self) -> None:
+        self.query_one("#confirm-no", Button).focus()  # Enter alone never says yes
+
+    def action_answer(self, yes: bool) -> None:
+        self.dismiss(yes)

@@ -31,10 +31,12 @@ from planner.tui.formatting import (
     severity_word,
     status_text,
 )
+from planner.tui.saving import report_save_failure
 from planner.tui.screens.base import DataScreen
 from planner.tui.screens.item_editor import editor_for
 from planner.tui.screens.prompts import TextPrompt
 from planner.tui.session import Session
+from planner.tui.widgets.banner import StoreBanner
 from planner.tui.widgets.evidence import evidence_text
 
 _STEP = Binding.Group("Step")
@@ -42,6 +44,7 @@ STEP_KEYS = (
     "d done · i in progress · b blocked · n not required · x declined · "
     "e evidence · → next · ← previous · Esc back"
 )
+READ_ONLY_KEYS = "→ next · ← previous · Esc back · read-only: nothing can be changed here"
 SUMMARY_KEYS = "r walk through what is still open · ← back to the last step · Esc back"
 
 
@@ -65,6 +68,7 @@ class WalkThroughScreen(DataScreen):
     """One item at a time; d/i/b/n/x set the status and move on."""
 
     TITLE = "Walk-through"
+    EDITING = frozenset({"mark", "edit"})
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding(
@@ -131,6 +135,7 @@ class WalkThroughScreen(DataScreen):
 
     def compose(self) -> ComposeResult:
         yield Header()
+        yield StoreBanner()
         yield Static("", id="walk-progress")
         with VerticalScroll(id="walk-step"):
             yield Static("", id="walk-body")
@@ -165,7 +170,8 @@ class WalkThroughScreen(DataScreen):
 
     def _show(self) -> None:
         self.query_one("#walk-step", VerticalScroll).scroll_home(animate=False)
-        self.query_one("#walk-keys", Static).update(SUMMARY_KEYS if self.finished else STEP_KEYS)
+        keys = READ_ONLY_KEYS if self.session.read_only else STEP_KEYS
+        self.query_one("#walk-keys", Static).update(SUMMARY_KEYS if self.finished else keys)
         if self.finished:
             self._show_summary()
         else:
@@ -251,11 +257,11 @@ class WalkThroughScreen(DataScreen):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Status keys on a step; r on the summary (each hidden where it does nothing)."""
-        if action in {"mark", "edit"}:
-            return not self.finished
+        if action in {"mark", "edit"} and self.finished:
+            return False
         if action == "restart":
             return self.finished
-        return True
+        return super().check_action(action, parameters)
 
     def action_step(self, delta: int) -> None:
         self.index = max(0, min(self.index + delta, len(self.steps)))
@@ -307,7 +313,7 @@ class WalkThroughScreen(DataScreen):
             self.data_changed(-1)
             return
         except StoreError as exc:
-            self.notify(f"Not saved: {exc}", severity="error", timeout=10)
+            report_save_failure(self, exc, lambda: self._save(item_id, status, reason))
             return
         self.notify(f"Saved: {status.label}")
         self._advance(item_id)

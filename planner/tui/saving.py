@@ -1,0 +1,62 @@
+"""How every screen tells the officer that a change was not saved, in one line or a dialog.
+
+A read-only database refuses changes with one line (the banner already says why); a failed
+write (a full disk, a lost network drive) says nothing was lost and offers to try again,
+with the officer's change still in hand; any other store error is one line. Never a
+traceback.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from textual.screen import Screen
+
+from planner.store.errors import ReadOnlyDatabase, StoreError, WriteFailed
+from planner.tui.session import Session
+
+
+def refusal_line(exc: StoreError) -> str:
+    """One line for a change the store refused."""
+    if isinstance(exc, ReadOnlyDatabase):
+        return f"Not saved: read-only: {exc}"
+    return f"Not saved: {exc}"
+
+
+def refuse_if_read_only(screen: Screen[Any], session: Session) -> bool:
+    """True (after saying so) when the database cannot be changed here."""
+    if not session.read_only:
+        return False
+    screen.notify(
+        f"Read-only: nothing can be changed here ({session.read_only_reason()}).",
+        severity="warning",
+    )
+    return True
+
+
+def report_save_failure(
+    screen: Screen[Any], exc: StoreError, retry: Callable[[], None] | None = None
+) -> None:
+    """Tell the officer a save failed; after a failed write, offer `retry`."""
+    if isinstance(exc, WriteFailed) and retry is not None:
+        from planner.tui.screens.prompts import ConfirmScreen
+
+        message = str(exc)
+
+        def answered(again: bool | None) -> None:
+            if again:
+                retry()
+
+        screen.app.push_screen(
+            ConfirmScreen(
+                "Not saved: the write did not reach the disk",
+                f"{message[:1].upper()}{message[1:]}.\n\nNothing was lost, and your change "
+                "is still here. Free some space or check the drive, then try again.",
+                yes="Try again",
+                no="Not now",
+            ),
+            answered,
+        )
+        return
+    screen.notify(refusal_line(exc), severity="error", timeout=10)

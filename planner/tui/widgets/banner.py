@@ -1,0 +1,37 @@
+"""A banner under the header of every screen: the database is read-only, a backup failed."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.widgets import Static
+
+from planner.tui.session import Session
+
+
+class StoreBanner(Static):
+    """Takes no room while there is nothing to say; otherwise one line per notice."""
+
+    DEFAULT_CSS = """
+    StoreBanner {
+        height: auto;
+        padding: 0 1;
+        background: $warning-muted;
+        color: $text;
+        text-style: bold;
+        display: none;
+    }
+    """
+
+    def __init__(self) -> None:
+        super().__init__("", id="store-banner")
+
+    def show_notices(self, session: Session) -> None:
+        """Show what the session's store has to say (call again once the store opens)."""
+        lines = session.notices()
+        self.update(Text("\n".join(lines)))
+        self.display = bool(lines)
+
+    def on_mount(self) -> None:
+        session = getattr(self.screen, "session", None)
+        if isinstance(session, Session):
+            self.show_notices(session)
