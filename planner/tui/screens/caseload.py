@@ -8,7 +8,7 @@ from typing import Any, ClassVar
 
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.message import Message
 from textual.widgets import Footer, Header, Input, Static
 from textual.worker import Worker, WorkerState
@@ -29,11 +29,11 @@ from planner.tui.caseload_rows import (
 )
 from planner.tui.formatting import caseload_summary, person_preview
 from planner.tui.screens.base import DataScreen
+from planner.tui.screens.caseload_keys import CASELOAD_BINDINGS
 from planner.tui.screens.prompts import PickerScreen
 from planner.tui.session import Session
+from planner.tui.widgets.banner import StoreBanner
 from planner.tui.widgets.case_table import CaseTable
-
-_WINDOWS = Binding.Group("Window")
 
 
 class CaseloadScreen(DataScreen):
@@ -41,112 +41,9 @@ class CaseloadScreen(DataScreen):
 
     TITLE = "Caseload"
     AUTO_FOCUS = None  # the table takes focus once the caseload is read
+    EDITING = frozenset({"add_person", "import_csv"})
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding(
-            "slash",
-            "search",
-            "Search",
-            tooltip="Type a name or prison number",
-            id="caseload.search",
-        ),
-        Binding(
-            "7",
-            "window('7')",
-            "7 days",
-            tooltip="Releases in the next 7 days",
-            group=_WINDOWS,
-            id="caseload.window_7",
-        ),
-        Binding(
-            "2",
-            "window('28')",
-            "28 days",
-            tooltip="Releases in the next 28 days",
-            group=_WINDOWS,
-            id="caseload.window_28",
-        ),
-        Binding(
-            "8",
-            "window('84')",
-            "84 days",
-            tooltip="Releases in the next 12 weeks",
-            group=_WINDOWS,
-            id="caseload.window_84",
-        ),
-        Binding(
-            "a",
-            "window('all')",
-            "All",
-            tooltip="Everyone, released and transferred too",
-            group=_WINDOWS,
-            id="caseload.window_all",
-        ),
-        Binding(
-            "c",
-            "toggle_critical",
-            "Critical",
-            tooltip="Only people with critical flags (again to undo)",
-            id="caseload.critical",
-        ),
-        Binding(
-            "o",
-            "window('overdue')",
-            "Overdue",
-            tooltip="Release date passed but still active",
-            show=False,
-            id="caseload.overdue",
-        ),
-        Binding(
-            "l",
-            "location",
-            "Location",
-            tooltip="Only one wing or location",
-            show=False,
-            id="caseload.location",
-        ),
-        Binding(
-            "s",
-            "sort",
-            "Sort",
-            tooltip="Sort by a column (choose it again to reverse)",
-            id="caseload.sort",
-        ),
-        Binding(
-            "r",
-            "reverse",
-            "Reverse",
-            show=False,
-            tooltip="Reverse the sort order",
-            id="caseload.reverse",
-        ),
-        Binding("n", "add_person", "Add", tooltip="Add a person", id="caseload.add"),
-        Binding(
-            "i",
-            "import_csv",
-            "Import",
-            tooltip="Import people from a CSV file",
-            show=False,
-            id="caseload.import",
-        ),
-        Binding(
-            "f5",
-            "reload",
-            "Reload",
-            show=False,
-            tooltip="Read the database again",
-            id="caseload.reload",
-        ),
-        Binding(
-            "escape",
-            "clear",
-            "Clear",
-            show=False,
-            tooltip="Clear the search and filters",
-            id="caseload.clear",
-        ),
-        Binding("q", "app.quit", "Quit", show=False, tooltip="Leave planner", id="caseload.quit"),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = CASELOAD_BINDINGS
 
     class Loaded(Message):
         """The caseload has been read and is on screen (benchmarks and tests wait for it)."""
@@ -169,6 +66,7 @@ class CaseloadScreen(DataScreen):
 
     def compose(self) -> ComposeResult:
         yield Header()
+        yield StoreBanner()
         yield Static("Opening the database…", id="summary")
         yield Input(placeholder="Search by name or prison number  ( / )", id="search")
         yield CaseTable(id="caseload")
@@ -189,10 +87,8 @@ class CaseloadScreen(DataScreen):
         """Read the caseload. The first time, the default view (the next 12 weeks) is
         built and shown first, then everyone else is counted in."""
         store = self.session.open()
-        if store.backup_problem and not self.loaded:
-            self.app.call_from_thread(
-                self.notify, f"Backup problem: {store.backup_problem}", severity="warning"
-            )
+        if not self.loaded:  # read-only, or today's backup failed: the banner says so
+            self.app.call_from_thread(self.query_one(StoreBanner).show_notices, self.session)
         change = store.change_number
         summaries = store.summaries()
         today = self.session.today
@@ -384,7 +280,18 @@ class CaseloadScreen(DataScreen):
 
         self.app.push_screen(ImportScreen(self.session), closed)
 
+    def action_export(self) -> None:
+        from planner.tui.screens.export_batch import BatchExportScreen
+
+        shown = [row.number for row in self.query_one(CaseTable).rows]
+        self.app.push_screen(BatchExportScreen(self.session, shown, self.filter.describe()))
+
+    def action_export_csv(self) -> None:
+        from planner.tui.screens.export_caseload import CaseloadCsvScreen
+
+        self.app.push_screen(CaseloadCsvScreen(self.session))
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if not self.complete and action not in {"search", "clear"}:
             return None  # shown, greyed out, until the whole caseload is read
-        return True
+        return super().check_action(action, parameters)

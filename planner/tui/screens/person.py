@@ -30,8 +30,10 @@ from planner.tui.formatting import (
     severity_word,
     status_text,
 )
+from planner.tui.saving import refuse_if_read_only
 from planner.tui.screens.base import DataScreen
 from planner.tui.session import Session
+from planner.tui.widgets.banner import StoreBanner
 
 NARROW = 110
 SECTION_PREFIX = "section:"
@@ -120,6 +122,7 @@ class PersonScreen(DataScreen):
     """The checklist on the left, every gap on the right; Enter edits, w walks through."""
 
     TITLE = "Person"
+    EDITING = frozenset({"edit", "details"})
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "back", "Back", tooltip="Back to the caseload", id="person.back"),
@@ -150,6 +153,13 @@ class PersonScreen(DataScreen):
         Binding(
             "h", "history", "History", tooltip="Who changed what, and when", id="person.history"
         ),
+        Binding(
+            "x",
+            "export",
+            "Export",
+            tooltip="Write the handover summary for probation to a file",
+            id="person.export",
+        ),
     ]
 
     def __init__(self, session: Session, number: str) -> None:
@@ -162,6 +172,7 @@ class PersonScreen(DataScreen):
 
     def compose(self) -> ComposeResult:
         yield Header()
+        yield StoreBanner()
         yield Static("", id="person-header")
         with Horizontal(id="person-body"):
             yield OptionList(id="checklist")
@@ -213,7 +224,7 @@ class PersonScreen(DataScreen):
                 options.append(Option(prompt, id=item.id))
         checklist.set_options(options)
         checklist.border_title = "Checklist"
-        checklist.border_subtitle = "Enter edits"
+        checklist.border_subtitle = "Read-only" if self.session.read_only else "Enter edits"
         self._highlight(keep or next((o.id for o in options if not o.disabled), None))
 
     def _show_gaps(self, evaluation: Evaluation) -> None:
@@ -267,6 +278,8 @@ class PersonScreen(DataScreen):
 
         if self.case is None or self.template is None or self.evaluation is None:
             return
+        if refuse_if_read_only(self, self.session):
+            return
         editor = editor_for(self.session, self.case, self.evaluation, self.template.item(item_id))
         self.app.push_screen(editor, lambda saved: self.reload() if saved else None)
 
@@ -291,10 +304,20 @@ class PersonScreen(DataScreen):
     def action_details(self) -> None:
         from planner.tui.screens.person_form import PersonFormScreen
 
-        if self.case is None:
+        if self.case is None or refuse_if_read_only(self, self.session):
             return
         self.app.push_screen(
             PersonFormScreen(self.session, self.case.person), lambda _: self.reload()
+        )
+
+    def action_export(self) -> None:
+        from planner.tui.screens.export_case import ExportScreen
+
+        if self.case is None:
+            return
+        self.app.push_screen(
+            ExportScreen(self.session, self.case.person),
+            lambda changed: self.reload() if changed else None,
         )
 
     def action_back(self) -> None:

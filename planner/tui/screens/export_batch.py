@@ -1,0 +1,191 @@
+"""Handover summaries for many people at once: one file each, into one folder.
+
+Who: everyone released in the next 7, 14 or 28 days, or the people the caseload shows
+now. The batch runs in a thread worker with a progress bar; Esc (or Cancel) stops it
+after the file being written, and the files already written stay.
+"""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.containers import Container, Horizontal, VerticalScroll
+from textual.widgets import Button, Checkbox, ProgressBar, Select, Static
+
+from planner.export.files import ExportError, ExportFormat, OutputExists
+from planner.export.service import due_for_release, export_batch
+from planner.store.errors import StoreError
+from planner.tui.screens.export_case import FORMAT_CHOICES, REDACT_HINT
+from planner.tui.screens.export_dialog import ExportDialog, cli_words_removed
+from planner.tui.session import Session
+from planner.tui.widgets.evidence import ChoiceField, TextField
+
+SHOWN = "shown"
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}{'' if count == 1 else 's'}"
+
+
+class BatchExportScreen(ExportDialog):
+    """Writes summaries into a folder; the caseload stays as it was."""
+
+    OTHERWISE = "or choose another folder"
+
+    def __init__(self, session: Session, shown: list[str], shown_label: str) -> None:
+        super().__init__(session)
+        self.shown = shown
+        self.shown_label = shown_label
+        self.stop = threading.Event()
+        self.written: list[Path] = []
+
+    def compose(self) -> ComposeResult:
+        who = [
+            ("the next 7 days", "7"),
+            ("the next 14 days", "14"),
+            ("the next 28 days", "28"),
+            (f"the {_plural(len(self.shown), 'person')} shown", SHOWN),
+        ]
+        folder = Path.cwd() / f"handover-summaries-{self.session.today.isoformat()}"
+        with VerticalScroll(classes="dialog export batch") as box:
+            box.border_title = "Export handover summaries"
+            box.border_subtitle = "Ctrl+S exports · Esc cancels or goes back"
+            with Container(classes="form-grid"):
+                yield ChoiceField("who", "Released in", who, "14", allow_blank=False)
+                yield ChoiceField(
+                    "format", "Format", FORMAT_CHOICES, ExportFormat.PDF, allow_blank=False
+                )
+            with Horizontal(classes="redact"):
+                yield Checkbox("Redacted", id="redact")
+                yield Static(REDACT_HINT, classes="hint")
+            path = TextField(
+                "folder",
+                "Folder",
+                str(folder),
+                required=True,
+                hint="Made if missing. One file each: NUMBER_SURNAME_RELEASE-DATE.",
+            )
+            path.add_class("path")
+            yield path
+            yield ProgressBar(id="batch-progress", show_eta=False)
+            yield from self.compose_result()
+
+    def on_mount(self) -> None:
+        self.query_one(ProgressBar).display = False
+        self.query_one("#field-who", ChoiceField).focus_input()
+
+    @on(Select.Changed, "#field-who Select")
+    def explain_shown(self, event: Select.Changed) -> None:
+        if not self.running:
+            self.say(f"Shown now: {self.shown_label}." if event.value == SHOWN else "")
+
+    def _choice(self, field: str) -> object:
+        return self.query_one(f"#field-{field} Select", Select).value
+
+    # --- running --------------------------------------------------------------------------
+
+    def action_export(self, replace: bool) -> None:
+        if self.running:
+            return
+        folder = self.read_path("folder")
+        if folder is None:
+            return
+        fmt = self._choice("format")
+        who = self._choice("who")
+        if not isinstance(fmt, ExportFormat) or not isinstance(who, str):
+            return
+        redact = self.query_one("#redact", Checkbox).value
+        self.running = True
+        self.stop.clear()
+        self.say("Finding who is due…")
+        self._set_running(True)
+        self._run(who, fmt, redact, folder, replace)
+
+    @work(thread=True, exclusive=True, group="batch", exit_on_error=False)
+    def _run(self, who: str, fmt: ExportFormat, redact: bool, folder: Path, replace: bool) -> None:
+        session = self.session
+
+        def progress(done: int, total: int, path: Path) -> None:
+            self.app.call_from_thread(self._progress, done, total, path)
+
+        try:
+            store = session.store
+            numbers = self.shown
+            if who != SHOWN:
+                numbers = due_for_release(store, session.today, int(who))
+            if not numbers:
+                self.app.call_from_thread(self._finished, [], 0, folder)
+                return
+            self.app.call_from_thread(self._progress, 0, len(numbers), None)
+            written = export_batch(
+                store,
+                numbers,
+                fmt,
+                folder,
+                officer=session.officer,
+                today=session.today,
+                redact=redact,
+                force=replace,
+                progress=progress,
+                stop=self.stop.is_set,
+            )
+        except OutputExists as exc:
+            self.app.call_from_thread(self.offer_replace, cli_words_removed(str(exc)))
+        except (ExportError, StoreError) as exc:
+            self.app.call_from_thread(self.failed, cli_words_removed(str(exc)))
+        else:
+            self.app.call_from_thread(self._finished, written, len(numbers), folder)
+        finally:
+            self.app.call_from_thread(self._set_running, False)
+
+    def _set_running(self, running: bool) -> None:
+        self.query_one("#export-run", Button).disabled = running
+        self.query_one("#export-back", Button).label = "Cancel (Esc)" if running else "Back (Esc)"
+        if running:
+            self.query_one("#export-back", Button).focus()
+
+    def _progress(self, done: int, total: int, path: Path | None) -> None:
+        bar = self.query_one(ProgressBar)
+        bar.display = True
+        bar.update(total=total, progress=done)
+        if self.stop.is_set():
+            return
+        if path is None:
+            self.say(f"Writing {_plural(total, 'file')}…")
+        else:
+            self.say(f"{done} of {total} written · {path.name}")
+
+    def offer_replace(self, message: str | None) -> None:
+        super().offer_replace(message)
+        if message is not None:
+            self.query_one(ProgressBar).display = False
+
+    def failed(self, message: str) -> None:
+        super().failed(message)
+        self.query_one(ProgressBar).display = False
+
+    def _finished(self, written: list[Path], total: int, folder: Path) -> None:
+        self.offer_replace(None)
+        self.written = written
+        if not total:
+            self.say(Text("No one is due in that window: nothing was written.", "bold yellow"))
+            return
+        files = _plural(len(written), "file")
+        if len(written) < total:
+            message = f"Stopped: {files} of {total} written to {folder}"
+            self.say(Text(message, "bold yellow"))
+            self.notify(message, severity="warning", timeout=10)
+            return
+        self.say(Text.assemble((f"{files} written to ", "bold green"), (str(folder), "bold")))
+        self.notify(f"{files} written to {folder}", timeout=10)
+
+    def action_back(self) -> None:
+        if self.running:
+            self.stop.set()  # the worker ends after the file being written
+            self.say(Text("Stopping after the file being written…", "bold yellow"))
+            return
+        super().action_back()

@@ -1,0 +1,269 @@
+"""Export one person's handover summary, then offer to record that it went to probation.
+
+The officer chooses the format, whether to redact, and where the file goes (the current
+folder and the predictable name to start with). The file is written in a worker; an
+existing file is replaced only when the officer says so. After a full (not redacted)
+summary is written, planner asks whether to mark "Handover summary sent" done with today's
+date and the format: it never records that on its own.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.containers import Container, Vertical, VerticalScroll
+from textual.widgets import Checkbox, Input, Select, Static
+
+from planner.domain.assessment import applies
+from planner.domain.calendar import format_day
+from planner.domain.checklist import EvidenceValue, ItemRecord
+from planner.domain.person import Person
+from planner.domain.status import ItemStatus
+from planner.domain.template import FieldType, ItemTemplate
+from planner.export.files import ExportError, ExportFormat, OutputExists, summary_file_name
+from planner.export.service import export_case
+from planner.store.errors import StaleEdit, StoreError
+from planner.tui.saving import report_save_failure
+from planner.tui.screens.export_dialog import ExportDialog, cli_words_removed
+from planner.tui.screens.prompts import ConfirmScreen
+from planner.tui.session import Session
+from planner.tui.widgets.evidence import ChoiceField, TextField
+
+SUMMARY_SENT = "handover.summary_sent"
+REDACT_HINT = "Leaves out health, equality and notes."
+
+FORMAT_CHOICES: tuple[tuple[str, ExportFormat], ...] = (
+    ("PDF", ExportFormat.PDF),
+    ("Markdown", ExportFormat.MARKDOWN),
+    ("JSON", ExportFormat.JSON),
+    ("Case note text", ExportFormat.NOTE),
+)
+FORMAT_WORDS: dict[ExportFormat, str] = {
+    ExportFormat.PDF: "PDF",
+    ExportFormat.MARKDOWN: "Markdown",
+    ExportFormat.JSON: "JSON",
+    ExportFormat.NOTE: "case note text",
+}
+
+
+def suggested_name(person: Person, fmt: ExportFormat, redact: bool) -> str:
+    """The batch export's predictable name; a redacted copy says so in its name."""
+    name = summary_file_name(person.number, person.surname, person.release_date, fmt)
+    if redact:
+        stem, _, extension = name.rpartition(".")
+        name = f"{stem}_redacted.{extension}"
+    return name
+
+
+def sent_evidence(
+    item: ItemTemplate, fmt: ExportFormat, today: date
+) -> dict[str, EvidenceValue | None]:
+    """Evidence for "summary sent" as far as the item's fields allow: the first date field
+    is today, and a field named `format` gets the format (a matching choice, or words)."""
+    evidence: dict[str, EvidenceValue | None] = {}
+    dates = [f for f in item.evidence if f.type is FieldType.DATE]
+    if dates:
+        evidence[dates[0].name] = today.isoformat()
+    for field in item.evidence:
+        if field.name != "format":
+            continue
+        if field.type is FieldType.TEXT:
+            evidence[field.name] = FORMAT_WORDS[fmt]
+        elif field.type is FieldType.CHOICE:
+            names = {fmt.value, fmt.extension, FORMAT_WORDS[fmt].lower()}
+            for choice in field.choices:
+                if choice.value.lower() in names or choice.label.lower() in names:
+                    evidence[field.name] = choice.value
+                    break
+    return evidence
+
+
+def _sent_on(item: ItemTemplate, record: ItemRecord) -> str:
+    """' (sent Thu 19 Nov 2026)' from the item's first date field, or ''."""
+    for field in item.evidence:
+        if field.type is FieldType.DATE:
+            value = record.evidence.get(field.name)
+            try:
+                return f" (sent {format_day(date.fromisoformat(str(value)))})"
+            except ValueError:
+                return ""
+    return ""
+
+
+class ExportScreen(ExportDialog):
+    """Dismisses with True when the checklist changed (the summary was recorded as sent)."""
+
+    def __init__(self, session: Session, person: Person) -> None:
+        super().__init__(session)
+        self.person = person
+        self._file_name = suggested_name(person, ExportFormat.PDF, False)
+        self.written: Path | None = None
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(classes="dialog export") as box:
+            box.border_title = (
+                f"Handover summary · {self.person.display_name} · {self.person.number}"
+            )
+            box.border_subtitle = "Ctrl+S exports · Esc goes back"
+            with Container(classes="form-grid"):
+                yield ChoiceField(
+                    "format", "Format", FORMAT_CHOICES, ExportFormat.PDF, allow_blank=False
+                )
+                with Vertical(classes="redact"):
+                    yield Checkbox("Redacted", id="redact")
+                    yield Static(REDACT_HINT, classes="hint")
+            path = TextField(
+                "path",
+                "Save as",
+                str(Path.cwd() / self._file_name),
+                required=True,
+                hint="A file name, or a folder to put the file in.",
+            )
+            path.add_class("path")
+            yield path
+            yield from self.compose_result()
+
+    def on_mount(self) -> None:
+        self.query_one("#field-format", ChoiceField).focus_input()
+
+    @property
+    def format(self) -> ExportFormat:
+        value = self.query_one("#field-format Select", Select).value
+        return value if isinstance(value, ExportFormat) else ExportFormat.PDF
+
+    @property
+    def redact(self) -> bool:
+        return self.query_one("#redact", Checkbox).value
+
+    @on(Select.Changed, "#field-format Select")
+    @on(Checkbox.Changed, "#redact")
+    def rename(self) -> None:
+        """A new format or redaction renames the file, unless the officer named it."""
+        path_input = self.query_one("#field-path Input", Input)
+        name = suggested_name(self.person, self.format, self.redact)
+        typed = Path(path_input.value.strip())
+        if typed.name == self._file_name:
+            path_input.value = str(typed.with_name(name))
+        self._file_name = name
+
+    # --- writing --------------------------------------------------------------------------
+
+    def action_export(self, replace: bool) -> None:
+        if self.running:
+            return
+        path = self.read_path("path")
+        if path is None:
+            return
+        if path.is_dir():
+            path = path / suggested_name(self.person, self.format, self.redact)
+        self.running = True
+        self.say("Writing…")
+        self._write(path, self.format, self.redact, replace)
+
+    @work(thread=True, exclusive=True, group="export", exit_on_error=False)
+    def _write(self, path: Path, fmt: ExportFormat, redact: bool, replace: bool) -> None:
+        session = self.session
+        try:
+            written = export_case(
+                session.store,
+                self.person.number,
+                fmt,
+                path,
+                officer=session.officer,
+                today=session.today,
+                redact=redact,
+                force=replace,
+            )
+        except OutputExists:
+            message = f"{path.name} is already in {path.parent}"
+            self.app.call_from_thread(self.offer_replace, message)
+        except (ExportError, StoreError) as exc:
+            self.app.call_from_thread(self.failed, cli_words_removed(str(exc)))
+        else:
+            self.app.call_from_thread(self._written, written, fmt, redact)
+
+    def _written(self, path: Path, fmt: ExportFormat, redact: bool) -> None:
+        self.written = path
+        self.offer_replace(None)
+        kind = "Redacted summary" if redact else "Summary"
+        self.say(Text.assemble((f"{kind} written to ", "bold green"), (str(path), "bold")))
+        self.notify(f"{kind} written to {path}", timeout=10)
+        if not redact:
+            self._offer_sent(fmt)
+
+    # --- recording it sent ----------------------------------------------------------------
+
+    def _offer_sent(self, fmt: ExportFormat) -> None:
+        """Ask whether to mark "summary sent" done; never mark it without asking."""
+        if self.session.read_only:
+            return
+        store, today = self.session.store, self.session.today
+        try:
+            case = store.get(self.person.number)
+        except StoreError:
+            return
+        template = store.template_for(case)
+        if not template.has_item(SUMMARY_SENT):
+            return
+        item = template.item(SUMMARY_SENT)
+        if not applies(item, case):
+            return
+        record = case.checklist.item(SUMMARY_SENT)
+        evidence = sent_evidence(item, fmt, today)
+        question = (
+            f"Has this summary gone to probation, or is it going now?\n\n“{item.title}” "
+            f"would be marked done, sent {format_day(today)} as {FORMAT_WORDS[fmt]}."
+        )
+        if record.status is ItemStatus.DONE:
+            question += f"\nIt is already marked done{_sent_on(item, record)}; yes records today's."
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self._mark_sent(item, evidence, record.rev, fmt)
+
+        self.app.push_screen(
+            ConfirmScreen("Record the summary as sent?", question, yes="Mark sent"), answered
+        )
+
+    def _mark_sent(
+        self,
+        item: ItemTemplate,
+        evidence: dict[str, EvidenceValue | None],
+        rev: int,
+        fmt: ExportFormat,
+    ) -> None:
+        try:
+            self.session.store.save_item(
+                self.person.number,
+                item.id,
+                status=ItemStatus.DONE,
+                evidence=evidence,
+                expected_rev=rev,
+            )
+        except StaleEdit:
+            self.notify(
+                f"Not marked: “{item.title}” was changed by someone else meanwhile; "
+                "open it to check.",
+                severity="warning",
+                timeout=10,
+            )
+            return
+        except StoreError as exc:
+            report_save_failure(self, exc, lambda: self._mark_sent(item, evidence, rev, fmt))
+            return
+        self.changed = True
+        sent = f"Marked “{item.title}” done: sent {format_day(self.session.today)}."
+        assert self.written is not None
+        self.say(
+            Text.assemble(
+                ("Summary written to ", "bold green"),
+                (str(self.written), "bold"),
+                "\n",
+                (sent, "green"),
+            )
+        )
+        self.notify(sent)

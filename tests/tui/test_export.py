@@ -1,0 +1,236 @@
+"""Exports from the UI: one person's handover summary, a batch, the caseload CSV."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from textual.widgets import Button, Checkbox, Input, Select, Static
+
+from planner.domain.status import ItemStatus
+from planner.domain.template import ItemTemplate, Template
+from planner.export.files import ExportFormat
+from planner.tui.app import PlannerApp
+from planner.tui.screens.export_batch import SHOWN, BatchExportScreen
+from planner.tui.screens.export_case import SUMMARY_SENT, ExportScreen, sent_evidence
+from planner.tui.screens.export_caseload import CaseloadCsvScreen
+from planner.tui.screens.person import PersonScreen
+from planner.tui.screens.prompts import ConfirmScreen
+from tests.conftest import TODAY
+from tests.tui.conftest import OFFICER, wait_for_caseload, wait_until
+from tests.tui.test_person import on_disk, open_person
+
+A1234BC_PDF = "A1234BC_Example_2026-12-16.pdf"
+
+
+def result_text(screen: Any) -> str:
+    return str(screen.query_one("#export-result", Static).render())
+
+
+def messages(app: PlannerApp) -> list[str]:
+    return [n.message for n in app._notifications]
+
+
+@pytest.fixture(autouse=True)
+def _in_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Exports start in the current folder: make it the test's."""
+    monkeypatch.chdir(tmp_path)
+
+
+async def test_export_from_the_person_screen_then_record_it_sent(
+    app: PlannerApp, db_path: Path, tmp_path: Path
+) -> None:
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+        await open_person(pilot, "A1234BC")
+        await pilot.press("x")
+        dialog = app.screen
+        assert isinstance(dialog, ExportScreen)
+        target = tmp_path / A1234BC_PDF
+        assert dialog.query_one("#field-path Input", Input).value == str(target)
+        await pilot.press("ctrl+s")
+        await wait_until(pilot, lambda: isinstance(app.screen, ConfirmScreen), "the offer")
+        assert target.read_bytes().startswith(b"%PDF")
+        assert target.stat().st_mode & 0o777 == 0o600
+        assert str(target) in result_text(dialog)
+        assert any(str(target) in m for m in messages(app))
+        # Asked, not done: nothing is recorded before the officer answers.
+        assert on_disk(db_path, "A1234BC", SUMMARY_SENT).status is ItemStatus.NOT_STARTED
+        question = str(app.screen.query_one("#confirm-question", Static).render())
+        assert "Mon 23 Nov 2026" in question and "PDF" in question
+        await pilot.press("y")
+        await pilot.pause()
+        assert app.screen is dialog
+        assert "Marked" in result_text(dialog)
+        await pilot.press("escape")
+        assert isinstance(app.screen, PersonScreen)
+    record = on_disk(db_path, "A1234BC", SUMMARY_SENT)
+    assert record.status is ItemStatus.DONE
+    assert record.evidence["date_sent"] == TODAY.isoformat()
+    assert record.evidence["format"] == "PDF"
+    assert record.changed_by == OFFICER
+
+
+async def test_no_to_the_offer_records_nothing(app: PlannerApp, db_path: Path) -> None:
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_person(pilot, "A1234BC")
+        await pilot.press("x")
+        app.screen.query_one("#field-format Select", Select).value = ExportFormat.NOTE
+        await pilot.press("ctrl+s")
+        await wait_until(pilot, lambda: isinstance(app.screen, ConfirmScreen), "the offer")
+        await pilot.press("n")
+        await pilot.pause()
+    assert (Path.cwd() / "A1234BC_Example_2026-12-16.txt").stat().st_size > 0
+    assert on_disk(db_path, "A1234BC", SUMMARY_SENT).status is ItemStatus.NOT_STARTED
+
+
+async def test_redacted_export_is_named_so_offers_nothing_and_replaces_only_when_asked(
+    app: PlannerApp, db_path: Path, tmp_path: Path
+) -> None:
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_person(pilot, "A1234BC")
+        await pilot.press("x")
+        dialog = app.screen
+        assert isinstance(dialog, ExportScreen)
+        dialog.query_one("#field-format Select", Select).value = ExportFormat.MARKDOWN
+        dialog.query_one("#redact", Checkbox).value = True
+        await pilot.pause()
+        target = tmp_path / "A1234BC_Example_2026-12-16_redacted.md"
+        assert dialog.query_one("#field-path Input", Input).value == str(target)
+        await pilot.press("ctrl+s")
+        await wait_until(pilot, lambda: dialog.written is not None, "the file")
+        assert not isinstance(app.screen, ConfirmScreen)  # a redacted copy is not for probation
+        assert "redacted" in target.read_text(encoding="utf-8").lower()
+        target.write_text("older", encoding="utf-8")
+        await pilot.press("ctrl+s")
+        await wait_until(pilot, lambda: dialog.exists is not None, "the replace offer")
+        assert "already" in result_text(dialog)
+        assert dialog.query_one("#export-replace", Button).display
+        assert target.read_text(encoding="utf-8") == "older"
+        await pilot.press("ctrl+o")
+        await wait_until(pilot, lambda: target.read_text(encoding="utf-8") != "older", "replace")
+    assert on_disk(db_path, "A1234BC", SUMMARY_SENT).status is ItemStatus.NOT_STARTED
+
+
+async def test_a_folder_that_does_not_exist_is_one_line(app: PlannerApp, tmp_path: Path) -> None:
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_person(pilot, "A1234BC")
+        await pilot.press("x")
+        dialog = app.screen
+        assert isinstance(dialog, ExportScreen)
+        dialog.query_one("#field-path Input", Input).value = str(tmp_path / "nowhere" / "a.md")
+        await pilot.press("ctrl+s")
+        await wait_until(pilot, lambda: "Not exported" in result_text(dialog), "the error")
+        assert "does not exist" in result_text(dialog)
+
+
+def test_sent_evidence_uses_a_matching_choice(template: Template) -> None:
+    item = template.item(SUMMARY_SENT)
+    assert sent_evidence(item, ExportFormat.NOTE, TODAY) == {
+        "date_sent": "2026-11-23",
+        "format": "case note text",
+    }
+    data = item.model_dump()
+    for field in data["evidence"]:
+        if field["name"] == "format":
+            field["type"] = "choice"
+            field["choices"] = [
+                {"value": "pdf", "label": "PDF by email"},
+                {"value": "paper", "label": "Paper"},
+            ]
+    as_choice = ItemTemplate.model_validate(data)
+    assert sent_evidence(as_choice, ExportFormat.PDF, TODAY)["format"] == "pdf"
+    assert "format" not in sent_evidence(as_choice, ExportFormat.JSON, TODAY)
+
+
+async def test_batch_export_of_the_people_shown(app: PlannerApp, tmp_path: Path) -> None:
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+        await wait_for_caseload(pilot)
+        await pilot.press("x")
+        dialog = app.screen
+        assert isinstance(dialog, BatchExportScreen)
+        dialog.query_one("#field-who Select", Select).value = SHOWN
+        dialog.query_one("#field-format Select", Select).value = ExportFormat.MARKDOWN
+        folder = tmp_path / "out"
+        dialog.query_one("#field-folder Input", Input).value = str(folder)
+        await pilot.press("ctrl+s")
+        await wait_until(pilot, lambda: "written to" in result_text(dialog), "the batch")
+        assert result_text(dialog) == f"3 files written to {folder}"
+        assert any(str(folder) in m for m in messages(app))
+        names = sorted(p.name for p in folder.iterdir())
+        assert names == [
+            "A1234BC_Example_2026-12-16.md",
+            "B2345CD_Brown_2026-11-27.md",
+            "F6789GH_Fisher_2027-02-11.md",
+        ]
+        for path in folder.iterdir():
+            assert path.stat().st_size > 0 and path.stat().st_mode & 0o777 == 0o600
+        await pilot.press("ctrl+s")  # again: every file is in the way
+        await wait_until(pilot, lambda: dialog.exists is not None, "the replace offer")
+        assert "3 of 3 files already exist" in result_text(dialog)
+        assert "--force" not in result_text(dialog)
+
+
+async def test_a_batch_in_the_next_7_days(app: PlannerApp, tmp_path: Path) -> None:
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for_caseload(pilot)
+        await pilot.press("x")
+        dialog = app.screen
+        assert isinstance(dialog, BatchExportScreen)
+        dialog.query_one("#field-who Select", Select).value = "7"
+        dialog.query_one("#field-format Select", Select).value = ExportFormat.JSON
+        await pilot.press("ctrl+s")
+        await wait_until(pilot, lambda: "written to" in result_text(dialog), "the batch")
+    folder = tmp_path / f"handover-summaries-{TODAY.isoformat()}"
+    assert [p.name for p in folder.iterdir()] == ["B2345CD_Brown_2026-11-27.json"]
+
+
+async def test_cancel_stops_a_batch_after_the_file_being_written(
+    app: PlannerApp, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    started = threading.Event()
+
+    def slow_batch(
+        *args: Any, progress: Callable[..., None], stop: Callable[[], bool], **kwargs: Any
+    ) -> list[Path]:
+        first = tmp_path / "first.md"
+        first.write_text("x")
+        progress(1, 3, first)
+        started.set()
+        for _ in range(500):
+            if stop():
+                return [first]
+            threading.Event().wait(0.01)
+        raise AssertionError("never stopped")
+
+    monkeypatch.setattr("planner.tui.screens.export_batch.export_batch", slow_batch)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_for_caseload(pilot)
+        await pilot.press("x")
+        dialog = app.screen
+        assert isinstance(dialog, BatchExportScreen)
+        dialog.query_one("#field-who Select", Select).value = SHOWN
+        await pilot.press("ctrl+s")
+        await wait_until(pilot, started.is_set, "the first file")
+        await pilot.press("escape")  # cancels; does not close
+        await wait_until(pilot, lambda: "Stopped" in result_text(dialog), "the stop")
+        assert app.screen is dialog
+        assert "1 file of 3 written" in result_text(dialog)
+        await pilot.press("escape")
+        assert app.screen is not dialog
+
+
+async def test_caseload_csv(app: PlannerApp, tmp_path: Path) -> None:
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_for_caseload(pilot)
+        await pilot.press("X")
+        dialog = app.screen
+        assert isinstance(dialog, CaseloadCsvScreen)
+        await pilot.press("ctrl+s")
+        await wait_until(pilot, lambda: dialog.written is not None, "the CSV")
+    target = tmp_path / f"caseload-{TODAY.isoformat()}.csv"
+    text = target.read_text(encoding="utf-8-sig")
+    assert text.count("\n") == 8  # a header and seven people
+    assert target.stat().st_mode & 0o777 == 0o600
