@@ -18,7 +18,7 @@ from typing import Any
 
 import platformdirs
 import tomli_w
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from planner.store.files import atomic_write
 
@@ -41,6 +41,24 @@ class Settings(BaseModel):
     default_template: str = "england-wales"
     backups_keep: int = Field(default=14, ge=1, le=365)
     encrypt: bool = False  # encrypt new databases (asks for a passphrase when creating one)
+    # Remapped keys of the terminal UI: binding id to keys, e.g. "person.export" = "ctrl+e"
+    # (several keys separated by commas). `planner` lists the ids on its help screen (F1).
+    keys: dict[str, str] = Field(default_factory=dict)
+
+    @field_validator("keys", mode="before")
+    @classmethod
+    def _flatten_keys(cls, value: Any) -> Any:
+        """`person.export = "e"` unquoted in TOML is a table inside a table: flatten it."""
+        if not isinstance(value, dict):
+            return value
+        flat: dict[str, Any] = {}
+        for name, keys in value.items():
+            if isinstance(keys, dict):
+                for inner, inner_keys in cls._flatten_keys(keys).items():
+                    flat[f"{name}.{inner}"] = inner_keys
+            else:
+                flat[str(name)] = keys
+        return flat
 
 
 def config_path() -> Path:

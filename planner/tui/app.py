@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import date
 from pathlib import Path
 from typing import ClassVar
@@ -16,6 +16,7 @@ from planner.config import Settings
 from planner.domain.template_loading import TemplateLibrary
 from planner.store.repository import CaseStore
 from planner.tui.commands import ScreenCommands
+from planner.tui.keys import checked_keymap
 from planner.tui.screens.caseload import CaseloadScreen
 from planner.tui.screens.help import HelpScreen, screen_keys
 from planner.tui.screens.prompts import OfficerPrompt, PickerScreen
@@ -60,8 +61,20 @@ class PlannerApp(App[None]):
 
     def on_mount(self) -> None:
         self.theme_changed_signal.subscribe(self, self._remember_theme)
+        self.apply_keys(self.session.settings.keys)
         if not self.session.officer:
             self.push_screen(OfficerPrompt(), self._officer_given)
+
+    def apply_keys(self, keys: Mapping[str, str]) -> None:
+        """Use the config file's `[keys]`; say which entries cannot be used."""
+        if not keys:
+            return
+        usable, problems = checked_keymap(keys)
+        self.set_keymap(usable)
+        if problems:
+            self.notify(
+                "Config file [keys]: " + "; ".join(problems) + ".", severity="warning", timeout=15
+            )
 
     def _remember_theme(self, theme: Theme) -> None:
         self.session.set_theme(theme.name)

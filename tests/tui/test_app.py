@@ -16,21 +16,25 @@ from planner.store.errors import DatabaseLocked
 from planner.store.repository import CaseStore
 from planner.tui.app import PlannerApp, make_app
 from planner.tui.commands import ScreenCommands, screen_bindings
+from planner.tui.keys import binding_owners, known_binding_ids
 from planner.tui.screens.caseload import CaseloadScreen
 from planner.tui.screens.conflict import ConflictScreen
+from planner.tui.screens.export_batch import BatchExportScreen
+from planner.tui.screens.export_case import ExportScreen
+from planner.tui.screens.export_caseload import CaseloadCsvScreen
 from planner.tui.screens.help import HelpScreen
 from planner.tui.screens.history import HistoryScreen
 from planner.tui.screens.import_csv import ImportScreen
 from planner.tui.screens.item_editor import ItemEditor
 from planner.tui.screens.person import PersonScreen
 from planner.tui.screens.person_form import PersonFormScreen
-from planner.tui.screens.prompts import OfficerPrompt, PickerScreen, TextPrompt
+from planner.tui.screens.prompts import ConfirmScreen, OfficerPrompt, PickerScreen, TextPrompt
 from planner.tui.screens.walkthrough import WalkThroughScreen
 from planner.tui.widgets.case_table import CaseTable
 from tests.conftest import TODAY
 from tests.tui.conftest import build_app, wait_for_caseload, wait_until
 
-ALL_BINDINGS = [
+ALL_BINDINGS: list[type[Any]] = [
     PlannerApp,
     CaseloadScreen,
     PersonScreen,
@@ -40,9 +44,13 @@ ALL_BINDINGS = [
     ConflictScreen,
     PersonFormScreen,
     ImportScreen,
+    ExportScreen,
+    BatchExportScreen,
+    CaseloadCsvScreen,
     HelpScreen,
     PickerScreen,
     TextPrompt,
+    ConfirmScreen,
     OfficerPrompt,
     CaseTable,
 ]
@@ -54,6 +62,13 @@ def test_every_binding_has_an_id_and_a_description(owner: type[Any]) -> None:
         assert isinstance(binding, Binding)
         assert binding.id, f"{owner.__name__}: {binding.key} has no id"
         assert binding.description, f"{owner.__name__}: {binding.key} has no description"
+
+
+def test_every_binding_id_can_be_remapped_and_is_unique() -> None:
+    ids = [b.id for owner in binding_owners() for b in owner.BINDINGS if isinstance(b, Binding)]
+    assert len(ids) == len(set(ids))
+    for owner in ALL_BINDINGS:
+        assert {b.id for b in owner.BINDINGS if isinstance(b, Binding)} <= known_binding_ids()
 
 
 @pytest.mark.parametrize(
