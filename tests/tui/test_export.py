@@ -234,3 +234,22 @@ async def test_caseload_csv(app: PlannerApp, tmp_path: Path) -> None:
     text = target.read_text(encoding="utf-8-sig")
     assert text.count("\n") == 8  # a header and seven people
     assert target.stat().st_mode & 0o777 == 0o600
+
+
+async def test_a_large_pdf_batch_renders_in_worker_processes(
+    app: PlannerApp, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """PDFs of a large batch render in a process pool, started from inside the app (where
+    sys.stderr is Textual's capture, whose fileno() is -1)."""
+    monkeypatch.setattr("planner.export.service.POOL_THRESHOLD", 2)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_for_caseload(pilot)
+        await pilot.press("x")
+        dialog = app.screen
+        assert isinstance(dialog, BatchExportScreen)
+        dialog.query_one("#field-who Select", Select).value = "28"
+        await pilot.press("ctrl+s")
+        await wait_until(pilot, lambda: not dialog.running, "the batch")
+        assert result_text(dialog).startswith("2 files written to")
+    folder = tmp_path / f"handover-summaries-{TODAY.isoformat()}"
+    assert all(p.read_bytes().startswith(b"%PDF") for p in folder.iterdir())

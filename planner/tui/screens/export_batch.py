@@ -7,6 +7,7 @@ after the file being written, and the files already written stay.
 
 from __future__ import annotations
 
+import sys
 import threading
 from pathlib import Path
 
@@ -25,6 +26,25 @@ from planner.tui.session import Session
 from planner.tui.widgets.evidence import ChoiceField, TextField
 
 SHOWN = "shown"
+
+
+def start_resource_tracker() -> None:
+    """Let a batch start its PDF process pool from inside the app.
+
+    multiprocessing's spawn starts a resource tracker the first time, passing it
+    sys.stderr's descriptor; while Textual runs, sys.stderr is its capture, whose
+    fileno() is -1, and the spawn fails ("bad value(s) in fds_to_keep"). Started here,
+    on the event loop (so nothing else writes meanwhile) with the real stderr, the
+    tracker is running when the pool needs it.
+    """
+    from multiprocessing import resource_tracker
+
+    captured = sys.stderr
+    sys.stderr = sys.__stderr__
+    try:
+        resource_tracker.ensure_running()
+    finally:
+        sys.stderr = captured
 
 
 def _plural(count: int, word: str) -> str:
@@ -99,6 +119,8 @@ class BatchExportScreen(ExportDialog):
         if not isinstance(fmt, ExportFormat) or not isinstance(who, str):
             return
         redact = self.query_one("#redact", Checkbox).value
+        if fmt is ExportFormat.PDF:
+            start_resource_tracker()
         self.running = True
         self.stop.clear()
         self.say("Finding who is due…")
@@ -172,7 +194,7 @@ class BatchExportScreen(ExportDialog):
         self.offer_replace(None)
         self.written = written
         if not total:
-            self.say(Text("No one is due in that window: nothing was written.", "bold yellow"))
+            self.say(Text("No one to export there: nothing was written.", "bold yellow"))
             return
         files = _plural(len(written), "file")
         if len(written) < total:

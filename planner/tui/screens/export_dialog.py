@@ -129,4 +129,7 @@ class ExportDialog(ModalScreen[bool]):
             self.failed(f"something went wrong ({event.worker.error!r})")
 
     def action_back(self) -> None:
+        if self.running:  # the worker reports to this dialog: it stays until the file is done
+            self.say(Text("Still writing: a moment…", "bold yellow"))
+            return
         self.dismiss(self.changed)
