@@ -219,7 +219,8 @@ class ExportScreen(ExportDialog):
             f"would be marked done, sent {format_day(today)} as {FORMAT_WORDS[fmt]}."
         )
         if record.status is ItemStatus.DONE:
-            question += f"\nIt is already marked done{_sent_on(item, record)}; yes records today's."
+            already = _sent_on(item, record)
+            question += f"\nIt is already marked done{already}; yes records this send instead."
 
         def answered(yes: bool | None) -> None:
             if yes:
