@@ -28,7 +28,7 @@ from planner.domain.template import (
 )
 
 # Bump when the meaning of a stored assessment changes, so stored ones are recomputed.
-ENGINE_VERSION = 2
+ENGINE_VERSION = 3
 
 PROBLEM_NO_EVIDENCE = "no_evidence"
 PROBLEM_NO_REASON = "no_reason"
@@ -57,6 +57,7 @@ class SectionTally(NamedTuple):
     section: str
     applicable: int
     resolved: int
+    started: int  # applicable items past not_started (resolved ones included)
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,7 +124,7 @@ def assess(case: Case, template: Template) -> Assessment:
     checklist = case.checklist
     release = person.release_date
     created = case.created_at.date()
-    tallies: dict[str, list[int]] = {s.id: [0, 0] for s in template.sections}
+    tallies: dict[str, list[int]] = {s.id: [0, 0, 0] for s in template.sections}
     open_items: list[OpenItem] = []
     for item in template.items:
         if not applies(item, case):
@@ -134,6 +135,8 @@ def assess(case: Case, template: Template) -> Assessment:
         status = record.status
         if status.resolved:
             tally[1] += 1
+        if status is not ItemStatus.NOT_STARTED:
+            tally[2] += 1
         open_item = _open_item(item, record, release, created)
         if open_item is not None:
             open_items.append(open_item)
@@ -152,7 +155,7 @@ def assess(case: Case, template: Template) -> Assessment:
         no_fixed_abode=nfa,
         applicable=applicable,
         resolved=resolved,
-        section_rows=tuple(SectionTally(s, a, r) for s, (a, r) in tallies.items()),
+        section_rows=tuple(SectionTally(s, a, r, st) for s, (a, r, st) in tallies.items()),
         open_rows=tuple(open_items),
     )
 

@@ -52,6 +52,7 @@ class SectionStatus:
     applicable: int
     resolved: int
     worst: Severity | None
+    started: int = 0
 
     @property
     def label(self) -> str:
@@ -59,7 +60,7 @@ class SectionStatus:
             return "not applicable"
         if self.resolved == self.applicable:
             return "complete" if self.worst is None else "complete, check flags"
-        if self.resolved == 0:
+        if self.started == 0:
             return "not started" if self.worst is None else f"not started, {self.worst}"
         return "in progress" if self.worst is None else f"in progress, {self.worst}"
 
@@ -116,6 +117,7 @@ def section_statuses(
             tally.applicable,
             tally.resolved,
             worst.get(tally.section),
+            tally.started,
         )
         for tally in assessment.sections
     )

@@ -929,3 +929,11 @@ def test_no_fixed_abode_outranks_an_older_overdue_item(store, template):
     assert any(
         f.kind is FlagKind.OVERDUE and f.due and f.due < TODAY - timedelta(days=60) for f in flags
     )
+
+
+def test_a_section_with_an_item_in_progress_is_in_progress(store, template):
+    store.add(make_person(), template)
+    case = store.save_item("A1234BC", "id.documents", status=ItemStatus.IN_PROGRESS)
+    sections = {s.section: s for s in store.evaluate(case, TODAY).sections}
+    assert sections["id"].label.startswith("in progress")
+    assert sections["bank"].label.startswith("not started")
