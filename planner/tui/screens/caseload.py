@@ -88,7 +88,7 @@ class CaseloadScreen(DataScreen):
         built and shown first, then everyone else is counted in."""
         store = self.session.open()
         if not self.loaded:  # read-only, or today's backup failed: the banner says so
-            self.app.call_from_thread(self.query_one(StoreBanner).show_notices, self.session)
+            self.app.call_from_thread(self._show_notices)
         change = store.change_number
         summaries = store.summaries()
         today = self.session.today
@@ -106,6 +106,10 @@ class CaseloadScreen(DataScreen):
             # never collected, so freezing again would keep closed screens forever.
             gc.freeze()
         self.app.call_from_thread(self._show_rows, rows, change, True)
+
+    def _show_notices(self) -> None:
+        self.query_one(StoreBanner).show_notices(self.session)
+        self.refresh_bindings()  # read-only greys the editing keys
 
     def data_changed(self, change: int) -> None:
         self.load_caseload()

@@ -21,7 +21,7 @@ from planner.export.files import ExportError, ExportFormat, OutputExists
 from planner.export.service import due_for_release, export_batch
 from planner.store.errors import StoreError
 from planner.tui.screens.export_case import FORMAT_CHOICES, REDACT_HINT
-from planner.tui.screens.export_dialog import ExportDialog, cli_words_removed
+from planner.tui.screens.export_dialog import ExportDialog, cli_words_removed, start_folder
 from planner.tui.session import Session
 from planner.tui.widgets.evidence import ChoiceField, TextField
 
@@ -70,7 +70,7 @@ class BatchExportScreen(ExportDialog):
             ("the next 28 days", "28"),
             (f"the {_plural(len(self.shown), 'person')} shown", SHOWN),
         ]
-        folder = Path.cwd() / f"handover-summaries-{self.session.today.isoformat()}"
+        folder = start_folder() / f"handover-summaries-{self.session.today.isoformat()}"
         with VerticalScroll(classes="dialog export batch") as box:
             box.border_title = "Export handover summaries"
             box.border_subtitle = "Ctrl+S exports · Esc cancels or goes back"

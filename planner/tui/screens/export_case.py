@@ -28,7 +28,7 @@ from planner.export.files import ExportError, ExportFormat, OutputExists, summar
 from planner.export.service import export_case
 from planner.store.errors import StaleEdit, StoreError
 from planner.tui.saving import report_save_failure
-from planner.tui.screens.export_dialog import ExportDialog, cli_words_removed
+from planner.tui.screens.export_dialog import ExportDialog, cli_words_removed, start_folder
 from planner.tui.screens.prompts import ConfirmScreen
 from planner.tui.session import Session
 from planner.tui.widgets.evidence import ChoiceField, TextField
@@ -119,7 +119,7 @@ class ExportScreen(ExportDialog):
             path = TextField(
                 "path",
                 "Save as",
-                str(Path.cwd() / self._file_name),
+                str(start_folder() / self._file_name),
                 required=True,
                 hint="A file name, or a folder to put the file in.",
             )

@@ -13,7 +13,7 @@ from textual.widgets import Select
 from planner.export.files import ExportError, OutputExists
 from planner.export.service import export_caseload
 from planner.store.errors import StoreError
-from planner.tui.screens.export_dialog import ExportDialog, cli_words_removed
+from planner.tui.screens.export_dialog import ExportDialog, cli_words_removed, start_folder
 from planner.tui.session import Session
 from planner.tui.widgets.evidence import ChoiceField, TextField
 
@@ -38,7 +38,7 @@ class CaseloadCsvScreen(ExportDialog):
             box.border_title = "Export the caseload (CSV)"
             box.border_subtitle = "Ctrl+S exports · Esc goes back"
             yield ChoiceField("who", "Who", who, EVERYONE, allow_blank=False)
-            path = TextField("path", "Save as", str(Path.cwd() / name), required=True)
+            path = TextField("path", "Save as", str(start_folder() / name), required=True)
             path.add_class("path")
             yield path
             yield from self.compose_result()

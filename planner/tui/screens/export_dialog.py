@@ -24,6 +24,15 @@ from planner.tui.session import Session
 from planner.tui.widgets.evidence import TextField
 
 
+def start_folder() -> Path:
+    """Where exports go unless the officer says otherwise: the folder planner was started
+    in (the home folder if that has gone)."""
+    try:
+        return Path.cwd()
+    except OSError:
+        return Path.home()
+
+
 def cli_words_removed(message: str) -> str:
     """The export service's messages end with the command line's advice; the dialog offers
     its own Replace button instead."""
@@ -92,7 +101,7 @@ class ExportDialog(ModalScreen[bool]):
         except InvalidInput:
             return None
         path = Path(raw).expanduser()
-        return path if path.is_absolute() else Path.cwd() / path
+        return path if path.is_absolute() else start_folder() / path
 
     @on(Input.Changed, ".path Input")
     def _path_changed(self) -> None:
