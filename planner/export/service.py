@@ -152,7 +152,9 @@ def export_batch(
             f"(first: {existing[0].name}); use --force to replace them"
         )
     try:
-        folder.mkdir(parents=True, exist_ok=True)
+        # Owner-only: the file names alone (prison number, surname, release date) are
+        # personal data.
+        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
     except OSError as exc:
         raise ExportError(f"could not create folder {folder}: {exc.strerror or exc}") from None
     generated_at = datetime.now().astimezone()

@@ -119,6 +119,7 @@ def test_batch_writes_one_file_each_and_reports_progress(
     ]
     assert seen == [(1, 2, paths[0].name), (2, 2, paths[1].name)]
     assert all(p.stat().st_mode & 0o777 == 0o600 for p in paths)
+    assert folder.stat().st_mode & 0o777 == 0o700  # file names are personal data too
 
 
 def test_batch_writes_nothing_when_a_file_is_in_the_way(
