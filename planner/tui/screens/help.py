@@ -22,6 +22,7 @@ class KeyHelp:
     description: str
     tooltip: str
     enabled: bool
+    binding_id: str | None = None
 
 
 def screen_keys(screen: Screen[object]) -> list[KeyHelp]:
@@ -36,6 +37,7 @@ def screen_keys(screen: Screen[object]) -> list[KeyHelp]:
             active.binding.description,
             active.binding.tooltip,
             active.enabled,
+            active.binding.id,
         )
         for active in bindings
     ]
@@ -59,12 +61,13 @@ class HelpScreen(ModalScreen[None]):
         table.add_column("what", no_wrap=True)
         table.add_column("more", style="dim")
         for key in self.keys:
-            table.add_row(
-                key.key, Text(key.description, style="" if key.enabled else "dim"), key.tooltip
-            )
+            more = Text(key.tooltip)
+            if key.binding_id:
+                more.append(f"  [{key.binding_id}]", style="italic")
+            table.add_row(key.key, Text(key.description, style="" if key.enabled else "dim"), more)
         with VerticalScroll(id="help-body", classes="dialog") as body:
             body.border_title = f"Keys: {self._title}"
-            body.border_subtitle = "Esc closes · Ctrl+P finds any action by name"
+            body.border_subtitle = "Esc closes · Ctrl+P finds any action · ids: to remap keys"
             yield Static(table)
 
     def action_close(self) -> None:
