@@ -139,3 +139,29 @@ class SummaryCache:
                 fresh[number] = (entry, summary_from_entry(number, entry, reassess))
         self._made = fresh
         return [summary for _entry, summary in fresh.values()]
+
+    def released_between(
+        self,
+        entries: Mapping[str, dict[str, Any]],
+        reassess: Callable[[str], Assessment],
+        first: date,
+        last: date,
+    ) -> list[CaseSummary]:
+        """Summaries of the cases released from `first` to `last` only, made (and kept)
+        without making the others: the caseload shows its default window first."""
+        low, high = first.isoformat(), last.isoformat()
+        made = self._made
+        out: list[CaseSummary] = []
+        for number, entry in entries.items():
+            try:
+                release = entry["person"][4]
+            except (KeyError, IndexError, TypeError):
+                out.append(summary_from_entry(number, entry, reassess))  # DatabaseCorrupt
+                continue
+            if not (isinstance(release, str) and low <= release <= high):
+                continue
+            hit = made.get(number)
+            if hit is None or hit[0] is not entry:
+                hit = made[number] = (entry, summary_from_entry(number, entry, reassess))
+            out.append(hit[1])
+        return out

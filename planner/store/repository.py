@@ -247,6 +247,13 @@ class CaseStore:
             entries = self._storage.read().get(INDEX, {})
             return self._summaries.summaries(entries, self._reassess)
 
+    def summaries_released_between(self, first: date, last: date) -> list[CaseSummary]:
+        """The summaries of cases released from `first` to `last` (any state), without
+        making the others: 4,000 of a 20,000 caseload cost a fifth of all of them."""
+        with self._locked():
+            entries = self._storage.read().get(INDEX, {})
+            return self._summaries.released_between(entries, self._reassess, first, last)
+
     def template(self, key: str) -> Template:
         """A template version as stored with the cases that use it."""
         with self._locked():

@@ -782,3 +782,15 @@ def test_created_at_is_the_clock_of_the_store(tmp_path: Path, template: Template
     moment = datetime(2026, 1, 2, 3, 4, tzinfo=UTC)
     with CaseStore(tmp_path / "c.db", clock=lambda: moment) as store:
         assert store.add(make_person(NUMBER), template).created_at == moment
+
+
+def test_summaries_of_a_release_window_alone(store, template):
+    """The caseload shows its default window before summarising everyone else."""
+    for number, days in (("A1111AA", 3), ("B2222BB", 40), ("C3333CC", 200)):
+        store.add(make_person(number, release=TODAY + timedelta(days=days)), template)
+    store.add(make_person("D4444DD", release=None), template)
+    window = store.summaries_released_between(TODAY, TODAY + timedelta(days=84))
+    assert sorted(s.number for s in window) == ["A1111AA", "B2222BB"]
+    everyone = {s.number: s for s in store.summaries()}
+    assert set(everyone) == {"A1111AA", "B2222BB", "C3333CC", "D4444DD"}
+    assert all(everyone[s.number] is s for s in window)  # made once, then kept

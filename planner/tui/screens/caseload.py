@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 from dataclasses import replace
+from datetime import timedelta
 from typing import Any, ClassVar
 
 from textual import on, work
@@ -90,14 +91,20 @@ class CaseloadScreen(DataScreen):
         if not self.loaded:  # read-only, or today's backup failed: the banner says so
             self.app.call_from_thread(self._show_notices)
         change = store.change_number
-        summaries = store.summaries()
         today = self.session.today
         rows: list[CaseRow] = []
         first = not self.loaded
         if first:
-            soon, summaries = split_window(summaries, today, int(Window.DAYS_84.value))
+            # The default view first: only its people are summarised before it is shown.
+            days = int(Window.DAYS_84.value)
+            window = store.summaries_released_between(today, today + timedelta(days=days))
+            soon, _ = split_window(window, today, days)
             rows = build_rows(soon, store.template, today)
             self.app.call_from_thread(self._show_rows, rows, change, False)
+            shown = {row.number for row in rows}
+            summaries = [s for s in store.summaries() if s.number not in shown]
+        else:
+            summaries = store.summaries()
         rows = rows + build_rows(summaries, store.template, today)
         if first:
             # The first read (the store's cache, the rows, the app) lives for the session:
