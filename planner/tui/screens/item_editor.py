@@ -12,9 +12,9 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, VerticalScroll
+from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Button, Label, Select, Static, TextArea
+from textual.widgets import Label, Select, Static, TextArea
 
 from planner.domain.assessment import due_date
 from planner.domain.calendar import format_day
@@ -36,6 +36,7 @@ from planner.tui.widgets.evidence import (
     evidence_field,
     read_evidence,
 )
+from planner.tui.widgets.save_buttons import SaveBackButtons, save_allowed
 
 
 def editor_for(
@@ -125,20 +126,12 @@ class ItemEditor(ModalScreen[bool]):
             )
             yield Label("Notes", classes="notes-label")
             yield TextArea(self.record.notes, id="notes", classes="field-input")
-            with Horizontal(classes="buttons"):
-                yield Button(
-                    "Save (Ctrl+S)", variant="primary", action="screen.save", id="item-save"
-                )
-                yield Button("Back (Esc)", action="screen.back")
+            yield SaveBackButtons("item-save", read_only=self.session.read_only)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action == "save" and self.session.read_only:
-            return None
-        return True
+        return save_allowed(action, self.session.read_only)
 
     def on_mount(self) -> None:
-        if self.session.read_only:
-            self.query_one("#item-save", Button).disabled = True
         self._mark_reason(self.start_status)
         wanted = self.query(f"#field-ev-{self.focus_field}") if self.focus_field else None
         field = wanted.first(FormField) if wanted else self.query_one("#field-status", FormField)

@@ -11,10 +11,10 @@ from typing import Any, ClassVar
 from pydantic import ValidationError
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Container, Horizontal, VerticalScroll
+from textual.containers import Container, VerticalScroll
 from textual.css.query import NoMatches
 from textual.screen import ModalScreen
-from textual.widgets import Button, Checkbox, Label
+from textual.widgets import Checkbox, Label
 
 from planner.domain.equality import ETHNICITIES, Sex
 from planner.domain.errors import InvalidInput
@@ -31,6 +31,7 @@ from planner.tui.widgets.evidence import (
     FormField,
     TextField,
 )
+from planner.tui.widgets.save_buttons import SaveBackButtons, save_allowed
 
 
 def _label(name: str) -> str:
@@ -141,20 +142,12 @@ class PersonFormScreen(ModalScreen[str | None]):
                 for name, label in CIRCUMSTANCE_LABELS.items():
                     yield Checkbox(label, bool(getattr(circumstances, name)), id=f"c-{name}")
             yield ErrorLine(id="form-error")
-            with Horizontal(classes="buttons"):
-                yield Button(
-                    "Save (Ctrl+S)", variant="primary", action="screen.save", id="form-save"
-                )
-                yield Button("Back (Esc)", action="screen.back")
+            yield SaveBackButtons("form-save", read_only=self.session.read_only)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action == "save" and self.session.read_only:
-            return None
-        return True
+        return save_allowed(action, self.session.read_only)
 
     def on_mount(self) -> None:
-        if self.session.read_only:
-            self.query_one("#form-save", Button).disabled = True
         self.query_one(
             "#field-number" if self.adding else "#field-forename", FormField
         ).focus_input()
