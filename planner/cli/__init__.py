@@ -30,9 +30,9 @@ def _today(_ctx: click.Context, _param: click.Parameter, value: str | None) -> d
     if value is None:
         return None
     try:
-        return parse_date(value, "--today")
+        return parse_date(value, "date")
     except InvalidInput as exc:
-        raise click.BadParameter(str(exc)) from None
+        raise click.BadParameter(str(exc).removeprefix("date: ")) from None
 
 
 @click.group(

@@ -125,9 +125,8 @@ def read_header(cells: list[str]) -> Header:
             repeated.append(f"{names[columns[column]]!r} and {name!r}")
             continue
         columns[column] = index
-    missing = [
-        COLUMN_ALIASES[c][0] for c in (NUMBER, SURNAME, FORENAME, DATE_OF_BIRTH) if c not in columns
-    ]
+    # Date of birth is optional, as it is for a person added by hand.
+    missing = [COLUMN_ALIASES[c][0] for c in (NUMBER, SURNAME, FORENAME) if c not in columns]
     if not any(c in columns for c in DATE_COLUMNS):
         missing.append("Release Date (or CRD)")
     problems: list[str] = []

@@ -226,7 +226,14 @@ def test_missing_columns_are_one_problem_on_line_1() -> None:
     assert len(parsed.problems) == 1
     problem = parsed.problems[0]
     assert problem.line == 1 and problem.whole_file
-    assert "Surname, Forename, Date of Birth, Release Date" in problem.message
+    assert "Surname, Forename, Release Date" in problem.message
+    assert "Date of Birth" not in problem.message  # optional, as for a person added by hand
+
+
+def test_a_list_without_dates_of_birth_imports() -> None:
+    parsed = parse("Prison Number,Surname,Forename,CRD\nA1234BC,Example,Alex,04/12/2026\n")
+    assert parsed.problems == []
+    assert [p.date_of_birth for _line, p in parsed.people] == [None]
 
 
 def test_two_columns_for_the_same_thing_are_refused() -> None:
