@@ -310,7 +310,7 @@ class _Parser:
                 messages.append(f"{self._name(DATE_OF_BIRTH)}: {raw!r} is not a plausible date")
             elif born is not None:
                 values["date_of_birth"] = born
-        else:
+        elif DATE_OF_BIRTH in self.columns:  # a list without the column says nothing of it
             self.warnings.append(RowProblem(line, f"{self._name(DATE_OF_BIRTH)}: is blank"))
 
         self._release(line, cells, values, messages)
