@@ -185,8 +185,10 @@ def location_prefixes(rows: Iterable[CaseRow]) -> list[str]:
 
 
 def _urgency(row: CaseRow) -> tuple[int, int, int, str]:
+    """Worst flag first; within it, the least time left (no date first), then the most
+    critical flags: two days to act on one gap beats eleven days for three."""
     days = -(10**6) if row.days is None else row.days
-    return (row.worst_rank, -row.critical, days, row.number)
+    return (row.worst_rank, days, -row.critical, row.number)
 
 
 def _release(row: CaseRow) -> tuple[bool, date, str]:

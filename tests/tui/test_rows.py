@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from planner.domain.gaps import Severity
@@ -120,3 +122,12 @@ def test_preview_names_the_person_and_the_worst_flag(rows: list[CaseRow]) -> Non
     text = person_preview(row).plain
     assert text.startswith("C3456DE Cai Cole · no date · no release date")
     assert "!! critical" in text
+
+
+def test_most_urgent_first_puts_the_least_time_left_first(rows: list[CaseRow]) -> None:
+    """Two days to act on one critical gap beats eleven days for three."""
+    base = rows[0]
+    soon = replace(base, number="S1111SS", days=2, critical=1, top=base.top)
+    later = replace(base, number="L2222LL", days=11, critical=3, top=base.top)
+    ordered = sort_rows([later, soon], "urgency")
+    assert [r.number for r in ordered] == ["S1111SS", "L2222LL"]
