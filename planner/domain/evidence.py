@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import difflib
+from collections.abc import Mapping
+from datetime import date
 
 from planner.domain.checklist import EvidenceValue, ItemRecord
 from planner.domain.dates import parse_date
@@ -73,6 +75,35 @@ def parse_field_assignments(
         field = find_field(item, name)
         values[field.name] = parse_evidence_value(field, raw)
     return values
+
+
+def check_evidence(item: ItemTemplate, evidence: Mapping[str, EvidenceValue | None]) -> None:
+    """Refuse evidence the template does not define, or of the wrong kind (None clears).
+
+    The store calls this on every save, so no caller can write a value the checklist
+    cannot show or export, whatever it validated before.
+    """
+    for name, value in evidence.items():
+        field = find_field(item, name)
+        if value is None:
+            continue
+        where = f"item {item.id} field {name}"
+        if field.type is FieldType.YES_NO:
+            if not isinstance(value, bool):
+                raise InvalidInput(f"{where}: expected yes or no, not {value!r}")
+            continue
+        if not isinstance(value, str):
+            raise InvalidInput(f"{where}: expected text, not {value!r}")
+        if field.type is FieldType.DATE:
+            try:
+                date.fromisoformat(value)
+            except ValueError:
+                raise InvalidInput(f"{where}: {value!r} is not an ISO date") from None
+        elif field.type is FieldType.CHOICE:
+            if value not in {c.value for c in field.choices}:
+                raise InvalidInput(f"{where}: {value!r} is not one of its choices")
+        elif len(value) > MAX_TEXT:
+            raise InvalidInput(f"{where}: text is longer than {MAX_TEXT} characters")
 
 
 def check_reason(status: ItemStatus, reason: str | None, current: ItemRecord) -> None:

@@ -29,6 +29,7 @@ from typing import Any
 from planner.domain.assessment import Assessment, assess
 from planner.domain.case import Case
 from planner.domain.checklist import Checklist, EvidenceValue
+from planner.domain.evidence import check_evidence
 from planner.domain.gaps import Evaluation, Flag, FlagRules, evaluate, flag_order
 from planner.domain.person import Person
 from planner.domain.status import ItemStatus
@@ -387,6 +388,7 @@ class CaseStore:
             template = self.template_for(old)
             if not template.has_item(item_id):
                 raise StoreError(f"{item_id} is not an item of template {template.key}")
+            check_evidence(template.item(item_id), evidence or {})
             current = old.checklist.item(item_id)
             updated = current.edited(status=status, evidence=evidence, reason=reason, notes=notes)
             if expected_rev is not None and current.rev != expected_rev:

@@ -31,10 +31,43 @@ import threading
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from planner.domain.template import Template
 
 WORKER = Path(__file__).resolve()
 CRASH_ITEM = "work.plan"
 CRASH_FIELD = "plan"
+WRITER_PREFIXES = ("P1", "P2", "L", "R")
+WRITES_PER_WRITER = 200
+
+
+def field_name(prefix: str, i: int) -> str:
+    """The evidence field a writer sets on its i-th save: one field per save, so a lost
+    update shows as a missing field rather than an overwritten value."""
+    return f"{prefix.lower()}_{i}"
+
+
+def many_fields_template() -> Template:
+    """The default template with work.plan given one text field for every writer's save.
+
+    The store refuses evidence its template does not define, so the concurrency tests
+    bring a template (a site could do the same) instead of writing made-up field names.
+    """
+    from planner.domain.template import Template
+    from planner.domain.template_loading import TemplateLibrary
+
+    data = TemplateLibrary().get("england-wales").model_dump(mode="json", by_alias=True)
+    data["id"] = "concurrency-test"
+    for item in data["items"]:
+        if item["id"] == CRASH_ITEM:
+            item["evidence"] = list(item["evidence"]) + [
+                {"name": field_name(p, i), "label": f"{p} {i}", "type": "text"}
+                for p in WRITER_PREFIXES
+                for i in range(WRITES_PER_WRITER)
+            ]
+    return Template.model_validate(data)
 
 
 def slot_number(slot: int) -> str:
@@ -140,19 +173,19 @@ def _writer(
 ) -> None:
     import planner.store.journal as journal
     from planner.domain.person import Person
-    from planner.domain.template_loading import TemplateLibrary
     from planner.store.repository import CaseStore
 
     journal.COMPACT_MIN_BYTES = int(compact_min)
     with CaseStore(Path(path), officer=prefix, clock=_clock) as store:
         if add == "1":
-            template = TemplateLibrary().get("england-wales")
-            store.add(Person(number=number, surname=prefix, forename="Worker"), template)
+            store.add(
+                Person(number=number, surname=prefix, forename="Worker"), many_fields_template()
+            )
         _say("READY")
         if sys.stdin.readline().strip() != "GO":
             raise SystemExit("expected GO")
         for i in range(int(count)):
-            store.save_item(number, item, evidence={f"{prefix}{i}": str(i)})
+            store.save_item(number, item, evidence={field_name(prefix, i): str(i)})
         _say("DONE")
 
 

@@ -13,9 +13,14 @@ from planner.domain.status import ItemStatus
 from planner.domain.template import Template
 from planner.store.repository import CaseStore
 from tests.conftest import NOW, make_person
-from tests.system.store_worker import Worker
+from tests.system.store_worker import (
+    WRITES_PER_WRITER,
+    Worker,
+    field_name,
+    many_fields_template,
+)
 
-COUNT = 200
+COUNT = WRITES_PER_WRITER
 ITEM = "work.plan"
 
 
@@ -56,7 +61,7 @@ def test_two_processes_each_save_200_changes_to_their_own_person(
         assert store.numbers() == sorted(people.values())
         for prefix, number in people.items():
             evidence = store.get(number).checklist.item(ITEM).evidence
-            assert evidence == {f"{prefix}{i}": str(i) for i in range(COUNT)}
+            assert evidence == {field_name(prefix, i): str(i) for i in range(COUNT)}
             assert store.get(number).checklist.item(ITEM).rev == COUNT
             history = [e for e in store.history(number) if e.item == ITEM]
             assert len(history) == COUNT
@@ -71,14 +76,14 @@ def test_two_processes_edit_the_same_item_without_losing_an_update(
 ):
     number = "A1234BC"
     with CaseStore(db_path, clock=lambda: NOW) as store:
-        store.add(make_person(number), template)
+        store.add(make_person(number), many_fields_template())
     run_two_writers(
         workers,
         [[str(db_path), number, ITEM, prefix, str(COUNT), "16384", "0"] for prefix in ("L", "R")],
     )
     with CaseStore(db_path) as store:
         record = store.get(number).checklist.item(ITEM)
-        expected = {f"{p}{i}": str(i) for p in ("L", "R") for i in range(COUNT)}
+        expected = {field_name(p, i): str(i) for p in ("L", "R") for i in range(COUNT)}
         assert record.evidence == expected  # every read-modify-write saw the other's change
         assert record.rev == 2 * COUNT
         history = [e for e in store.history(number) if e.item == ITEM]

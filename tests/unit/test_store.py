@@ -18,6 +18,7 @@ from tinydb.table import Table
 import planner.store.journal as journal_module
 from planner.domain.assessment import ENGINE_VERSION, assess
 from planner.domain.checklist import ItemRecord
+from planner.domain.errors import InvalidInput
 from planner.domain.gaps import FlagKind, evaluate
 from planner.domain.person import Circumstances
 from planner.domain.status import ItemStatus
@@ -41,6 +42,7 @@ from planner.store.journal import DatabaseFiles
 from planner.store.repository import CaseStore
 from planner.store.snapshot import SCHEMA_VERSION
 from tests.conftest import NOW, TODAY, make_person
+from tests.system.store_worker import field_name, many_fields_template
 
 NUMBER = "A1234BC"
 OTHER = "B5678CD"
@@ -484,17 +486,17 @@ def test_compaction_by_many_saves_keeps_every_change(
     db_path: Path, opened: CaseStore, template: Template, monkeypatch: pytest.MonkeyPatch
 ):
     monkeypatch.setattr(journal_module, "COMPACT_MIN_BYTES", 4096)
-    opened.add_many([make_person(f"A{n:04d}AA") for n in range(30)], template)
+    opened.add_many([make_person(f"A{n:04d}AA") for n in range(30)], many_fields_template())
     inodes = {db_path.stat().st_ino}
     for n in range(150):
         number = f"A{n % 30:04d}AA"
-        opened.save_item(number, "work.plan", evidence={f"k{n}": f"v{n}"})
+        opened.save_item(number, "work.plan", evidence={field_name("P1", n): f"v{n}"})
         inodes.add(db_path.stat().st_ino)
     assert len(inodes) >= 3, "the journal should have been folded into new snapshots twice"
     with fresh(db_path) as again:
         for slot in range(30):
             evidence = again.get(f"A{slot:04d}AA").checklist.item("work.plan").evidence
-            assert evidence == {f"k{n}": f"v{n}" for n in range(slot, 150, 30)}
+            assert evidence == {field_name("P1", n): f"v{n}" for n in range(slot, 150, 30)}
         assert again.change_number == 1 + 150
         entries = [e for e in again.history() if e.item == "work.plan"]
         assert len(entries) == 150
@@ -794,3 +796,24 @@ def test_summaries_of_a_release_window_alone(store, template):
     everyone = {s.number: s for s in store.summaries()}
     assert set(everyone) == {"A1111AA", "B2222BB", "C3333CC", "D4444DD"}
     assert all(everyone[s.number] is s for s in window)  # made once, then kept
+
+
+@pytest.mark.parametrize(
+    ("evidence", "message"),
+    [
+        ({"not_a_field": "x"}, "has no evidence field"),
+        ({"bank": "monzo"}, "not one of its choices"),
+        ({"date_applied": "01/02/2026"}, "not an ISO date"),
+        ({"date_applied": True}, "expected text"),
+    ],
+)
+def test_the_store_refuses_evidence_its_template_does_not_define(
+    store, template, evidence, message
+):
+    """Bad input never reaches the file, whichever caller sends it."""
+    store.add(make_person(), template)
+    before = store.change_number
+    with pytest.raises(InvalidInput, match=message):
+        store.save_item("A1234BC", "bank.account", evidence=evidence)
+    assert store.change_number == before
+    assert store.get("A1234BC").checklist.item("bank.account").evidence == {}
