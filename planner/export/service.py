@@ -67,6 +67,7 @@ def summary_for(
     today: date,
     redact: bool,
     generated_at: datetime | None = None,
+    planner_version: str = __version__,
 ) -> HandoverSummary:
     """The handover summary of one stored case as of `today`."""
     case = store.get(number)
@@ -78,7 +79,7 @@ def summary_for(
         officer=officer,
         generated_at=generated_at or datetime.now().astimezone(),
         redact=redact,
-        planner_version=__version__,
+        planner_version=planner_version,
     )
 
 

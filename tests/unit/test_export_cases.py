@@ -11,11 +11,12 @@ from datetime import UTC, date, datetime
 
 from planner.domain.case import Case
 from planner.domain.checklist import EvidenceValue
-from planner.domain.gaps import FlagKind, Severity, evaluate
+from planner.domain.gaps import FlagKind, Severity
 from planner.domain.person import Circumstances, Contact, Person
 from planner.domain.status import ItemStatus
 from planner.domain.template import Template
-from planner.export.summary import HandoverSummary, build_summary
+from planner.export.service import summary_for
+from planner.export.summary import HandoverSummary
 from planner.store.repository import CaseStore
 from tests.conftest import TODAY, make_person
 
@@ -221,15 +222,13 @@ def record_rich_case(
 def summary_of(
     store: CaseStore, number: str = "A1234BC", *, redact: bool = False, today: date = TODAY
 ) -> HandoverSummary:
-    case = store.get(number)
-    template = store.template_for(case)
-    return build_summary(
-        case,
-        template,
-        evaluate(case, template, today),
+    return summary_for(
+        store,
+        number,
         officer=OFFICER,
-        generated_at=GENERATED_AT,
+        today=today,
         redact=redact,
+        generated_at=GENERATED_AT,
         planner_version=PLANNER_VERSION,
     )
 
