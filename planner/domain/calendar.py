@@ -116,3 +116,8 @@ def next_calendar_day(day: date) -> date:
 def format_day(day: date) -> str:
     """'Fri 4 Dec 2026': the weekday always shown, as officers plan around it."""
     return f"{day:%a} {day.day} {day:%b %Y}"
+
+
+def count_days(n: int) -> str:
+    """'1 day', '0 days', '12 days': a count of days in words."""
+    return f"{n} day" if n == 1 else f"{n} days"

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
-from planner.domain.calendar import format_day, release_day_risk
+from planner.domain.calendar import count_days, format_day, release_day_risk
 
 
 class Severity(StrEnum):
@@ -188,7 +188,7 @@ def _since(day: date | None, today: date | None) -> str:
     if day is None or today is None:
         return "earlier"
     n = (today - day).days
-    return f"{format_day(day)}, {n} day{'s' if n != 1 else ''} ago"
+    return f"{format_day(day)}, {count_days(n)} ago"
 
 
 def _until(day: date | None, today: date | None) -> str:
@@ -197,8 +197,8 @@ def _until(day: date | None, today: date | None) -> str:
     n = (day - today).days
     if n == 0:
         return f"today, {format_day(day)}"
-    return f"in {n} day{'s' if n != 1 else ''}, {format_day(day)}"
+    return f"in {count_days(n)}, {format_day(day)}"
 
 
 def _in_days(n: int) -> str:
-    return "on release day" if n == 0 else f"{n} day{'s' if n != 1 else ''}"
+    return "on release day" if n == 0 else count_days(n)

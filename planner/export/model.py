@@ -12,7 +12,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from planner.domain.calendar import format_day
+from planner.domain.calendar import count_days, format_day
 from planner.domain.gaps import Severity
 from planner.domain.status import ItemStatus
 
@@ -237,7 +237,7 @@ def release_text(release: Release) -> str:
     if days is None or days == 0:
         return f"{release.day} (today)" if days == 0 else release.day
     n = abs(days)
-    span = f"{n} day{'s' if n != 1 else ''}"
+    span = count_days(n)
     return f"{release.day} (in {span})" if days > 0 else f"{release.day} ({span} ago)"
 
 

@@ -10,7 +10,7 @@ from datetime import date
 
 from rich.text import Text
 
-from planner.domain.calendar import format_day
+from planner.domain.calendar import count_days, format_day
 from planner.domain.gaps import Flag, Severity
 from planner.domain.status import ItemStatus
 from planner.tui.caseload_rows import CaseloadCounts, CaseRow
@@ -63,8 +63,8 @@ def days_sentence(days: int | None) -> str:
     if days == 0:
         return "release day is today"
     if days < 0:
-        return f"release was {-days} day{'s' if days != -1 else ''} ago"
-    return f"{days} day{'s' if days != 1 else ''} to go"
+        return f"release was {count_days(-days)} ago"
+    return f"{count_days(days)} to go"
 
 
 def readiness_text(readiness: float) -> str:
