@@ -256,7 +256,15 @@ class CaseStore:
             return self._summaries.released_between(entries, self._reassess, first, last)
 
     def template(self, key: str) -> Template:
-        """A template version as stored with the cases that use it."""
+        """A template version as stored with the cases that use it.
+
+        Once read, a version is served without taking the database lock: what is stored
+        under a key is never changed, and the lock and reload cost every caller that asks
+        once per person.
+        """
+        cached = self._templates.parsed(key)
+        if cached is not None:
+            return cached
         with self._locked():
             return self._templates.get(key)
 

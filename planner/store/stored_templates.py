@@ -28,6 +28,11 @@ class StoredTemplates:
         self._table = table
         self._parsed: dict[str, TemplateRecord] = {}
 
+    def parsed(self, key: str) -> Template | None:
+        """A template already read, without the lock: a stored version never changes."""
+        record = self._parsed.get(key)
+        return None if record is None else record.template
+
     def get(self, key: str) -> Template:
         """A template version (``id@version``) as stored with the cases that use it."""
         record = self._parsed.get(key)
