@@ -35,7 +35,9 @@ class KeyedTable(Table):
         return self.get(doc_id=key)  # type: ignore[call-overload, no-any-return]
 
     def has_key(self, key: str) -> bool:
-        return self.contains(doc_id=key)  # type: ignore[arg-type]
+        # TinyDB's contains(doc_id=...) builds the whole document, which for a lazily
+        # stored case means parsing its record just to learn that it exists.
+        return key in self._read_table()
 
 
 @dataclass(frozen=True)

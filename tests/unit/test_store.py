@@ -817,3 +817,18 @@ def test_the_store_refuses_evidence_its_template_does_not_define(
         store.save_item("A1234BC", "bank.account", evidence=evidence)
     assert store.change_number == before
     assert store.get("A1234BC").checklist.item("bank.account").evidence == {}
+
+
+def test_checking_that_a_case_exists_does_not_parse_its_record(db_path, template):
+    """Adding a person looks the number up; that must not parse the stored record."""
+    from planner.store.lazy import LazyDocument
+
+    with CaseStore(db_path, clock=lambda: NOW) as store:
+        store.add(make_person(), template)
+        store.compact()
+    with fresh(db_path) as again:
+        doc = again._storage.read()["cases"]["A1234BC"]
+        assert isinstance(doc, LazyDocument)
+        assert again._cases.has_key("A1234BC")
+        assert not again._cases.has_key("Z9999ZZ")
+        assert doc._parsed is None
