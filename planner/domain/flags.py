@@ -87,9 +87,6 @@ class Flag:
         """What is wrong and what to do, in plain English."""
         return _PHRASES[self.kind](self)
 
-    def sort_key(self) -> int:
-        return flag_order(self)
-
 
 _NO_DATE = date.max.toordinal() + 1
 # Within a severity these come first, whatever their date: nowhere to sleep, and no date

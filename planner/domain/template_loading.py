@@ -190,11 +190,6 @@ class TemplateLibrary:
                 return template
         return None
 
-    def path_of(self, template_id: str) -> Path:
-        """The file the template in use with this id was read from."""
-        self.get(template_id)
-        return self._scan()[template_id][1]
-
 
 def _read_text(path: Path) -> str:
     try:

@@ -25,7 +25,15 @@ from hypothesis import strategies as st
 from planner.domain.assessment import Assessment, applies, assess
 from planner.domain.case import Case
 from planner.domain.checklist import Checklist, ItemRecord
-from planner.domain.gaps import Evaluation, Flag, FlagKind, Severity, evaluate, flags_for
+from planner.domain.gaps import (
+    Evaluation,
+    Flag,
+    FlagKind,
+    Severity,
+    evaluate,
+    flag_order,
+    flags_for,
+)
 from planner.domain.person import CaseState, Circumstances, Person
 from planner.domain.status import ItemStatus
 from planner.domain.template import FieldType, Template
@@ -776,7 +784,7 @@ def test_flags_are_ordered_most_urgent_first(store, template):
     ev = check(store, template, case)
     severities = [f.severity.rank for f in ev.flags]
     assert severities == sorted(severities)
-    assert [f.sort_key() for f in ev.flags] == sorted(f.sort_key() for f in ev.flags)
+    assert [flag_order(f) for f in ev.flags] == sorted(flag_order(f) for f in ev.flags)
     assert ev.flags[0].severity is Severity.CRITICAL  # bank account past R-42
     assert ev.flags[-1].severity is Severity.INFO
     # within one severity, the earliest due first
@@ -792,9 +800,9 @@ def test_all_flags_orders_the_whole_caseload(store, template):
     store.add(make_person("C3333CC", None), template)
     store.add(make_person("D4444DD", date(2026, 11, 27)), template)
     flags = store.all_flags(TODAY)
-    assert [f.sort_key() for f in flags] == sorted(f.sort_key() for f in flags)
+    assert [flag_order(f) for f in flags] == sorted(flag_order(f) for f in flags)
     expected = sorted(
-        (f for c in store.cases() for f in store.evaluate(c, TODAY).flags), key=Flag.sort_key
+        (f for c in store.cases() for f in store.evaluate(c, TODAY).flags), key=flag_order
     )
     assert flags == expected
     assert {f.number for f in flags} == {"A1111AA", "B2222BB", "C3333CC", "D4444DD"}
@@ -883,7 +891,7 @@ def test_stored_assessment_gives_the_same_flags(template, data):
     flags = flags_for(restored, template, today)
     evaluation = evaluate(case, template, today)
     assert flags == list(evaluation.flags)
-    assert [f.sort_key() for f in flags] == sorted(f.sort_key() for f in flags)
+    assert [flag_order(f) for f in flags] == sorted(flag_order(f) for f in flags)
     if case.person.state is not CaseState.ACTIVE:
         assert flags == []
     else:
