@@ -179,21 +179,23 @@ def build_docs(count: int, seed: int = 7) -> Docs:
 
 def write_ours(path: Path, docs: Docs) -> None:
     """A real database (CaseStore creates it and stores the template), then every document
-    written in one snapshot through the store's own JournalStorage.replace_all, under its
+    written in one snapshot through the store's own replace_tables, under its
     lock, so the tables are laid out exactly as CaseStore lays them out."""
     from planner.domain.person import Person
     from planner.store.repository import CASES, INDEX, CaseStore
+    from planner.store.rewrite import replace_tables
 
     template = _template()
     with CaseStore(path, officer="bench") as store:
         store.add(Person(number="Z9999ZZ", surname="Seed", forename="Bench"), template)
         store.remove(["Z9999ZZ"])
         with store._locked():
-            storage = store._storage
-            tables = dict(storage.read())
+            tables = dict(store._storage.read())
             tables[CASES] = {number: doc for number, doc, _ in docs}
             tables[INDEX] = {number: entry for number, _, entry in docs}
-            storage.replace_all(tables)
+            replace_tables(
+                store._db, tables, at=datetime.now(UTC), by="bench", description="bench load"
+            )
 
 
 def write_stock(path: Path, docs: Docs) -> None:

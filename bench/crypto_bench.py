@@ -39,6 +39,7 @@ def write_db(path: Path, docs: Any, encrypt: bool) -> None:
     from planner.domain.template_loading import TemplateLibrary
     from planner.store.crypto import AesGcmCodec
     from planner.store.repository import CASES, INDEX, CaseStore
+    from planner.store.rewrite import replace_tables
 
     template = TemplateLibrary().get("england-wales")
     codec = AesGcmCodec.create(PASSPHRASE) if encrypt else None
@@ -46,11 +47,12 @@ def write_db(path: Path, docs: Any, encrypt: bool) -> None:
         store.add(Person(number="Z9999ZZ", surname="Seed", forename="Bench"), template)
         store.remove(["Z9999ZZ"])
         with store._locked():
-            storage = store._storage
-            tables = dict(storage.read())
+            tables = dict(store._storage.read())
             tables[CASES] = {number: doc for number, doc, _ in docs}
             tables[INDEX] = {number: entry for number, _, entry in docs}
-            storage.replace_all(tables)
+            replace_tables(
+                store._db, tables, at=datetime.now(UTC), by="bench", description="bench load"
+            )
 
 
 def child(path: str, mode: str) -> dict[str, Any]:

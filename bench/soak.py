@@ -116,7 +116,8 @@ class Ledger:
 
 def verify(path: Path, ledger: Ledger) -> list[str]:
     """What is wrong with the database after a kill (empty when nothing)."""
-    from planner.store.backup import backups_root, check_backup, list_backups, verify_backup
+    from planner.store.backup import verify_backup
+    from planner.store.backup_folders import backups_root, check_backup, list_backups
     from planner.store.repository import CaseStore
 
     problems: list[str] = []

@@ -20,22 +20,19 @@ from planner.cli.context import (
 )
 from planner.domain.calendar import format_day
 from planner.domain.dates import parse_date
-from planner.store.backup import (
+from planner.store.backup import restore_into, verify_backup
+from planner.store.backup_folders import (
     Backup,
     backups_root,
     check_backup,
     list_backups,
     read_backup,
-    restore,
-    verify_backup,
 )
 from planner.store.codec import Codec, is_plain
 from planner.store.crypto import codec_for
 from planner.store.doctor import NOTE, OK, PROBLEM, diagnose, encrypted
 from planner.store.errors import BackupInvalid, StoreError, WrongPassphrase
 from planner.store.inspect import human_size
-from planner.store.journal import DatabaseFiles
-from planner.store.locking import DatabaseLock
 from planner.store.repository import CaseStore
 from planner.store.retention import DEFAULT_STATES, PurgePlan
 from planner.store.snapshot import read_snapshot_header
@@ -212,12 +209,9 @@ def restore_command(env: Env, path: Path, yes: bool) -> None:
     if not _confirm(f"Restore it over {data.name}?", yes):
         click.echo("Nothing was changed.")
         return
-    data.parent.mkdir(parents=True, exist_ok=True)
-    files = DatabaseFiles(data)
     now = datetime.now(UTC)
     try:
-        with DatabaseLock(files.lock, timeout=LOCK_TIMEOUT).held():
-            aside = restore(files, chosen, now=now)
+        aside = restore_into(data, chosen, now=now, lock_timeout=LOCK_TIMEOUT)
     except OSError as exc:
         raise click.ClickException(
             f"could not restore ({exc.strerror or exc}); run 'planner doctor' to see where "

@@ -1,21 +1,34 @@
 """The append-only audit log: who changed what, when, from what, to what.
 
-One checksummed line per change, written and fsync'd *before* the change itself is
-committed to the journal, and never rewritten (retention purges and passphrase changes are
-the exceptions, made with a crash-safe replace). A crash between the two leaves an audit
-line for a change that never committed; such a line carries a change number the database
-has not reached, or one a later change reuses, and readers drop it.
+One checksummed, chained line per change (see :mod:`planner.store.chain`), appended and
+fsync'd right *after* the change reached the journal. The journal record carries the
+exact audit line too, so a crash between the two is finished by appending that line on
+the next open: the audit log is never behind the data by more than the one change a crash
+interrupted, and never ahead of it. The log is never rewritten, except as a whole by a
+retention purge, a passphrase change or a repair (a crash-safe replace, together with
+the snapshot that vouches for it).
 
-The first line is a plain header (format, database id, and the id of the key the lines
-are sealed with: no personal data); every other line is one record sealed by the codec.
-A last line without its newline is a torn append and is ignored (and trimmed by the next
-append); a complete line that fails its checksum or its seal is damage: DatabaseCorrupt.
-Appending only checks checksums; records are opened (decrypted and parsed) when someone
-reads the history.
+The first line is a plain header (format, database id, the id of the key the lines are
+sealed with, and the change number its first record follows with that record's previous
+link: no personal data); every other line is one record sealed by the codec: ``{"seq",
+"at", "by", "entries", "patch"}``. The entries say in words what changed; the patch says
+it exactly (see :mod:`planner.store.patch`), so the changes a lost journal held can be
+replayed from here.
+
+Reading the log checks it against the head the snapshot records: the file is at least as
+long as that head, its bytes up to it hash to the snapshot's digest (one pass at memory
+speed), and every record after it links to the one before with consecutive change
+numbers. A last line without its newline is a torn append and is ignored (and cut off by
+the next append). Anything else (a missing file, a shorter one, a changed byte, a line
+removed, repeated or moved) raises IntegrityError. Records are opened (decrypted and
+parsed) only when someone reads the history.
 """
 
 from __future__ import annotations
 
+import contextlib
+import hmac
+import mmap
 import os
 from dataclasses import dataclass
 from datetime import datetime
@@ -24,11 +37,38 @@ from typing import Any
 
 import orjson
 
+from planner.store.chain import (
+    bytes_digest,
+    chain_key,
+    genesis,
+    link,
+    link_hex,
+    parse_link,
+)
 from planner.store.codec import Codec, key_id
-from planner.store.errors import DatabaseCorrupt, Undecryptable
-from planner.store.files import append_durably, atomic_write, frame, framed_lines, json_object
+from planner.store.errors import DatabaseCorrupt, IntegrityError, Undecryptable
+from planner.store.files import (
+    FILE_MODE,
+    RecordLine,
+    Torn,
+    atomic_write,
+    complete_lines,
+    frame,
+    frame_record,
+    json_object,
+    record_lines,
+    unframe,
+    write_at,
+)
+from planner.store.locking import open_regular
 
 AUDIT_FORMAT = "planner-audit"
+AUDIT_SCHEMA = 2
+
+# IntegrityError kinds raised here.
+AUDIT_MISSING = "audit-missing"
+AUDIT_TRUNCATED = "audit-truncated"
+AUDIT_ALTERED = "audit-altered"
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,69 +83,322 @@ class AuditEntry:
     new: Any
 
 
+@dataclass(frozen=True)
+class AuditHead:
+    """Where the audit log stood when a snapshot was written: its last record's change
+    number and link, the byte its line ends at, and the digest of the file up to there."""
+
+    seq: int
+    link: bytes
+    end: int
+    digest: str
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "seq": self.seq,
+            "link": link_hex(self.link),
+            "end": self.end,
+            "digest": self.digest,
+        }
+
+    @classmethod
+    def from_json(cls, raw: object) -> AuditHead | None:
+        if not isinstance(raw, dict):
+            return None
+        seq, end, digest = raw.get("seq"), raw.get("end"), raw.get("digest")
+        value = parse_link(raw.get("link"))
+        if value is None or not isinstance(digest, str) or len(digest) != 32:
+            return None
+        if not all(isinstance(n, int) and not isinstance(n, bool) and n >= 0 for n in (seq, end)):
+            return None
+        assert isinstance(seq, int) and isinstance(end, int)
+        return cls(seq, value, end, digest)
+
+
+@dataclass(frozen=True)
+class EncodedAudit:
+    """A whole audit file as bytes, and its head."""
+
+    lines: list[bytes]
+    head: AuditHead
+
+
+def sealed_record(codec: Codec, db_id: str, record: dict[str, Any]) -> bytes:
+    """A record as its audit line stores it (sealed when the database is encrypted)."""
+    return codec.seal(orjson.dumps(record), audit_context(db_id))
+
+
+def audit_context(db_id: str) -> bytes:
+    return f"{db_id}/audit".encode()
+
+
+def encode_audit(
+    codec: Codec,
+    db_id: str,
+    records: list[dict[str, Any]],
+    *,
+    base: int = 0,
+    start: bytes | None = None,
+) -> EncodedAudit:
+    """A whole audit file holding `records` (oldest first, rising change numbers), sealed
+    with `codec`; `base` and `start` say which change and link its first record follows
+    (a log that begins again after a repair), else it starts from its header."""
+    key = chain_key(codec)
+    header: dict[str, Any] = {
+        "format": AUDIT_FORMAT,
+        "schema": AUDIT_SCHEMA,
+        "db": db_id,
+        "kid": key_id(codec),
+        "base": base,
+    }
+    if start is not None:
+        header["link"] = link_hex(start)
+    first = orjson.dumps(header)
+    previous = start if start is not None else genesis(key, first)
+    lines = [frame(first)]
+    seq = base
+    for record in records:
+        seq = int(record["seq"])
+        payload = sealed_record(codec, db_id, record)
+        previous = link(key, previous, seq, payload)
+        lines.append(frame_record(seq, previous, payload))
+    data = b"".join(lines)
+    return EncodedAudit(lines, AuditHead(seq, previous, len(data), bytes_digest(key, data)))
+
+
 class AuditLog:
-    """Reads and appends the audit file of one database; the caller holds the lock."""
+    """Reads, checks and appends the audit file of one database; the caller holds the lock.
+
+    :meth:`scan` brings the view up to date with the file and checks it; after it,
+    :attr:`last_seq` and :attr:`last_link` are the newest record's, and :meth:`head`
+    says where the log stands now (to record in a new snapshot).
+    """
 
     def __init__(self, path: Path, codec: Codec, db_id: str) -> None:
         self.path = path
         self.codec = codec
         self.db_id = db_id
-        self._context = f"{db_id}/audit".encode()
-        self._reset(-1)
+        self._key = chain_key(codec)
+        self._context = audit_context(db_id)
+        self._forget()
 
-    def _reset(self, ino: int) -> None:
-        self._ino = ino
-        self._offset = 0  # end of the last complete line seen
-        self._sealed: list[tuple[int, bytes]] = []  # (offset, payload) not opened yet
-        self._frames: list[dict[str, Any]] = []
+    def _forget(self) -> None:
+        self._ino: tuple[int, int] | None = None
+        self._offset = 0  # end of the last complete line checked
+        self._header_end = 0
+        self._base = 0
+        self._start = b""
+        self.last_seq = 0
+        self.last_link = b""
+        self.torn: Torn | None = None
+        self._running: Any = None  # keyed hash of the file up to _offset
+        self._tail: dict[int, tuple[int, bytes]] = {}  # seq -> (end, link) since checked
+        self._records: list[dict[str, Any]] | None = None  # opened, oldest first
+        self._opened_to = 0  # byte up to which _records were opened
+        self._opened_link = b""  # the link of the last record opened
 
     # --- writing --------------------------------------------------------------------------
 
-    def create(self) -> None:
-        atomic_write(self.path, self.encode([]))
-        self._reset(-1)
+    def create(self) -> AuditHead:
+        """Write a new, empty log; returns its head."""
+        encoded = encode_audit(self.codec, self.db_id, [])
+        atomic_write(self.path, encoded.lines)
+        self._forget()
+        return encoded.head
 
-    def append(self, seq: int, at: datetime, by: str, entries: list[dict[str, Any]]) -> None:
-        """Durably record the entries of change `seq` before it is committed."""
-        if not self.path.exists() or os.stat(self.path).st_size == 0:
-            self.create()
-        self._scan()
-        if os.stat(self.path).st_size != self._offset:
-            os.truncate(self.path, self._offset)  # trim a torn line left by a crash
-        record = {"seq": seq, "at": at.isoformat(), "by": by, "entries": entries}
-        sealed = self.codec.seal(orjson.dumps(record), self._context)
-        start = self._offset
-        self._offset = append_durably(self.path, frame(sealed))
-        if self._sealed:  # keep file order: earlier lines are still to be opened
-            self._sealed.append((start, sealed))
-        else:
-            self._frames.append(record)
+    def next_line(self, seq: int, record: dict[str, Any]) -> tuple[bytes, bytes]:
+        """(sealed payload, link) of the record for change `seq`, following the newest one."""
+        if seq != self.last_seq + 1:
+            raise DatabaseCorrupt(
+                f"{self.path.name} is at change {self.last_seq}, not {seq - 1}; "
+                "run 'planner doctor'"
+            )
+        payload = self.codec.seal(orjson.dumps(record), self._context)
+        return payload, link(self._key, self.last_link, seq, payload)
 
-    def rewrite_without(self, cases: set[str], note: dict[str, Any]) -> None:
-        """Drop every entry about `cases` (retention purge) and record the purge itself."""
-        kept: list[dict[str, Any]] = []
-        for record in self._all_records():
-            entries = [e for e in record["entries"] if e.get("case") not in cases]
-            if entries:
-                kept.append({**record, "entries": entries})
-        kept.append(note)
-        atomic_write(self.path, self.encode(kept))
-        self._reset(-1)
+    def append(self, seq: int, chain_link: bytes, payload: bytes) -> None:
+        """Durably append the line of change `seq` (made by :meth:`next_line`, or copied
+        from the journal). OSError when it could not be written; nothing was then.
 
-    def encode(self, records: list[dict[str, Any]], codec: Codec | None = None) -> list[bytes]:
-        """A whole audit file holding `records`, sealed with `codec` (default: this one's)."""
-        codec = codec or self.codec
-        header = {"format": AUDIT_FORMAT, "db": self.db_id, "kid": key_id(codec)}
-        lines = [frame(orjson.dumps(header))]
-        lines += [frame(codec.seal(orjson.dumps(r), self._context)) for r in records]
-        return lines
+        The line goes exactly after the last complete line checked: a torn line there is
+        cut off, and a file replaced meanwhile is refused, not written to.
+        """
+        if seq != self.last_seq + 1 or self._ino is None:
+            raise DatabaseCorrupt(f"{self.path.name} cannot take change {seq} now")
+        if link(self._key, self.last_link, seq, payload) != chain_link:
+            raise IntegrityError(
+                AUDIT_ALTERED, f"the record of change {seq} does not fit {self.path.name}'s chain"
+            )
+        line = frame_record(seq, chain_link, payload)
+        fd = open_regular(self.path, os.O_RDWR)
+        try:
+            held = os.fstat(fd)
+            if (held.st_dev, held.st_ino) != self._ino:
+                raise IntegrityError(
+                    AUDIT_ALTERED, f"{self.path.name} was replaced while planner was saving"
+                )
+            start = self._offset
+            end = write_at(fd, start, line)
+        finally:
+            os.close(fd)
+        self._accept(RecordLine(start, end, seq, chain_link, payload), line)
+        self.torn = None
+
+    # --- checking -------------------------------------------------------------------------
+
+    def scan(self, head: AuditHead) -> None:
+        """Check the file against the snapshot's `head`, then every line appended since the
+        last look; IntegrityError (or DatabaseCorrupt) naming what is wrong."""
+        name = self.path.name
+        try:
+            stat = os.stat(self.path, follow_symlinks=False)
+        except FileNotFoundError:
+            self._forget()
+            raise IntegrityError(AUDIT_MISSING, f"{name} is missing") from None
+        identity = (stat.st_dev, stat.st_ino)
+        if identity != self._ino or stat.st_size < self._offset:
+            self._forget()
+            self._check_start(head, stat.st_size)
+            self._ino = identity
+        self._scan_tail(stat.st_size)
+        self._check_head(head)
+
+    def _check_start(self, head: AuditHead, size: int) -> None:
+        """Check the header, and the bytes up to the snapshot's head in one pass."""
+        name = self.path.name
+        if size == 0:
+            raise IntegrityError(
+                AUDIT_TRUNCATED, f"{name} is empty: the history it held was removed"
+            )
+        with self.path.open("rb") as handle:
+            first = handle.readline(64 * 1024)
+        payload = unframe(first)
+        header = json_object(payload)
+        if payload is None or header is None or header.get("format") != AUDIT_FORMAT:
+            raise IntegrityError(AUDIT_ALTERED, f"{name} is not a planner audit log")
+        if header.get("db") != self.db_id:
+            raise IntegrityError(AUDIT_ALTERED, f"{name} is not this database's audit log")
+        if header.get("kid", key_id(self.codec)) != key_id(self.codec):
+            raise IntegrityError(AUDIT_ALTERED, f"{name} is sealed with another key")
+        base = header.get("base", 0)
+        start = parse_link(header.get("link")) if "link" in header else genesis(self._key, payload)
+        if not isinstance(base, int) or isinstance(base, bool) or base < 0 or start is None:
+            raise IntegrityError(AUDIT_ALTERED, f"{name} has a damaged header")
+        self._header_end = len(first)
+        self._base = base
+        self._start = start
+        self.last_seq, self.last_link = base, start
+        self._running = hmac.new(self._key, digestmod="sha256")
+        if head.end < len(first) or head.seq < base:
+            raise IntegrityError(
+                AUDIT_ALTERED,
+                f"{name} begins after change {base}, later than the database records it "
+                f"(change {head.seq})",
+            )
+        if size < head.end:
+            raise self._truncated(head)
+        with (
+            self.path.open("rb") as handle,
+            mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as mapped,
+        ):
+            view = memoryview(mapped)
+            try:
+                self._running.update(view[: head.end])
+            finally:
+                view.release()
+        if self._running.hexdigest()[:32] != head.digest:
+            raise IntegrityError(
+                AUDIT_ALTERED,
+                f"{name} does not match what the database recorded of it up to change "
+                f"{head.seq}: records were edited, removed, repeated or moved",
+            )
+        self._offset = head.end
+        self.last_seq, self.last_link = head.seq, head.link
+        self._tail = {head.seq: (head.end, head.link)}
+
+    def _scan_tail(self, size: int) -> None:
+        if size == self._offset:
+            self.torn = None
+            return
+        with self.path.open("rb") as handle:
+            handle.seek(self._offset)
+            tail = handle.read(size - self._offset)
+        base = self._offset
+        lines = record_lines(tail, base)
+        if lines.damaged_at is not None:
+            raise self._damaged(lines.damaged_at)
+        for record in lines.records:
+            if record.seq != self.last_seq + 1:
+                raise IntegrityError(
+                    AUDIT_ALTERED,
+                    f"{self.path.name} holds change {record.seq} where change "
+                    f"{self.last_seq + 1} should follow (at byte {record.start}): records "
+                    "were removed, repeated or moved",
+                )
+            if link(self._key, self.last_link, record.seq, record.payload) != record.link:
+                raise IntegrityError(
+                    AUDIT_ALTERED,
+                    f"{self.path.name}'s record of change {record.seq} (at byte "
+                    f"{record.start}) was altered: it does not fit the chain",
+                )
+            self._accept(record, tail[record.start - base : record.end - base])
+        self.torn = lines.torn
+
+    def _damaged(self, offset: int) -> IntegrityError:
+        return IntegrityError(
+            AUDIT_ALTERED,
+            f"{self.path.name} is damaged at byte {offset}: a record there fails its checksum",
+        )
+
+    def _accept(self, record: RecordLine, line: bytes) -> None:
+        self._running.update(line)
+        self._offset = record.end
+        self.last_seq, self.last_link = record.seq, record.link
+        self._tail[record.seq] = (record.end, record.link)
+
+    def _check_head(self, head: AuditHead) -> None:
+        if head.seq > self.last_seq:
+            raise self._truncated(head)
+        if self._tail.get(head.seq) != (head.end, head.link):
+            raise IntegrityError(
+                AUDIT_ALTERED,
+                f"{self.path.name}'s record of change {head.seq} is not the one the database "
+                "recorded: the file was replaced by another copy",
+            )
+
+    def _truncated(self, head: AuditHead) -> IntegrityError:
+        return IntegrityError(
+            AUDIT_TRUNCATED,
+            f"{self.path.name} is shorter than the database records: it ends before change "
+            f"{head.seq}, so history was cut off or the file was emptied",
+        )
+
+    # --- where it stands ------------------------------------------------------------------
+
+    def head(self) -> AuditHead:
+        """The head now, to record in a new snapshot (after :meth:`scan`)."""
+        if self._running is None:
+            raise DatabaseCorrupt(f"{self.path.name} has not been read")
+        return AuditHead(
+            self.last_seq, self.last_link, self._offset, self._running.hexdigest()[:32]
+        )
+
+    def link_of(self, seq: int) -> bytes | None:
+        """The link of change `seq`'s record, if it was checked in this run (after the
+        head the last snapshot recorded)."""
+        found = self._tail.get(seq)
+        return None if found is None else found[1]
+
+    def complete_length(self) -> int:
+        """Bytes up to the end of the last complete line (what a backup copies)."""
+        return self._offset
 
     # --- reading --------------------------------------------------------------------------
 
-    def entries(self, committed_seq: int, case: str | None = None) -> list[AuditEntry]:
-        """Every committed entry, oldest first; only one case's when `case` is given."""
+    def entries(self, case: str | None = None) -> list[AuditEntry]:
+        """Every entry, oldest first; only one case's when `case` is given."""
         out: list[AuditEntry] = []
-        for record in self.records(committed_seq):
+        for record in self.records():
             at = datetime.fromisoformat(record["at"])
             for e in record["entries"]:
                 if case is None or e.get("case") == case:
@@ -123,76 +416,73 @@ class AuditLog:
                     )
         return out
 
-    def records(self, committed_seq: int) -> list[dict[str, Any]]:
-        """The committed records, one per change (a later line for a change wins)."""
-        latest: dict[int, dict[str, Any]] = {}
-        for record in self._all_records():
-            if record["seq"] <= committed_seq:
-                latest[record["seq"]] = record
-        return [latest[seq] for seq in sorted(latest)]
+    def records(self) -> list[dict[str, Any]]:
+        """Every record, oldest first, opened (decrypted and parsed), each checked against
+        the chain once more (which also says where an edit is, if the digest failed)."""
+        if self._records is None:
+            self._records = []
+            self._opened_to = self._header_end
+            self._opened_link = self._start
+        if self._opened_to < self._offset:
+            self._open_lines(self._opened_to, self._offset)
+        return self._records
 
-    def complete_length(self) -> int:
-        """Bytes up to the end of the last complete line (what a backup copies)."""
-        if not self.path.exists():
-            return 0
-        self._scan()
-        return self._offset
+    def records_after(self, seq: int) -> list[dict[str, Any]]:
+        """The opened records of changes after `seq` (for a replay)."""
+        return [r for r in self.records() if r["seq"] > seq]
 
-    def _all_records(self) -> list[dict[str, Any]]:
-        if not self.path.exists():
-            return []
-        self._scan()
-        for offset, payload in self._sealed:
-            self._frames.append(self._open(offset, payload))
-        self._sealed = []
-        return self._frames
-
-    def _scan(self) -> None:
-        """Check the checksums of lines appended since the last look (no decryption)."""
-        stat = os.stat(self.path)
-        if stat.st_ino != self._ino or stat.st_size < self._offset:
-            self._reset(stat.st_ino)
-        if stat.st_size == self._offset:
-            return
+    def _open_lines(self, start: int, end: int) -> None:
+        assert self._records is not None
         with self.path.open("rb") as handle:
-            handle.seek(self._offset)
-            tail = handle.read()
-        offset = self._offset
-        # A torn last line is left out: its change was never committed.
-        for start, payload, end in framed_lines(tail, offset, self.path.name):
-            if start == 0:
-                self._check_header(payload)
-            else:
-                self._sealed.append((start, payload))
-            offset = end
-        if offset == 0:
-            raise DatabaseCorrupt(f"{self.path.name} has no complete header; run 'planner doctor'")
-        self._offset = offset
+            handle.seek(start)
+            data = handle.read(end - start)
+        found = record_lines(data, start)
+        if found.damaged_at is not None:
+            raise self._damaged(found.damaged_at)
+        previous = self._opened_link
+        last = self._records[-1]["seq"] if self._records else self._base
+        for line in found.records:
+            if line.seq <= last or link(self._key, previous, line.seq, line.payload) != line.link:
+                raise IntegrityError(
+                    AUDIT_ALTERED,
+                    f"{self.path.name}'s record at byte {line.start} does not fit the chain: "
+                    "records were edited, removed, repeated or moved there",
+                )
+            record = self._open(line.start, line.payload)
+            if record["seq"] != line.seq:
+                raise IntegrityError(
+                    AUDIT_ALTERED, f"{self.path.name}'s record at byte {line.start} was altered"
+                )
+            self._records.append(record)
+            previous, last = line.link, line.seq
+        self._opened_to = end
+        self._opened_link = previous
 
-    def _check_header(self, payload: bytes) -> None:
-        name = self.path.name
-        header = json_object(payload)
-        if header is None or header.get("format") != AUDIT_FORMAT:
-            raise DatabaseCorrupt(f"{name} is not a planner audit log")
-        if header.get("db") != self.db_id:
-            raise DatabaseCorrupt(f"{name} is not this database's audit log")
-        if header.get("kid", key_id(self.codec)) != key_id(self.codec):
-            raise DatabaseCorrupt(f"{name} is sealed with another key than its database")
+    def open_payload(self, payload: bytes, where: str) -> dict[str, Any]:
+        """A sealed record (as a journal carries it) opened and checked."""
+        return self._open(0, payload, where=where)
 
-    def _open(self, offset: int, payload: bytes) -> dict[str, Any]:
-        name = self.path.name
+    def _open(self, offset: int, payload: bytes, *, where: str | None = None) -> dict[str, Any]:
+        name = where or f"{self.path.name} at byte {offset}"
         try:
             record = orjson.loads(self.codec.open(payload, self._context))
         except Undecryptable:
             raise DatabaseCorrupt(
-                f"{name} holds a record at byte {offset} that does not decrypt: "
-                "it was altered or damaged; run 'planner doctor'"
+                f"{name} holds a record that does not decrypt: it was altered or damaged; "
+                "run 'planner doctor'"
             ) from None
         except orjson.JSONDecodeError:
-            raise DatabaseCorrupt(f"{name} holds a damaged record at byte {offset}") from None
+            raise DatabaseCorrupt(f"{name} holds a damaged record") from None
         if not _is_record(record):
-            raise DatabaseCorrupt(f"{name} holds a malformed record at byte {offset}")
+            raise DatabaseCorrupt(f"{name} holds a malformed record")
         return record  # type: ignore[no-any-return]
+
+
+def write_audit_file(path: Path, encoded: EncodedAudit, *, mode: int = FILE_MODE) -> None:
+    """Write a whole audit file (staged beside the real one by the caller)."""
+    with contextlib.suppress(FileNotFoundError):
+        path.unlink()
+    atomic_write(path, encoded.lines, mode=mode)
 
 
 def _is_record(record: object) -> bool:
@@ -213,4 +503,52 @@ def _is_record(record: object) -> bool:
         for key in ("case", "item"):
             if not isinstance(entry.get(key), str | None):
                 return False
-    return True
+    patch = record.get("patch")
+    return patch is None or isinstance(patch, list)
+
+
+def trusted_records(
+    path: Path, codec: Codec, db_id: str, *, head: AuditHead
+) -> list[dict[str, Any]]:
+    """The records at the start of an audit file that still hold together: read from its
+    header while each links into the chain with a rising change number, up to the change
+    of the snapshot's `head`, and opens. What a repair can keep of a damaged log.
+
+    A chain that reaches the head's change with another link than the head's was written
+    again by someone (only possible on a plain database): none of it can be told from a
+    forgery, so nothing is kept."""
+    upto = head.seq
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        return []
+    lines = complete_lines(data[: 64 * 1024])
+    payload = unframe(lines[0]) if lines else None
+    header = json_object(payload)
+    if payload is None or header is None or header.get("format") != AUDIT_FORMAT:
+        return []
+    if header.get("db") != db_id or header.get("kid") != key_id(codec):
+        return []
+    key = chain_key(codec)
+    previous = parse_link(header.get("link")) if "link" in header else genesis(key, payload)
+    last = header.get("base", 0)
+    if previous is None or not isinstance(last, int):
+        return []
+    reader = AuditLog(path, codec, db_id)
+    kept: list[dict[str, Any]] = []
+    for line in record_lines(data[len(lines[0]) :], len(lines[0])).records:
+        if line.seq <= last or line.seq > upto:
+            break
+        if link(key, previous, line.seq, line.payload) != line.link:
+            break
+        try:
+            record = reader.open_payload(line.payload, path.name)
+        except DatabaseCorrupt:
+            break
+        if record["seq"] != line.seq:
+            break
+        kept.append(record)
+        previous, last = line.link, line.seq
+    if last == upto and previous != head.link:
+        return []
+    return kept

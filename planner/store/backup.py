@@ -1,26 +1,27 @@
 """Verified backups beside the database, and restoring one.
 
-A backup is a folder ``NAME.backups/2026-11-22T0930/`` holding a byte copy of the three
-files as they were at one instant (copied under the database lock: the snapshot, the
-journal up to its last complete record, the audit log up to its last complete line) and a
-manifest, ``backup.json``, with no personal data (database id, change number, time). The
-copies are sealed exactly as the database is: an encrypted database has encrypted backups.
+A backup is a folder ``NAME.backups/2026-11-22T0930/`` (see
+:mod:`planner.store.backup_folders`) holding a byte copy of the three files as they were
+at one instant (copied under the database lock: the snapshot, the journal up to its last
+complete record, the audit log up to its last complete line) and a manifest with no
+personal data. The copies are sealed exactly as the database is: an encrypted database has
+encrypted backups.
 
 A backup is written into a hidden staging folder, fsync'd, read back and checked against
 its checksums, and only then renamed to its final name, so a backup folder with a
 manifest is always complete. Backup files are read-only (0400) so that opening one by
 mistake cannot change it.
 
-Restoring verifies the backup (decrypting and parsing it), keeps the current files aside
-under ``NAME.before-restore-STAMP`` names (never deleting them), and moves the backup's
-files into place; see :mod:`planner.store.recovery` for how a crash mid-restore ends.
+Restoring verifies the backup (opening it as a database: decrypting, parsing and checking
+that its files vouch for each other), keeps the current files aside under
+``NAME.before-restore-STAMP`` names (never deleting them), and puts the backup's files in
+place; see :mod:`planner.store.recovery` for how a crash mid-restore ends.
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
-import re
 import secrets
 import shutil
 from dataclasses import dataclass
@@ -29,12 +30,21 @@ from pathlib import Path
 
 import orjson
 
-from planner.store.audit import AuditLog
+from planner.store.backup_folders import (
+    BACKUP_FORMAT,
+    MANIFEST,
+    Backup,
+    backups_root,
+    check_backup,
+    list_backups,
+    read_backup,
+)
 from planner.store.codec import Codec
-from planner.store.errors import BackupInvalid, StoreError
+from planner.store.database import Database
+from planner.store.errors import BackupInvalid, JournalMissing, StoreError
 from planner.store.files import atomic_write, copy_durably, fsync_dir
-from planner.store.inspect import check_audit, check_journal, check_snapshot
-from planner.store.journal import DatabaseFiles, JournalStorage
+from planner.store.journal import DatabaseFiles
+from planner.store.locking import DatabaseLock
 from planner.store.recovery import (
     finish_interrupted,
     restore_intent_path,
@@ -42,39 +52,11 @@ from planner.store.recovery import (
     restore_staging_path,
 )
 
-BACKUP_FORMAT = "planner-backup"
-MANIFEST = "backup.json"
-FOLDER_SUFFIX = ".backups"
 FILE_MODE = 0o400
 DIR_MODE = 0o700
 STAMP = "%Y-%m-%dT%H%M"
 ASIDE_STAMP = "%Y%m%dT%H%M%S"
-_NAME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{4}(?:-\d{1,3})?$")
 _STAGING_PREFIX = ".partial-"
-
-
-def backups_root(data: Path) -> Path:
-    """Where a database's automatic backups go: ``NAME.backups`` beside it."""
-    return data.with_name(data.name + FOLDER_SUFFIX)
-
-
-@dataclass(frozen=True)
-class Backup:
-    """One complete backup folder, as its manifest describes it."""
-
-    folder: Path
-    database: str  # the snapshot's file name inside the folder
-    db_id: str
-    seq: int
-    taken: datetime
-
-    @property
-    def files(self) -> DatabaseFiles:
-        return DatabaseFiles(self.folder / self.database)
-
-    def when(self) -> str:
-        """When it was taken, in local time: '22 Nov 2026 09:30'."""
-        return self.taken.astimezone().strftime("%d %b %Y %H:%M")
 
 
 @dataclass(frozen=True)
@@ -87,77 +69,18 @@ class Extent:
     audit_length: int
 
 
-def extent_of(storage: JournalStorage, audit: AuditLog) -> Extent:
-    """The database's extent now; the caller holds the lock and has refreshed `storage`."""
+def extent_of(db: Database) -> Extent:
+    """The database's extent now; the caller holds the lock and has refreshed it."""
     return Extent(
-        db_id=storage.db_id,
-        seq=storage.seq,
-        journal_length=storage.journal_length,
-        audit_length=audit.complete_length(),
+        db_id=db.db_id,
+        seq=db.seq,
+        journal_length=db.storage.journal_length,
+        audit_length=db.audit.complete_length(),
     )
 
 
-def read_backup(folder: Path) -> Backup:
-    """The backup in `folder` (its manifest); BackupInvalid when it is not one."""
-    if folder.is_file():
-        folder = folder.parent  # the snapshot inside a backup folder names the backup too
-    try:
-        raw = orjson.loads((folder / MANIFEST).read_bytes())
-    except FileNotFoundError:
-        raise BackupInvalid(f"{folder} is not a planner backup (no {MANIFEST})") from None
-    except (OSError, orjson.JSONDecodeError):
-        raise BackupInvalid(f"{folder}/{MANIFEST} cannot be read") from None
-    try:
-        if raw["format"] != BACKUP_FORMAT:
-            raise ValueError
-        taken = datetime.fromisoformat(raw["taken"])
-        database = str(raw["database"])
-        if "/" in database or "\\" in database or database in ("", ".", ".."):
-            raise ValueError
-        return Backup(folder, database, str(raw["db"]), int(raw["seq"]), taken)
-    except (KeyError, TypeError, ValueError):
-        raise BackupInvalid(f"{folder}/{MANIFEST} is not a planner backup manifest") from None
-
-
-def list_backups(root: Path) -> list[Backup]:
-    """The complete backups in `root`, newest first."""
-    found = []
-    with contextlib.suppress(FileNotFoundError, NotADirectoryError):
-        for folder in root.iterdir():
-            if folder.is_dir() and _NAME.match(folder.name):
-                with contextlib.suppress(BackupInvalid):
-                    found.append(read_backup(folder))
-    found.sort(key=lambda b: (b.taken, b.folder.name), reverse=True)
-    return found
-
-
-def backup_due(root: Path, now: datetime) -> bool:
-    """True unless a backup was taken on the same local day as `now`."""
-    today = now.astimezone().date()
-    return all(b.taken.astimezone().date() != today for b in list_backups(root))
-
-
-def check_backup(backup: Backup) -> str | None:
-    """Cheap check (checksums and headers, no key needed): a problem in words, or None."""
-    files = backup.files
-    snapshot, header = check_snapshot(files.data)
-    if snapshot.problem or header is None:
-        return snapshot.problem
-    if header.db_id != backup.db_id or header.seq > backup.seq:
-        return f"{backup.folder.name}: its manifest does not match its snapshot"
-    for check in (
-        check_journal(files.journal, header.db_id, header.seq),
-        check_audit(files.audit, header.db_id),
-    ):
-        if check.problem:
-            return check.problem
-        if check.path.stat().st_size != check.complete_length:
-            return f"{check.path.name} in {backup.folder.name} is incomplete"
-    return None
-
-
-def verify_backup(backup: Backup, codec: Codec) -> int:
-    """Open the backup as a database (decrypt, parse, replay); returns its change number.
+def open_backup(backup: Backup, codec: Codec | None) -> Database:
+    """Open a backup as a database (read-only): decrypted, parsed and checked.
 
     A passphrase change of the backup that a crash cut short is finished (or undone)
     first. Raises BackupInvalid saying what is wrong.
@@ -167,27 +90,25 @@ def verify_backup(backup: Backup, codec: Codec) -> int:
     problem = check_backup(backup)
     if problem:
         raise BackupInvalid(f"backup {backup.folder.name} is not usable: {problem}")
-    files = backup.files
+    db = Database(backup.files.data, read_only=True, lock_timeout=5.0)
     try:
-        storage = JournalStorage(files, codec, read_only=True)
-        storage.refresh()
-        AuditLog(files.audit, codec, storage.db_id).records(storage.seq)
+        db.open(create=False, codec=codec, passphrase=None, encrypt=False)
+        with db.locked():
+            db.audit.records()
     except StoreError as exc:
         raise BackupInvalid(f"backup {backup.folder.name} is not usable: {exc}") from None
-    if storage.seq != backup.seq:
+    if db.problem is not None:
+        raise BackupInvalid(f"backup {backup.folder.name} is not usable: {db.problem.text}")
+    if db.seq != backup.seq:
         raise BackupInvalid(
-            f"backup {backup.folder.name} holds change {storage.seq}, "
-            f"its manifest says {backup.seq}"
+            f"backup {backup.folder.name} holds change {db.seq}, its manifest says {backup.seq}"
         )
-    return storage.seq
+    return db
 
 
-def newest_good_backup(root: Path) -> Backup | None:
-    """The newest backup that passes the cheap check."""
-    for backup in list_backups(root):
-        if check_backup(backup) is None:
-            return backup
-    return None
+def verify_backup(backup: Backup, codec: Codec | None) -> int:
+    """Open the backup as a database; returns its change number (see :func:`open_backup`)."""
+    return open_backup(backup, codec).seq
 
 
 def take_backup(
@@ -288,7 +209,8 @@ def restore(files: DatabaseFiles, backup: Backup, *, now: datetime) -> list[Path
         current = folder / name
         if current.exists():
             kept = _unused_name(folder, f"{name}.before-restore-{stamp}")
-            _keep_aside(current, kept)
+            # The journal is overwritten in place (it is the lock): keep a copy, not a link.
+            _keep_aside(current, kept, link=name != files.journal.name)
             aside.append(kept)
     fsync_dir(folder)
     intent = {
@@ -301,6 +223,22 @@ def restore(files: DatabaseFiles, backup: Backup, *, now: datetime) -> list[Path
     return aside
 
 
+def restore_into(data: Path, backup: Backup, *, now: datetime, lock_timeout: float) -> list[Path]:
+    """:func:`restore` under the database's lock (a database whose journal is missing, or
+    that does not exist yet, has no lock to take: nobody can be writing to it)."""
+    files = DatabaseFiles(data)
+    data.parent.mkdir(mode=DIR_MODE, parents=True, exist_ok=True)
+    lock = DatabaseLock(files.journal, timeout=lock_timeout)
+    try:
+        lock.acquire()
+    except JournalMissing:
+        return restore(files, backup, now=now)
+    try:
+        return restore(files, backup, now=now)
+    finally:
+        lock.release()
+
+
 def _unused_name(folder: Path, base: str) -> Path:
     """`folder / base`, or with -2, -3... added when that name is taken."""
     candidate = folder / base
@@ -311,8 +249,11 @@ def _unused_name(folder: Path, base: str) -> Path:
     return candidate
 
 
-def _keep_aside(current: Path, kept: Path) -> None:
-    try:
-        os.link(current, kept)
-    except OSError:
-        copy_durably(current, kept, mode=0o600)
+def _keep_aside(current: Path, kept: Path, *, link: bool) -> None:
+    if link:
+        try:
+            os.link(current, kept)
+            return
+        except OSError:
+            pass
+    copy_durably(current, kept, mode=0o600)

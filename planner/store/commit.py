@@ -1,37 +1,24 @@
-"""One durable change to the database: its audit entries, its documents, and the order in
-which they reach the disk.
+"""The changes the store makes: what a case change, a note about the database and new
+assessments write, in words for the audit log and as documents for the tables.
 
-A change is audited first, then committed to the journal, each line fsync'd, so no change
-is ever on disk without its audit entry. A crash between the two leaves an audit line for
-a change that never committed, which readers drop (see :mod:`planner.store.audit`).
+How a change reaches the disk is :meth:`planner.store.database.Database.commit`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
 
 from planner.domain.assessment import ENGINE_VERSION
 from planner.domain.case import Case
 from planner.domain.template import Template
-from planner.store.audit import AuditLog
 from planner.store.changes import case_changes
+from planner.store.database import Change
 from planner.store.documents import case_documents
-from planner.store.journal import JournalStorage
 from planner.store.tables import CASES, INDEX
 
 Document = dict[str, Any]
 REASSESSED_FIELD = "database.assessments"
-
-
-@dataclass(frozen=True)
-class Change:
-    """Audit entries, and the documents to write table by table (None removes one)."""
-
-    entries: list[dict[str, Any]]
-    documents: dict[str, dict[str, Document | None]]
 
 
 def case_change(
@@ -67,13 +54,3 @@ def reassessed(entries: dict[str, Document | None]) -> Change:
         f"{'person' if n == 1 else 'people'}"
     )
     return Change(note(REASSESSED_FIELD, description).entries, {INDEX: entries})
-
-
-def commit(
-    storage: JournalStorage, audit: AuditLog, change: Change, *, at: datetime, by: str
-) -> None:
-    """Audit, then journal, `change` as change number ``storage.seq + 1``: durable when
-    this returns. OSError when it could not be written; nothing was committed then. The
-    caller holds the lock and has brought `storage` up to date."""
-    audit.append(storage.seq + 1, at, by, change.entries)
-    storage.commit(change.documents)

@@ -11,6 +11,8 @@
   another file or another database does not open.
 * A line is base64 text (no newline); a snapshot body is raw bytes. Both are
   ``nonce || ciphertext || 16-byte tag``.
+* A second key, derived from the first, keys the hash chains of the journal and the audit
+  log (see :mod:`planner.store.chain`).
 """
 
 from __future__ import annotations
@@ -49,6 +51,7 @@ SALT_BYTES = 16
 CHECK_BYTES = 16
 MIN_PASSPHRASE_LENGTH = 8
 _CHECK_LABEL = b"planner key check v1"
+_CHAIN_LABEL = b"planner chain key v1"
 
 PassphraseSource = Callable[[], str]
 
@@ -120,6 +123,9 @@ class AesGcmCodec:
         self.params = params
         self._check = _check_value(key)
         self.key_id = self._check[:8].hex()
+        # The key of the hash chains (see planner.store.chain): nobody without the
+        # passphrase can compute a link, so a forged record or log is recognised.
+        self.chain_key = hmac.new(key, _CHAIN_LABEL, hashlib.sha256).digest()
 
     @classmethod
     def create(cls, passphrase: str, *, cost: int | None = None) -> AesGcmCodec:

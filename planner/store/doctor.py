@@ -1,8 +1,10 @@
 """`planner doctor`: check a database's files and say plainly what is wrong and what to do.
 
 Nothing here writes: an interrupted passphrase change or restore is reported, and finished
-by the next ordinary open. With the codec (the passphrase given) the contents are also
-decrypted and parsed; without it only checksums and headers are checked.
+by the next ordinary open; a repair is :mod:`planner.store.repair`'s, when asked for. With
+the codec (the passphrase given) the contents are also decrypted and parsed, and every
+record of the audit log is checked against its chain; without it only checksums and
+headers are checked (an encrypted database's chain cannot be checked without its key).
 """
 
 from __future__ import annotations
@@ -11,11 +13,11 @@ import contextlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from planner.store.audit import AuditLog
-from planner.store.backup import Backup, backups_root, check_backup, list_backups
-from planner.store.codec import Codec
+from planner.store.backup_folders import Backup, backups_root, check_backup, list_backups
+from planner.store.codec import Codec, is_plain
 from planner.store.crypto import CODEC_NAME, codec_for
-from planner.store.errors import DatabaseLocked, StoreError
+from planner.store.database import Database
+from planner.store.errors import StoreError
 from planner.store.files import TEMP_PREFIX
 from planner.store.inspect import (
     FileCheck,
@@ -25,9 +27,11 @@ from planner.store.inspect import (
     file_mode_problem,
     human_size,
 )
-from planner.store.journal import DatabaseFiles, JournalStorage
+from planner.store.integrity import JOURNAL_BEHIND, Problem, check_structure
+from planner.store.journal import DatabaseFiles
 from planner.store.locking import DatabaseLock, is_writable
 from planner.store.recovery import interrupted
+from planner.store.rekey import SAME, sealed_with
 
 OK = "ok"
 NOTE = "note"
@@ -46,6 +50,8 @@ class Diagnosis:
     findings: list[Finding] = field(default_factory=list)
     backups: list[tuple[Backup, str | None]] = field(default_factory=list)  # (backup, problem)
     advice: list[str] = field(default_factory=list)
+    integrity: Problem | None = None  # the files do not vouch for each other: what is wrong
+    backup_keys: dict[Path, str] = field(default_factory=dict)  # which passphrase opens each
 
     @property
     def healthy(self) -> bool:
@@ -71,7 +77,7 @@ def diagnose(path: Path, codec: Codec | None = None) -> Diagnosis:
     files = DatabaseFiles(path)
     _check_files(report, files, codec)
     _check_surroundings(report, files)
-    _check_backups(report, files)
+    _check_backups(report, files, codec)
     _advise(report)
     return report
 
@@ -82,7 +88,8 @@ def _check_files(report: Diagnosis, files: DatabaseFiles, codec: Codec | None) -
     if not present:
         report.add(PROBLEM, f"there is no database at {path}")
         return
-    for text in interrupted(path):
+    unfinished = interrupted(path)
+    for text in unfinished:
         report.add(NOTE, f"{text}; planner finishes it the next time it opens the database")
     snapshot, header = check_snapshot(path)
     if snapshot.problem or header is None:
@@ -94,29 +101,52 @@ def _check_files(report: Diagnosis, files: DatabaseFiles, codec: Codec | None) -
     journal = check_journal(files.journal, header.db_id, header.seq)
     if files.journal.exists() or journal.problem is None:
         sound &= _report_lines(report, journal)
-    else:
-        report.add(NOTE, f"{files.journal.name} is missing; planner starts a new one (harmless)")
     audit = check_audit(files.audit, header.db_id)
-    sound &= _report_lines(report, audit)
+    if files.audit.exists() or audit.problem is None:
+        sound &= _report_lines(report, audit)
     if not sound:
         return
+    if unfinished:
+        return  # the contents are checked once the next open has finished the work
     if header.codec.get("name") == CODEC_NAME and codec is None:
-        report.add(NOTE, "the contents were not decrypted (no passphrase given)")
-        return
+        report.add(
+            NOTE,
+            "the contents were not decrypted nor the audit log's chain checked (no passphrase "
+            "given); a missing, older or shorter journal or audit log is still found",
+        )
     try:
-        unlocked = codec_for(header.codec, what=path.name, given=codec)
-        storage = JournalStorage(files, unlocked, read_only=True)
-        storage.refresh()
-        records = AuditLog(files.audit, unlocked, storage.db_id).records(storage.seq)
+        unlocked = codec_for(header.codec, what=path.name, given=codec) if codec else None
+        db = Database(path, read_only=True, lock_timeout=5.0)
+        if unlocked is None and header.codec.get("name") == CODEC_NAME:
+            _check_without_key(report, files)
+            return
+        db.open(create=False, codec=unlocked, passphrase=None, encrypt=False)
+        with db.locked():
+            if db.problem is None:
+                records = db.audit.records()
     except StoreError as exc:
         report.add(PROBLEM, str(exc))
         return
-    people = len(storage.read().get("cases", {}))
+    if db.problem is not None:
+        report.integrity = db.problem
+        report.add(PROBLEM, db.problem.text)
+        return
+    people = len(db.storage.read().get("cases", {}))
     report.add(
         OK,
         f"the contents open: {people} {'person' if people == 1 else 'people'}, "
-        f"up to change {storage.seq}, {len(records)} audit records",
+        f"up to change {db.seq}, {len(records)} audit records, every one in its chain",
     )
+
+
+def _check_without_key(report: Diagnosis, files: DatabaseFiles) -> None:
+    """What can be said of an encrypted database without its key: whether the journal and
+    the audit log are as long as the snapshot says (their records' numbers are outside the
+    seal)."""
+    problem = check_structure(files)
+    if problem is not None:
+        report.integrity = problem
+        report.add(PROBLEM, problem.text)
 
 
 def _report_lines(report: Diagnosis, check: FileCheck) -> bool:
@@ -136,12 +166,16 @@ def _check_surroundings(report: Diagnosis, files: DatabaseFiles) -> None:
         return
     if not is_writable(path):
         report.add(NOTE, f"{path.name} cannot be written here: planner opens it read-only")
-    elif files.lock.exists():
-        lock = DatabaseLock(files.lock, timeout=0)
-        with contextlib.suppress(DatabaseLocked, OSError):
+    elif files.journal.exists():
+        lock = DatabaseLock(files.journal, timeout=0)
+        with contextlib.suppress(StoreError, OSError):
             if not lock.try_exclusive():
                 report.add(NOTE, "another planner has the database open right now")
-    for part in (*files.all(), files.lock):
+    if files.legacy_lock.exists():
+        report.add(
+            NOTE, f"{files.legacy_lock.name} is no longer used by planner; it can be deleted"
+        )
+    for part in files.all():
         warning = file_mode_problem(part)
         if warning:
             report.add(NOTE, warning)
@@ -160,13 +194,15 @@ def _check_surroundings(report: Diagnosis, files: DatabaseFiles) -> None:
         )
 
 
-def _check_backups(report: Diagnosis, files: DatabaseFiles) -> None:
+def _check_backups(report: Diagnosis, files: DatabaseFiles, codec: Codec | None) -> None:
     for backup in list_backups(backups_root(files.data)):
         try:
             problem = check_backup(backup)
         except OSError as exc:
             problem = f"cannot be read ({exc.strerror or exc})"
         report.backups.append((backup, problem))
+        if problem is None and codec is not None and not is_plain(codec):
+            report.backup_keys[backup.folder] = sealed_with(backup, codec)
     good = [b for b, problem in report.backups if problem is None]
     bad = [(b, p) for b, p in report.backups if p is not None]
     if good:
@@ -179,12 +215,22 @@ def _check_backups(report: Diagnosis, files: DatabaseFiles) -> None:
         report.add(NOTE, "there are no good backups yet (one is taken on each day planner opens)")
     for backup, problem in bad:
         report.add(NOTE, f"backup {backup.folder.name} is not usable: {problem}")
+    earlier = [folder for folder, which in report.backup_keys.items() if which != SAME]
+    for folder in earlier:
+        report.add(
+            NOTE,
+            f"backup {folder.name} opens with {report.backup_keys[folder]}, not the current "
+            "one (a passphrase change did not reach it); restoring it needs that passphrase",
+        )
 
 
 def _advise(report: Diagnosis) -> None:
     if report.healthy:
         report.advice.append("nothing needs doing")
         return
+    problem = report.integrity
+    if problem is not None:
+        report.advice.append(repair_advice(problem))
     good = report.newest_good
     if good is not None:
         size = sum(p.stat().st_size for p in good.folder.iterdir() if p.is_file())
@@ -199,3 +245,20 @@ def _advise(report: Diagnosis) -> None:
             f"there is no good backup: copy every file in {report.path.parent} somewhere safe "
             "before trying anything else, and ask for help; do not delete any file"
         )
+
+
+def repair_advice(problem: Problem) -> str:
+    """What `planner doctor --repair` would do about `problem`, in words."""
+    if problem.kind == JOURNAL_BEHIND and problem.lost is not None:
+        first, last = problem.lost
+        count = last - first + 1
+        return (
+            f"'planner doctor --repair' replays the {count} change{'s' if count != 1 else ''} "
+            "from the audit log (each is checked against its record before it is kept, and "
+            "the replay itself is recorded); the damaged file is kept aside"
+        )
+    return (
+        "'planner doctor --repair' keeps the database's data as it is and starts the "
+        "history again where it can be trusted, recording what was lost; the damaged file "
+        "is kept aside"
+    )

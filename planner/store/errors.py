@@ -15,6 +15,20 @@ class DatabaseCorrupt(StoreError):
     pass
 
 
+class JournalMissing(StoreError):
+    """The journal (which is also the database's lock) is not there."""
+
+
+class IntegrityError(DatabaseCorrupt):
+    """The files of a database do not vouch for each other: a journal or an audit log was
+    removed, rolled back, cut short or edited. Nothing is written on top of it; `kind`
+    names the problem (see :mod:`planner.store.integrity`)."""
+
+    def __init__(self, kind: str, message: str) -> None:
+        super().__init__(message)
+        self.kind = kind
+
+
 class Undecryptable(DatabaseCorrupt):
     """Sealed bytes failed their authentication tag: altered, damaged or foreign."""
 

@@ -1,4 +1,10 @@
-"""File primitives: crash-safe replace, durable appends and checksummed line frames."""
+"""File primitives: crash-safe replace, durable writes and checksummed line frames.
+
+A header line is ``CRC PAYLOAD``; a record line (journal and audit log) is
+``CRC SEQ LINK PAYLOAD``: the CRC-32 (8 hex digits) covers the rest of the line, SEQ is
+the change number in decimal and LINK the record's hash-chain link in hex (see
+:mod:`planner.store.chain`). Every line ends with a newline, which a payload never holds.
+"""
 
 from __future__ import annotations
 
@@ -8,11 +14,13 @@ import os
 import tempfile
 import zlib
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import orjson
 
+from planner.store.chain import LINK_HEX
 from planner.store.errors import DatabaseCorrupt
 
 TEMP_PREFIX = ".planner-tmp-"
@@ -203,3 +211,104 @@ def json_object(payload: bytes | None) -> dict[str, Any] | None:
     except orjson.JSONDecodeError:
         return None
     return value if isinstance(value, dict) else None
+
+
+def write_at(fd: int, offset: int, data: bytes) -> int:
+    """Write `data` at byte `offset` of the open file `fd` and fsync; returns the new end.
+
+    Whatever lay at or after `offset` (a line torn by a crash) is cut off first, so the
+    file never keeps half a record. A failed write is undone the same way.
+    """
+    if os.fstat(fd).st_size != offset:
+        os.ftruncate(fd, offset)
+    try:
+        view = memoryview(data)
+        position = offset
+        while view:
+            written = os.pwrite(fd, view, position)
+            view = view[written:]
+            position += written
+        os.fsync(fd)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.ftruncate(fd, offset)
+            os.fsync(fd)
+        raise
+    return offset + len(data)
+
+
+def frame_record(seq: int, link: bytes, payload: bytes) -> bytes:
+    """One record line: its change number, its chain link and its payload, checksummed."""
+    return frame(b"%d %s %s" % (seq, link.hex().encode(), payload))
+
+
+@dataclass(frozen=True, slots=True)
+class RecordLine:
+    """One complete record line of a journal or an audit log, as found at byte `start`."""
+
+    start: int
+    end: int
+    seq: int
+    link: bytes
+    payload: bytes
+
+    @property
+    def line(self) -> bytes:
+        return frame_record(self.seq, self.link, self.payload)
+
+
+def unframe_record(body: bytes) -> tuple[int, bytes, bytes] | None:
+    """(change number, link, payload) of a record line's checked body, or None."""
+    parts = body.split(b" ", 2)
+    if len(parts) != 3 or not parts[0].isdigit() or len(parts[0]) > 18:
+        return None
+    digits, link, payload = parts
+    if len(link) != LINK_HEX or link.strip(b"0123456789abcdef"):
+        return None
+    return int(digits), bytes.fromhex(link.decode()), payload
+
+
+@dataclass(frozen=True, slots=True)
+class Torn:
+    """The last line of a file when it lacks its newline: where it starts, and its bytes."""
+
+    start: int
+    data: bytes
+
+
+@dataclass(frozen=True, slots=True)
+class Lines:
+    """What a stretch of a journal or an audit log holds: its complete record lines, the
+    torn last line (if any), and where the first damaged line starts (None when sound)."""
+
+    records: list[RecordLine]
+    torn: Torn | None
+    damaged_at: int | None
+
+
+def record_lines(tail: bytes, offset: int) -> Lines:
+    """The record lines of `tail`, read from byte `offset` of its file. Reading stops at
+    a torn last line (a crash mid-write) and at the first complete line that fails its
+    checksum or is not a record (damage)."""
+    records: list[RecordLine] = []
+    for line in complete_lines(tail):
+        if not line.endswith(b"\n"):
+            return Lines(records, Torn(offset, line), None)
+        body = unframe(line)
+        parsed = None if body is None else unframe_record(body)
+        if parsed is None:
+            return Lines(records, None, offset)
+        seq, link, payload = parsed
+        records.append(RecordLine(offset, offset + len(line), seq, link, payload))
+        offset += len(line)
+    return Lines(records, None, None)
+
+
+def torn_record(torn: Torn) -> RecordLine | None:
+    """The record a torn last line holds when only its newline is missing, else None."""
+    body = unframe(torn.data + b"\n")
+    parsed = None if body is None else unframe_record(body)
+    if parsed is None:
+        return None
+    seq, link, payload = parsed
+    return RecordLine(torn.start, torn.start + len(torn.data) + 1, seq, link, payload)

@@ -16,7 +16,7 @@ from typing import Any
 
 from planner.store.audit import AUDIT_FORMAT
 from planner.store.errors import StoreError
-from planner.store.files import complete_lines, json_object, unframe
+from planner.store.files import complete_lines, json_object, record_lines, unframe
 from planner.store.journal import JOURNAL_FORMAT
 from planner.store.snapshot import SnapshotHeader, read_snapshot_header
 
@@ -102,7 +102,7 @@ def check_journal(path: Path, db_id: str | None, snapshot_seq: int | None) -> Fi
                 records=check.records,
             )
         if base < snapshot_seq:
-            notes.append("it is older than the snapshot and will be replaced (harmless)")
+            notes.append("what it holds is in the snapshot already (harmless)")
     return FileCheck(path, None, tuple(notes), check.records, check.complete_length)
 
 
@@ -121,33 +121,32 @@ def _check_lines(
         return FileCheck(path, f"{name} is missing"), None
     except OSError as exc:
         return FileCheck(path, f"{name} cannot be read ({exc.strerror or exc})"), None
-    lines = complete_lines(data)
+    lines = complete_lines(data[: 64 * 1024])
     header = json_object(unframe(lines[0])) if lines else None
     kind = "journal" if file_format == JOURNAL_FORMAT else "audit log"
+    if not data and file_format == JOURNAL_FORMAT:
+        return FileCheck(path, None, ("empty (folded into the snapshot)",), 0, 0), {}
     if header is None or header.get("format") != file_format:
         return FileCheck(path, f"{name} is not a planner {kind} (no valid header)"), None
     if db_id is not None and header.get("db") != db_id:
         return FileCheck(path, f"{name} belongs to another database"), None
     offset = len(lines[0])
-    records = 0
-    notes: list[str] = []
-    for line in lines[1:]:
-        if not line.endswith(b"\n"):
-            notes.append(
-                f"it ends with {human_size(len(line))} of a change that was never completed "
-                "(a crash mid-save); it is ignored"
-            )
-            break
-        if unframe(line) is None:
-            problem = (
-                f"{name} is damaged at byte {offset} (record {records + 1}; "
-                f"{human_size(len(data) - offset)} from there on cannot be trusted)"
-            )
-            return FileCheck(path, problem, records=records), header
-        records += 1
-        offset += len(line)
-    notes.insert(0, f"{records} record{'s' if records != 1 else ''}")
-    return FileCheck(path, None, tuple(notes), records, offset), header
+    found = record_lines(data[offset:], offset)
+    records = len(found.records)
+    end = found.records[-1].end if found.records else offset
+    if found.damaged_at is not None:
+        problem = (
+            f"{name} is damaged at byte {found.damaged_at} (record {records + 1}; "
+            f"{human_size(len(data) - found.damaged_at)} from there on cannot be trusted)"
+        )
+        return FileCheck(path, problem, records=records), header
+    notes: list[str] = [f"{records} record{'s' if records != 1 else ''}"]
+    if found.torn is not None:
+        notes.append(
+            f"it ends with {human_size(len(found.torn.data))} of a change that was never "
+            "completed (a crash mid-save); it is ignored"
+        )
+    return FileCheck(path, None, tuple(notes), records, end), header
 
 
 def file_mode_problem(path: Path) -> str | None:

@@ -3,32 +3,36 @@
 On disk a database is three files beside each other:
 
 * ``NAME``: the snapshot (see :mod:`planner.store.snapshot`): every table at one change,
-  only ever replaced whole (temp file, fsync, rename, fsync dir).
-* ``NAME.journal``: a header line (database id, the change it follows, the id of the key
-  its lines are sealed with), then one checksummed line per change since the snapshot,
-  each holding the whole new documents it touched, sealed by the codec (base64 of a fresh
-  nonce, ciphertext and tag when encrypted). A change is acknowledged only after its line
-  is fsync'd. A last line without its newline (a crash mid-append) is ignored and trimmed;
-  a complete line that fails its checksum or seal is damage (DatabaseCorrupt). A journal
-  whose base is older than the snapshot was superseded by it (a crash between writing a
-  snapshot and its new journal, or a passphrase change) and is replaced unread.
-* ``NAME.lock``: held (flock) by whoever reads or writes; released by the kernel if its
-  holder dies, so a killed process never blocks the next one.
+  with the audit log's head at that change; only ever replaced whole (temp file, fsync,
+  rename, fsync of the folder).
+* ``NAME.journal``: a header line (database id, the change it follows, the audit head
+  then, the id of the key its lines are sealed with), then one chained record line per
+  change since (see :mod:`planner.store.files` and :mod:`planner.store.chain`), each
+  holding the whole new documents it touched and the exact line its audit record has,
+  sealed by the codec. A change is acknowledged only after its line is fsync'd. The
+  journal is also the database's lock (see :mod:`planner.store.locking`), so planner never
+  deletes or replaces it: folding it into a new snapshot empties it in place.
+* ``NAME.audit``: the audit log (see :mod:`planner.store.audit`).
 
-TinyDB writes the whole database on every change. The repository commits the documents
-a change touches (:meth:`JournalStorage.commit`) instead, so a save appends just those
-documents and touches nothing else in memory. When the journal has grown to a
-quarter of the snapshot, the next save folds it into a new snapshot.
+A last journal line without its newline (a crash mid-write) is ignored and cut off by the
+next write; a complete line that fails its checksum, its seal or its chain is damage
+(DatabaseCorrupt). Records up to the change the snapshot holds are superseded by it (a
+crash between writing a snapshot and emptying the journal leaves them) and are skipped. An
+empty journal, or one whose header a crash cut short, holds nothing beyond the snapshot.
+Whether the journal holds *every* change is for the audit log to say (see
+:mod:`planner.store.integrity`).
 
-A storage opened ``read_only`` never writes: a missing or stale journal reads as empty
-and every write raises ReadOnlyDatabase.
+TinyDB writes the whole database on every change. The store commits the documents a
+change touches (:meth:`JournalStorage.commit`) instead, so a save appends just those
+documents and touches nothing else in memory.
+
+A storage opened ``read_only`` never writes: every write raises ReadOnlyDatabase.
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
-import uuid
 from collections.abc import Collection, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -37,18 +41,31 @@ from typing import Any
 import orjson
 from tinydb.storages import Storage
 
+from planner.store.audit import AuditHead
+from planner.store.chain import chain_key, genesis, link, link_hex, parse_link
 from planner.store.codec import Codec, PlainCodec, key_id
-from planner.store.errors import DatabaseCorrupt, ReadOnlyDatabase, StoreError, Undecryptable
+from planner.store.errors import (
+    DatabaseCorrupt,
+    ReadOnlyDatabase,
+    StoreError,
+    Undecryptable,
+    WriteFailed,
+)
 from planner.store.files import (
-    append_durably,
+    RecordLine,
+    Torn,
     atomic_write,
+    complete_lines,
     frame,
-    framed_lines,
+    frame_record,
     json_object,
-    sweep_temp_files,
+    record_lines,
+    torn_record,
     unframe,
+    write_at,
 )
 from planner.store.lazy import to_fragment
+from planner.store.locking import DatabaseLock
 from planner.store.snapshot import (
     SCHEMA_VERSION,
     Tables,
@@ -61,8 +78,6 @@ JOURNAL_FORMAT = "planner-journal"
 COMPACT_MIN_BYTES = 1 << 20
 # Tables whose documents are kept as JSON text on disk (see planner.store.lazy).
 LAZY_TABLES = ("cases",)
-
-Op = tuple[str, str]  # (table, document key)
 
 
 @dataclass(frozen=True)
@@ -80,17 +95,36 @@ class DatabaseFiles:
         return self.data.with_name(self.data.name + ".audit")
 
     @property
-    def lock(self) -> Path:
+    def legacy_lock(self) -> Path:
+        """The lock file of schema 1 databases (planner now locks the journal)."""
         return self.data.with_name(self.data.name + ".lock")
 
     def all(self) -> tuple[Path, ...]:
         return (self.data, self.journal, self.audit)
 
 
+@dataclass(frozen=True, slots=True)
+class Embedded:
+    """The audit line a journal record carries: its link and sealed payload."""
+
+    link: bytes
+    payload: bytes
+
+
+@dataclass(frozen=True, slots=True)
+class Damage:
+    """Where the journal holds a record that cannot be read: its byte, what is wrong, and
+    whether more lines follow it (a crash damages only the last)."""
+
+    offset: int
+    text: str
+    followed: bool
+
+
 class JournalStorage(Storage):
     """TinyDB storage over a snapshot plus an append-only journal (see module docstring).
 
-    Callers must hold the database lock around :meth:`refresh` and any write.
+    Callers hold the database lock (`lock`) around :meth:`refresh` and any write.
     """
 
     def __init__(
@@ -98,11 +132,13 @@ class JournalStorage(Storage):
         files: DatabaseFiles,
         codec: Codec | None = None,
         *,
+        lock: DatabaseLock | None = None,
         lazy_tables: Collection[str] = LAZY_TABLES,
         read_only: bool = False,
     ) -> None:
         self.files = files
         self.codec: Codec = codec or PlainCodec()
+        self.lock = lock
         self.read_only = read_only
         # Tables whose documents are stored as JSON text and parsed only when read.
         self.lazy_tables = frozenset(lazy_tables)
@@ -110,10 +146,24 @@ class JournalStorage(Storage):
         self._db_id = ""
         self._seq = 0
         self._snapshot_seq = 0
+        self.audit_head: AuditHead | None = None  # as the snapshot records it
         self._snapshot_key: tuple[int, int, int] | None = None
         self._snapshot_size = 0
-        self._journal_ino = -1
-        self._journal_offset = 0
+        self._reset_journal_state()
+
+    def _reset_journal_state(self) -> None:
+        self._journal_id: tuple[int, int] | None = None
+        self._journal_offset = 0  # end of the last complete record (where the next goes)
+        self._journal_link = b""
+        self._journal_fresh = True  # holds no header yet: write one before a record
+        self._journal_base = 0
+        self._journal_same_key = True
+        self._journal_foreign: str | None = None  # why records after the snapshot cannot apply
+        self._journal_last_seq = 0  # of the last record line read (applied or superseded)
+        self.journal_missing = False
+        self.embedded: dict[int, Embedded] = {}  # audit lines of changes after the snapshot
+        self.unterminated: RecordLine | None = None  # a whole last record missing its newline
+        self.damage: Damage | None = None  # where reading stopped at a damaged record
 
     # --- TinyDB's interface ---------------------------------------------------------------
 
@@ -121,16 +171,13 @@ class JournalStorage(Storage):
         return self._tables
 
     def write(self, data: Tables) -> None:
-        """TinyDB's way to change anything: the whole database as a new snapshot. The
-        store commits changes with :meth:`commit` instead."""
-        with self._reloading_on_failure():
-            self._write_snapshot(data, self._seq + 1)
+        raise StoreError("planner changes the database through its store, not TinyDB's writes")
 
     def close(self) -> None:
         self._tables = {}
         self._snapshot_key = None
 
-    # --- what the repository uses ---------------------------------------------------------
+    # --- what the store uses --------------------------------------------------------------
 
     @property
     def db_id(self) -> str:
@@ -138,8 +185,12 @@ class JournalStorage(Storage):
 
     @property
     def seq(self) -> int:
-        """The number of the last change this storage has seen."""
+        """The number of the last change this storage holds."""
         return self._seq
+
+    @property
+    def snapshot_seq(self) -> int:
+        return self._snapshot_seq
 
     @property
     def journal_length(self) -> int:
@@ -151,18 +202,231 @@ class JournalStorage(Storage):
         self.codec = codec
         self._snapshot_key = None
 
-    def commit(self, changes: Mapping[str, Mapping[str, dict[str, Any] | None]]) -> None:
+    def exists(self) -> bool:
+        return self.files.data.exists()
+
+    def refresh(self) -> bool:
+        """Bring the in-memory tables up to date with the files; True if anything changed."""
+        snap = os.stat(self.files.data)
+        key = (snap.st_ino, snap.st_size, snap.st_mtime_ns)
+        journal = self._journal_stat()
+        identity = None if journal is None else (journal.st_dev, journal.st_ino)
+        if key != self._snapshot_key or identity != self._journal_id:
+            self._load()
+            return True
+        if journal is not None and journal.st_size < self._journal_offset:
+            self._load()  # cut short by someone: read it again, for the audit log to judge
+            return True
+        if journal is not None and journal.st_size != self._journal_offset:
+            return self._read_journal(self._journal_offset) > 0
+        return False
+
+    def _journal_stat(self) -> os.stat_result | None:
+        if self.lock is not None and self.lock.held_now:
+            return os.fstat(self.lock.fd)
+        try:
+            return os.stat(self.files.journal, follow_symlinks=False)
+        except FileNotFoundError:
+            return None
+
+    # --- loading --------------------------------------------------------------------------
+
+    def _load(self) -> None:
+        snapshot = read_snapshot(self.files.data, self.codec, self.lazy_tables)
+        header = snapshot.header
+        if header.audit is None:
+            raise DatabaseCorrupt(f"{self.files.data.name} must be upgraded before it is read")
+        self.codec = snapshot.codec
+        self._db_id = header.db_id
+        self._tables = snapshot.tables
+        self._seq = header.seq
+        self._snapshot_seq = header.seq
+        self.audit_head = header.audit
+        self._snapshot_key = snapshot.key
+        self._snapshot_size = snapshot.size
+        self._reset_journal_state()
+        journal = self._journal_stat()
+        if journal is None:
+            self.journal_missing = True
+            return
+        self._journal_id = (journal.st_dev, journal.st_ino)
+        self._read_journal(0)
+
+    def _read_bytes(self, offset: int) -> bytes:
+        if self.lock is not None and self.lock.held_now:
+            fd = self.lock.fd
+            size = os.fstat(fd).st_size
+            chunks = []
+            while offset < size:
+                chunk = os.pread(fd, min(size - offset, 1 << 24), offset)
+                if not chunk:
+                    break
+                chunks.append(chunk)
+                offset += len(chunk)
+            return b"".join(chunks)
+        with self.files.journal.open("rb") as handle:
+            handle.seek(offset)
+            return handle.read()
+
+    def _read_journal(self, offset: int) -> int:
+        """Read the journal from `offset` (0: from its header) and apply the records
+        after the snapshot's change; returns how many were new."""
+        data = self._read_bytes(offset)
+        if offset == 0:
+            offset = self._read_header(data)
+            if offset == 0:
+                return 0  # empty, or a header cut short by a crash: nothing beyond the snapshot
+            data = data[offset:]
+        lines = record_lines(data, offset)
+        applied = 0
+        for record in lines.records:
+            try:
+                applied += self._apply(record)
+            except DatabaseCorrupt as exc:
+                self.damage = Damage(record.start, str(exc), _more_after(data, offset, record.end))
+                return applied
+            self._journal_offset = record.end
+            self._journal_link = record.link
+            self._journal_last_seq = record.seq
+        self.unterminated = None
+        if lines.damaged_at is not None:
+            line_end = data.index(b"\n", lines.damaged_at - offset) + 1 + offset
+            self.damage = Damage(
+                lines.damaged_at,
+                f"{self.files.journal.name} is damaged at byte {lines.damaged_at} (a record "
+                "there fails its checksum)",
+                _more_after(data, offset, line_end),
+            )
+        elif lines.torn is not None:
+            whole = torn_record(lines.torn)
+            if whole is not None and self._fits(whole):
+                self.unterminated = whole
+        return applied
+
+    def _read_header(self, data: bytes) -> int:
+        """Check the journal's header; returns where its records start (0: none yet)."""
+        name = self.files.journal.name
+        lines = complete_lines(data[: 64 * 1024])
+        if not lines or not lines[0].endswith(b"\n"):
+            return 0
+        payload = unframe(lines[0])
+        header = json_object(payload)
+        if payload is None or header is None or header.get("format") != JOURNAL_FORMAT:
+            raise DatabaseCorrupt(f"{name} is not a planner journal")
+        if header.get("db") != self._db_id:
+            raise DatabaseCorrupt(f"{name} belongs to another database")
+        base = header.get("base")
+        if not isinstance(base, int) or isinstance(base, bool) or base > self._snapshot_seq:
+            raise DatabaseCorrupt(
+                f"{name} continues change {base} but {self.files.data.name} holds only "
+                f"{self._snapshot_seq} (an older copy of the database?); run 'planner doctor'"
+            )
+        self._journal_base = base
+        self._journal_same_key = header.get("kid") == key_id(self.codec)
+        if not self._journal_same_key:
+            self._journal_foreign = f"{name} is sealed with another key than its database"
+        elif base == self._snapshot_seq and self.audit_head is not None:
+            audit = header.get("audit")
+            claimed = parse_link(audit.get("link")) if isinstance(audit, dict) else None
+            if claimed != self.audit_head.link:
+                self._journal_foreign = (
+                    f"{name} was made for another copy of {self.files.data.name}"
+                )
+        self._journal_link = genesis(chain_key(self.codec), payload)
+        self._journal_fresh = False
+        self._journal_offset = len(lines[0])
+        self._journal_last_seq = base
+        return len(lines[0])
+
+    def _fits(self, record: RecordLine) -> bool:
+        """Whether `record` comes next in the chain (a whole record, its newline missing)."""
+        if self._journal_fresh or self._journal_foreign is not None:
+            return False
+        following = record.seq == self._journal_last_seq + 1
+        key = chain_key(self.codec)
+        return (
+            following and link(key, self._journal_link, record.seq, record.payload) == record.link
+        )
+
+    def _apply(self, record: RecordLine) -> int:
+        """Check one record against the chain and apply it if the snapshot lacks it."""
+        name = self.files.journal.name
+        where = f"{name} at byte {record.start}"
+        if record.seq <= self._snapshot_seq:
+            return 0  # superseded by the snapshot (and maybe sealed with an older key)
+        if self._journal_foreign is not None:
+            raise DatabaseCorrupt(f"{self._journal_foreign}; run 'planner doctor'")
+        if (
+            link(chain_key(self.codec), self._journal_link, record.seq, record.payload)
+            != record.link
+        ):
+            raise DatabaseCorrupt(
+                f"{where} does not fit the journal's chain: it was altered, or records were "
+                "removed or moved; run 'planner doctor'"
+            )
+        if record.seq != self._seq + 1:
+            raise DatabaseCorrupt(
+                f"{name} skips from change {self._seq} to {record.seq}; run 'planner doctor'"
+            )
+        try:
+            content = orjson.loads(self.codec.open(record.payload, self._context()))
+            ops = _checked_ops(content["ops"])
+            if content["seq"] != record.seq:
+                raise ValueError("the record's change number is not its line's")
+            audit_link = parse_link(content["alink"])
+            audit_payload = content["audit"]
+            if audit_link is None or not isinstance(audit_payload, str):
+                raise ValueError("the record carries no audit line")
+        except Undecryptable:
+            raise DatabaseCorrupt(
+                f"{where} holds a record that does not decrypt: it was altered or damaged; "
+                "run 'planner doctor'"
+            ) from None
+        except (orjson.JSONDecodeError, KeyError, TypeError, ValueError):
+            raise DatabaseCorrupt(f"{where} holds a damaged record") from None
+        for table, key, doc in ops:
+            if doc is None:
+                self._tables.get(table, {}).pop(key, None)
+            else:
+                self._tables.setdefault(table, {})[key] = doc
+        self._seq = record.seq
+        self.embedded[record.seq] = Embedded(audit_link, audit_payload.encode())
+        return 1
+
+    def _context(self) -> bytes:
+        return sealing_context(self._db_id, "journal")
+
+    # --- writing --------------------------------------------------------------------------
+
+    def commit(
+        self,
+        changes: Mapping[str, Mapping[str, dict[str, Any] | None]],
+        audit_line: Embedded,
+    ) -> None:
         """One change: put these documents in their tables (None removes one) and append
-        them to the journal as one record, fsync'd before this returns.
+        them, with the change's audit line, to the journal as one record, fsync'd before
+        this returns.
 
         Only the documents named are touched, never the rest of a table, so a change
-        costs the same in a database of 20 people or 20,000. With no documents the
-        record is empty, so an audit note has a change number of its own. If anything
-        fails, memory is reloaded from disk. The caller holds the lock.
+        costs the same in a database of 20 people or 20,000. If anything fails, memory is
+        reloaded from disk. The caller holds the lock and has refreshed.
         """
         self._writable()
-        ops: list[Op] = []
+        seq = self._seq + 1
+        ops: list[list[Any]] = []
+        for table, docs in changes.items():
+            for key, doc in docs.items():
+                ops.append([table, key, doc])
+        record = {
+            "seq": seq,
+            "ops": ops,
+            "audit": audit_line.payload.decode(),
+            "alink": link_hex(audit_line.link),
+        }
         with self._reloading_on_failure():
+            payload = self.codec.seal(orjson.dumps(record, default=to_fragment), self._context())
+            chained = link(chain_key(self.codec), self._journal_link, seq, payload)
+            self._append(frame_record(seq, chained, payload))
             for table, docs in changes.items():
                 target = self._tables.setdefault(table, {})
                 for key, doc in docs.items():
@@ -170,8 +434,32 @@ class JournalStorage(Storage):
                         target.pop(key, None)
                     else:
                         target[key] = doc
-                    ops.append((table, key))
-            self._append(self._tables, ops)
+            self._seq = seq
+            self._journal_link = chained
+            self._journal_last_seq = seq
+            self.embedded[seq] = audit_line
+
+    def _append(self, line: bytes) -> None:
+        lock = self._held_lock()
+        if self._journal_fresh:
+            self._write_header(self._snapshot_seq)
+        self._journal_offset = write_at(lock.fd, self._journal_offset, line)
+        self.unterminated = None
+        if not lock.still_at_path():
+            raise WriteFailed(
+                f"{self.files.journal.name} was removed or replaced while saving, so this "
+                "change may not be kept: nothing is acknowledged; run 'planner doctor'"
+            )
+
+    def _held_lock(self) -> DatabaseLock:
+        if self.lock is None or not self.lock.held_now or self.lock.shared:
+            raise StoreError("writing needs the database's exclusive lock")
+        if not self.lock.still_at_path():
+            raise WriteFailed(
+                f"{self.files.journal.name} was removed or replaced since planner locked it; "
+                "nothing was changed; run 'planner doctor'"
+            )
+        return self.lock
 
     @contextlib.contextmanager
     def _reloading_on_failure(self) -> Iterator[None]:
@@ -184,205 +472,101 @@ class JournalStorage(Storage):
                 self.refresh()
             raise
 
-    def exists(self) -> bool:
-        return self.files.data.exists()
-
-    def create(self) -> None:
-        """Write a new, empty database. The caller holds the lock."""
-        self._db_id = uuid.uuid4().hex
+    def create(self, audit_head: AuditHead) -> None:
+        """Write a new, empty database at change 0 (the caller created and holds the lock)."""
         self._tables = {}
         self._seq = 0
-        self._write_snapshot({}, 0)
+        self._write_snapshot({}, 0, audit_head)
 
-    def refresh(self) -> bool:
-        """Bring the in-memory tables up to date with the files; True if anything changed."""
-        snap = os.stat(self.files.data)
-        key = (snap.st_ino, snap.st_size, snap.st_mtime_ns)
-        try:
-            journal = os.stat(self.files.journal)
-        except FileNotFoundError:
-            journal = None
-        if key != self._snapshot_key or journal is None or journal.st_ino != self._journal_ino:
-            self._load()
-            return True
-        if journal.st_size > self._journal_offset:
-            return self._replay_from(self._journal_offset) > 0
-        return False
+    def new_id(self, db_id: str) -> None:
+        self._db_id = db_id
 
-    def compact_if_due(self) -> bool:
-        journal_bytes = self._journal_offset
-        if journal_bytes > max(COMPACT_MIN_BYTES, self._snapshot_size // 4):
-            self.compact()
-            return True
-        return False
+    def compact_due(self) -> bool:
+        return self._journal_offset > max(COMPACT_MIN_BYTES, self._snapshot_size // 4)
 
-    def compact(self) -> None:
-        """Fold the journal into a new snapshot. The caller holds the lock."""
-        self._write_snapshot(self._tables, self._seq)
+    def compact(self, audit_head: AuditHead) -> None:
+        """Fold the journal into a new snapshot; `audit_head` is the audit log's head at
+        the current change. The caller holds the lock."""
+        self._write_snapshot(self._tables, self._seq, audit_head)
 
-    def replace_all(self, data: Tables) -> None:
-        """Write `data` as the whole database in one new snapshot (bulk loads, purge)."""
-        self._write_snapshot(data, self._seq + 1)
-        self._tables = data
+    def replace(self, data: Tables, seq: int, audit_head: AuditHead) -> None:
+        """Write `data` as the whole database at change `seq`, the audit log standing at
+        `audit_head` (a repair's replay); the journal is emptied. The caller holds the lock."""
+        self._write_snapshot(data, seq, audit_head)
 
-    # --- loading --------------------------------------------------------------------------
-
-    def _load(self) -> None:
-        snapshot = read_snapshot(self.files.data, self.codec, self.lazy_tables)
-        header = snapshot.header
-        self.codec = snapshot.codec
-        self._db_id = header.db_id
-        self._tables = snapshot.tables
-        self._seq = header.seq
-        self._snapshot_seq = header.seq
-        self._snapshot_key = snapshot.key
-        self._snapshot_size = snapshot.size
-        self._load_journal()
-
-    def _load_journal(self) -> None:
-        journal = self.files.journal
-        try:
-            with journal.open("rb") as handle:
-                first = handle.readline()
-                stat = os.fstat(handle.fileno())
-        except FileNotFoundError:
-            # A crash between the snapshot and its new journal: start an empty one.
-            self._fresh_journal()
-            return
-        header = json_object(unframe(first))
-        if header is None or header.get("format") != JOURNAL_FORMAT:
-            raise DatabaseCorrupt(f"{journal.name} is not a planner journal")
-        if header.get("db") != self._db_id:
-            raise DatabaseCorrupt(f"{journal.name} belongs to another database")
-        base = header.get("base", self._snapshot_seq)
-        if not isinstance(base, int) or base > self._snapshot_seq:
-            raise DatabaseCorrupt(
-                f"{journal.name} continues change {base} but {self.files.data.name} holds only "
-                f"{self._snapshot_seq} (an older copy of the database?); run 'planner doctor'"
-            )
-        other_key = header.get("kid", key_id(self.codec)) != key_id(self.codec)
-        if base < self._snapshot_seq or (other_key and stat.st_size == len(first)):
-            # Superseded by the snapshot: every change it holds is in the snapshot already
-            # (or it holds none, left by a passphrase change that was cut short).
-            if self.read_only:
-                self._journal_ino = stat.st_ino
-                self._journal_offset = stat.st_size
-            else:
-                self._fresh_journal()
-            return
-        if other_key:
-            raise DatabaseCorrupt(f"{journal.name} is sealed with another key than its database")
-        self._journal_ino = stat.st_ino
-        self._journal_offset = len(first)
-        self._replay_from(len(first))
-
-    def _fresh_journal(self) -> None:
-        if self.read_only:
-            self._journal_ino = -1
-            self._journal_offset = 0
-        else:
-            self._new_journal(self._seq)
-
-    def _replay_from(self, offset: int) -> int:
-        """Apply journal records after `offset`; returns how many were new."""
-        journal = self.files.journal
-        with journal.open("rb") as handle:
-            handle.seek(offset)
-            tail = handle.read()
-        applied = 0
-        context = sealing_context(self._db_id, "journal")
-        # A torn last line is left out: the change it held was never acknowledged.
-        for start, payload, end in framed_lines(tail, offset, journal.name):
-            offset = start
-            try:
-                record = orjson.loads(self.codec.open(payload, context))
-                seq = int(record["seq"])
-                ops = _checked_ops(record["ops"])
-            except Undecryptable:
-                raise DatabaseCorrupt(
-                    f"{journal.name} holds a record at byte {offset} that does not decrypt: "
-                    "it was altered or damaged; run 'planner doctor'"
-                ) from None
-            except (orjson.JSONDecodeError, KeyError, TypeError, ValueError):
-                raise DatabaseCorrupt(
-                    f"{journal.name} holds a damaged record at byte {offset}"
-                ) from None
-            if seq > self._seq:
-                if seq != self._seq + 1:
-                    raise DatabaseCorrupt(
-                        f"{journal.name} skips from change {self._seq} to {seq}; "
-                        "run 'planner doctor'"
-                    )
-                for table, key, doc in ops:
-                    if doc is None:
-                        self._tables.get(table, {}).pop(key, None)
-                    else:
-                        self._tables.setdefault(table, {})[key] = doc
-                self._seq = seq
-                applied += 1
-            offset = end
-        self._journal_offset = offset
-        return applied
-
-    # --- writing --------------------------------------------------------------------------
-
-    def _append(self, data: Tables, ops: list[Op]) -> None:
-        self._writable()
-        journal = self.files.journal
-        seq = self._seq + 1
-        record = {"seq": seq, "ops": [[t, k, data.get(t, {}).get(k)] for t, k in ops]}
-        plain = orjson.dumps(record, default=to_fragment)
-        line = frame(self.codec.seal(plain, sealing_context(self._db_id, "journal")))
-        if os.stat(journal).st_size != self._journal_offset:
-            os.truncate(journal, self._journal_offset)  # trim a torn line left by a crash
-        self._journal_offset = append_durably(journal, line)
-        self._seq = seq
-
-    def encode_snapshot(self, data: Tables, seq: int, codec: Codec | None = None) -> list[bytes]:
+    def encode_snapshot(
+        self, data: Tables, seq: int, audit_head: AuditHead, codec: Codec | None = None
+    ) -> list[bytes]:
         """The bytes of a snapshot file holding `data` as change `seq`, sealed by `codec`."""
         return encode_snapshot(
             data,
             db_id=self._db_id,
             seq=seq,
+            audit=audit_head,
             codec=codec or self.codec,
             lazy_tables=self.lazy_tables,
         )
 
-    def _write_snapshot(self, data: Tables, seq: int) -> None:
+    def _write_snapshot(self, data: Tables, seq: int, audit_head: AuditHead) -> None:
         self._writable()
-        folder = self.files.data.parent
-        folder.mkdir(parents=True, exist_ok=True)
-        sweep_temp_files(folder)
-        atomic_write(self.files.data, self.encode_snapshot(data, seq))
+        lock = self._held_lock()
+        atomic_write(self.files.data, self.encode_snapshot(data, seq, audit_head))
         snap = os.stat(self.files.data)
         self._snapshot_key = (snap.st_ino, snap.st_size, snap.st_mtime_ns)
         self._snapshot_size = snap.st_size
         self._snapshot_seq = seq
         self._seq = seq
-        self._new_journal(seq)
+        self._tables = data
+        self.audit_head = audit_head
+        held = os.fstat(lock.fd)
+        self._reset_journal_state()
+        self._journal_id = (held.st_dev, held.st_ino)
+        self._write_header(seq)
 
-    def encode_journal_header(self, base: int, codec: Codec | None = None) -> bytes:
+    def encode_journal_header(self, base: int, audit_head: AuditHead, codec: Codec) -> bytes:
         header = {
             "format": JOURNAL_FORMAT,
             "schema": SCHEMA_VERSION,
             "db": self._db_id,
             "base": base,
-            "kid": key_id(codec or self.codec),
+            "audit": {"seq": audit_head.seq, "link": link_hex(audit_head.link)},
+            "kid": key_id(codec),
         }
         return frame(orjson.dumps(header))
 
-    def _new_journal(self, base: int) -> None:
-        self._writable()
-        first = self.encode_journal_header(base)
-        atomic_write(self.files.journal, [first])
-        self._journal_ino = os.stat(self.files.journal).st_ino
+    def _write_header(self, base: int) -> None:
+        """Empty the journal in place and start it again after change `base`."""
+        lock = self._held_lock()
+        assert self.audit_head is not None
+        first = self.encode_journal_header(base, self.audit_head, self.codec)
+        write_at(lock.fd, 0, first)
+        payload = unframe(first)
+        assert payload is not None
+        self._journal_base = base
+        self._journal_same_key = True
+        self._journal_foreign = None
         self._journal_offset = len(first)
+        self._journal_link = genesis(chain_key(self.codec), payload)
+        self._journal_last_seq = base
+        self._journal_fresh = False
+        self.embedded = {}
+        self.unterminated = None
+
+    def restart_journal(self) -> None:
+        """Empty the journal after a rewrite of the snapshot (the caller reloaded)."""
+        self._writable()
+        self._write_header(self._snapshot_seq)
 
     def _writable(self) -> None:
         if self.read_only:
             raise ReadOnlyDatabase(
                 f"{self.files.data.name} is open read-only; changes cannot be saved"
             )
+
+
+def _more_after(data: bytes, offset: int, end: int) -> bool:
+    """Whether `data` (read from byte `offset`) holds anything after byte `end`."""
+    return end - offset < len(data)
 
 
 def _checked_ops(raw: object) -> list[tuple[str, str, Any]]:
@@ -400,3 +584,6 @@ def _checked_ops(raw: object) -> list[tuple[str, str, Any]]:
             raise ValueError("an op's document is not an object")
         ops.append((table, key, doc))
     return ops
+
+
+__all__ = ["DatabaseFiles", "Embedded", "JournalStorage", "Torn"]

@@ -1,10 +1,21 @@
 """The lock of one database, and whether the database can be written at all.
 
-Writers (and readers of a writable database) hold an exclusive flock on ``NAME.lock``.
-A database whose file or folder cannot be written is opened read-only: it takes a shared
-flock on the lock file when there is one (so it never reads half of someone's change) and
-creates nothing. The kernel releases a flock when its holder dies, so a killed planner
-never blocks the next one, and two writers are never let in at once.
+The lock is an flock on the database's journal (``NAME.journal``), not on a separate lock
+file. A separate lock file can be deleted by a user or a sync tool "cleaning up" while a
+planner holds it; the next planner then creates a new file, locks that, and two writers
+are in at once. The journal is never deleted or replaced by planner once the database
+exists (it is emptied in place when folded into the snapshot), and planner never creates
+one except for a new database, exclusively. After taking the lock planner checks that the
+file it locked is still the one at the path (same device and inode) and starts again if
+not, and every write re-checks it before and after, so a journal that someone removed or
+replaced meanwhile makes the save fail instead of being acknowledged into a file nobody
+will read. A missing journal is damage that `planner doctor` names; it is not recreated
+behind anyone's back.
+
+Writers hold the lock exclusively. A database whose file or folder cannot be written is
+opened read-only and takes a shared lock (so it never reads half of someone's change). The
+kernel releases a flock when its holder dies, so a killed planner never blocks the next
+one.
 """
 
 from __future__ import annotations
@@ -17,17 +28,17 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
-from filelock import FileLock, Timeout
-
-from planner.store.errors import DatabaseLocked
+from planner.store.errors import DatabaseLocked, JournalMissing, StoreError
+from planner.store.files import FILE_MODE
 
 try:
     import fcntl
-except ImportError:  # pragma: no cover - Windows: read-only openers take no lock
+except ImportError:  # pragma: no cover - Windows: see issue about the platform module
     fcntl = None  # type: ignore[assignment]
-from planner.store.files import FILE_MODE
 
 POLL_SECONDS = 0.005
+_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
+_CLOEXEC = getattr(os, "O_CLOEXEC", 0)
 
 
 def is_writable(data: Path) -> bool:
@@ -47,8 +58,37 @@ def is_writable(data: Path) -> bool:
     return True
 
 
+def open_regular(path: Path, flags: int, mode: int = FILE_MODE) -> int:
+    """Open a file planner owns, refusing a symbolic link, a folder or a device with one
+    clear line (StoreError) instead of following it."""
+    try:
+        fd = os.open(path, flags | _NOFOLLOW | _CLOEXEC, mode)
+    except IsADirectoryError:
+        raise StoreError(f"{path} is a folder, not a planner file; move it away") from None
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            raise StoreError(
+                f"{path} is a symbolic link; planner does not follow links for its own files"
+            ) from None
+        raise
+    if not stat.S_ISREG(os.fstat(fd).st_mode):
+        os.close(fd)
+        raise StoreError(f"{path} is not a regular file; move it away")
+    return fd
+
+
+def _same_file(fd: int, path: Path) -> bool:
+    try:
+        at_path = os.stat(path, follow_symlinks=False)
+    except FileNotFoundError:
+        return False
+    held = os.fstat(fd)
+    return (at_path.st_dev, at_path.st_ino) == (held.st_dev, held.st_ino)
+
+
 class DatabaseLock:
-    """Exclusive (or, read-only, shared) lock on a database; re-entrant within one object."""
+    """Exclusive (or, read-only, shared) lock on a database's journal; re-entrant within
+    one object. While held, :attr:`fd` is the open journal, for reading and writing it."""
 
     def __init__(self, path: Path, *, timeout: float, shared: bool = False) -> None:
         self.path = path
@@ -56,15 +96,16 @@ class DatabaseLock:
         self.shared = shared
         self._depth = 0
         self._fd: int | None = None
-        self._exclusive = FileLock(
-            path,
-            timeout=timeout,
-            mode=FILE_MODE,
-            thread_local=False,
-            fallback_to_soft=False,
-            preserve_lock_file=True,
-            poll_interval=POLL_SECONDS,
-        )
+
+    @property
+    def fd(self) -> int:
+        if self._fd is None:
+            raise StoreError("the database lock is not held")
+        return self._fd
+
+    @property
+    def held_now(self) -> bool:
+        return self._fd is not None
 
     @contextlib.contextmanager
     def held(self) -> Iterator[None]:
@@ -75,16 +116,11 @@ class DatabaseLock:
             self.release()
 
     def acquire(self) -> None:
+        """Take the lock; JournalMissing when there is no journal to lock."""
         if self._depth:
             self._depth += 1
             return
-        if self.shared:
-            self._acquire_shared()
-        else:
-            try:
-                self._exclusive.acquire()
-            except Timeout:
-                raise self._busy() from None
+        self._fd = self._take(blocking=True)
         self._depth = 1
 
     def release(self) -> None:
@@ -93,47 +129,72 @@ class DatabaseLock:
         self._depth -= 1
         if self._depth:
             return
-        if self.shared:
-            if self._fd is not None:
-                os.close(self._fd)  # closing drops the flock
-                self._fd = None
-        else:
-            self._exclusive.release()
+        fd, self._fd = self._fd, None
+        if fd is not None:
+            os.close(fd)  # closing drops the flock
+
+    def create(self) -> None:
+        """Create the journal of a new database, exclusively, and hold its lock.
+
+        FileExistsError when there is one already (someone else is creating the database,
+        or left its remains)."""
+        fd = open_regular(self.path, os.O_RDWR | os.O_CREAT | os.O_EXCL)
+        if fcntl is not None:
+            fcntl.flock(fd, fcntl.LOCK_EX)
+        self._fd = fd
+        self._depth = 1
+
+    def still_at_path(self) -> bool:
+        """True while the file this lock holds is the one at the path."""
+        return self._fd is not None and _same_file(self._fd, self.path)
 
     def try_exclusive(self) -> bool:
         """Take and drop the exclusive lock at once: False when someone holds it now."""
         try:
-            self._exclusive.acquire(blocking=False)
-        except Timeout:
+            fd = self._take(blocking=False, exclusive=True)
+        except DatabaseLocked:
             return False
-        self._exclusive.release()
+        os.close(fd)
         return True
 
-    def _acquire_shared(self) -> None:
-        if fcntl is None:  # pragma: no cover - Windows
-            return
-        try:
-            fd = os.open(self.path, os.O_RDONLY)
-        except FileNotFoundError:
-            return  # nobody has ever written here, and nobody can
+    def _take(self, *, blocking: bool, exclusive: bool | None = None) -> int:
+        exclusive = not self.shared if exclusive is None else exclusive
+        flags = os.O_RDWR if exclusive else os.O_RDONLY
         deadline = time.monotonic() + self.timeout
         while True:
             try:
-                fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+                fd = open_regular(self.path, flags)
+            except FileNotFoundError:
+                raise JournalMissing(f"{self.path.name} is missing") from None
+            locked = self._lock_fd(fd, exclusive=exclusive, blocking=blocking, deadline=deadline)
+            if locked and _same_file(fd, self.path):
+                return fd
+            # Removed or replaced while we waited: that file is nobody's lock now.
+            os.close(fd)
+
+    def _lock_fd(self, fd: int, *, exclusive: bool, blocking: bool, deadline: float) -> bool:
+        """flock `fd`, polling until `deadline`; False when the file left the path meanwhile
+        (take it again from the path), DatabaseLocked when the time is up."""
+        if fcntl is None:  # pragma: no cover - Windows
+            return True
+        mode = (fcntl.LOCK_EX if exclusive else fcntl.LOCK_SH) | fcntl.LOCK_NB
+        while True:
+            try:
+                fcntl.flock(fd, mode)
+                return True
             except OSError as exc:
                 if exc.errno not in (errno.EAGAIN, errno.EACCES, errno.EWOULDBLOCK):
                     os.close(fd)
                     raise
-                if time.monotonic() >= deadline:
-                    os.close(fd)
-                    raise self._busy() from None
-                time.sleep(POLL_SECONDS)
-                continue
-            self._fd = fd
-            return
+            if not blocking or time.monotonic() >= deadline:
+                os.close(fd)
+                raise self._busy()
+            time.sleep(POLL_SECONDS)
+            if not _same_file(fd, self.path):
+                return False
 
     def _busy(self) -> DatabaseLocked:
-        name = self.path.name.removesuffix(".lock")
+        name = self.path.name.removesuffix(".journal")
         return DatabaseLocked(
             f"{name} is busy: another planner has held it for over {self.timeout:g} s; "
             "try again (a planner that crashed releases it at once)"

@@ -11,17 +11,25 @@ point, and whoever next opens the database (holding its lock) completes the work
   stale by its base change number and replaced (see :mod:`planner.store.journal`).
 * restore: the backup's files are staged in ``NAME.restoring/``, the current files are
   kept aside, then the intent file ``NAME.restore`` is written: the commit. With the intent
-  present the staged files are moved into place (again, if need be); without it a staging
-  folder is an unfinished restore and is removed.
+  present the staged files are moved into place (again, if need be): the audit log and
+  the snapshot by rename, the journal by copying its bytes over the journal in place (the
+  journal is the database's lock, and others may be waiting on it); without the intent a
+  staging folder is an unfinished restore and is removed.
+
+The same staged pair (``NAME.rekey`` and ``NAME.audit.rekey``) serves every change that
+writes the snapshot and the audit log anew together: a passphrase change, a retention
+purge, an upgrade from an earlier planner and a repair (see :mod:`planner.store.rewrite`).
 """
 
 from __future__ import annotations
 
 import contextlib
+import os
 import shutil
 from pathlib import Path
 
-from planner.store.files import fsync_dir, replace_durably
+from planner.store.files import fsync_dir, replace_durably, write_at
+from planner.store.locking import open_regular
 
 RESTORE_STAGING_SUFFIX = ".restoring"
 RESTORE_INTENT_SUFFIX = ".restore"
@@ -87,8 +95,14 @@ def finish_interrupted(data: Path) -> list[str]:
     if intent.exists():
         for name in restore_order(data):
             staged = staging / name
-            if staged.exists():
-                replace_durably(staged, folder / name)
+            target = folder / name
+            if not staged.exists():
+                continue
+            if name.endswith(".journal") and target.exists():
+                copy_in_place(staged, target)
+                staged.unlink()
+            else:
+                replace_durably(staged, target)
         shutil.rmtree(staging, ignore_errors=True)
         intent.unlink()
         fsync_dir(folder)
@@ -98,3 +112,14 @@ def finish_interrupted(data: Path) -> list[str]:
         fsync_dir(folder)
         done.append("removed the files of a restore that never took effect")
     return done
+
+
+def copy_in_place(source: Path, target: Path) -> None:
+    """Make `target` hold exactly the bytes of `source`, keeping `target`'s inode (and so
+    whoever waits on its lock); fsync'd."""
+    data = source.read_bytes()
+    fd = open_regular(target, os.O_RDWR)
+    try:
+        write_at(fd, 0, data)
+    finally:
+        os.close(fd)

@@ -1,33 +1,36 @@
 """Changing the passphrase (or encrypting a plain database): every file sealed anew.
 
-The snapshot and audit log are re-sealed into staged files, then the staged snapshot is
-renamed over the database: the one commit point (see :mod:`planner.store.recovery` for
-how an interrupted change is finished or undone). A crash at any instant therefore leaves
-a database that opens with the old passphrase or with the new one, never neither. The
-journal is folded into the new snapshot and a fresh, empty journal follows it.
+The database is rewritten with the new key (see :mod:`planner.store.rewrite`): one commit
+point, so a crash at any instant leaves a database that opens with the old passphrase or
+with the new one, never neither. The journal is folded into the new snapshot.
 
-Backups are re-sealed the same way, one by one, each its own commit; a backup that cannot
-be opened with the old passphrase is left as it is and reported.
+Backups are re-sealed the same way, one by one, each its own commit: an interruption at
+any step leaves each backup whole and sealed with the old passphrase or the new one, and
+`planner backup --list` and `planner doctor` say which (see :func:`sealed_with`). A backup
+that cannot be opened with the old passphrase is left as it is and reported.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import contextlib
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Any
 
-from planner.store.audit import AuditLog
 from planner.store.backup import FILE_MODE as BACKUP_FILE_MODE
-from planner.store.backup import Backup, backups_root, list_backups
+from planner.store.backup_folders import Backup, backups_root, list_backups
 from planner.store.codec import Codec, accepts, is_plain
-from planner.store.crypto import codec_for
+from planner.store.database import Database
 from planner.store.errors import StoreError, WriteFailed
-from planner.store.files import FILE_MODE, atomic_write, replace_durably
-from planner.store.journal import DatabaseFiles, JournalStorage
-from planner.store.recovery import finish_interrupted, rekey_audit_path, rekey_snapshot_path
+from planner.store.recovery import finish_interrupted
+from planner.store.rewrite import Rewrite, complete_records, rewrite_copy, rewrite_live
 from planner.store.snapshot import read_snapshot_header
+
+ENCRYPTION_FIELD = "database.encryption"
+
+SAME = "the current passphrase"
+OTHER = "an earlier passphrase"
+PLAIN = "not encrypted"
 
 
 @dataclass
@@ -39,23 +42,22 @@ class RekeyReport:
     asides: list[Path] = field(default_factory=list)  # copies kept by restores: untouched
 
 
-def rekey_database(
-    storage: JournalStorage, audit: AuditLog, codec: Codec, *, at: datetime, by: str
-) -> AuditLog:
-    """Seal the database's files with `codec`, noting it in the audit log; returns the
-    audit log as sealed now. Backups are left to :func:`reseal_backups`.
+def rekey_database(db: Database, codec: Codec, *, at: datetime, by: str) -> None:
+    """Seal the database's files with `codec`, noting it in the audit log. Backups are
+    left to :func:`reseal_backups`.
 
     A crash at any instant leaves a database that opens with the old or the new
     passphrase; WriteFailed (naming which) when the change did not finish. The caller
-    holds the lock and has brought `storage` up to date.
+    holds the lock and has refreshed `db`.
     """
-    files = storage.files
-    seq = storage.seq + 1
-    what = "encrypted" if is_plain(storage.codec) else "passphrase changed"
-    entry = {"case": None, "item": None, "field": "database.encryption", "old": None}
-    note = {"seq": seq, "at": at.isoformat(), "by": by, "entries": [{**entry, "new": what}]}
+    db.require_sound()
+    files = db.files
+    what = "encrypted" if is_plain(db.codec) else "passphrase changed"
+    entry = {"case": None, "item": None, "field": ENCRYPTION_FIELD, "old": None, "new": what}
+    note = {"seq": db.seq + 1, "at": at.isoformat(), "by": by, "entries": [entry]}
+    records = [*complete_records(db), note]
     try:
-        reseal(files, storage, audit, codec, seq=seq, extra_records=[note])
+        rewrite_live(db, Rewrite(dict(db.storage.read()), records, codec))
     except OSError as exc:
         finish_interrupted(files.data)
         header, _ = read_snapshot_header(files.data)
@@ -64,8 +66,6 @@ def rekey_database(
             f"the passphrase change did not finish ({exc.strerror or exc}); "
             f"the {which} passphrase opens the database"
         ) from exc
-    storage.adopt(codec)
-    return AuditLog(files.audit, codec, storage.db_id)
 
 
 def reseal_backups(data: Path, old: Codec, new: Codec) -> RekeyReport:
@@ -81,42 +81,38 @@ def reseal_backups(data: Path, old: Codec, new: Codec) -> RekeyReport:
     return report
 
 
-def reseal(
-    files: DatabaseFiles,
-    storage: JournalStorage,
-    audit: AuditLog,
-    codec: Codec,
-    *,
-    seq: int,
-    extra_records: Sequence[dict[str, Any]] = (),
-    mode: int = FILE_MODE,
-) -> None:
-    """Write the loaded database again sealed with `codec`, as change `seq`.
-
-    The caller holds the lock and has brought `storage` up to date. `seq` is the current
-    change number, or one more when `extra_records` holds an audit note for it.
-    """
-    records = audit.records(storage.seq) + list(extra_records)
-    staged_snapshot = rekey_snapshot_path(files.data)
-    staged_audit = rekey_audit_path(files.data)
-    atomic_write(staged_snapshot, storage.encode_snapshot(storage.read(), seq, codec), mode=mode)
-    atomic_write(staged_audit, audit.encode(records, codec), mode=mode)
-    replace_durably(staged_snapshot, files.data)  # the commit point
-    replace_durably(staged_audit, files.audit)
-    atomic_write(files.journal, [storage.encode_journal_header(seq, codec)], mode=mode)
-
-
 def reseal_backup(backup: Backup, old: Codec, new: Codec) -> str | None:
-    """Re-seal one backup; returns why it could not be, or None when done."""
+    """Re-seal one backup; returns why it could not be, or None when done (or already
+    sealed with `new`)."""
     files = backup.files
     try:
         finish_interrupted(files.data)
         header, _ = read_snapshot_header(files.data)
-        codec = codec_for(header.codec, what=backup.folder.name, given=old)
-        storage = JournalStorage(files, codec, read_only=True)
-        storage.refresh()
-        audit = AuditLog(files.audit, codec, storage.db_id)
-        reseal(files, storage, audit, new, seq=storage.seq, mode=BACKUP_FILE_MODE)
+        if accepts(new, header.codec):
+            return None
+        db = Database(files.data, read_only=True, lock_timeout=5.0)
+        db.open(create=False, codec=old, passphrase=None, encrypt=False)
+        if db.problem is not None:
+            return db.problem.text
+        with db.locked():
+            records = complete_records(db)
+        rewrite = Rewrite(dict(db.storage.read()), records, new)
+        if rewrite.seq != db.seq:
+            return f"its audit log ends at change {rewrite.seq}, its data at {db.seq}"
+        rewrite_copy(db, rewrite, mode=BACKUP_FILE_MODE)
     except (StoreError, OSError) as exc:
         return str(exc)
     return None
+
+
+def sealed_with(backup: Backup, current: Codec | None) -> str:
+    """Which passphrase opens a backup, from its header alone (no key derivation): the
+    database's current one, an earlier one, or none (not encrypted)."""
+    with contextlib.suppress(OSError):
+        finish_interrupted(backup.files.data)
+    header, _ = read_snapshot_header(backup.files.data)
+    if header.codec.get("name") == "plain":
+        return PLAIN
+    if current is not None and accepts(current, header.codec):
+        return SAME
+    return OTHER

@@ -1,9 +1,11 @@
 """CaseStore: the one way the rest of planner reads and changes cases.
 
 Every public method takes the database lock, brings the in-memory view up to date with
-what other processes wrote, and for changes: writes the audit entries, then commits the
-new documents to the journal, fsync'd before it returns (see :mod:`planner.store.commit`).
-Cases are keyed by prison number.
+what other processes wrote and checks that the files still vouch for each other, and for
+changes: commits the new documents and the change's audit record, fsync'd before it
+returns (see :mod:`planner.store.database`). Cases are keyed by prison number. A database
+whose history does not hold together (see :mod:`planner.store.integrity`) can be read but
+refuses every change: :attr:`CaseStore.integrity_problem` says why.
 
 Opening a database also: finishes any passphrase change or restore a crash interrupted;
 unlocks an encrypted database (a wrong passphrase is refused before anything is read or
@@ -34,11 +36,13 @@ from planner.domain.gaps import Evaluation, Flag, FlagRules, evaluate, flag_orde
 from planner.domain.person import Person
 from planner.domain.status import ItemStatus
 from planner.domain.template import Template
-from planner.store.audit import AuditEntry, AuditLog
-from planner.store.backup import Backup, backups_root, extent_of, list_backups, rotate, take_backup
+from planner.store.audit import AuditEntry
+from planner.store.backup import extent_of, rotate, take_backup
+from planner.store.backup_folders import Backup, backups_root, list_backups
 from planner.store.codec import Codec, is_plain
-from planner.store.commit import case_change, commit, note, reassessed
+from planner.store.commit import case_change, note, reassessed
 from planner.store.crypto import PassphraseSource
+from planner.store.database import Change, Database
 from planner.store.documents import (
     SummaryCache,
     case_documents,
@@ -50,14 +54,14 @@ from planner.store.errors import (
     CaseExists,
     CaseNotFound,
     DatabaseCorrupt,
-    ReadOnlyDatabase,
     StaleEdit,
     StoreError,
     WriteFailed,
 )
-from planner.store.journal import DatabaseFiles, JournalStorage
-from planner.store.locking import DatabaseLock, is_writable
-from planner.store.opening import daily_backup, open_database
+from planner.store.integrity import Problem
+from planner.store.journal import DatabaseFiles
+from planner.store.locking import is_writable
+from planner.store.opening import daily_backup
 from planner.store.rekey import RekeyReport, rekey_database, reseal_backups
 from planner.store.retention import DEFAULT_STATES, PurgePlan, plan_purge, purge_cases
 from planner.store.stored_templates import StoredTemplates, TemplateRecord, template_document
@@ -121,34 +125,27 @@ class CaseStore:
         self.files = DatabaseFiles(self.path)
         self.officer = officer
         self._clock = clock
-        self._lock_timeout = lock_timeout
         self._mutex = threading.RLock()
         self._depth = 0
         self._backups_keep = backups_keep
         self._read_only = bool(read_only) or not is_writable(self.path)
         self.backup_problem: str | None = None
         self.last_backup: Backup | None = None
-        self._storage = JournalStorage(
-            self.files, codec, lazy_tables={CASES}, read_only=self._read_only
-        )
+        self._db = Database(self.path, read_only=self._read_only, lock_timeout=lock_timeout)
+        self._storage = self._db.storage
         self._summaries = SummaryCache()
         tables = keyed_tables(self._storage)
         self._cases = tables.cases
         self._templates = StoredTemplates(tables.templates)
-        if not self._read_only:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-        self._lock = DatabaseLock(self.files.lock, timeout=lock_timeout, shared=self._read_only)
-        with self._lock.held():
-            created = open_database(
-                self._storage, create=create, codec=codec, passphrase=passphrase, encrypt=encrypt
-            )
-            self._audit = AuditLog(self.files.audit, self._storage.codec, self._storage.db_id)
-            if auto_backup and not created and not self._read_only:
+        created = self._db.open(create=create, codec=codec, passphrase=passphrase, encrypt=encrypt)
+        if self._read_only:
+            return
+        with self._locked():
+            if auto_backup and not created:
                 self.last_backup, self.backup_problem = daily_backup(
-                    self._storage, self._audit, clock=self._clock, keep=self._backups_keep
+                    self._db, clock=self._clock, keep=self._backups_keep
                 )
-            if not self._read_only:
-                self._store_new_assessments()
+            self._store_new_assessments()
 
     def _store_new_assessments(self) -> None:
         """Store again, in one change, the index entries an older gap engine assessed.
@@ -157,6 +154,8 @@ class CaseStore:
         (`summaries` does, in memory). Their records are not touched. Never on a read-only
         open; a failure is left for the next open to try again.
         """
+        if self._db.problem is not None:
+            return
         with self._locked():
             entries: dict[str, dict[str, Any] | None] = {}
             for number in stale_assessments(self._storage.read().get(INDEX, {})):
@@ -166,12 +165,11 @@ class CaseStore:
                 except StoreError:  # a damaged record: summaries() reports it
                     continue
             if entries:
-                change = reassessed(entries)
-                with contextlib.suppress(OSError):
-                    commit(self._storage, self._audit, change, at=self._clock(), by=self.officer)
+                with contextlib.suppress(OSError, StoreError):
+                    self._db.commit(reassessed(entries), at=self._clock(), by=self.officer)
 
     def _take_backup(self, *, root: Path | None = None, folder: Path | None = None) -> Backup:
-        extent = extent_of(self._storage, self._audit)
+        extent = extent_of(self._db)
         return take_backup(self.files, extent, taken=self._clock(), root=root, folder=folder)
 
     # --- lifecycle ------------------------------------------------------------------------
@@ -194,6 +192,13 @@ class CaseStore:
     def read_only(self) -> bool:
         """True when changes cannot be saved (the file or folder is not writable)."""
         return self._read_only
+
+    @property
+    def integrity_problem(self) -> Problem | None:
+        """Why the database refuses changes although it can be read: its snapshot, journal
+        and audit log do not vouch for each other (None when they do). As of the last
+        operation; `planner doctor` says how to recover."""
+        return self._db.problem
 
     @property
     def codec(self) -> Codec:
@@ -293,7 +298,7 @@ class CaseStore:
 
     def history(self, number: str | None = None) -> list[AuditEntry]:
         with self._locked():
-            return self._audit.entries(self._storage.seq, number)
+            return self._db.history(number)
 
     # --- changing -------------------------------------------------------------------------
 
@@ -436,8 +441,7 @@ class CaseStore:
 
     def compact(self) -> None:
         with self._locked():
-            self._require_writable()
-            self._storage.compact()
+            self._db.compact()
 
     def record_event(self, field: str, description: str) -> None:
         """Audit an event about the database as a whole (a restore, a passphrase change).
@@ -445,10 +449,8 @@ class CaseStore:
         `description` must hold no personal data: it is kept when people are purged.
         """
         with self._locked():
-            self._require_writable()
-            change = note(field, description)
             try:
-                commit(self._storage, self._audit, change, at=self._clock(), by=self.officer)
+                self._db.commit(note(field, description), at=self._clock(), by=self.officer)
             except OSError as exc:
                 raise self._write_failed(exc) from exc
 
@@ -467,13 +469,12 @@ class CaseStore:
         their records is left in the database files. Backups taken before still hold them.
         """
         with self._locked():
-            self._require_writable()
-            storage = self._storage
+            self._db.require_sound()
             numbers = plan_purge(self.summaries(), plan.before, plan.states).numbers
             numbers &= plan.numbers
             if not numbers:
                 return 0
-            purge_cases(storage, self._audit, plan, numbers, at=self._clock(), by=self.officer)
+            purge_cases(self._db, plan, numbers, at=self._clock(), by=self.officer)
             return len(numbers)
 
     def change_passphrase(self, codec: Codec) -> RekeyReport:
@@ -484,11 +485,8 @@ class CaseStore:
         the new passphrase. Other planners that have the database open must open it again.
         """
         with self._locked():
-            self._require_writable()
             old = self._storage.codec
-            self._audit = rekey_database(
-                self._storage, self._audit, codec, at=self._clock(), by=self.officer
-            )
+            rekey_database(self._db, codec, at=self._clock(), by=self.officer)
             return reseal_backups(self.path, old, codec)
 
     # --- backups --------------------------------------------------------------------------
@@ -498,7 +496,9 @@ class CaseStore:
         (then the oldest beyond `backups_keep` are removed)."""
         with self._locked():
             if folder is None:
-                self._require_writable()
+                self._db.require_sound()
+            elif self._db.problem is not None:
+                raise self._db.problem.error()
             root = backups_root(self.path)
             try:
                 if folder is not None:
@@ -523,12 +523,11 @@ class CaseStore:
     def _commit(
         self, pairs: Sequence[tuple[Case | None, Case | None]], template: Template | None = None
     ) -> None:
-        """Audit, then journal, a set of case changes as one durable change.
+        """Commit a set of case changes, with their audit record, as one durable change.
 
         `pairs` holds (old, new) cases: old None for a new case, new None for a removal.
         `template` is the one new cases were made with; it is stored if it is not yet.
         """
-        storage = self._storage
         if template is None:
             change = case_change(pairs, self.template_for)
         else:
@@ -536,27 +535,22 @@ class CaseStore:
             change = case_change(pairs, lambda _case: made_with)
         if template is not None and not self._templates.has(template.key):
             change.documents[TEMPLATES] = {template.key: template_document(template)}
-        self._require_writable()
+        self._save(change)
+
+    def _save(self, change: Change) -> None:
         try:
-            commit(storage, self._audit, change, at=self._clock(), by=self.officer)
+            self._db.commit(change, at=self._clock(), by=self.officer)
         except OSError as exc:
             raise self._write_failed(exc) from exc
         # The change is committed; a compaction that fails (a full disk) is retried later.
         with contextlib.suppress(OSError):
-            storage.compact_if_due()
+            self._db.compact_if_due()
 
     def _write_failed(self, exc: OSError) -> WriteFailed:
         return WriteFailed(
             f"could not save to {self.path} ({exc.strerror or exc}); nothing was changed "
             "and everything saved before is intact"
         )
-
-    def _require_writable(self) -> None:
-        if self._read_only:
-            raise ReadOnlyDatabase(
-                f"{self.path.name} is read-only (the file or its folder cannot be written): "
-                "changes cannot be saved"
-            )
 
     def _reassess(self, number: str) -> Assessment:
         """A case's assessment from its full record (its stored one is out of date)."""
@@ -573,9 +567,9 @@ class CaseStore:
                 finally:
                     self._depth -= 1
                 return
-            with self._lock.held():
+            with self._db.locked():
                 try:
-                    self._storage.refresh()
+                    self._db.refresh()
                 except OSError as exc:
                     raise StoreError(
                         f"cannot read {self.path.name} ({exc.strerror or exc}); nothing was changed"

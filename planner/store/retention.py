@@ -6,8 +6,10 @@ audit entry about them; the audit log keeps one note of the purge itself (how ma
 cut-off, who, when) and nothing that identifies anyone. People whose state says they have
 left but who have no release date are never removed: the rule cannot be applied to them.
 
-`purge_cases` carries a purge out: the database is written again as a new snapshot with an
-empty journal, so no copy of the records removed is left in its files.
+`purge_cases` carries a purge out: the database and its audit log are written again
+together (see :mod:`planner.store.rewrite`) with an empty journal, so no copy of the
+records removed is left in its files: neither in the entries nor in the patches of their
+history.
 """
 
 from __future__ import annotations
@@ -17,9 +19,9 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, Protocol
 
-from planner.store.audit import AuditLog
+from planner.store.database import Database
 from planner.store.errors import WriteFailed
-from planner.store.journal import JournalStorage
+from planner.store.rewrite import Rewrite, complete_records, rewrite_live
 from planner.store.tables import CASES, INDEX
 
 PURGE_FIELD = "retention.purge"
@@ -90,8 +92,7 @@ def purge_note(plan: PurgePlan, removed: int, *, seq: int, at: datetime, by: str
 
 
 def purge_cases(
-    storage: JournalStorage,
-    audit: AuditLog,
+    db: Database,
     plan: PurgePlan,
     numbers: set[str],
     *,
@@ -100,17 +101,30 @@ def purge_cases(
 ) -> None:
     """Remove the people `numbers` (of `plan`), their checklists and every audit entry
     about them, and note the purge without personal data. WriteFailed when it did not
-    finish; nobody's record is lost then. The caller holds the lock."""
-    tables = {name: dict(docs) for name, docs in storage.read().items()}
+    finish; nobody's record is lost then. The caller holds the lock and has refreshed."""
+    db.require_sound()
+    tables = {name: dict(docs) for name, docs in db.storage.read().items()}
     for table in (CASES, INDEX):
         for number in numbers:
             tables.get(table, {}).pop(number, None)
-    note = purge_note(plan, len(numbers), seq=storage.seq + 1, at=at, by=by)
+    records = [without(record, numbers) for record in complete_records(db)]
+    kept = [record for record in records if record["entries"] or record.get("patch")]
+    kept.append(purge_note(plan, len(numbers), seq=db.seq + 1, at=at, by=by))
     try:
-        audit.rewrite_without(numbers, note)
-        storage.replace_all(tables)
+        rewrite_live(db, Rewrite(tables, kept, db.codec))
     except OSError as exc:
         raise WriteFailed(
             f"the purge did not finish ({exc.strerror or exc}); nobody's record was "
             "lost: run it again"
         ) from exc
+
+
+def without(record: dict[str, Any], numbers: set[str]) -> dict[str, Any]:
+    """An audit record with nothing left about the people `numbers`."""
+    entries = [e for e in record["entries"] if e.get("case") not in numbers]
+    patch = [op for op in record.get("patch") or [] if op[0] != CASES or op[1] not in numbers]
+    out = {**record, "entries": entries}
+    out.pop("patch", None)
+    if patch:
+        out["patch"] = patch
+    return out

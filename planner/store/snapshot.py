@@ -1,10 +1,14 @@
 """The snapshot file: every table of a database at one change, replaced only whole.
 
 A snapshot is one JSON header line (format, schema version, database id, the last change
-it holds, the codec's parameters, a CRC-32 and length of the body), then the body: all
-tables as JSON, sealed by the codec. Encrypted, the codec parameters are the scrypt salt
-and cost and a key-check value, and the body is ``nonce || AES-256-GCM ciphertext || tag``
-with the database id and change number as associated data.
+it holds, the head of the audit log as it stood then, the codec's parameters, a CRC-32 and
+length of the body), then the body: all tables as JSON, sealed by the codec. Encrypted,
+the codec parameters are the scrypt salt and cost and a key-check value, and the body is
+``nonce || AES-256-GCM ciphertext || tag`` with the database id, the change number and the
+audit head as associated data (so none of them can be swapped for another's).
+
+Schema 1 (planner before the hash chains) had no audit head; such a database is upgraded
+on its first writable open (see :mod:`planner.store.upgrade`).
 
 Tables named lazy keep each document as JSON text (see :mod:`planner.store.lazy`), so a
 large table is not parsed document by document until someone reads it.
@@ -24,12 +28,14 @@ from typing import Any
 
 import orjson
 
+from planner.store.audit import AuditHead
 from planner.store.codec import Codec, open_blob, seal_blob
 from planner.store.crypto import codec_for
 from planner.store.errors import DatabaseCorrupt, NewerSchema, Undecryptable
 from planner.store.lazy import LazyDocument, bulk_parsing, document_json, to_fragment
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
+FIRST_CHAINED_SCHEMA = 2
 SNAPSHOT_FORMAT = "planner-db"
 
 Tables = dict[str, dict[str, Any]]
@@ -43,6 +49,12 @@ class SnapshotHeader:
     codec: dict[str, Any]
     crc: int
     length: int
+    audit: AuditHead | None  # None in a schema 1 snapshot (to be upgraded)
+
+    @property
+    def context(self) -> bytes:
+        """What the sealed body is bound to."""
+        return snapshot_context(self.db_id, self.seq, self.audit)
 
 
 @dataclass(frozen=True)
@@ -61,6 +73,13 @@ def sealing_context(db_id: str, part: str, seq: int | None = None) -> bytes:
     """What a sealed part of a database is bound to: opened anywhere else, it fails."""
     text = f"{db_id}/{part}" if seq is None else f"{db_id}/{part}/{seq}"
     return text.encode()
+
+
+def snapshot_context(db_id: str, seq: int, audit: AuditHead | None) -> bytes:
+    if audit is None:  # schema 1
+        return sealing_context(db_id, "snapshot", seq)
+    head = f"{audit.seq}/{audit.link.hex()}/{audit.end}/{audit.digest}"
+    return sealing_context(db_id, "snapshot", seq) + b"/" + head.encode()
 
 
 def read_snapshot_header(path: Path) -> tuple[SnapshotHeader, int]:
@@ -84,9 +103,12 @@ def read_snapshot_header(path: Path) -> tuple[SnapshotHeader, int]:
             codec=dict(header["codec"]),
             crc=int(header["crc"]),
             length=int(header["length"]),
+            audit=AuditHead.from_json(header.get("audit")),
         )
     except (KeyError, TypeError, ValueError):
         raise DatabaseCorrupt(f"{name} has a damaged header") from None
+    if parsed.schema >= FIRST_CHAINED_SCHEMA and parsed.audit is None:
+        raise DatabaseCorrupt(f"{name} has a damaged header (no audit head)")
     if parsed.schema > SCHEMA_VERSION:
         raise NewerSchema(
             f"{name} was written by a newer planner (schema {parsed.schema}; this one reads "
@@ -108,7 +130,7 @@ def read_snapshot(path: Path, codec: Codec, lazy_tables: Collection[str]) -> Sna
         raise DatabaseCorrupt(
             f"{path.name} is truncated or damaged (its body does not match its checksum)"
         )
-    context = sealing_context(header.db_id, "snapshot", header.seq)
+    context = header.context
     try:
         with bulk_parsing():
             plain = open_blob(codec, body, context)
@@ -138,9 +160,18 @@ def read_snapshot(path: Path, codec: Codec, lazy_tables: Collection[str]) -> Sna
 
 
 def encode_snapshot(
-    data: Tables, *, db_id: str, seq: int, codec: Codec, lazy_tables: Collection[str]
+    data: Tables,
+    *,
+    db_id: str,
+    seq: int,
+    audit: AuditHead,
+    codec: Codec,
+    lazy_tables: Collection[str],
 ) -> list[bytes]:
-    """The bytes of a snapshot file holding `data` as change `seq`, sealed by `codec`."""
+    """The bytes of a snapshot file holding `data` as change `seq`, with the audit log's
+    head as it stands at that change, sealed by `codec`."""
+    if audit.seq != seq:
+        raise ValueError("a snapshot's audit head must be at its own change")
     on_disk = {
         name: (
             {key: document_json(doc) for key, doc in docs.items()} if name in lazy_tables else docs
@@ -148,12 +179,13 @@ def encode_snapshot(
         for name, docs in data.items()
     }
     plain = orjson.dumps(on_disk, default=to_fragment)
-    body = seal_blob(codec, plain, sealing_context(db_id, "snapshot", seq))
+    body = seal_blob(codec, plain, snapshot_context(db_id, seq, audit))
     header = {
         "format": SNAPSHOT_FORMAT,
         "schema": SCHEMA_VERSION,
         "db": db_id,
         "seq": seq,
+        "audit": audit.to_json(),
         "codec": codec.header(),
         "crc": zlib.crc32(body),
         "length": len(body),

@@ -27,7 +27,8 @@ from planner.cli import main
 from planner.domain.checklist import ItemRecord
 from planner.domain.status import ItemStatus
 from planner.domain.template import Template
-from planner.store.backup import backups_root, list_backups, restore, verify_backup
+from planner.store.backup import restore_into, verify_backup
+from planner.store.backup_folders import backups_root, list_backups
 from planner.store.codec import Codec, PlainCodec
 from planner.store.crypto import AesGcmCodec
 from planner.store.errors import (
@@ -39,7 +40,6 @@ from planner.store.errors import (
     WrongPassphrase,
 )
 from planner.store.journal import DatabaseFiles
-from planner.store.locking import DatabaseLock
 from planner.store.repository import CaseStore
 from tests.conftest import NOW, make_person
 
@@ -153,7 +153,7 @@ time.sleep(30)
 
 @pytest.fixture
 def holder(db: Path) -> Iterator[subprocess.Popen[str]]:
-    proc = python(HOLDER, str(DatabaseFiles(db).lock))
+    proc = python(HOLDER, str(DatabaseFiles(db).journal))  # the journal is the lock
     assert proc.stdout is not None
     assert proc.stdout.readline().strip() == "HELD", proc.stderr.read() if proc.stderr else ""
     yield proc
@@ -218,7 +218,8 @@ print("DONE", flush=True)
 
 
 def test_never_two_writers_at_once_even_when_one_is_killed_holding_the_lock(tmp_path: Path):
-    lock, counter = tmp_path / "x.lock", tmp_path / "counter"
+    lock, counter = tmp_path / "x.journal", tmp_path / "counter"
+    lock.touch()
     counter.write_text("0")
     victim = python(HOLDER, str(lock))
     assert victim.stdout is not None and victim.stdout.readline().strip() == "HELD"
@@ -348,9 +349,8 @@ class FailOnce:
 @pytest.mark.parametrize(
     ("name", "nth", "code", "what"),
     [
-        ("write", 1, errno.ENOSPC, "the audit line"),
-        ("write", 2, errno.ENOSPC, "the journal line"),
-        ("fsync", 2, errno.EIO, "the journal fsync"),
+        ("pwrite", 1, errno.ENOSPC, "the journal line"),
+        ("fsync", 1, errno.EIO, "the journal fsync"),
     ],
 )
 def test_a_failed_write_changes_nothing_and_the_store_goes_on(
@@ -377,6 +377,24 @@ def test_a_failed_write_changes_nothing_and_the_store_goes_on(
         assert again.get(NUMBER).notes == "after the disk was freed"
         news = [e.new for e in again.history(NUMBER) if e.field == "notes"]
         assert news == ["first notes", "acknowledged", "after the disk was freed"]
+
+
+def test_an_audit_line_that_fails_after_the_commit_is_finished_by_the_next_save(
+    db: Path, monkeypatch: pytest.MonkeyPatch
+):
+    """The journal is the commit point: a full disk between it and the audit log leaves a
+    saved change whose audit line the journal carries, and the next save appends it."""
+    with CaseStore(db, officer="O", auto_backup=False) as store:
+        failing = FailOnce(monkeypatch, "pwrite", 2, errno.ENOSPC)
+        store.update_notes(NUMBER, "saved, its audit line not yet")
+        monkeypatch.setattr(os, "pwrite", failing.real)
+        assert failing.calls == 2
+        assert store.integrity_problem is None
+        store.update_notes(NUMBER, "the next save")
+    with CaseStore(db, auto_backup=False) as again:
+        news = [e.new for e in again.history(NUMBER) if e.field == "notes"]
+        assert news == ["first notes", "saved, its audit line not yet", "the next save"]
+        assert again.integrity_problem is None
 
 
 def test_a_compaction_that_fails_after_a_commit_does_not_lose_the_commit(
@@ -435,7 +453,18 @@ def test_a_file_size_limit_mid_save_loses_no_acknowledged_change(db: Path):
 
 # --- killed at every step -----------------------------------------------------------------------
 
-STEP_CALLS = ("replace", "rename", "unlink", "fsync", "link", "rmdir", "mkdir", "truncate")
+STEP_CALLS = (
+    "replace",
+    "rename",
+    "unlink",
+    "fsync",
+    "link",
+    "rmdir",
+    "mkdir",
+    "truncate",
+    "ftruncate",
+    "pwrite",
+)
 
 
 def run_until_killed(action: Callable[[], None], kill_at: int) -> bool:
@@ -610,9 +639,7 @@ def test_a_restore_killed_at_every_step_leaves_the_old_or_the_restored_database(
         (chosen,) = [b for b in list_backups(backups_root(db)) if b.seq == oldest.seq]
 
         def put_back(db: Path = db, chosen: Any = chosen) -> None:
-            files = DatabaseFiles(db)
-            with DatabaseLock(files.lock, timeout=5).held():
-                restore(files, chosen, now=datetime.now().astimezone())
+            restore_into(db, chosen, now=datetime.now().astimezone(), lock_timeout=5)
 
         finished = run_until_killed(put_back, step)
         with CaseStore(db, auto_backup=False) as store:

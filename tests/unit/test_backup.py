@@ -14,14 +14,13 @@ import planner.store.files as files_module
 import planner.store.recovery as recovery
 from planner.cli import main
 from planner.domain.template import Template
-from planner.store.backup import (
+from planner.store.backup import restore, verify_backup
+from planner.store.backup_folders import (
     MANIFEST,
     backups_root,
     check_backup,
     list_backups,
     read_backup,
-    restore,
-    verify_backup,
 )
 from planner.store.codec import PlainCodec
 from planner.store.errors import BackupInvalid, DatabaseCorrupt, StoreError

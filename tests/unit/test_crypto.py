@@ -21,7 +21,9 @@ import planner.store.crypto as crypto
 from planner.cli import main
 from planner.domain.status import ItemStatus
 from planner.domain.template import Template
-from planner.store.backup import backups_root, list_backups, verify_backup
+from planner.store.audit import AUDIT_ALTERED, AUDIT_TRUNCATED
+from planner.store.backup import verify_backup
+from planner.store.backup_folders import backups_root, list_backups
 from planner.store.codec import Codec
 from planner.store.crypto import AesGcmCodec, KdfParams, check_new_passphrase
 from planner.store.errors import (
@@ -31,7 +33,8 @@ from planner.store.errors import (
     Undecryptable,
     WrongPassphrase,
 )
-from planner.store.files import frame, unframe
+from planner.store.files import frame_record, unframe, unframe_record
+from planner.store.integrity import JOURNAL_BEHIND
 from planner.store.journal import DatabaseFiles
 from planner.store.repository import CaseStore
 from tests.conftest import NOW, make_person
@@ -203,7 +206,7 @@ def test_no_name_or_number_in_any_file_of_an_encrypted_database(
     assert proc.returncode == -9
     names = [p.name for p in every_file(tmp_path)]
     assert any(n.startswith(".planner-tmp-") for n in names), names
-    assert "planner.db.lock" in names and "backup.json" in names
+    assert "planner.db.journal" in names and "backup.json" in names
     assert len(list_backups(backups_root(db))) == 1
     for path in every_file(tmp_path):
         assert secrets_in(path.read_bytes()) == [], path
@@ -225,9 +228,18 @@ def test_a_plain_database_does_hold_plaintext(tmp_path: Path, template: Template
 
 
 def _reframe(line: bytes, mutate: Any) -> bytes:
-    payload = unframe(line)
-    assert payload is not None
-    return frame(mutate(payload))
+    """A record line with its payload changed and its checksum made to match again."""
+    parsed = unframe_record(unframe(line) or b"")
+    assert parsed is not None
+    seq, link, payload = parsed
+    return frame_record(seq, link, mutate(payload))
+
+
+def _refused_on_top(store: CaseStore, *kinds: str) -> None:
+    problem = store.integrity_problem
+    assert problem is not None and problem.kind in kinds, problem
+    with pytest.raises(DatabaseCorrupt):
+        store.update_notes("A1234BC", "written on top")
 
 
 def _flip_b64(payload: bytes) -> bytes:
@@ -291,8 +303,11 @@ def test_tampered_journal_line_is_refused_never_dropped(
     index = 1 if which == "first" else 2
     lines[index] = _reframe(lines[index], _flip_b64)
     journal.write_bytes(b"".join(lines))
-    with pytest.raises(DatabaseCorrupt, match="does not decrypt"):
-        CaseStore(db, codec=codec)
+    before = _state(tmp_path)
+    with CaseStore(db, codec=codec, auto_backup=False) as store:
+        _refused_on_top(store, JOURNAL_BEHIND)
+        assert "journal" in str(store.integrity_problem)
+    assert _state(tmp_path) == before
 
 
 def test_a_journal_line_from_another_database_is_refused(
@@ -304,20 +319,34 @@ def test_a_journal_line_from_another_database_is_refused(
     a = DatabaseFiles(one).journal.read_bytes().splitlines(keepends=True)
     b = DatabaseFiles(two).journal.read_bytes().splitlines(keepends=True)
     DatabaseFiles(one).journal.write_bytes(b"".join([a[0], b[1], a[2]]))
-    with pytest.raises(DatabaseCorrupt, match="does not decrypt"):
-        CaseStore(one, codec=codec)
+    with CaseStore(one, codec=codec, auto_backup=False) as store:
+        _refused_on_top(store, JOURNAL_BEHIND)
 
 
-def test_tampered_audit_line_is_refused(tmp_path: Path, template: Template, codec: AesGcmCodec):
+@pytest.mark.parametrize("how", ["flip", "delete", "swap", "repeat"])
+def test_tampered_audit_line_is_refused(
+    tmp_path: Path, template: Template, codec: AesGcmCodec, how: str
+):
+    """Each line of an encrypted audit log is sealed and chained under the key: a changed,
+    removed, moved or repeated line is found."""
     db = tmp_path / "planner.db"
     build(db, template, codec, Clock())
     audit = DatabaseFiles(db).audit
     lines = audit.read_bytes().splitlines(keepends=True)
-    lines[2] = _reframe(lines[2], _flip_b64)
+    if how == "flip":
+        lines[2] = _reframe(lines[2], _flip_b64)
+    elif how == "delete":
+        del lines[2]
+    elif how == "swap":
+        lines[2], lines[3] = lines[3], lines[2]
+    else:
+        lines.insert(3, lines[2])
     audit.write_bytes(b"".join(lines))
     with CaseStore(db, codec=codec, auto_backup=False) as store:
         assert len(store) == 3  # the cases themselves are intact
-        with pytest.raises(DatabaseCorrupt, match="does not decrypt"):
+        # a line removed before the snapshot's head leaves the file short of it
+        _refused_on_top(store, AUDIT_ALTERED, AUDIT_TRUNCATED)
+        with pytest.raises(DatabaseCorrupt):
             store.history()
 
 
@@ -332,8 +361,9 @@ def test_a_flipped_bit_in_a_complete_last_journal_line_is_damage_not_a_torn_writ
     raw = bytearray(journal.read_bytes())
     raw[-10] ^= 0x01
     journal.write_bytes(bytes(raw))
-    with pytest.raises(DatabaseCorrupt, match="damaged at byte"):
-        CaseStore(db)
+    with CaseStore(db, auto_backup=False) as store:
+        _refused_on_top(store, JOURNAL_BEHIND)
+        assert "damaged at byte" in str(store.integrity_problem)
 
 
 # --- passphrases ------------------------------------------------------------------------------

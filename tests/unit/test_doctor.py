@@ -14,7 +14,7 @@ import planner.store.crypto as crypto
 from planner.cli import main
 from planner.domain.template import Template
 from planner.store.doctor import NOTE, PROBLEM, Diagnosis, diagnose
-from planner.store.files import frame, unframe
+from planner.store.files import frame_record, unframe, unframe_record
 from planner.store.journal import DatabaseFiles
 from planner.store.recovery import rekey_snapshot_path
 from planner.store.repository import CaseStore
@@ -124,7 +124,7 @@ def test_files_others_can_read_are_reported(db: Path):
 
 
 def test_another_planner_holding_the_lock_is_mentioned(db: Path):
-    with CaseStore(db, auto_backup=False) as store, store._lock.held():
+    with CaseStore(db, auto_backup=False) as store, store._db.lock.held():
         report = diagnose(db)
     assert any("open right now" in n for n in notes(report))
 
@@ -139,11 +139,13 @@ def test_encrypted_contents_are_checked_only_with_the_passphrase(
         s.update_notes(NUMBER, "x")
     audit = DatabaseFiles(path).audit
     lines = audit.read_bytes().splitlines(keepends=True)
-    payload = unframe(lines[1])
-    assert payload is not None
+    parsed = unframe_record(unframe(lines[1]) or b"")
+    assert parsed is not None
+    seq, link, payload = parsed
     raw = bytearray(base64.b64decode(payload))
     raw[30] ^= 1
-    lines[1] = frame(base64.b64encode(bytes(raw)))  # a valid checksum over altered data
+    # a valid checksum over altered data
+    lines[1] = frame_record(seq, link, base64.b64encode(bytes(raw)))
     audit.write_bytes(b"".join(lines))
     blind = diagnose(path)
     assert blind.healthy and any("not decrypted" in n for n in notes(blind))
@@ -154,8 +156,8 @@ def test_encrypted_contents_are_checked_only_with_the_passphrase(
     code = main(["--db", str(path), "doctor"])
     out = capsys.readouterr().out
     assert code == 1
-    assert "PROBLEM planner.db.audit holds a record at byte" in out.replace("enc.db", "planner.db")
-    assert "does not decrypt" in out
+    assert "PROBLEM planner.db.audit's record of change 1" in out.replace("enc.db", "planner.db")
+    assert "does not fit the chain" in out
     monkeypatch.setenv("PLANNER_PASSPHRASE", "the wrong phrase!")
     code = main(["--db", str(path), "doctor"])
     out = capsys.readouterr().out

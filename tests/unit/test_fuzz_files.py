@@ -27,7 +27,8 @@ from planner.domain.errors import InvalidInput
 from planner.domain.evidence import parse_evidence_value, parse_field_assignments
 from planner.domain.status import ItemStatus
 from planner.domain.template import Template
-from planner.store.backup import check_backup, list_backups, read_backup, verify_backup
+from planner.store.backup import verify_backup
+from planner.store.backup_folders import check_backup, list_backups, read_backup
 from planner.store.codec import Codec, PlainCodec
 from planner.store.crypto import AesGcmCodec
 from planner.store.doctor import diagnose

@@ -29,6 +29,7 @@ from planner.domain.template_loading import (
     load_template,
 )
 from planner.store.commit import REASSESSED_FIELD as NOTE_FIELD
+from planner.store.database import Database
 from planner.store.errors import (
     CaseExists,
     CaseNotFound,
@@ -37,10 +38,13 @@ from planner.store.errors import (
     StaleEdit,
     StoreError,
 )
-from planner.store.files import frame, unframe
+from planner.store.files import frame, unframe, unframe_record
+from planner.store.integrity import JOURNAL_BEHIND
 from planner.store.journal import DatabaseFiles
+from planner.store.repair import repair
 from planner.store.repository import CaseStore
-from planner.store.snapshot import SCHEMA_VERSION
+from planner.store.rewrite import replace_tables
+from planner.store.snapshot import SCHEMA_VERSION, read_snapshot_header
 from tests.conftest import NOW, TODAY, make_person
 from tests.system.store_worker import field_name, many_fields_template
 
@@ -88,6 +92,13 @@ def snapshot_bytes(path: Path) -> dict[str, bytes]:
 
 def journal_lines(path: Path) -> list[bytes]:
     return files_of(path).journal.read_bytes().splitlines(keepends=True)
+
+
+def journal_record(line: bytes) -> dict[str, Any]:
+    """What a (plain) journal record line holds."""
+    parsed = unframe_record(unframe(line) or b"")
+    assert parsed is not None
+    return orjson.loads(parsed[2])  # type: ignore[no-any-return]
 
 
 def fresh(path: Path, **kwargs: Any) -> CaseStore:
@@ -372,7 +383,7 @@ def test_a_change_touches_only_its_own_documents(
     opened.remove(["A0009AA"])
     opened.record_event("database.note", "a note about nothing in particular")
     assert opened.change_number == start + 5
-    records = [orjson.loads(unframe(line) or b"") for line in journal_lines(db_path)[-5:]]
+    records = [journal_record(line) for line in journal_lines(db_path)[-5:]]
     touched = [sorted((table, key) for table, key, _doc in r["ops"]) for r in records]
     assert touched == [
         [("cases", "A0007AA"), ("index", "A0007AA")],
@@ -395,12 +406,11 @@ def test_a_change_touches_only_its_own_documents(
 def as_written_by_engine_1(path: Path, numbers: list[str]) -> None:
     """Make the stored assessments of `numbers` look as gap engine 1 wrote them."""
     with CaseStore(path, auto_backup=False) as store, store._locked():
-        storage = store._storage
-        tables = {name: dict(docs) for name, docs in storage.read().items()}
+        tables = {name: dict(docs) for name, docs in store._storage.read().items()}
         for number in numbers:
             entry = tables["index"][number]
             tables["index"][number] = {**entry, "assessment": {**entry["assessment"], "engine": 1}}
-        storage.replace_all(tables)
+        replace_tables(store._db, tables, at=NOW, by="Test", description="engine 1 assessments")
 
 
 def listed(store: CaseStore) -> list[tuple[str, int, dict[str, Any]]]:
@@ -436,7 +446,7 @@ def test_assessments_of_an_older_gap_engine_are_stored_again_once(
         note = store.history()[-1]
         assert (note.seq, note.case, note.item, note.field) == (seq + 1, None, None, NOTE_FIELD)
         assert not any(n in str(note.new) for n in numbers) and "2 people" in str(note.new)
-    record = orjson.loads(unframe(journal_lines(db_path)[-1]) or b"")
+    record = journal_record(journal_lines(db_path)[-1])
     assert sorted((table, key) for table, key, _doc in record["ops"]) == [
         ("index", numbers[0]),
         ("index", numbers[1]),
@@ -487,12 +497,12 @@ def test_compaction_by_many_saves_keeps_every_change(
 ):
     monkeypatch.setattr(journal_module, "COMPACT_MIN_BYTES", 4096)
     opened.add_many([make_person(f"A{n:04d}AA") for n in range(30)], many_fields_template())
-    inodes = {db_path.stat().st_ino}
+    snapshots = {read_snapshot_header(db_path)[0].seq}
     for n in range(150):
         number = f"A{n % 30:04d}AA"
         opened.save_item(number, "work.plan", evidence={field_name("P1", n): f"v{n}"})
-        inodes.add(db_path.stat().st_ino)
-    assert len(inodes) >= 3, "the journal should have been folded into new snapshots twice"
+        snapshots.add(read_snapshot_header(db_path)[0].seq)
+    assert len(snapshots) >= 3, "the journal should have been folded into new snapshots twice"
     with fresh(db_path) as again:
         for slot in range(30):
             evidence = again.get(f"A{slot:04d}AA").checklist.item("work.plan").evidence
@@ -518,12 +528,10 @@ def test_files_are_private(tmp_path: Path, template: Template):
             assert store.last_backup is not None  # took the daily backup
             store.save_item(NUMBER, "work.plan", evidence={"plan": "z"})
         files = files_of(path)
-        for p in (*files.all(), files.lock):
+        for p in files.all():
             assert stat.S_IMODE(p.stat().st_mode) == 0o600, p.name
         everything = list(tmp_path.rglob("*"))
-        assert {p.name for p in tmp_path.iterdir() if p.is_file()} == {
-            p.name for p in (*files.all(), files.lock)
-        }
+        assert {p.name for p in tmp_path.iterdir() if p.is_file()} == {p.name for p in files.all()}
         assert not [p for p in everything if p.name.startswith(".planner-tmp-")]
         for p in everything:  # backups too: nothing readable by group or others
             assert stat.S_IMODE(p.stat().st_mode) & 0o077 == 0, p.relative_to(tmp_path)
@@ -568,20 +576,36 @@ def test_torn_last_journal_line_is_ignored_then_trimmed(
         assert store.change_number == seq + 1
 
 
-def test_journal_cut_mid_line_loses_only_that_change(db_path: Path, template: Template):
+def _repaired(path: Path) -> list[str]:
+    db = Database(path, read_only=False, lock_timeout=5)
+    db.open(create=False, codec=None, passphrase=None, encrypt=False)
+    return repair(db, by="Officer", clock=lambda: NOW, accept_history_loss=False)
+
+
+def test_a_journal_cut_mid_line_is_found_and_the_change_replayed(db_path: Path, template: Template):
+    """The last line of a journal whose audit record exists was acknowledged: cutting it is
+    damage, not a torn write, and the audit log gives the change back."""
     _three_changes(db_path, template)
     journal = files_of(db_path).journal
     lines = journal_lines(db_path)
     cut = len(journal.read_bytes()) - len(lines[-1]) // 2
     os.truncate(journal, cut)
+    before = snapshot_bytes(db_path)
     with fresh(db_path) as store:
-        assert _plan(store) == "one"  # the last change was never complete
+        assert _plan(store) == "one"
+        problem = store.integrity_problem
+        assert problem is not None and problem.kind == JOURNAL_BEHIND and problem.lost == (3, 3)
+        with pytest.raises(DatabaseCorrupt, match="audit log records 1 change"):
+            store.save_item(NUMBER, "work.plan", evidence={"plan": "on top"})
+    assert snapshot_bytes(db_path) == before  # nothing written on top
+    assert _repaired(db_path) == ["replayed 1 change (change 3) from the audit log"]
+    with fresh(db_path) as store:
+        assert store.integrity_problem is None
+        assert _plan(store) == "two"
         store.save_item(NUMBER, "work.plan", evidence={"plan": "again"})
-    assert all(unframe(line) is not None for line in journal_lines(db_path))
-    with fresh(db_path) as store:
-        assert _plan(store) == "again"
         assert [e.new for e in store.history(NUMBER) if e.field == "evidence.plan"] == [
             "one",
+            "two",
             "again",
         ]
 
@@ -599,27 +623,35 @@ def test_torn_line_written_by_another_process_is_trimmed_by_the_next_save(
         assert _plan(store) == "three"
 
 
-def test_damaged_middle_journal_line_is_corrupt(db_path: Path, template: Template):
+@pytest.mark.parametrize("how", ["flip a bit", "drop a record", "swap two records"])
+def test_a_damaged_middle_journal_record_is_found_and_replayed(
+    db_path: Path, template: Template, how: str
+):
     _three_changes(db_path, template)
     journal = files_of(db_path).journal
     lines = journal_lines(db_path)
     assert len(lines) >= 4  # header, add, two saves
-    damaged = bytearray(lines[2])
-    damaged[20] ^= 0x01  # one flipped bit in the payload of a middle record
-    journal.write_bytes(b"".join([*lines[:2], bytes(damaged), *lines[3:]]))
+    if how == "flip a bit":
+        damaged = bytearray(lines[2])
+        damaged[20] ^= 0x01  # one flipped bit in the payload of a middle record
+        lines[2] = bytes(damaged)
+    elif how == "drop a record":
+        del lines[2]
+    else:
+        lines[2], lines[3] = lines[3], lines[2]
+    journal.write_bytes(b"".join(lines))
     before = snapshot_bytes(db_path)
-    with pytest.raises(DatabaseCorrupt, match="journal"):
-        fresh(db_path)
+    with fresh(db_path) as store:
+        problem = store.integrity_problem
+        assert problem is not None and problem.kind == JOURNAL_BEHIND, problem
+        assert "journal" in problem.text
+        with pytest.raises(DatabaseCorrupt):
+            store.update_notes(NUMBER, "on top")
     assert snapshot_bytes(db_path) == before
-
-
-def test_a_journal_line_that_skips_a_change_is_corrupt(db_path: Path, template: Template):
-    _three_changes(db_path, template)
-    lines = journal_lines(db_path)
-    journal = files_of(db_path).journal
-    journal.write_bytes(b"".join([*lines[:2], *lines[3:]]))  # drop a middle record
-    with pytest.raises(DatabaseCorrupt):
-        fresh(db_path)
+    assert _repaired(db_path)[0].startswith("replayed 2 changes")
+    with fresh(db_path) as store:
+        assert _plan(store) == "two"
+        assert store.integrity_problem is None
 
 
 def test_newer_schema_is_refused_and_the_files_are_untouched(db_path: Path, template: Template):
