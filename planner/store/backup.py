@@ -24,6 +24,7 @@ import contextlib
 import os
 import secrets
 import shutil
+import tempfile
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -40,8 +41,9 @@ from planner.store.backup_folders import (
     read_backup,
 )
 from planner.store.codec import Codec
+from planner.store.crypto import codec_for
 from planner.store.database import Database
-from planner.store.errors import BackupInvalid, JournalMissing, StoreError
+from planner.store.errors import BackupInvalid, JournalMissing, LegacySchema, StoreError
 from planner.store.files import atomic_write, copy_durably, fsync_dir
 from planner.store.journal import DatabaseFiles
 from planner.store.locking import DatabaseLock
@@ -51,6 +53,8 @@ from planner.store.recovery import (
     restore_order,
     restore_staging_path,
 )
+from planner.store.snapshot import read_snapshot_header
+from planner.store.upgrade import upgrade
 
 FILE_MODE = 0o400
 DIR_MODE = 0o700
@@ -95,6 +99,8 @@ def open_backup(backup: Backup, codec: Codec | None) -> Database:
         db.open(create=False, codec=codec, passphrase=None, encrypt=False)
         with db.locked():
             db.audit.records()
+    except LegacySchema:
+        return _open_legacy_backup(backup, codec)
     except StoreError as exc:
         raise BackupInvalid(f"backup {backup.folder.name} is not usable: {exc}") from None
     if db.problem is not None:
@@ -106,9 +112,36 @@ def open_backup(backup: Backup, codec: Codec | None) -> Database:
     return db
 
 
+def _open_legacy_backup(backup: Backup, codec: Codec | None) -> Database:
+    """A backup an earlier planner took, checked by upgrading a copy of it (the backup
+    itself is left as it is; a restore upgrades it on the first open)."""
+    scratch = Path(tempfile.mkdtemp(prefix=".planner-check-", dir=backup.folder.parent))
+    try:
+        for source in backup.files.all():
+            if source.exists():
+                copy_durably(source, scratch / source.name, mode=0o600)
+        db = Database(scratch / backup.database, read_only=False, lock_timeout=5.0)
+        header, _ = read_snapshot_header(db.files.data)
+        given = codec_for(header.codec, what=f"backup {backup.folder.name}", given=codec)
+        with db.locked():
+            upgrade(db, given, at=backup.taken, by="planner")
+        db.open(create=False, codec=given, passphrase=None, encrypt=False)
+        with db.locked():
+            db.audit.records()
+    except StoreError as exc:
+        raise BackupInvalid(f"backup {backup.folder.name} is not usable: {exc}") from None
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+    if db.problem is not None or db.seq != backup.seq + 1:
+        raise BackupInvalid(f"backup {backup.folder.name} is not usable: it does not hold together")
+    return db
+
+
 def verify_backup(backup: Backup, codec: Codec | None) -> int:
-    """Open the backup as a database; returns its change number (see :func:`open_backup`)."""
-    return open_backup(backup, codec).seq
+    """Open the backup as a database; returns its change number, as its manifest has it
+    (see :func:`open_backup`)."""
+    open_backup(backup, codec)
+    return backup.seq
 
 
 def take_backup(

@@ -17,7 +17,7 @@ from pathlib import Path
 import orjson
 
 from planner.store.errors import BackupInvalid
-from planner.store.inspect import check_audit, check_journal, check_snapshot
+from planner.store.inspect import check_audit, check_journal, check_legacy_lines, check_snapshot
 from planner.store.journal import DatabaseFiles
 
 BACKUP_FORMAT = "planner-backup"
@@ -98,6 +98,8 @@ def check_backup(backup: Backup) -> str | None:
         return snapshot.problem
     if header.db_id != backup.db_id or header.seq > backup.seq:
         return f"{backup.folder.name}: its manifest does not match its snapshot"
+    if header.audit is None:  # taken by an earlier planner (schema 1)
+        return check_legacy_lines(files.journal, files.audit)
     for check in (
         check_journal(files.journal, header.db_id, header.seq),
         check_audit(files.audit, header.db_id),

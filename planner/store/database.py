@@ -30,6 +30,7 @@ from planner.store.crypto import AesGcmCodec, PassphraseSource, codec_for
 from planner.store.errors import (
     DatabaseCorrupt,
     JournalMissing,
+    LegacySchema,
     ReadOnlyDatabase,
     StoreError,
 )
@@ -124,6 +125,8 @@ class Database:
                 self.storage.codec = codec_for(
                     header.codec, what=path.name, given=codec, passphrase=passphrase
                 )
+                if header.audit is None:
+                    raise LegacySchema(f"{path.name} was written by an earlier planner")
                 self.storage.refresh()
             except DatabaseCorrupt as exc:
                 raise DatabaseCorrupt(f"{exc}; {backup_hint(path)}") from None

@@ -41,6 +41,11 @@ class ReadOnlyDatabase(StoreError):
     pass
 
 
+class LegacySchema(StoreError):
+    """The database was written by an earlier planner and must be upgraded first (see
+    :mod:`planner.store.upgrade`)."""
+
+
 class PassphraseNeeded(StoreError):
     """The database is encrypted and no passphrase was given."""
 

@@ -67,6 +67,7 @@ from planner.store.files import (
 from planner.store.lazy import to_fragment
 from planner.store.locking import DatabaseLock
 from planner.store.snapshot import (
+    FIRST_CHAINED_SCHEMA,
     SCHEMA_VERSION,
     Tables,
     encode_snapshot,
@@ -157,7 +158,6 @@ class JournalStorage(Storage):
         self._journal_link = b""
         self._journal_fresh = True  # holds no header yet: write one before a record
         self._journal_base = 0
-        self._journal_same_key = True
         self._journal_foreign: str | None = None  # why records after the snapshot cannot apply
         self._journal_last_seq = 0  # of the last record line read (applied or superseded)
         self.journal_missing = False
@@ -321,9 +321,11 @@ class JournalStorage(Storage):
                 f"{name} continues change {base} but {self.files.data.name} holds only "
                 f"{self._snapshot_seq} (an older copy of the database?); run 'planner doctor'"
             )
+        schema = header.get("schema")
+        if not isinstance(schema, int) or schema < FIRST_CHAINED_SCHEMA:
+            return 0  # an earlier planner's, folded into the snapshot by the upgrade
         self._journal_base = base
-        self._journal_same_key = header.get("kid") == key_id(self.codec)
-        if not self._journal_same_key:
+        if header.get("kid") != key_id(self.codec):
             self._journal_foreign = f"{name} is sealed with another key than its database"
         elif base == self._snapshot_seq and self.audit_head is not None:
             audit = header.get("audit")
@@ -543,7 +545,6 @@ class JournalStorage(Storage):
         payload = unframe(first)
         assert payload is not None
         self._journal_base = base
-        self._journal_same_key = True
         self._journal_foreign = None
         self._journal_offset = len(first)
         self._journal_link = genesis(chain_key(self.codec), payload)

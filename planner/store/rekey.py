@@ -90,6 +90,8 @@ def reseal_backup(backup: Backup, old: Codec, new: Codec) -> str | None:
         header, _ = read_snapshot_header(files.data)
         if accepts(new, header.codec):
             return None
+        if header.audit is None:
+            return "it was taken by an earlier planner and keeps the old passphrase"
         db = Database(files.data, read_only=True, lock_timeout=5.0)
         db.open(create=False, codec=old, passphrase=None, encrypt=False)
         if db.problem is not None:

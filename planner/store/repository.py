@@ -61,7 +61,7 @@ from planner.store.errors import (
 from planner.store.integrity import Problem
 from planner.store.journal import DatabaseFiles
 from planner.store.locking import is_writable
-from planner.store.opening import daily_backup
+from planner.store.opening import daily_backup, open_database
 from planner.store.rekey import RekeyReport, rekey_database, reseal_backups
 from planner.store.retention import DEFAULT_STATES, PurgePlan, plan_purge, purge_cases
 from planner.store.stored_templates import StoredTemplates, TemplateRecord, template_document
@@ -137,7 +137,15 @@ class CaseStore:
         tables = keyed_tables(self._storage)
         self._cases = tables.cases
         self._templates = StoredTemplates(tables.templates)
-        created = self._db.open(create=create, codec=codec, passphrase=passphrase, encrypt=encrypt)
+        created = open_database(
+            self._db,
+            create=create,
+            codec=codec,
+            passphrase=passphrase,
+            encrypt=encrypt,
+            at=clock(),
+            by=officer,
+        )
         if self._read_only:
             return
         with self._locked():
