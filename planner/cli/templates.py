@@ -74,9 +74,16 @@ def templates(ctx: click.Context, as_json: bool) -> None:
 @templates.command()
 @click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
 def check(file: Path) -> None:
-    """Check a template file and report every problem with its place in the file."""
-    if not file.is_file():
-        raise click.BadParameter(f"{file} is not a file", param_hint="FILE")
+    """Check a template file and report every problem with its place in the file.
+
+    \b
+    Each problem is one line on stderr, in file order:
+      site.toml:42: items[3] (bank.account) > due_days_before_release: ...
+    and the exit code is 2 when there is any. Besides the format (keys, types, ranges),
+    it checks what the template means: conditions must name items, evidence fields,
+    choices and circumstances that exist, and no item's condition may depend on itself,
+    directly or through other items.
+    """
     try:
         template = load_template(file)
     except TemplateError as exc:

@@ -25,6 +25,7 @@ from planner.domain.template_problems import (
     validation_problems,
 )
 from planner.domain.toml_index import TomlIndex
+from planner.inputs import MB, InputRefused, read_input
 
 __all__ = [
     "TemplateError",
@@ -35,18 +36,17 @@ __all__ = [
     "load_template",
 ]
 
+MAX_TEMPLATE_BYTES = 2 * MB  # the shipped template is under 30 KB
+
 
 def load_template(path: Path) -> Template:
     """Read and validate one template file; raise `TemplateError` listing every problem."""
     path = Path(path)
     name = path.name
     try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        reason = exc.strerror or exc.__class__.__name__
-        raise TemplateError(
-            path, [TemplateProblem("file", None, f"cannot read: {reason}", name)]
-        ) from None
+        raw = read_input(path, limit=MAX_TEMPLATE_BYTES, what="a template file")
+    except InputRefused as exc:
+        raise TemplateError(path, [TemplateProblem("file", None, exc.reason, name)]) from None
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -193,6 +193,8 @@ class TemplateLibrary:
 
 def _read_text(path: Path) -> str:
     try:
-        return path.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError):
+        return read_input(path, limit=MAX_TEMPLATE_BYTES, what="a template file").decode(
+            "utf-8-sig"
+        )
+    except (InputRefused, UnicodeDecodeError):
         return ""
