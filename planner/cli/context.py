@@ -56,14 +56,26 @@ def read_secret(prompt: str, *, env_var: str, confirm: bool, why: str) -> str:
     return text
 
 
-def new_codec(prompt: str, *, env_var: str, why: str) -> AesGcmCodec:
-    """A codec with a fresh salt for a passphrase chosen now (asked twice on a terminal)."""
+def new_codec(prompt: str, *, env_var: str, why: str, context: tuple[str, ...] = ()) -> AesGcmCodec:
+    """A codec with a fresh salt for a passphrase chosen now (asked twice on a terminal).
+
+    A passphrase too easy to guess is refused (BadInput); a fairly weak one is taken with
+    a warning on stderr. `context` names words a guesser would try, like the file name.
+    """
     passphrase = read_secret(prompt, env_var=env_var, confirm=True, why=why)
     try:
-        check_new_passphrase(passphrase)
+        warning = check_new_passphrase(passphrase, context=context)
     except ValueError as exc:
         raise BadInput(str(exc)) from None
+    if warning:
+        click.echo(f"planner: warning: {warning}", err=True)
     return AesGcmCodec.create(passphrase)
+
+
+def guessable_words(db_path: Path, officer: str) -> tuple[str, ...]:
+    """Words a guesser would try first for this database: its name, its folder, the officer."""
+    words = (db_path.stem, db_path.parent.name, *officer.split())
+    return tuple(w for w in words if len(w) > 2)
 
 
 @dataclass
@@ -148,6 +160,7 @@ class Env:
                 f"New passphrase for {self.db_path.name}",
                 env_var=PASSPHRASE_ENV,
                 why=f"{self.db_path.name} is to be encrypted and needs a passphrase",
+                context=guessable_words(self.db_path, self.officer),
             )
             return self._codec
         try:
