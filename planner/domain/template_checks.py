@@ -14,13 +14,19 @@ range, its shape). This module checks what only the whole template can tell:
 * the no-fixed-abode flag names a choice field and its choices.
 
 Each `Finding` carries the location in the template's data (``("items", 3, "applies",
-"in")``), so a problem can be shown with its line of the file.
+"in")``), so a problem can be shown with its line of the file. `findings_in_parts` checks
+the sections and items that validate in a file where others do not, so one reading of a
+file can list both kinds of problem.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
+from functools import cached_property
+from typing import Any, TypeVar
+
+from pydantic import ValidationError
 
 from planner.domain.template import (
     AllOf,
@@ -29,12 +35,15 @@ from planner.domain.template import (
     EvidenceField,
     EvidenceIn,
     FieldType,
+    FlagSettings,
     ItemTemplate,
+    Section,
     Template,
 )
+from planner.domain.template_cycles import is_cycle, shortest_cycle, strongly_connected
 from planner.domain.toml_index import Loc
 
-__all__ = ["Finding", "TemplateMeaningError", "template_findings"]
+__all__ = ["Finding", "TemplateMeaningError", "findings_in_parts", "template_findings"]
 
 
 @dataclass(frozen=True)
@@ -57,35 +66,121 @@ class TemplateMeaningError(ValueError):
         super().__init__("; ".join(str(f) for f in findings))
 
 
+@dataclass(frozen=True)
+class _Parts:
+    """The sections and items to check, each with its index in the file.
+
+    For a whole template these are all of them. For a file with values that do not
+    validate, they are the sections and items that do, plus the ids of those that do not,
+    so that a reference to one of those is not reported as unknown.
+    """
+
+    sections: list[tuple[int, Section]]
+    items: list[tuple[int, ItemTemplate]]
+    flags: FlagSettings | None
+    section_ids: frozenset[str] | None  # every section id the file gives; None: no list
+    unread_items: frozenset[str] = frozenset()  # ids of items that did not validate
+
+    @classmethod
+    def of(cls, template: Template) -> _Parts:
+        return cls(
+            list(enumerate(template.sections)),
+            list(enumerate(template.items)),
+            template.flags,
+            frozenset(s.id for s in template.sections),
+        )
+
+    @cached_property
+    def first_items(self) -> dict[str, tuple[int, ItemTemplate]]:
+        """Each item id with the first item that has it, and where that item is."""
+        first: dict[str, tuple[int, ItemTemplate]] = {}
+        for index, item in self.items:
+            first.setdefault(item.id, (index, item))
+        return first
+
+
 def template_findings(template: Template) -> list[Finding]:
-    """Everything the template gets wrong as a whole, in the order of the file."""
+    """Everything the template gets wrong as a whole."""
+    return _check(_Parts.of(template))
+
+
+def findings_in_parts(data: Mapping[str, Any]) -> list[Finding]:
+    """What the sections and items of a template file that validate get wrong as a whole.
+
+    For a file whose values do not all validate, so that one reading reports both a value
+    of the wrong type and, say, a condition naming a choice that does not exist.
+    """
+    items = _valid(ItemTemplate, data.get("items"))
+    sections = data.get("sections")
+    try:
+        flags: FlagSettings | None = FlagSettings.model_validate(data.get("flags", {}))
+    except (ValidationError, RecursionError):
+        flags = None
+    read = {index for index, _ in items}
+    parts = _Parts(
+        _valid(Section, sections),
+        items,
+        flags,
+        frozenset(_raw_ids(sections)) if isinstance(sections, list) else None,
+        frozenset(_raw_ids(data.get("items"), skip=read)),
+    )
+    return _check(parts)
+
+
+_Part = TypeVar("_Part", Section, ItemTemplate)
+
+
+def _valid(model: type[_Part], entries: object) -> list[tuple[int, _Part]]:
+    if not isinstance(entries, list):
+        return []
+    valid: list[tuple[int, _Part]] = []
+    for index, entry in enumerate(entries):
+        try:
+            valid.append((index, model.model_validate(entry)))
+        except (ValidationError, RecursionError):
+            continue
+    return valid
+
+
+def _raw_ids(entries: object, skip: set[int] | None = None) -> list[str]:
+    if not isinstance(entries, list):
+        return []
     return [
-        *_repeated_ids(template),
-        *_sections_and_days(template),
-        *_conditions(template),
-        *_cycles(template),
-        *_no_fixed_abode(template),
+        entry["id"]
+        for index, entry in enumerate(entries)
+        if isinstance(entry, dict)
+        and isinstance(entry.get("id"), str)
+        and index not in (skip or set())
     ]
 
 
-def _repeated_ids(template: Template) -> Iterator[Finding]:
+def _check(parts: _Parts) -> list[Finding]:
+    return [
+        *_repeated_ids(parts),
+        *_sections_and_days(parts),
+        *_conditions(parts),
+        *_cycles(parts),
+        *_no_fixed_abode(parts),
+    ]
+
+
+def _repeated_ids(parts: _Parts) -> Iterator[Finding]:
     seen: set[str] = set()
-    for index, section in enumerate(template.sections):
+    for index, section in parts.sections:
         if section.id in seen:
             yield Finding(("sections", index, "id"), f"section {section.id!r} is listed twice")
         seen.add(section.id)
     seen = set()
-    for index, item in enumerate(template.items):
+    for index, item in parts.items:
         if item.id in seen:
             yield Finding(("items", index, "id"), f"item {item.id!r} is listed twice")
         seen.add(item.id)
 
 
-def _sections_and_days(template: Template) -> Iterator[Finding]:
-    section_ids = {s.id for s in template.sections}
-    for index, item in enumerate(template.items):
+def _sections_and_days(parts: _Parts) -> Iterator[Finding]:
+    for index, item in parts.items:
         about = f"item {item.id!r}"
-        if item.section not in section_ids:
+        if parts.section_ids is not None and item.section not in parts.section_ids:
             yield Finding(
                 ("items", index, "section"), f"section {item.section!r} is not defined", about
             )
@@ -109,17 +204,8 @@ def _sections_and_days(template: Template) -> Iterator[Finding]:
             )
 
 
-def _first_items(template: Template) -> dict[str, ItemTemplate]:
-    first: dict[str, ItemTemplate] = {}
-    for item in template.items:
-        first.setdefault(item.id, item)
-    return first
-
-
 def _walk(cond: Condition | None, loc: Loc) -> Iterator[tuple[EvidenceIn, Loc]]:
     """Every evidence condition inside `cond`, with its location."""
-    if cond is None:
-        return
     if isinstance(cond, EvidenceIn):
         yield cond, loc
     elif isinstance(cond, AllOf):
@@ -130,16 +216,18 @@ def _walk(cond: Condition | None, loc: Loc) -> Iterator[tuple[EvidenceIn, Loc]]:
             yield from _walk(sub, (*loc, "any", n))
 
 
-def _conditions(template: Template) -> Iterator[Finding]:
-    items = _first_items(template)
-    for index, item in enumerate(template.items):
+def _conditions(parts: _Parts) -> Iterator[Finding]:
+    for index, item in parts.items:
         about = f"item {item.id!r}"
         for cond, loc in _walk(item.applies, ("items", index, "applies")):
-            other = items.get(cond.item)
-            if other is None:
-                yield Finding((*loc, "item"), f"condition names unknown item {cond.item!r}", about)
+            found = parts.first_items.get(cond.item)
+            if found is None:
+                if cond.item not in parts.unread_items:
+                    yield Finding(
+                        (*loc, "item"), f"condition names unknown item {cond.item!r}", about
+                    )
                 continue
-            field = other.field(cond.field)
+            field = found[1].field(cond.field)
             if field is None:
                 yield Finding(
                     (*loc, "field"),
@@ -149,10 +237,9 @@ def _conditions(template: Template) -> Iterator[Finding]:
                 continue
             problem = _choice_problem(field, cond.values or cond.not_values, cond.item)
             if problem is not None:
-                key = "field" if field.type is not FieldType.CHOICE else "in"
-                if key == "in" and not cond.values:
-                    key = "not_in"
-                yield Finding((*loc, key), f"condition {problem}", about)
+                key = "in" if cond.values else "not_in"
+                where = key if field.type is FieldType.CHOICE else "field"
+                yield Finding((*loc, where), f"condition {problem}", about)
 
 
 def _choice_problem(field: EvidenceField, values: tuple[str, ...], item_id: str) -> str | None:
@@ -172,26 +259,22 @@ def _choice_problem(field: EvidenceField, values: tuple[str, ...], item_id: str)
     return f"names {listed}, not choice{plural} of {where} (its choices: {', '.join(choices)})"
 
 
-def _cycles(template: Template) -> Iterator[Finding]:
+def _cycles(parts: _Parts) -> Iterator[Finding]:
     """One finding for each group of items whose conditions depend on each other."""
-    index_of: dict[str, int] = {}
-    for index, item in enumerate(template.items):
-        index_of.setdefault(item.id, index)
+    index_of = {item_id: index for item_id, (index, _) in parts.first_items.items()}
     # item id -> the items its condition reads, each with where the condition names it
     edges: dict[str, dict[str, Loc]] = {}
-    for item_id, index in index_of.items():
+    for item_id, (index, item) in parts.first_items.items():
         targets: dict[str, Loc] = {}
-        applies = template.items[index].applies
-        for cond, loc in _walk(applies, ("items", index, "applies")):
+        for cond, loc in _walk(item.applies, ("items", index, "applies")):
             if cond.item in index_of:
                 targets.setdefault(cond.item, (*loc, "item"))
         edges[item_id] = targets
-    for group in _strongly_connected(edges):
-        start = min(group, key=lambda i: index_of[i])
-        if len(group) == 1 and start not in edges[start]:
+    for group in strongly_connected(edges):
+        if not is_cycle(group, edges):
             continue
-        path = _cycle_from(start, group, edges)
-        about = f"item {start!r}"
+        start = min(group, key=lambda i: index_of[i])
+        path = shortest_cycle(start, group, edges)
         if len(path) == 2:
             message = (
                 "condition tests this item's own evidence, so whether it applies depends on "
@@ -202,92 +285,27 @@ def _cycles(template: Template) -> Iterator[Finding]:
                 f"condition depends on itself through {' -> '.join(path)}; whether an item "
                 "applies cannot depend on itself"
             )
-        yield Finding(edges[start][path[1]], message, about)
+        yield Finding(edges[start][path[1]], message, f"item {start!r}")
 
 
-def _cycle_from(start: str, group: set[str], edges: dict[str, dict[str, Loc]]) -> list[str]:
-    """A shortest path from `start` back to itself inside its group: [start, ..., start]."""
-    previous: dict[str, str] = {}
-    frontier = [start]
-    while frontier:
-        following: list[str] = []
-        for node in frontier:
-            if start in edges[node]:
-                path = [node]
-                while path[-1] != start:
-                    path.append(previous[path[-1]])
-                return [*reversed(path), start]
-            for target in edges[node]:
-                if target in group and target != start and target not in previous:
-                    previous[target] = node
-                    following.append(target)
-        frontier = following
-    raise AssertionError("a strongly connected group always leads back")  # pragma: no cover
-
-
-def _strongly_connected(edges: dict[str, dict[str, Loc]]) -> list[set[str]]:
-    """Tarjan's algorithm without recursion: a template may chain many items."""
-    order: dict[str, int] = {}
-    low: dict[str, int] = {}
-    stack: list[str] = []
-    on_stack: set[str] = set()
-    groups: list[set[str]] = []
-    for root in edges:
-        if root in order:
-            continue
-        work: list[tuple[str, Iterator[str]]] = [(root, iter(edges[root]))]
-        order[root] = low[root] = len(order)
-        stack.append(root)
-        on_stack.add(root)
-        while work:
-            node, targets = work[-1]
-            advanced = False
-            for target in targets:
-                if target not in order:
-                    order[target] = low[target] = len(order)
-                    stack.append(target)
-                    on_stack.add(target)
-                    work.append((target, iter(edges[target])))
-                    advanced = True
-                    break
-                if target in on_stack:
-                    low[node] = min(low[node], order[target])
-            if advanced:
-                continue
-            work.pop()
-            if work:
-                parent = work[-1][0]
-                low[parent] = min(low[parent], low[node])
-            if low[node] == order[node]:
-                group: set[str] = set()
-                while True:
-                    member = stack.pop()
-                    on_stack.discard(member)
-                    group.add(member)
-                    if member == node:
-                        break
-                groups.append(group)
-    return groups
-
-
-def _no_fixed_abode(template: Template) -> Iterator[Finding]:
-    rule = template.flags.no_fixed_abode
+def _no_fixed_abode(parts: _Parts) -> Iterator[Finding]:
+    rule = parts.flags.no_fixed_abode if parts.flags is not None else None
     if rule is None:
         return
     loc: Loc = ("flags", "no_fixed_abode")
-    item = _first_items(template).get(rule.item)
-    if item is None:
-        yield Finding((*loc, "item"), f"names unknown item {rule.item!r}", "flags.no_fixed_abode")
+    about = "flags.no_fixed_abode"
+    found = parts.first_items.get(rule.item)
+    if found is None:
+        if rule.item not in parts.unread_items:
+            yield Finding((*loc, "item"), f"names unknown item {rule.item!r}", about)
         return
-    field = item.field(rule.field)
+    field = found[1].field(rule.field)
     if field is None:
-        yield Finding(
-            (*loc, "field"),
-            f"names unknown field {rule.field!r} of {rule.item!r}",
-            "flags.no_fixed_abode",
-        )
+        message = f"names unknown field {rule.field!r} of {rule.item!r}"
+        yield Finding((*loc, "field"), message, about)
         return
     problem = _choice_problem(field, rule.values, rule.item)
     if problem is not None:
-        key = "values" if field.type is FieldType.CHOICE else "field"
-        yield Finding((*loc, key), problem, "flags.no_fixed_abode")
+        yield Finding(
+            (*loc, "values" if field.type is FieldType.CHOICE else "field"), problem, about
+        )

@@ -20,7 +20,7 @@ from typing import Any, get_args
 from pydantic import ValidationError
 
 from planner.domain.template import Condition
-from planner.domain.template_checks import TemplateMeaningError
+from planner.domain.template_checks import TemplateMeaningError, findings_in_parts
 from planner.domain.toml_index import Loc, LocPart, TomlIndex
 
 TOP = "template"
@@ -121,14 +121,19 @@ def validation_problems(
     exc: ValidationError, data: dict[str, Any], text: str, file: str
 ) -> list[TemplateProblem]:
     raw: list[_Err] = []
+    meaning_checked = False
     for e in exc.errors(include_url=False, include_context=True, include_input=True):
         cause = e.get("ctx", {}).get("error")
         if isinstance(cause, TemplateMeaningError):
             # The template's own check of its meaning: one problem for each finding.
             raw.extend(_Err(f.loc, "meaning", f.message) for f in cause.findings)
+            meaning_checked = True
         else:
             message = _plain_message(e["type"], e["msg"], e.get("input"))
             raw.append(_Err(tuple(e["loc"]), e["type"], message))
+    if not meaning_checked:
+        # Some values did not validate, so the whole was never checked: check the parts.
+        raw.extend(_Err(f.loc, "meaning", f.message) for f in findings_in_parts(data))
     # A list whose entries all failed is also reported as too short: say only why they failed.
     parents = {err.loc[:i] for err in raw for i in range(len(err.loc))}
     raw = [err for err in raw if not (err.kind == "too_short" and err.loc in parents)]

@@ -859,3 +859,117 @@ def test_broken_site_template_is_never_swapped_for_the_builtin(tmp_path: Path) -
     )
     assert "england-wales" not in {i.id for i in library.list()}
     assert [e.path.name for e in library.problems()] == ["ours.toml"]
+
+
+def test_one_reading_lists_wrong_values_and_wrong_meaning_together(tmp_path: Path) -> None:
+    flags = '[flags.no_fixed_abode]\nitem = "a.one"\nfield = "kind"\nvalues = ["nfa"]\n\n'
+    text = MINI.replace("[[sections]]", flags + "[[sections]]").replace(
+        "due_days_before_release = 5", "due_days_before_release = true"
+    )
+    problems = _problems(_write(tmp_path, text))
+    assert [(p.place, p.line) for p in problems] == [
+        ("flags > no_fixed_abode > values", _line_of(text, "^values = ")),
+        ("items[1] (a.two) > due_days_before_release", _line_of(text, "= true$")),
+    ]
+
+
+def test_a_condition_on_an_item_that_did_not_validate_is_not_called_unknown(
+    tmp_path: Path,
+) -> None:
+    text = MINI.replace("due_days_before_release = 10", "due_days_before_release = true")
+    [problem] = _problems(_write(tmp_path, text))
+    assert problem.place == "items[0] (a.one) > due_days_before_release"
+
+
+def test_missing_sections_are_one_problem_not_one_per_item(tmp_path: Path) -> None:
+    text = MINI.replace('[[sections]]\nid = "a"\ntitle = "A"\n', "")
+    [problem] = _problems(_write(tmp_path, text))
+    assert (problem.place, problem.message) == ("sections", "required key is missing")
+
+
+SELF = 'applies = { item = "a.one", field = "kind", in = ["x"] }\n'
+
+
+def test_templates_check_lists_every_problem_with_its_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from planner.cli import main
+
+    text = (
+        MINI.replace("version = 1", f"version = {2**64}")
+        .replace("due_days_before_release = 5", "due_days_before_release = true")
+        .replace("due_days_before_release = 10\n", "due_days_before_release = 10\n" + SELF)
+    )
+    path = _write(tmp_path, text)
+    assert main(["templates", "check", str(path)]) == 2
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert err.splitlines() == [
+        "site.toml:2: version: Input should be less than or equal to 2147483647",
+        f"site.toml:{_line_of(text, '^applies = ', 0)}: items[0] (a.one) > applies > item: "
+        "condition tests this item's own evidence, so whether it applies depends on itself; "
+        "test another item's evidence",
+        f"site.toml:{_line_of(text, '= true$')}: items[1] (a.two) > due_days_before_release: "
+        "needs a whole number (like 28), not true or false",
+        "site.toml: 3 problem(s); the template cannot be used.",
+    ]
+    assert main(["templates", "check", str(_write(tmp_path, MINI, "good.toml"))]) == 0
+    out, _ = capsys.readouterr()
+    assert out == "good.toml: template mini@1 is valid (1 sections, 2 items).\n"
+
+
+def test_shipped_template_passes_its_own_check(capsys: pytest.CaptureFixture[str]) -> None:
+    from planner.cli import main
+
+    assert main(["templates", "check", str(SHIPPED)]) == 0
+    assert "england-wales@1 is valid" in capsys.readouterr().out
+
+
+def test_import_and_add_refuse_a_broken_site_template_naming_its_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from planner.cli import main
+
+    site = SHIPPED.read_text(encoding="utf-8").replace("version = 1", "version = 2", 1)
+    site = site.replace('not_in = ["settled"]', 'not_in = ["setled"]', 1)
+    folder = tmp_path / "site"
+    folder.mkdir()
+    _write(folder, site, "ours.toml")
+    monkeypatch.setenv("PLANNER_TEMPLATES", str(folder))
+    releases = tmp_path / "releases.csv"
+    releases.write_text(
+        "Prison Number,Surname,Forename,Date of Birth,CRD\nA1234BC,Example,Alex,17/05/1990,"
+        "16/12/2026\n",
+        encoding="utf-8",
+    )
+    db = tmp_path / "cases.db"
+    line = _line_of(site, "setled")
+    for argv in (
+        ["import", str(releases)],
+        ["add", "--number", "A1234BC", "--surname", "Example", "--forename", "Alex"],
+    ):
+        assert main(["--db", str(db), *argv]) == 2
+        _, err = capsys.readouterr()
+        assert err.count("\n") == 1
+        assert f"ours.toml:{line}: items[7] (accommodation.duty_to_refer) > applies > not_in" in err
+        assert "'setled', not choice of accommodation.address.accommodation_type" in err
+    assert not db.exists()
+
+
+def test_template_listing_shows_titles_and_problems_literally(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from planner.cli import main
+
+    _write(tmp_path, MINI.replace('title = "Mini"', 'title = "Ours [/] [bold]"'), "mini.toml")
+    _write(
+        tmp_path,
+        MINI.replace('id = "mini"', 'id = "other"').replace("= 5", "= true"),
+        "[bold].toml",
+    )
+    monkeypatch.setenv("PLANNER_TEMPLATES", str(tmp_path))
+    monkeypatch.setenv("COLUMNS", "200")
+    assert main(["--db", str(tmp_path / "none.db"), "templates"]) == 0
+    out = capsys.readouterr().out
+    assert "Ours [/] [bold]" in out
+    assert "x template [bold].toml has a problem: [bold].toml:" in out
