@@ -6,6 +6,7 @@ from pathlib import Path
 
 import click
 from rich.table import Table
+from rich.text import Text
 
 from planner.cli.context import Env
 from planner.cli.output import console, emit_json
@@ -52,8 +53,10 @@ def templates(ctx: click.Context, as_json: bool) -> None:
     table = Table(title="Checklist templates")
     for heading in ("Id", "Version", "Items", "Title", "File"):
         table.add_column(heading)
-    for info in infos:
-        table.add_row(info.id, str(info.version), str(info.item_count), info.title, str(info.path))
+    for info in infos:  # a template's text is shown as written, never read as markup
+        table.add_row(
+            info.id, str(info.version), str(info.item_count), Text(info.title), Text(str(info.path))
+        )
     out = console()
     out.print(table)
     for key, fingerprint in sorted(stored.items()):
@@ -68,7 +71,7 @@ def templates(ctx: click.Context, as_json: bool) -> None:
                 "template a new version number so the change is deliberate.[/]"
             )
     for error in library.problems():
-        out.print(f"[red]x {error.report()}[/]")
+        out.print(Text(f"x {error.report()}", style="red"))
 
 
 @templates.command()
