@@ -16,7 +16,7 @@ import os
 import stat
 from pathlib import Path
 
-__all__ = ["MB", "InputMissing", "InputRefused", "read_input"]
+__all__ = ["MB", "InputMissing", "InputRefused", "read_input", "refuse_unless_regular"]
 
 MB = 1024 * 1024
 _CHUNK = MB
@@ -95,3 +95,21 @@ def _size(limit: int) -> str:
     if limit >= 1024 and limit % 1024 == 0:
         return f"{limit // 1024} KB"
     return f"{limit} bytes"
+
+
+def refuse_unless_regular(path: Path, *, what: str) -> None:
+    """Refuse a path that exists but is not a regular file, without opening it.
+
+    For a file another part of the planner opens later (the database): a FIFO named there
+    would block that open forever. A path that does not exist yet is fine.
+    """
+    try:
+        mode = os.stat(path).st_mode
+    except FileNotFoundError:
+        return
+    except OSError as exc:
+        raise InputRefused(path, f"cannot be read ({exc.strerror or exc})") from None
+    if stat.S_ISDIR(mode):
+        raise InputRefused(path, f"is a folder, not {what}")
+    if not stat.S_ISREG(mode):
+        raise InputRefused(path, f"is not a regular file (a device or a pipe?), not {what}")

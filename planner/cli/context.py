@@ -18,6 +18,7 @@ import click
 
 from planner.config import Settings, resolve_database, resolve_officer, template_dirs
 from planner.domain.template_loading import TemplateLibrary
+from planner.inputs import InputRefused, refuse_unless_regular
 from planner.store.codec import Codec
 from planner.store.crypto import AesGcmCodec, check_new_passphrase, codec_for
 from planner.store.errors import PassphraseNeeded, StoreError, WrongPassphrase
@@ -94,9 +95,14 @@ class Env:
     def build(
         cls, settings: Settings, db: str | None, officer: str | None, today: date | None
     ) -> Env:
+        db_path = resolve_database(db, settings)
+        try:  # a FIFO named as the database would block its first read forever
+            refuse_unless_regular(db_path, what="a planner database")
+        except InputRefused as exc:
+            raise BadInput(f"{exc}; give a database file name with --db") from None
         return cls(
             settings=settings,
-            db_path=resolve_database(db, settings),
+            db_path=db_path,
             officer=resolve_officer(officer, settings),
             today=today or date.today(),
             db_from_user=db is not None,

@@ -144,3 +144,17 @@ def test_releases_list_over_the_limit_is_refused_in_one_line(tmp_path: Path) -> 
     assert str(refused.value) == (
         f"{path}: is larger than 50 MB, too large for a releases-due list (CSV)"
     )
+
+
+@posix_only
+def test_a_database_path_that_is_a_fifo_is_refused_at_once(tmp_path: Path) -> None:
+    fifo = tmp_path / "planner.db"
+    os.mkfifo(fifo)
+    for argv in (["--db", str(fifo), "list"], ["--db", "/dev/zero", "list"]):
+        code, out, err = _cli(tmp_path, *argv)
+        assert (code, out) == (2, "")
+        assert err.count("\n") == 1
+        assert err.endswith(
+            ": is not a regular file (a device or a pipe?), not a planner database; "
+            "give a database file name with --db\n"
+        )
