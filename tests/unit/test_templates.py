@@ -973,3 +973,19 @@ def test_template_listing_shows_titles_and_problems_literally(
     out = capsys.readouterr().out
     assert "Ours [/] [bold]" in out
     assert "x template [bold].toml has a problem: [bold].toml:" in out
+
+
+def test_a_stored_copy_can_be_read_back_without_its_meaning_checked() -> None:
+    import tomllib
+
+    from pydantic import ValidationError
+
+    from planner.domain.template import STORED_COPY
+
+    data = tomllib.loads(MINI.replace('in = ["x"]', 'in = ["z"]'))
+    with pytest.raises(ValidationError):
+        Template.model_validate(data)
+    copy = Template.model_validate(data, context=STORED_COPY)
+    assert copy.item("a.two").applies == EvidenceIn(item="a.one", field="kind", values=("z",))
+    with pytest.raises(ValidationError, match="valid integer"):
+        Template.model_validate({**data, "version": True}, context=STORED_COPY)
