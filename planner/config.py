@@ -20,9 +20,11 @@ import platformdirs
 import tomli_w
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from planner.inputs import MB, InputMissing, InputRefused, read_input
 from planner.store.files import atomic_write
 
 APP_NAME = "planner"
+MAX_CONFIG_BYTES = MB  # a config file is a few lines
 
 
 class ConfigError(Exception):
@@ -75,11 +77,14 @@ def default_database_path() -> Path:
 def load_settings(path: Path | None = None) -> Settings:
     path = path or config_path()
     try:
-        raw: dict[str, Any] = tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
+        text = read_input(path, limit=MAX_CONFIG_BYTES, what="a config file").decode("utf-8-sig")
+        raw: dict[str, Any] = tomllib.loads(text)
+    except InputMissing:
         return Settings()
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"cannot read config file {path}: {exc}") from None
+    except InputRefused as exc:
+        raise ConfigError(f"config file {exc}") from None
+    except UnicodeDecodeError:
+        raise ConfigError(f"config file {path}: is not UTF-8 text; save it as UTF-8") from None
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"config file {path}: {exc}") from None
     try:

@@ -18,6 +18,7 @@ import click
 
 from planner.config import Settings, resolve_database, resolve_officer, template_dirs
 from planner.domain.template_loading import TemplateLibrary
+from planner.inputs import InputRefused, refuse_unless_regular
 from planner.store.codec import Codec
 from planner.store.crypto import AesGcmCodec, check_new_passphrase, codec_for
 from planner.store.errors import PassphraseNeeded, StoreError, WrongPassphrase
@@ -56,14 +57,26 @@ def read_secret(prompt: str, *, env_var: str, confirm: bool, why: str) -> str:
     return text
 
 
-def new_codec(prompt: str, *, env_var: str, why: str) -> AesGcmCodec:
-    """A codec with a fresh salt for a passphrase chosen now (asked twice on a terminal)."""
+def new_codec(prompt: str, *, env_var: str, why: str, context: tuple[str, ...] = ()) -> AesGcmCodec:
+    """A codec with a fresh salt for a passphrase chosen now (asked twice on a terminal).
+
+    A passphrase too easy to guess is refused (BadInput); a fairly weak one is taken with
+    a warning on stderr. `context` names words a guesser would try, like the file name.
+    """
     passphrase = read_secret(prompt, env_var=env_var, confirm=True, why=why)
     try:
-        check_new_passphrase(passphrase)
+        warning = check_new_passphrase(passphrase, context=context)
     except ValueError as exc:
         raise BadInput(str(exc)) from None
+    if warning:
+        click.echo(f"planner: warning: {warning}", err=True)
     return AesGcmCodec.create(passphrase)
+
+
+def guessable_words(db_path: Path, officer: str) -> tuple[str, ...]:
+    """Words a guesser would try first for this database: its name, its folder, the officer."""
+    words = (db_path.stem, db_path.parent.name, *officer.split())
+    return tuple(w for w in words if len(w) > 2)
 
 
 @dataclass
@@ -82,9 +95,14 @@ class Env:
     def build(
         cls, settings: Settings, db: str | None, officer: str | None, today: date | None
     ) -> Env:
+        db_path = resolve_database(db, settings)
+        try:  # a FIFO named as the database would block its first read forever
+            refuse_unless_regular(db_path, what="a planner database")
+        except InputRefused as exc:
+            raise BadInput(f"{exc}; give a database file name with --db") from None
         return cls(
             settings=settings,
-            db_path=resolve_database(db, settings),
+            db_path=db_path,
             officer=resolve_officer(officer, settings),
             today=today or date.today(),
             db_from_user=db is not None,
@@ -148,6 +166,7 @@ class Env:
                 f"New passphrase for {self.db_path.name}",
                 env_var=PASSPHRASE_ENV,
                 why=f"{self.db_path.name} is to be encrypted and needs a passphrase",
+                context=guessable_words(self.db_path, self.officer),
             )
             return self._codec
         try:

@@ -14,6 +14,7 @@ from planner.cli.context import (
     BadInput,
     Env,
     can_prompt,
+    guessable_words,
     new_codec,
     pass_env,
     read_secret,
@@ -106,7 +107,9 @@ def passphrase(env: Env) -> None:
     \b
     The current passphrase comes from $PLANNER_PASSPHRASE or a prompt; the new one from
     $PLANNER_NEW_PASSPHRASE or a prompt that asks twice. Use at least 8 characters: a few
-    unrelated words are easy to remember and hard to guess.
+    unrelated words are easy to remember and hard to guess. A passphrase that is easy to
+    guess (a common password, a name, a keyboard run) is refused; a fairly weak one is
+    taken with a warning.
     """
     if not env.db_path.exists():
         raise BadInput(f"no database at {env.db_path}")
@@ -117,6 +120,7 @@ def passphrase(env: Env) -> None:
             f"New passphrase for {name}",
             env_var=NEW_PASSPHRASE_ENV,
             why=f"a new passphrase for {name} is needed",
+            context=guessable_words(env.db_path, env.officer),
         )
         report = store.change_passphrase(codec)
     done = "is now encrypted" if was_plain else "has a new passphrase"

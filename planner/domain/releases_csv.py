@@ -59,6 +59,7 @@ from planner.domain.releases_columns import (
     read_header,
     shorten,
 )
+from planner.inputs import InputRefused, read_input
 
 __all__ = [  # the column names and spellings are still importable from here
     "COLUMN_ALIASES",
@@ -110,21 +111,15 @@ class ParsedReleases:
 
 
 def load_releases(path: Path) -> ParsedReleases:
-    """Read and parse a CSV file; raise InvalidInput (one line) if it cannot be read."""
-    path = Path(path)
-    if path.is_dir():
-        raise InvalidInput(f"{path}: is a folder, not a CSV file")
+    """Read and parse a CSV file; raise InvalidInput (one line) if it cannot be read.
+
+    At most `MAX_BYTES` are read, whatever size the file claims, and anything but a
+    regular file (a FIFO, a device) is refused at once.
+    """
     try:
-        size = path.stat().st_size
-        if size > MAX_BYTES:
-            raise InvalidInput(
-                f"{path}: is {size // (1024 * 1024)} MB, too large for a releases-due list"
-            )
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise InvalidInput(f"{path}: no such file") from None
-    except OSError as exc:
-        raise InvalidInput(f"{path}: cannot read it ({exc.strerror or exc})") from None
+        data = read_input(path, limit=MAX_BYTES, what="a releases-due list (CSV)")
+    except InputRefused as exc:
+        raise InvalidInput(str(exc)) from None
     return parse_releases(data)
 
 
@@ -205,7 +200,7 @@ class _Parser:
             else:
                 self.problems.append(RowProblem(1, "the file is empty", whole_file=True))
                 return self._result()
-            seen: dict[str, list[int]] = {}
+            copies = _Copies()
             bad: dict[int, list[str]] = {}
             for line, cells in records:
                 if _blank(cells):
@@ -213,7 +208,7 @@ class _Parser:
                 self.rows += 1
                 messages, number = self._row(line, cells)
                 if number is not None:
-                    seen.setdefault(number, []).append(line)
+                    copies.add(number, line)
                 if messages:
                     bad[line] = messages
         except csv.Error as exc:
@@ -222,17 +217,7 @@ class _Parser:
             )
             self.people = []
             return self._result()
-        header = self.headers[self.columns[NUMBER]]
-        for number, lines in seen.items():
-            if len(lines) > 1:
-                for line in lines:
-                    others = [n for n in lines if n != line]
-                    shown = ", ".join(str(n) for n in others[:5])
-                    more = f" and {len(others) - 5} more" if len(others) > 5 else ""
-                    bad.setdefault(line, []).append(
-                        f"{header}: {number} is also on line{'s' if len(others) > 1 else ''} "
-                        f"{shown}{more}"
-                    )
+        copies.report(self.headers[self.columns[NUMBER]], bad)
         self.problems.extend(RowProblem(line, "; ".join(bad[line])) for line in sorted(bad))
         self.people = [(line, p) for line, p in self.people if line not in bad]
         self.warnings = [w for w in self.warnings if w.line not in bad]
@@ -405,6 +390,40 @@ class _Parser:
         where = self._name(column) if column and column in self.columns else name
         message = str(first["msg"]).removeprefix("Value error, ")
         return f"{where}: {message}"
+
+
+class _Copies:
+    """Prison numbers seen on more than one row, found in one pass over the file.
+
+    Each number keeps the line it was first seen on; later copies are collected under it.
+    Every copy is then reported once: the first names (some of) the later lines, each later
+    one names the first. A list with 100,000 copies of one number takes one pass, not a
+    comparison of every copy with every other.
+    """
+
+    SHOWN = 5  # later lines named on the first copy
+
+    def __init__(self) -> None:
+        self.first: dict[str, int] = {}
+        self.later: dict[str, list[int]] = {}
+
+    def add(self, number: str, line: int) -> None:
+        first = self.first.setdefault(number, line)
+        if first != line:
+            self.later.setdefault(number, []).append(line)
+
+    def report(self, header: str, bad: dict[int, list[str]]) -> None:
+        """Add one message to `bad` for every line whose number is on another line too."""
+        for number, later in self.later.items():
+            shown = ", ".join(str(n) for n in later[: self.SHOWN])
+            more = f" and {len(later) - self.SHOWN} more" if len(later) > self.SHOWN else ""
+            plural = "s" if len(later) > 1 else ""
+            first = self.first[number]
+            bad.setdefault(first, []).append(
+                f"{header}: {number} is also on line{plural} {shown}{more}"
+            )
+            for line in later:
+                bad.setdefault(line, []).append(f"{header}: {number} is also on line {first}")
 
 
 def _blank(cells: list[str]) -> bool:

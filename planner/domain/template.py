@@ -14,7 +14,17 @@ from functools import cached_property
 from typing import Annotated, Literal
 
 import orjson
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StrictBool,
+    StrictInt,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
 from planner.domain.person import Circumstances
 
@@ -22,6 +32,26 @@ _ID = r"^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)*$"
 ItemId = Annotated[str, Field(pattern=_ID, max_length=80)]
 Name = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$", max_length=40)]
 CIRCUMSTANCES = tuple(Circumstances.model_fields)
+# A template version is stored with every plan; anything beyond this is a typing mistake.
+MAX_VERSION = 2**31 - 1
+MAX_DAYS = 730  # two years: the furthest any deadline in a plan reaches back from release
+
+
+def _a_date_not_a_number(value: object) -> object:
+    """A TOML number is never a date (pydantic would read it as seconds since 1970)."""
+    if isinstance(value, int | float):
+        raise ValueError("needs a date like 2026-11-01, not a number")
+    return value
+
+
+_STORED_COPY_KEY = "stored_copy"
+# Validation context for a template copy read back from a database: its meaning is not
+# checked again (`Template.model_validate(data, context=STORED_COPY)`).
+STORED_COPY = {_STORED_COPY_KEY: True}
+
+# Ints and bools are strict: TOML's `true` is never the number 1, nor "no" false.
+Days = Annotated[StrictInt, Field(ge=0, le=MAX_DAYS)]
+CheckedOn = Annotated[date, BeforeValidator(_a_date_not_a_number)]
 
 
 class _Strict(BaseModel):
@@ -46,10 +76,10 @@ class EvidenceField(_Strict):
     name: Name
     label: str = Field(min_length=1)
     type: FieldType
-    required: bool = False
+    required: StrictBool = False
     choices: tuple[Choice, ...] = ()
     help: str = ""
-    sensitive: bool = False  # health or special category detail, left out of redacted exports
+    sensitive: StrictBool = False  # health or special category detail, left out of redacted exports
 
     @model_validator(mode="after")
     def _choices_fit_type(self) -> EvidenceField:
@@ -88,7 +118,7 @@ class CircumstanceIs(_Strict):
 class AgeUnder(_Strict):
     """Applies when the person's age on release day is under this number, or not known."""
 
-    age_under: int = Field(gt=0, lt=130)
+    age_under: StrictInt = Field(gt=0, lt=130)
 
 
 class EvidenceIn(_Strict):
@@ -134,7 +164,7 @@ class Escalation(_Strict):
     held, which has no application date).
     """
 
-    days_before_release: int = Field(ge=0, le=730)
+    days_before_release: Days
     until_field: Name | None = None
     only_if_field: Name | None = None
     reason: str = Field(min_length=1)
@@ -146,10 +176,10 @@ class ItemTemplate(_Strict):
     title: str = Field(min_length=1)
     why: str = Field(min_length=1)
     source: str = Field(min_length=1)
-    checked: date
-    due_days_before_release: int = Field(ge=0, le=730)
-    recommended_days_before_release: int | None = Field(default=None, ge=0, le=730)
-    due_no_earlier_than_days_after_creation: int | None = Field(default=None, ge=0, le=365)
+    checked: CheckedOn
+    due_days_before_release: Days
+    recommended_days_before_release: Days | None = None
+    due_no_earlier_than_days_after_creation: StrictInt | None = Field(default=None, ge=0, le=365)
     escalation: Escalation | None = None
     applies: Condition | None = None
     applies_label: str = "all"
@@ -189,12 +219,12 @@ class NoFixedAbodeRule(_Strict):
     item: ItemId
     field: Name
     values: tuple[str, ...] = Field(min_length=1)
-    within_days: int = Field(default=28, ge=0, le=365)
+    within_days: StrictInt = Field(default=28, ge=0, le=365)
 
 
 class FlagSettings(_Strict):
-    due_soon_days: int = Field(default=14, ge=0, le=365)
-    critical_within_days: int = Field(default=14, ge=0, le=365)
+    due_soon_days: StrictInt = Field(default=14, ge=0, le=365)
+    critical_within_days: StrictInt = Field(default=14, ge=0, le=365)
     no_fixed_abode: NoFixedAbodeRule | None = None
 
 
@@ -202,7 +232,7 @@ class Template(_Strict):
     """A checklist template: sections and items, validated as a whole."""
 
     id: Annotated[str, Field(pattern=r"^[a-z][a-z0-9_-]*$", max_length=60)]
-    version: int = Field(ge=1)
+    version: StrictInt = Field(ge=1, le=MAX_VERSION)
     title: str = Field(min_length=1)
     description: str = ""
     calendar: Literal["england-wales"] = "england-wales"
@@ -211,34 +241,19 @@ class Template(_Strict):
     items: tuple[ItemTemplate, ...] = Field(min_length=1)
 
     @model_validator(mode="after")
-    def _consistent(self) -> Template:
-        problems: list[str] = []
-        section_ids = [s.id for s in self.sections]
-        for dup in sorted({s for s in section_ids if section_ids.count(s) > 1}):
-            problems.append(f"section {dup!r} is listed twice")
-        item_ids = [i.id for i in self.items]
-        for dup in sorted({i for i in item_ids if item_ids.count(i) > 1}):
-            problems.append(f"item {dup!r} is listed twice")
-        by_id = {i.id: i for i in self.items}
-        for item in self.items:
-            if item.section not in section_ids:
-                problems.append(f"item {item.id!r}: section {item.section!r} is not defined")
-            for cond in _evidence_conditions(item.applies):
-                other = by_id.get(cond.item)
-                if other is None:
-                    problems.append(f"item {item.id!r}: condition names unknown item {cond.item!r}")
-                elif other.field(cond.field) is None:
-                    problems.append(
-                        f"item {item.id!r}: condition names unknown field "
-                        f"{cond.field!r} of {cond.item!r}"
-                    )
-        nfa = self.flags.no_fixed_abode
-        if nfa is not None and (
-            by_id.get(nfa.item) is None or by_id[nfa.item].field(nfa.field) is None
-        ):
-            problems.append(f"flags.no_fixed_abode names unknown item field {nfa.item}.{nfa.field}")
-        if problems:
-            raise ValueError("; ".join(problems))
+    def _consistent(self, info: ValidationInfo) -> Template:
+        """What the template means, checked as a whole (see template_checks).
+
+        A copy stored with the cases made from it is read with `STORED_COPY` as context:
+        those cases must stay readable even if a later rule would refuse the template.
+        """
+        from planner.domain.template_checks import TemplateMeaningError, template_findings
+
+        if isinstance(info.context, dict) and info.context.get(_STORED_COPY_KEY):
+            return self
+        findings = template_findings(self)
+        if findings:
+            raise TemplateMeaningError(findings)
         return self
 
     @property
@@ -269,15 +284,3 @@ class Template(_Strict):
             self.model_dump(mode="json", by_alias=True), option=orjson.OPT_SORT_KEYS
         )
         return hashlib.sha256(blob).hexdigest()[:16]
-
-
-def _evidence_conditions(cond: Condition | None) -> list[EvidenceIn]:
-    if cond is None:
-        return []
-    if isinstance(cond, EvidenceIn):
-        return [cond]
-    if isinstance(cond, AllOf):
-        return [c for sub in cond.all for c in _evidence_conditions(sub)]
-    if isinstance(cond, AnyOf):
-        return [c for sub in cond.any for c in _evidence_conditions(sub)]
-    return []

@@ -25,6 +25,7 @@ from planner.domain.template_problems import (
     validation_problems,
 )
 from planner.domain.toml_index import TomlIndex
+from planner.inputs import MB, InputRefused, read_input
 
 __all__ = [
     "TemplateError",
@@ -35,18 +36,17 @@ __all__ = [
     "load_template",
 ]
 
+MAX_TEMPLATE_BYTES = 2 * MB  # the shipped template is under 30 KB
+
 
 def load_template(path: Path) -> Template:
     """Read and validate one template file; raise `TemplateError` listing every problem."""
     path = Path(path)
     name = path.name
     try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        reason = exc.strerror or exc.__class__.__name__
-        raise TemplateError(
-            path, [TemplateProblem("file", None, f"cannot read: {reason}", name)]
-        ) from None
+        raw = read_input(path, limit=MAX_TEMPLATE_BYTES, what="a template file")
+    except InputRefused as exc:
+        raise TemplateError(path, [TemplateProblem("file", None, exc.reason, name)]) from None
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -66,7 +66,8 @@ def load_template(path: Path) -> Template:
         problems = validation_problems(exc, data, text, name)
     except RecursionError:
         problems = [TemplateProblem(TOP, None, "values are nested too deeply", name)]
-    raise TemplateError(path, problems)
+    claimed = data.get("id")
+    raise TemplateError(path, problems, claimed if isinstance(claimed, str) else None)
 
 
 def builtin_template_dir() -> Path:
@@ -99,7 +100,9 @@ class TemplateLibrary:
     """The templates a site can use: its own folders first, then the built-in ones.
 
     A template in a site folder with the same id as a built-in template replaces it.
-    Files that fail to load are reported by `problems()` and never stop the others.
+    Files that fail to load are reported by `problems()` and never stop the others; but a
+    broken file is never silently passed over for a template of the same id further down
+    the folders: asking for that id names the file's first problem and its line.
     """
 
     default_id = "england-wales"
@@ -109,6 +112,7 @@ class TemplateLibrary:
         self._loaded: dict[str, tuple[Template, Path]] | None = None
         self._all: list[tuple[Template, Path]] = []
         self._problems: list[TemplateError] = []
+        self._broken: dict[str, TemplateError] = {}  # id -> the broken file that would win
 
     def reload(self) -> None:
         """Read the folders again on next use (after a site edits a template)."""
@@ -120,6 +124,7 @@ class TemplateLibrary:
         loaded: dict[str, tuple[Template, Path]] = {}
         everything: list[tuple[Template, Path]] = []
         problems: list[TemplateError] = []
+        broken: dict[str, TemplateError] = {}
         seen_dirs: set[Path] = set()
         for folder in self.dirs:
             key = folder.resolve()
@@ -132,6 +137,9 @@ class TemplateLibrary:
                     template = load_template(path)
                 except TemplateError as exc:
                     problems.append(exc)
+                    claimed = exc.template_id
+                    if claimed is not None and claimed not in loaded:
+                        broken.setdefault(claimed, exc)
                     continue
                 if template.id in in_this_dir:
                     other = in_this_dir[template.id].name
@@ -145,10 +153,12 @@ class TemplateLibrary:
                     continue
                 in_this_dir[template.id] = path
                 everything.append((template, path))
-                loaded.setdefault(template.id, (template, path))
+                if template.id not in broken:
+                    loaded.setdefault(template.id, (template, path))
         self._loaded = loaded
         self._all = everything
         self._problems = problems
+        self._broken = broken
         return loaded
 
     def list(self) -> list[TemplateInfo]:
@@ -169,6 +179,10 @@ class TemplateLibrary:
         loaded = self._scan()
         if template_id in loaded:
             return loaded[template_id][0]
+        if template_id in self._broken:
+            raise KeyError(
+                f"template {template_id!r} cannot be used: {self._broken[template_id].summary()}"
+            )
         known = ", ".join(sorted(loaded)) or "none"
         folders = ", ".join(str(d) for d in self.dirs)
         broken = (
@@ -193,6 +207,8 @@ class TemplateLibrary:
 
 def _read_text(path: Path) -> str:
     try:
-        return path.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError):
+        return read_input(path, limit=MAX_TEMPLATE_BYTES, what="a template file").decode(
+            "utf-8-sig"
+        )
+    except (InputRefused, UnicodeDecodeError):
         return ""

@@ -5,7 +5,8 @@ evidence[1] > type") and, as far as it can be found, the line of the file;
 `TemplateError` carries every problem of one file. `validation_problems` turns pydantic's
 validation errors into problems: one for each condition that was meant as one kind
 of condition (not one per kind pydantic tried), and one for each finding of the
-template's own consistency check, placed at the item or section it is about.
+template's check of its meaning (:mod:`planner.domain.template_checks`), placed where
+that finding says.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from typing import Any, get_args
 from pydantic import ValidationError
 
 from planner.domain.template import Condition
+from planner.domain.template_checks import TemplateMeaningError, findings_in_parts
 from planner.domain.toml_index import Loc, LocPart, TomlIndex
 
 TOP = "template"
@@ -44,9 +46,12 @@ class TemplateProblem:
 class TemplateError(Exception):
     """A template file that cannot be used, with every problem found in it."""
 
-    def __init__(self, path: Path, problems: Sequence[TemplateProblem]) -> None:
+    def __init__(
+        self, path: Path, problems: Sequence[TemplateProblem], template_id: str | None = None
+    ) -> None:
         self.path = path
         self.problems: list[TemplateProblem] = list(problems)
+        self.template_id = template_id  # the id the file gives, when it can be read
         super().__init__(self.summary())
 
     def summary(self) -> str:
@@ -115,20 +120,24 @@ _NOT_A_CONDITION = (
 def validation_problems(
     exc: ValidationError, data: dict[str, Any], text: str, file: str
 ) -> list[TemplateProblem]:
-    raw = [
-        _Err(tuple(e["loc"]), e["type"], _plain_message(e["type"], e["msg"]))
-        for e in exc.errors(include_url=False, include_context=False, include_input=False)
-    ]
+    raw: list[_Err] = []
+    meaning_checked = False
+    for e in exc.errors(include_url=False, include_context=True, include_input=True):
+        cause = e.get("ctx", {}).get("error")
+        if isinstance(cause, TemplateMeaningError):
+            # The template's own check of its meaning: one problem for each finding.
+            raw.extend(_Err(f.loc, "meaning", f.message) for f in cause.findings)
+            meaning_checked = True
+        else:
+            message = _plain_message(e["type"], e["msg"], e.get("input"))
+            raw.append(_Err(tuple(e["loc"]), e["type"], message))
+    if not meaning_checked:
+        # Some values did not validate, so the whole was never checked: check the parts.
+        raw.extend(_Err(f.loc, "meaning", f.message) for f in findings_in_parts(data))
     # A list whose entries all failed is also reported as too short: say only why they failed.
     parents = {err.loc[:i] for err in raw for i in range(len(err.loc))}
     raw = [err for err in raw if not (err.kind == "too_short" and err.loc in parents)]
-    errors: list[_Err] = []
-    for err in _collapse_unions(raw):
-        if err.loc == () and err.kind == "value_error":
-            # Template._consistent joins its findings with "; ": one problem each.
-            errors.extend(_model_problem(part, data) for part in err.message.split("; ") if part)
-        else:
-            errors.append(err)
+    errors = _collapse_unions(raw)
     index = TomlIndex(text)
     problems = [
         TemplateProblem(_place(err.loc, data), index.line_of(err.loc), err.message, file)
@@ -138,13 +147,35 @@ def validation_problems(
     return sorted(problems, key=lambda p: (p.line is None, p.line or 0))
 
 
-def _plain_message(kind: str, message: str) -> str:
+def _plain_message(kind: str, message: str, value: object) -> str:
     if kind in _PLAIN_MESSAGES:
         return _PLAIN_MESSAGES[kind]
+    if kind == "int_type":
+        return f"needs a whole number (like 28), not {_kind_of(value)}"
+    if kind == "bool_type":
+        return f"needs true or false, not {_kind_of(value)}"
     for prefix in _VALUE_PREFIXES:
         if message.startswith(prefix):
             return message[len(prefix) :]
     return message
+
+
+def _kind_of(value: object) -> str:
+    """What a TOML value is, in the words of a template's author."""
+    if isinstance(value, bool):
+        return "true or false"
+    if isinstance(value, str):
+        shown = value if len(value) <= 20 else value[:20] + "..."
+        return f"the text {_one_line(shown)!r} (leave out the quotes)"
+    if isinstance(value, float):
+        return f"the decimal {value}"
+    if isinstance(value, int):
+        return f"the number {value}"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a table"
+    return "a date or time" if value is not None else "nothing"
 
 
 def _union_tag(part: LocPart) -> str | None:
@@ -204,45 +235,6 @@ def _collapse_unions(errors: list[_Err]) -> list[_Err]:
         else:
             result.extend(best)
     return result
-
-
-_ITEM_MESSAGE = re.compile(r"^item '([^']+)'")
-_SECTION_TWICE = re.compile(r"^section '([^']+)' is listed twice$")
-
-
-def _model_problem(message: str, data: dict[str, Any]) -> _Err:
-    """Place one of Template._consistent's findings at the item or section it is about."""
-    loc: Loc = ()
-    item = _ITEM_MESSAGE.match(message)
-    section = _SECTION_TWICE.match(message)
-    if item:
-        index = _nth_with_id(data.get("items"), item.group(1), last="listed twice" in message)
-        if index is not None:
-            rest = message[item.end() :]
-            key = (
-                "section"
-                if rest.startswith(": section")
-                else "applies"
-                if rest.startswith(": condition")
-                else "id"
-            )
-            loc = ("items", index, key)
-    elif section:
-        index = _nth_with_id(data.get("sections"), section.group(1), last=True)
-        if index is not None:
-            loc = ("sections", index, "id")
-    elif message.startswith("flags.no_fixed_abode"):
-        loc = ("flags", "no_fixed_abode", "item")
-    return _Err(loc, "value_error", message)
-
-
-def _nth_with_id(entries: object, wanted: str, *, last: bool) -> int | None:
-    if not isinstance(entries, list):
-        return None
-    found = [i for i, e in enumerate(entries) if isinstance(e, dict) and e.get("id") == wanted]
-    if not found:
-        return None
-    return found[-1] if last else found[0]
 
 
 def _place(loc: Loc, data: dict[str, Any]) -> str:

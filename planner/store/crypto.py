@@ -95,13 +95,37 @@ class KdfParams:
         return cls(decoded, cost, r, p)
 
 
-def check_new_passphrase(passphrase: str) -> None:
-    """Refuse a passphrase too short to protect anything; raises ValueError."""
+def check_new_passphrase(passphrase: str, *, context: tuple[str, ...] = ()) -> str | None:
+    """Refuse a passphrase too short or too easy to guess (ValueError, one line); return a
+    warning for one that is only fairly hard to guess, or None for a strong one.
+
+    `context` names words a guesser would try (the database's name); see
+    :mod:`planner.store.passphrase_strength` for the estimate and its scores.
+    """
+    from planner.store.passphrase_strength import EXAMPLE, estimate
+
+    hint = f"three or four unrelated words, like '{EXAMPLE}' (but your own), are easy to remember"
     if len(passphrase.strip()) < MIN_PASSPHRASE_LENGTH:
         raise ValueError(
-            f"a passphrase needs at least {MIN_PASSPHRASE_LENGTH} characters "
-            "(a few unrelated words are easy to remember and hard to guess)"
+            f"a passphrase needs at least {MIN_PASSPHRASE_LENGTH} characters; {hint} "
+            "and hard to guess"
         )
+    strength = estimate(passphrase, context)
+    reason = strength.warning or "it would be guessed quickly"
+    is_example = " ".join(passphrase.split()).casefold() == EXAMPLE
+    if is_example:
+        reason = "it is the example, and examples are the first thing tried"
+    if strength.refused or is_example:
+        raise ValueError(
+            f"that passphrase is too easy to guess ({reason[:1].lower()}{reason[1:]}); "
+            f"{hint} and hard to guess"
+        )
+    if strength.weak:
+        return (
+            "that passphrase could be guessed with some effort; another unrelated word or two "
+            "would make it much stronger"
+        )
+    return None
 
 
 def derive_key(passphrase: str, params: KdfParams) -> bytes:

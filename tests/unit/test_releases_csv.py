@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from datetime import date
 from pathlib import Path
 
@@ -408,6 +409,43 @@ def test_many_copies_of_a_number_keep_the_message_short() -> None:
     assert parsed.problems[0].message == (
         "Prison Number: A1234BC is also on lines 3, 4, 5, 6, 7 and 2 more"
     )
+
+
+def test_later_copies_name_the_first_line() -> None:
+    parsed = parse(csv_text(*["A1234BC,Example,Alex,17/05/1990,04/12/2026"] * 3))
+    assert parsed.people == []
+    assert parsed.problems == [
+        RowProblem(2, "Prison Number: A1234BC is also on lines 3, 4"),
+        RowProblem(3, "Prison Number: A1234BC is also on line 2"),
+        RowProblem(4, "Prison Number: A1234BC is also on line 2"),
+    ]
+
+
+def test_a_copy_that_is_also_bad_gets_both_messages_on_one_line() -> None:
+    parsed = parse(
+        csv_text(
+            "A1234BC,Example,Alex,17/05/1990,04/12/2026",
+            "A1234BC,,Alex,17/05/1990,04/12/2026",
+        )
+    )
+    assert parsed.problems[1] == RowProblem(
+        3, "Surname: is blank; Prison Number: A1234BC is also on line 2"
+    )
+
+
+def test_100000_copies_of_one_number_are_found_in_one_pass() -> None:
+    row = "A1234BC,Example,Alex,17/05/1990,04/12/2026"
+    started = time.perf_counter()
+    parsed = parse(csv_text(*[row] * 100_000))
+    elapsed = time.perf_counter() - started
+    assert len(parsed.problems) == 100_000 and parsed.people == []
+    assert parsed.problems[0].message == (
+        "Prison Number: A1234BC is also on lines 3, 4, 5, 6, 7 and 99994 more"
+    )
+    assert parsed.problems[-1] == RowProblem(100_001, "Prison Number: A1234BC is also on line 2")
+    # About 2 s on a shared 2-core machine; comparing every copy with every other took
+    # minutes. The bound is generous so that only a quadratic pass can fail it.
+    assert elapsed < 60
 
 
 def test_cr_only_line_ends_are_read() -> None:

@@ -402,7 +402,7 @@ def test_condition_naming_unknown_item(tmp_path: Path) -> None:
     text = MINI.replace('item = "a.one"', 'item = "a.none"')
     [problem] = _problems(_write(tmp_path, text))
     assert "unknown item 'a.none'" in problem.message
-    assert problem.place == "items[1] (a.two) > applies"
+    assert problem.place == "items[1] (a.two) > applies > item"
     assert problem.line == _line_of(text, "^applies = ")
 
 
@@ -415,7 +415,7 @@ def test_model_level_problems_are_split(tmp_path: Path) -> None:
     assert all(";" not in p.message for p in problems)
     assert {p.place for p in problems} == {
         "items[1] (a.two) > section",
-        "items[1] (a.two) > applies",
+        "items[1] (a.two) > applies > field",
     }
     assert all(p.line is not None for p in problems)
 
@@ -607,3 +607,385 @@ def test_edited_template_only_raises_template_error(
         for problem in error.problems:
             assert problem.line is None or 1 <= problem.line <= max(1, len(lines))
             str(problem)
+
+
+# --- what a template means ----------------------------------------------------------------
+
+
+def _one(tmp_path: Path, text: str) -> TemplateProblem:
+    [problem] = _problems(_write(tmp_path, text))
+    return problem
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "place", "message"),
+    [
+        (
+            "due_days_before_release = 5",
+            "due_days_before_release = true",
+            "items[1] (a.two) > due_days_before_release",
+            "needs a whole number (like 28), not true or false",
+        ),
+        (
+            "due_days_before_release = 5",
+            'due_days_before_release = "5"',
+            "items[1] (a.two) > due_days_before_release",
+            "needs a whole number (like 28), not the text '5' (leave out the quotes)",
+        ),
+        (
+            "due_days_before_release = 5",
+            "due_days_before_release = 5.0",
+            "items[1] (a.two) > due_days_before_release",
+            "needs a whole number (like 28), not the decimal 5.0",
+        ),
+        (
+            'type = "date"',
+            'type = "date"\nrequired = "no"',
+            "items[1] (a.two) > evidence[0] > required",
+            "needs true or false, not the text 'no' (leave out the quotes)",
+        ),
+        (
+            'type = "date"',
+            'type = "date"\nsensitive = 1',
+            "items[1] (a.two) > evidence[0] > sensitive",
+            "needs true or false, not the number 1",
+        ),
+        (
+            "checked = 2026-11-01\ndue_days_before_release = 5",
+            "checked = 1793491200\ndue_days_before_release = 5",
+            "items[1] (a.two) > checked",
+            "needs a date like 2026-11-01, not a number",
+        ),
+    ],
+)
+def test_values_of_the_wrong_type_are_refused_with_their_line(
+    tmp_path: Path, old: str, new: str, place: str, message: str
+) -> None:
+    assert old in MINI
+    text = MINI.replace(old, new)
+    problem = _one(tmp_path, text)
+    assert (problem.place, problem.message) == (place, message)
+    changed = next(line for line in new.splitlines() if line not in old.splitlines())
+    assert problem.line == _line_of(text, "^" + re.escape(changed) + "$")
+
+
+@pytest.mark.parametrize("version", ["true", "0", "-1", str(2**31), str(2**64), "9" * 40])
+def test_version_must_be_a_positive_number_that_fits_the_store(
+    tmp_path: Path, version: str
+) -> None:
+    problem = _one(tmp_path, MINI.replace("version = 1", f"version = {version}"))
+    assert problem.place == "version" and problem.line == 2
+    if version not in ("true", "0", "-1"):
+        assert problem.message == "Input should be less than or equal to 2147483647"
+
+
+def test_the_largest_version_loads(tmp_path: Path) -> None:
+    text = MINI.replace("version = 1", f"version = {2**31 - 1}")
+    assert load_template(_write(tmp_path, text)).version == 2**31 - 1
+
+
+@pytest.mark.parametrize(
+    ("key", "value"),
+    [
+        ("due_days_before_release", "731"),
+        ("due_days_before_release", "-1"),
+        ("due_days_before_release", str(2**70)),
+        ("recommended_days_before_release", "100000"),
+        ("due_no_earlier_than_days_after_creation", "366"),
+    ],
+)
+def test_day_offsets_are_within_two_years(tmp_path: Path, key: str, value: str) -> None:
+    text = MINI.replace(
+        "due_days_before_release = 5", f"due_days_before_release = 5\n{key} = {value}"
+    )
+    if key == "due_days_before_release":
+        text = MINI.replace("due_days_before_release = 5", f"{key} = {value}")
+    problem = _one(tmp_path, text)
+    assert problem.place == f"items[1] (a.two) > {key}"
+    assert problem.line == _line_of(text, f"^{key} = {re.escape(value)}$")
+
+
+def test_condition_naming_a_choice_that_does_not_exist(tmp_path: Path) -> None:
+    text = MINI.replace('in = ["x"]', 'in = ["x", "z", "w"]')
+    problem = _one(tmp_path, text)
+    assert problem.place == "items[1] (a.two) > applies > in"
+    assert problem.message == (
+        "condition names 'z', 'w', not choices of a.one.kind (its choices: x, y)"
+    )
+    assert problem.line == _line_of(text, "^applies = ")
+
+
+def test_not_in_naming_a_choice_that_does_not_exist(tmp_path: Path) -> None:
+    text = MINI.replace('in = ["x"]', 'not_in = ["settled"]')
+    problem = _one(tmp_path, text)
+    assert problem.place == "items[1] (a.two) > applies > not_in"
+    assert "'settled', not choice of a.one.kind" in problem.message
+
+
+def test_condition_on_a_field_that_is_not_a_choice(tmp_path: Path) -> None:
+    text = MINI.replace(
+        'choices = [{ value = "x", label = "X" }, { value = "y", label = "Y" }]\n',
+        'choices = [{ value = "x", label = "X" }, { value = "y", label = "Y" }]\n\n'
+        '[[items.evidence]]\nname = "held"\nlabel = "Held"\ntype = "yes_no"\n',
+    ).replace('field = "kind", in = ["x"]', 'field = "held", in = ["yes"]')
+    problem = _one(tmp_path, text)
+    assert problem.place == "items[1] (a.two) > applies > field"
+    assert problem.message.startswith("condition tests a.one.held, a yes_no field;")
+    assert problem.line == _line_of(text, "^applies = ")
+
+
+def test_condition_inside_all_and_any_is_placed_exactly(tmp_path: Path) -> None:
+    text = MINI.replace(
+        'applies = { item = "a.one", field = "kind", in = ["x"] }',
+        'applies = { any = [{ age_under = 25 }, { all = [{ circumstance = "veteran" }, '
+        '{ item = "a.one", field = "kinds", in = ["x"] }] }] }',
+    )
+    problem = _one(tmp_path, text)
+    assert problem.place == "items[1] (a.two) > applies > any[1] > all[1] > field"
+    assert problem.message == "condition names unknown field 'kinds' of 'a.one'"
+
+
+def test_condition_on_an_items_own_evidence_is_a_cycle(tmp_path: Path) -> None:
+    text = MINI.replace(
+        "due_days_before_release = 10\n",
+        'due_days_before_release = 10\napplies = { item = "a.one", field = "kind", in = ["x"] }\n',
+    )
+    problem = _one(tmp_path, text)
+    assert problem.place == "items[0] (a.one) > applies > item"
+    assert "this item's own evidence" in problem.message
+    assert problem.line == _line_of(text, "^applies = ", nth=0)
+
+
+ONE_NEEDS_THREE = (
+    'applies = { any = [{ age_under = 25 }, { item = "a.three", field = "pick", in = ["p"] }] }\n'
+)
+THREE = (
+    MINI.replace(
+        "due_days_before_release = 10\n", "due_days_before_release = 10\n" + ONE_NEEDS_THREE
+    )
+    + """
+[[items]]
+id = "a.three"
+section = "a"
+title = "Three"
+why = "Because."
+source = "Here"
+checked = 2026-11-01
+due_days_before_release = 5
+applies = { item = "a.two", field = "mode", in = ["m"] }
+
+[[items.evidence]]
+name = "pick"
+label = "Pick"
+type = "choice"
+choices = [{ value = "p", label = "P" }]
+"""
+).replace(
+    '[[items.evidence]]\nname = "note"',
+    '[[items.evidence]]\nname = "mode"\nlabel = "Mode"\ntype = "choice"\n'
+    'choices = [{ value = "m", label = "M" }]\n\n[[items.evidence]]\nname = "note"',
+)
+
+
+def test_mutually_dependent_conditions_are_one_problem_naming_the_cycle(tmp_path: Path) -> None:
+    problem = _one(tmp_path, THREE)
+    assert problem.place == "items[0] (a.one) > applies > any[1] > item"
+    assert problem.message.startswith(
+        "condition depends on itself through a.one -> a.three -> a.two -> a.one;"
+    )
+    assert problem.line == _line_of(THREE, "^applies = ", nth=0)
+
+
+def test_a_chain_of_conditions_without_a_cycle_loads(tmp_path: Path) -> None:
+    text = THREE.replace(ONE_NEEDS_THREE, "")
+    template = load_template(_write(tmp_path, text))
+    assert [i.applies is not None for i in template.items] == [False, True, True]
+
+
+def test_recommended_day_after_the_deadline(tmp_path: Path) -> None:
+    text = MINI.replace(
+        "due_days_before_release = 5",
+        "due_days_before_release = 5\nrecommended_days_before_release = 3",
+    )
+    problem = _one(tmp_path, text)
+    assert problem.place == "items[1] (a.two) > recommended_days_before_release"
+    assert "is after the deadline (5 days before release)" in problem.message
+    assert problem.line == _line_of(text, "^recommended_days_before_release")
+
+
+def test_escalation_before_the_deadline(tmp_path: Path) -> None:
+    text = MINI.replace(
+        'applies = { item = "a.one", field = "kind", in = ["x"] }\n',
+        'applies = { item = "a.one", field = "kind", in = ["x"] }\n\n'
+        '[items.escalation]\ndays_before_release = 9\nreason = "hard stop"\n',
+    )
+    problem = _one(tmp_path, text)
+    assert problem.place == "items[1] (a.two) > escalation > days_before_release"
+    assert "comes before the deadline (5 days before release)" in problem.message
+    assert problem.line == _line_of(text, "^days_before_release = 9")
+
+
+def test_no_fixed_abode_flag_must_name_real_choices(tmp_path: Path) -> None:
+    flags = '[flags.no_fixed_abode]\nitem = "a.one"\nfield = "kind"\nvalues = ["x", "nfa"]\n\n'
+    text = MINI.replace("[[sections]]", flags + "[[sections]]")
+    problem = _one(tmp_path, text)
+    assert problem.place == "flags > no_fixed_abode > values"
+    assert problem.message == "names 'nfa', not choice of a.one.kind (its choices: x, y)"
+    assert problem.line == _line_of(text, "^values = ")
+
+
+def test_meaning_is_checked_wherever_a_template_is_read(tmp_path: Path) -> None:
+    import tomllib
+
+    from pydantic import ValidationError
+
+    data = tomllib.loads(MINI.replace('in = ["x"]', 'in = ["z"]'))
+    with pytest.raises(ValidationError, match=r"item 'a\.two': condition names 'z'"):
+        Template.model_validate(data)
+
+
+def test_broken_site_template_is_never_swapped_for_the_builtin(tmp_path: Path) -> None:
+    site = SHIPPED.read_text(encoding="utf-8").replace("version = 1", "version = 2", 1)
+    site = site.replace("due_days_before_release = 112", "due_days_before_release = true", 1)
+    _write(tmp_path, site, "ours.toml")
+    library = TemplateLibrary([tmp_path])
+    with pytest.raises(KeyError) as refused:
+        library.get("england-wales")
+    line = _line_of(site, "= true$")
+    assert str(refused.value.args[0]) == (
+        "template 'england-wales' cannot be used: template ours.toml has a problem: "
+        f"ours.toml:{line}: items[0] (release.date_confirmed) > due_days_before_release: "
+        "needs a whole number (like 28), not true or false"
+    )
+    assert "england-wales" not in {i.id for i in library.list()}
+    assert [e.path.name for e in library.problems()] == ["ours.toml"]
+
+
+def test_one_reading_lists_wrong_values_and_wrong_meaning_together(tmp_path: Path) -> None:
+    flags = '[flags.no_fixed_abode]\nitem = "a.one"\nfield = "kind"\nvalues = ["nfa"]\n\n'
+    text = MINI.replace("[[sections]]", flags + "[[sections]]").replace(
+        "due_days_before_release = 5", "due_days_before_release = true"
+    )
+    problems = _problems(_write(tmp_path, text))
+    assert [(p.place, p.line) for p in problems] == [
+        ("flags > no_fixed_abode > values", _line_of(text, "^values = ")),
+        ("items[1] (a.two) > due_days_before_release", _line_of(text, "= true$")),
+    ]
+
+
+def test_a_condition_on_an_item_that_did_not_validate_is_not_called_unknown(
+    tmp_path: Path,
+) -> None:
+    text = MINI.replace("due_days_before_release = 10", "due_days_before_release = true")
+    [problem] = _problems(_write(tmp_path, text))
+    assert problem.place == "items[0] (a.one) > due_days_before_release"
+
+
+def test_missing_sections_are_one_problem_not_one_per_item(tmp_path: Path) -> None:
+    text = MINI.replace('[[sections]]\nid = "a"\ntitle = "A"\n', "")
+    [problem] = _problems(_write(tmp_path, text))
+    assert (problem.place, problem.message) == ("sections", "required key is missing")
+
+
+SELF = 'applies = { item = "a.one", field = "kind", in = ["x"] }\n'
+
+
+def test_templates_check_lists_every_problem_with_its_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from planner.cli import main
+
+    text = (
+        MINI.replace("version = 1", f"version = {2**64}")
+        .replace("due_days_before_release = 5", "due_days_before_release = true")
+        .replace("due_days_before_release = 10\n", "due_days_before_release = 10\n" + SELF)
+    )
+    path = _write(tmp_path, text)
+    assert main(["templates", "check", str(path)]) == 2
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert err.splitlines() == [
+        "site.toml:2: version: Input should be less than or equal to 2147483647",
+        f"site.toml:{_line_of(text, '^applies = ', 0)}: items[0] (a.one) > applies > item: "
+        "condition tests this item's own evidence, so whether it applies depends on itself; "
+        "test another item's evidence",
+        f"site.toml:{_line_of(text, '= true$')}: items[1] (a.two) > due_days_before_release: "
+        "needs a whole number (like 28), not true or false",
+        "site.toml: 3 problem(s); the template cannot be used.",
+    ]
+    assert main(["templates", "check", str(_write(tmp_path, MINI, "good.toml"))]) == 0
+    out, _ = capsys.readouterr()
+    assert out == "good.toml: template mini@1 is valid (1 sections, 2 items).\n"
+
+
+def test_shipped_template_passes_its_own_check(capsys: pytest.CaptureFixture[str]) -> None:
+    from planner.cli import main
+
+    assert main(["templates", "check", str(SHIPPED)]) == 0
+    assert "england-wales@1 is valid" in capsys.readouterr().out
+
+
+def test_import_and_add_refuse_a_broken_site_template_naming_its_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from planner.cli import main
+
+    site = SHIPPED.read_text(encoding="utf-8").replace("version = 1", "version = 2", 1)
+    site = site.replace('not_in = ["settled"]', 'not_in = ["setled"]', 1)
+    folder = tmp_path / "site"
+    folder.mkdir()
+    _write(folder, site, "ours.toml")
+    monkeypatch.setenv("PLANNER_TEMPLATES", str(folder))
+    releases = tmp_path / "releases.csv"
+    releases.write_text(
+        "Prison Number,Surname,Forename,Date of Birth,CRD\nA1234BC,Example,Alex,17/05/1990,"
+        "16/12/2026\n",
+        encoding="utf-8",
+    )
+    db = tmp_path / "cases.db"
+    line = _line_of(site, "setled")
+    for argv in (
+        ["import", str(releases)],
+        ["add", "--number", "A1234BC", "--surname", "Example", "--forename", "Alex"],
+    ):
+        assert main(["--db", str(db), *argv]) == 2
+        _, err = capsys.readouterr()
+        assert err.count("\n") == 1
+        assert f"ours.toml:{line}: items[7] (accommodation.duty_to_refer) > applies > not_in" in err
+        assert "'setled', not choice of accommodation.address.accommodation_type" in err
+    assert not db.exists()
+
+
+def test_template_listing_shows_titles_and_problems_literally(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from planner.cli import main
+
+    _write(tmp_path, MINI.replace('title = "Mini"', 'title = "Ours [/] [bold]"'), "mini.toml")
+    _write(
+        tmp_path,
+        MINI.replace('id = "mini"', 'id = "other"').replace("= 5", "= true"),
+        "[bold].toml",
+    )
+    monkeypatch.setenv("PLANNER_TEMPLATES", str(tmp_path))
+    monkeypatch.setenv("COLUMNS", "200")
+    assert main(["--db", str(tmp_path / "none.db"), "templates"]) == 0
+    out = capsys.readouterr().out
+    assert "Ours [/] [bold]" in out
+    assert "x template [bold].toml has a problem: [bold].toml:" in out
+
+
+def test_a_stored_copy_can_be_read_back_without_its_meaning_checked() -> None:
+    import tomllib
+
+    from pydantic import ValidationError
+
+    from planner.domain.template import STORED_COPY
+
+    data = tomllib.loads(MINI.replace('in = ["x"]', 'in = ["z"]'))
+    with pytest.raises(ValidationError):
+        Template.model_validate(data)
+    copy = Template.model_validate(data, context=STORED_COPY)
+    assert copy.item("a.two").applies == EvidenceIn(item="a.one", field="kind", values=("z",))
+    with pytest.raises(ValidationError, match="valid integer"):
+        Template.model_validate({**data, "version": True}, context=STORED_COPY)
