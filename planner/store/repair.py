@@ -29,7 +29,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from planner.domain.template import Template
+from planner.domain.template import STORED_COPY, Template
 from planner.store.audit import (
     AUDIT_ALTERED,
     AUDIT_MISSING,
@@ -300,7 +300,7 @@ def _rebuild_index(tables: Tables, numbers: set[str]) -> None:
             stored = tables.get(TEMPLATES, {}).get(key)
             if stored is None:
                 raise DatabaseCorrupt(f"template {key} is not stored in this database")
-            templates[key] = Template.model_validate(dict(stored)["template"])
+            templates[key] = Template.model_validate(dict(stored)["template"], context=STORED_COPY)
         index[number] = index_entry(case, templates[key])
 
 

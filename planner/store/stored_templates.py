@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from planner.domain.template import Template
+from planner.domain.template import STORED_COPY, Template
 from planner.store.errors import DatabaseCorrupt, StoreError
 from planner.store.tables import KeyedTable
 
@@ -41,7 +41,7 @@ class StoredTemplates:
             if doc is None:
                 raise StoreError(f"template {key} is not stored in this database")
             try:
-                template = Template.model_validate(doc["template"])
+                template = Template.model_validate(doc["template"], context=STORED_COPY)
                 record = TemplateRecord(template, str(doc["fingerprint"]))
             except (KeyError, TypeError, ValueError):  # ValidationError is a ValueError
                 raise DatabaseCorrupt(f"the stored template {key} is damaged") from None
