@@ -77,7 +77,7 @@ def _register() -> None:
     for module in (cases, views, importing, templates, demo):
         for command in module.COMMANDS:
             cli.add_command(command)
-    for optional in ("planner.cli.export", "planner.cli.data"):
+    for optional in ("planner.cli.export", "planner.cli.data", "planner.cli.doctor"):
         try:
             module = __import__(optional, fromlist=["COMMANDS"])
         except ModuleNotFoundError as exc:

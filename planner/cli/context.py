@@ -195,8 +195,15 @@ class Env:
             backups_keep=self.settings.backups_keep,
             auto_backup=auto_backup,
         )
-        if store.backup_problem and threading.current_thread() is threading.main_thread():
-            click.echo(f"planner: warning: {store.backup_problem}", err=True)
+        if threading.current_thread() is threading.main_thread():
+            if store.backup_problem:
+                click.echo(f"planner: warning: {store.backup_problem}", err=True)
+            if store.integrity_problem is not None:
+                click.echo(
+                    f"planner: warning: {store.integrity_problem.text}; changes cannot be "
+                    "saved until it is repaired: run 'planner doctor'",
+                    err=True,
+                )
         return store
 
 

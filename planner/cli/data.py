@@ -31,9 +31,10 @@ from planner.store.backup_folders import (
 )
 from planner.store.codec import Codec, is_plain
 from planner.store.crypto import codec_for
-from planner.store.doctor import NOTE, OK, PROBLEM, diagnose, encrypted
+from planner.store.doctor import encrypted
 from planner.store.errors import BackupInvalid, StoreError, WrongPassphrase
 from planner.store.inspect import human_size
+from planner.store.rekey import PLAIN, sealed_with
 from planner.store.repository import CaseStore
 from planner.store.retention import DEFAULT_STATES, PurgePlan
 from planner.store.snapshot import read_snapshot_header
@@ -181,23 +182,54 @@ def _list_backups(env: Env) -> None:
     if not found:
         click.echo(f"No backups beside {env.db_path}.")
         return
+    codec = _current_codec(env)
     for item in found:
         problem = check_backup(item)
         state = "good" if problem is None else f"NOT USABLE: {problem}"
+        if problem is None:
+            state += f", {_sealing(item, codec)}"
         click.echo(f"{item.folder}  {item.when()}  change {item.seq}  {state}")
+
+
+def _current_codec(env: Env) -> Codec | None:
+    """The database's key when it is encrypted and the passphrase is at hand (None else)."""
+    if not env.db_path.exists() or not encrypted(env.db_path):
+        return None
+    if not (os.environ.get(PASSPHRASE_ENV) or can_prompt()):
+        return None
+    try:
+        return env.unlock()
+    except StoreError:
+        return None
+
+
+def _sealing(backup: Backup, codec: Codec | None) -> str:
+    which = sealed_with(backup, codec)
+    if which == PLAIN:
+        return "not encrypted"
+    if codec is None:
+        return "encrypted (give the passphrase to see which one opens it)"
+    return f"opens with {which}"
 
 
 @click.command(name="restore")
 @click.argument("path", type=click.Path(path_type=Path))
 @click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+@click.option(
+    "--force",
+    is_flag=True,
+    help="Restore a backup of another database, or one encrypted differently from it.",
+)
 @pass_env
-def restore_command(env: Env, path: Path, yes: bool) -> None:
+def restore_command(env: Env, path: Path, yes: bool, force: bool) -> None:
     """Put a backup in place of the database.
 
     PATH is a backup folder (see 'planner backup --list'). The backup is opened and
-    checked first; then the current files are kept aside, renamed
-    NAME.before-restore-DATE-TIME (nothing is deleted), and the backup's files take their
-    place. Changes made after the backup was taken are not in it.
+    checked first (with its passphrase, if it is encrypted); then the current files are
+    kept aside, renamed NAME.before-restore-DATE-TIME (nothing is deleted), and the
+    backup's files take their place. Changes made after the backup was taken are not in
+    it. A backup of another database, or one that is encrypted where the database is not
+    (or the other way round), is refused unless --force.
     """
     try:
         chosen = read_backup(path)
@@ -206,6 +238,11 @@ def restore_command(env: Env, path: Path, yes: bool) -> None:
     codec = _backup_codec(env, chosen)
     changes = verify_backup(chosen, codec)
     data = env.db_path
+    mismatch = _mismatch(chosen, data, codec)
+    if mismatch and not force:
+        raise BadInput(f"{mismatch}; add --force to restore it all the same")
+    if mismatch:
+        click.echo(f"Warning: {mismatch}.", err=True)
     click.echo(
         f"Backup {chosen.folder.name} from {chosen.when()} is good (up to change {changes}). "
         f"It will replace {data}; the current files are kept aside."
@@ -234,6 +271,31 @@ def restore_command(env: Env, path: Path, yes: bool) -> None:
         click.echo("The previous files are kept as: " + ", ".join(p.name for p in aside))
 
 
+def _mismatch(chosen: Backup, data: Path, codec: Codec) -> str | None:
+    """Why restoring `chosen` over the database at `data` is probably a mistake, or None."""
+    try:
+        header, _ = read_snapshot_header(data)
+    except (StoreError, OSError):
+        return None  # no database (or a damaged one): the backup is what is wanted
+    if header.db_id != chosen.db_id:
+        return (
+            f"backup {chosen.folder.name} is of another database (id {chosen.db_id[:12]}) than "
+            f"{data.name} (id {header.db_id[:12]})"
+        )
+    here_encrypted = header.codec.get("name") != "plain"
+    if here_encrypted and is_plain(codec):
+        return (
+            f"backup {chosen.folder.name} is not encrypted but {data.name} is: restoring it "
+            "leaves the records unencrypted"
+        )
+    if not here_encrypted and not is_plain(codec):
+        return (
+            f"backup {chosen.folder.name} is encrypted but {data.name} is not: after "
+            "restoring, the database opens only with the backup's passphrase"
+        )
+    return None
+
+
 def _backup_codec(env: Env, chosen: Backup) -> Codec:
     header, _ = read_snapshot_header(chosen.files.data)
     name = chosen.folder.name
@@ -250,38 +312,6 @@ def _backup_codec(env: Env, chosen: Backup) -> Codec:
         return codec_for(header.codec, what=f"backup {name}", given=env._codec, passphrase=ask)
     except WrongPassphrase as exc:
         raise BadInput(str(exc)) from None
-
-
-# --- doctor -------------------------------------------------------------------------------
-
-
-@click.command()
-@pass_env
-def doctor(env: Env) -> None:
-    """Check the database, its journal, its audit log and its backups, and say what to do.
-
-    Nothing is changed. For an encrypted database give the passphrase
-    ($PLANNER_PASSPHRASE or the prompt) to check the contents too; without it only the
-    checksums and headers are checked. Exit code 0 when all is well, 1 when not.
-    """
-    path = env.db_path
-    codec = None
-    if path.exists() and encrypted(path):
-        try:
-            codec = env.unlock() if (os.environ.get(PASSPHRASE_ENV) or can_prompt()) else None
-        except WrongPassphrase as exc:
-            click.echo(f"note: {exc}; checking without decrypting")
-        except StoreError:
-            codec = None
-    report = diagnose(path, codec)
-    labels = {OK: "ok     ", NOTE: "note   ", PROBLEM: "PROBLEM"}
-    click.echo(f"Checking {path}")
-    for finding in report.findings:
-        click.echo(f"{labels[finding.level]} {finding.text}")
-    for line in report.advice:
-        click.echo(f"What to do: {line}")
-    if not report.healthy:
-        raise click.exceptions.Exit(1)
 
 
 # --- purge --------------------------------------------------------------------------------
@@ -380,4 +410,4 @@ def _print_backup_retention(env: Env, backups: list[Backup]) -> None:
         click.echo("There are no backups beside the database that hold their records.")
 
 
-COMMANDS: list[click.Command] = [init, passphrase, backup, restore_command, doctor, purge]
+COMMANDS: list[click.Command] = [init, passphrase, backup, restore_command, purge]

@@ -97,15 +97,12 @@ def _check_files(report: Diagnosis, files: DatabaseFiles, codec: Codec | None) -
         return
     kind = "encrypted" if header.codec.get("name") == CODEC_NAME else "not encrypted"
     report.add(OK, f"{path.name}: {', '.join(snapshot.notes)}; {kind}")
-    sound = True
     journal = check_journal(files.journal, header.db_id, header.seq)
     if files.journal.exists() or journal.problem is None:
-        sound &= _report_lines(report, journal)
+        _report_lines(report, journal)
     audit = check_audit(files.audit, header.db_id)
     if files.audit.exists() or audit.problem is None:
-        sound &= _report_lines(report, audit)
-    if not sound:
-        return
+        _report_lines(report, audit)
     if unfinished:
         return  # the contents are checked once the next open has finished the work
     if header.codec.get("name") == CODEC_NAME and codec is None:
@@ -128,8 +125,7 @@ def _check_files(report: Diagnosis, files: DatabaseFiles, codec: Codec | None) -
         report.add(PROBLEM, str(exc))
         return
     if db.problem is not None:
-        report.integrity = db.problem
-        report.add(PROBLEM, db.problem.text)
+        _name_integrity(report, files, db.problem)
         return
     people = len(db.storage.read().get("cases", {}))
     report.add(
@@ -145,8 +141,18 @@ def _check_without_key(report: Diagnosis, files: DatabaseFiles) -> None:
     seal)."""
     problem = check_structure(files)
     if problem is not None:
-        report.integrity = problem
-        report.add(PROBLEM, problem.text)
+        _name_integrity(report, files, problem)
+
+
+def _name_integrity(report: Diagnosis, files: DatabaseFiles, problem: Problem) -> None:
+    """Report what the files' check against each other found, in place of what the
+    journal's and the audit log's own checks said (it says more: what was lost)."""
+    own = (files.journal.name, files.audit.name)
+    report.findings = [
+        f for f in report.findings if not (f.level == PROBLEM and f.text.startswith(own))
+    ]
+    report.integrity = problem
+    report.add(PROBLEM, problem.text)
 
 
 def _report_lines(report: Diagnosis, check: FileCheck) -> bool:

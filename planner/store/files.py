@@ -51,8 +51,8 @@ def atomic_write(path: Path, chunks: list[bytes], *, mode: int = FILE_MODE) -> N
             for chunk in chunks:
                 handle.write(chunk)
             handle.flush()
+            os.fchmod(handle.fileno(), mode)  # by the open file: its name may be gone
             os.fsync(handle.fileno())
-        os.chmod(tmp, mode)
         os.replace(tmp, path)
     except BaseException:
         with contextlib.suppress(OSError):

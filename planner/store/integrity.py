@@ -47,7 +47,10 @@ class Problem:
     lost: tuple[int, int] | None = None
 
     def error(self) -> IntegrityError:
-        return IntegrityError(self.kind, self.text)
+        return IntegrityError(
+            self.kind,
+            f"{self.text}; nothing is written on top of that: 'planner doctor' says how to recover",
+        )
 
 
 @dataclass(frozen=True)

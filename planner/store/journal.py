@@ -426,6 +426,8 @@ class JournalStorage(Storage):
             "alink": link_hex(audit_line.link),
         }
         with self._reloading_on_failure():
+            if self._journal_fresh:  # emptied, or its header cut short by a crash
+                self._write_header(self._snapshot_seq)
             payload = self.codec.seal(orjson.dumps(record, default=to_fragment), self._context())
             chained = link(chain_key(self.codec), self._journal_link, seq, payload)
             self._append(frame_record(seq, chained, payload))
@@ -443,8 +445,6 @@ class JournalStorage(Storage):
 
     def _append(self, line: bytes) -> None:
         lock = self._held_lock()
-        if self._journal_fresh:
-            self._write_header(self._snapshot_seq)
         self._journal_offset = write_at(lock.fd, self._journal_offset, line)
         self.unterminated = None
         if not lock.still_at_path():

@@ -448,8 +448,16 @@ class CaseStore:
             return len(pairs)
 
     def compact(self) -> None:
+        """Fold the journal into a new snapshot now (planner also does it by itself)."""
         with self._locked():
-            self._db.compact()
+            try:
+                self._db.compact()
+            except OSError as exc:
+                raise WriteFailed(
+                    f"could not write a new snapshot of {self.path.name} "
+                    f"({exc.strerror or exc}); nothing was lost, the journal still holds "
+                    "every change"
+                ) from exc
 
     def record_event(self, field: str, description: str) -> None:
         """Audit an event about the database as a whole (a restore, a passphrase change).

@@ -41,6 +41,7 @@ CRASH_ITEM = "work.plan"
 CRASH_FIELD = "plan"
 WRITER_PREFIXES = ("P1", "P2", "L", "R")
 WRITES_PER_WRITER = 200
+MOST_WRITES = 300  # the template holds a field for each of up to this many saves
 
 
 def field_name(prefix: str, i: int) -> str:
@@ -65,7 +66,7 @@ def many_fields_template() -> Template:
             item["evidence"] = list(item["evidence"]) + [
                 {"name": field_name(p, i), "label": f"{p} {i}", "type": "text"}
                 for p in WRITER_PREFIXES
-                for i in range(WRITES_PER_WRITER)
+                for i in range(MOST_WRITES)
             ]
     return Template.model_validate(data)
 

@@ -31,6 +31,7 @@ from planner.store.backup import restore_into, verify_backup
 from planner.store.backup_folders import backups_root, list_backups
 from planner.store.codec import Codec, PlainCodec
 from planner.store.crypto import AesGcmCodec
+from planner.store.doctor import diagnose
 from planner.store.errors import (
     DatabaseLocked,
     ReadOnlyDatabase,
@@ -40,6 +41,7 @@ from planner.store.errors import (
     WrongPassphrase,
 )
 from planner.store.journal import DatabaseFiles
+from planner.store.rekey import OTHER, SAME
 from planner.store.repository import CaseStore
 from tests.conftest import NOW, make_person
 
@@ -573,6 +575,8 @@ def test_a_passphrase_change_killed_at_every_step_opens_with_old_or_new(
         side, content = _opens_with(db, old, new)
         sides[side] += 1
         assert content == expected
+        current = (old, new)[side]
+        report = diagnose(db, current)
         for backup in list_backups(backups_root(db)):
             works = []
             for codec in (old, new):
@@ -582,6 +586,9 @@ def test_a_passphrase_change_killed_at_every_step_opens_with_old_or_new(
                 except StoreError:
                     pass
             assert len(works) == 1, f"step {step}: backup {backup.folder.name}"
+            # doctor (and backup --list) say which passphrase opens it
+            said = report.backup_keys[backup.folder]
+            assert said == (SAME if works == [current] else OTHER), f"step {step}"
         shutil.rmtree(work)
         if finished:
             break

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -365,3 +366,48 @@ def test_copies_are_exact_with_or_without_a_kernel_copy(
     assert files_module.copy_durably(source, tmp_path / "all", mode=0o600) == len(data)
     assert (tmp_path / "all").read_bytes() == data
     assert files_module.copy_durably(source, tmp_path / "more", 9_000_000, mode=0o600) == len(data)
+
+
+def test_cli_restore_refuses_a_backup_of_another_database_unless_forced(
+    db_path: Path, template: Template, clock: Clock, capsys, tmp_path: Path
+):
+    other = tmp_path / "other" / "other.db"
+    seed(other, template, clock, notes="another prison's records")
+    code, _out, _ = run(capsys, "--db", str(other), "backup", str(tmp_path / "theirs"))
+    assert code == 0
+    seed(db_path, template, clock, notes="ours")
+    before = files_bytes(db_path)
+    code, _out, err = run(
+        capsys, "--db", str(db_path), "restore", str(tmp_path / "theirs"), "--yes"
+    )
+    assert code == 2 and "another database" in err and "--force" in err
+    with open_store(db_path, clock) as store:
+        ours = store.db_id
+    assert ours[:12] in err  # both ids are shown
+    assert files_bytes(db_path) == before
+    code, _out, err = run(
+        capsys, "--db", str(db_path), "restore", str(tmp_path / "theirs"), "--yes", "--force"
+    )
+    assert code == 0 and "Warning: backup" in err
+    with open_store(db_path, clock) as store:
+        assert store.get(NUMBER).notes == "another prison's records"
+
+
+def test_cli_restore_refuses_an_unencrypted_backup_over_an_encrypted_database(
+    db_path: Path, template: Template, clock: Clock, capsys, monkeypatch: pytest.MonkeyPatch
+):
+    monkeypatch.setattr(crypto, "DEFAULT_COST", 15)
+    seed(db_path, template, clock, notes="before encrypting")
+    code, out, _ = run(capsys, "--db", str(db_path), "backup")
+    plain_backup = out.split("Backup written to ")[1].split(" and verified")[0]
+    monkeypatch.setenv("PLANNER_NEW_PASSPHRASE", "a long enough new passphrase")
+    # the passphrase change re-seals the backup beside it, so take one it cannot reach
+    shutil.copytree(plain_backup, db_path.parent / "kept-elsewhere")
+    assert run(capsys, "--db", str(db_path), "passphrase")[0] == 0
+    monkeypatch.setenv("PLANNER_PASSPHRASE", "a long enough new passphrase")
+    code, out, _ = run(capsys, "--db", str(db_path), "backup", "--list")
+    assert code == 0 and "opens with the current passphrase" in out
+    code, _out, err = run(
+        capsys, "--db", str(db_path), "restore", str(db_path.parent / "kept-elsewhere"), "--yes"
+    )
+    assert code == 2 and "not encrypted" in err and "unencrypted" in err

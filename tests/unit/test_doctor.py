@@ -84,6 +84,7 @@ def test_a_damaged_middle_journal_line(db: Path):
     journal.write_bytes(b"".join([lines[0], bytes(damaged), *lines[2:]]))
     (problem,) = problems(diagnose(db))
     assert problem.startswith(f"planner.db.journal is damaged at byte {len(lines[0])}")
+    assert "the audit log records" in problem  # and so what was lost can be replayed
 
 
 def test_a_torn_last_line_is_only_a_note(db: Path):

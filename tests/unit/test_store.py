@@ -864,3 +864,23 @@ def test_checking_that_a_case_exists_does_not_parse_its_record(db_path, template
         assert again._cases.has_key("A1234BC")
         assert not again._cases.has_key("Z9999ZZ")
         assert doc._parsed is None
+
+
+@pytest.mark.parametrize("left", [b"", b'1234abcd {"format": "planner-jour'])
+def test_a_journal_emptied_in_place_by_a_crash_takes_the_next_save(
+    db_path: Path, template: Template, left: bytes
+):
+    """A compaction empties the journal in place: a crash after the cut and before the new
+    header leaves it empty (or its header torn), which holds nothing beyond the snapshot;
+    the next save writes the header first and chains its record from it."""
+    _three_changes(db_path, template)
+    with fresh(db_path) as store:
+        store.compact()
+    files_of(db_path).journal.write_bytes(left)
+    with fresh(db_path) as store:
+        assert store.integrity_problem is None
+        assert _plan(store) == "two"
+        store.save_item(NUMBER, "work.plan", evidence={"plan": "after the crash"})
+    with fresh(db_path) as store:
+        assert store.integrity_problem is None
+        assert _plan(store) == "after the crash"
