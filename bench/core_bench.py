@@ -18,7 +18,7 @@ JSONStorage, then measures, median of --repeat:
   the benchmark's own, PLANNER_CACHE_DIR), later ones read the cache; the cold figure is
   shown apart.
 
-The databases are written in one snapshot through JournalStorage.replace_all (the
+The databases are written in one snapshot through planner.store.rewrite.replace_tables (the
 documents are built with the domain models and assessed like CaseStore does), because
 20,000 separate adds would measure the import path rather than the store.
 """
