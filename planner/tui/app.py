@@ -1,4 +1,7 @@
-"""The planner app: a caseload screen to start from, and a factory to build it."""
+"""The planner app: a caseload screen to start from, and a factory to build it.
+
+No exception ever shows a traceback (see :mod:`planner.tui.guard`).
+"""
 
 from __future__ import annotations
 
@@ -14,8 +17,10 @@ from textual.theme import Theme
 
 from planner.config import Settings
 from planner.domain.template_loading import TemplateLibrary
+from planner.store.errors import StoreError
 from planner.store.repository import CaseStore
 from planner.tui.commands import ScreenCommands
+from planner.tui.guard import GuardedApp
 from planner.tui.keys import checked_keymap
 from planner.tui.screens.caseload import CaseloadScreen
 from planner.tui.screens.help import HelpScreen, screen_keys
@@ -24,7 +29,7 @@ from planner.tui.session import Session
 from planner.tui.themes import DEFAULT_THEME, PLANNER_THEMES, THEME_CHOICES
 
 
-class PlannerApp(App[None]):
+class PlannerApp(GuardedApp):
     """Keyboard-first release planning; see `make_app`."""
 
     CSS_PATH = "app.tcss"
@@ -104,6 +109,9 @@ class PlannerApp(App[None]):
                 self.theme = theme
 
         self.push_screen(PickerScreen("Colours", THEME_CHOICES, current=self.theme), chosen)
+
+    def store_failed(self, error: StoreError) -> None:
+        self.notify(f"Could not finish that: {error}", severity="error", timeout=10, markup=False)
 
     def on_unmount(self) -> None:
         self.session.close()
