@@ -31,6 +31,7 @@ def refuse_if_read_only(screen: Screen[Any], session: Session) -> bool:
     screen.notify(
         f"Read-only: nothing can be changed here ({session.read_only_reason()}).",
         severity="warning",
+        markup=False,
     )
     return True
 
@@ -59,4 +60,4 @@ def report_save_failure(
             answered,
         )
         return
-    screen.notify(refusal_line(exc), severity="error", timeout=10)
+    screen.notify(refusal_line(exc), severity="error", timeout=10, markup=False)

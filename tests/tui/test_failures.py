@@ -17,6 +17,7 @@ from textual.widgets import Static
 
 from planner.config import Settings
 from planner.domain.status import ItemStatus
+from planner.domain.template import Template
 from planner.store.errors import DatabaseCorrupt, DatabaseLocked
 from planner.store.repository import CaseStore
 from planner.tui.app import PlannerApp, make_app
@@ -25,7 +26,7 @@ from planner.tui.screens.item_editor import ItemEditor
 from planner.tui.screens.person import PersonScreen
 from planner.tui.widgets.evidence import ChoiceField
 from tests.conftest import NOW, TODAY
-from tests.tui.conftest import OFFICER, build_app, wait_for_caseload, wait_until
+from tests.tui.conftest import OFFICER, build_app, fill_caseload, wait_for_caseload, wait_until
 from tests.tui.test_person import choose_status, on_disk, open_item, open_person
 
 SECRET = "Zebedee Quill"  # stands for a record's values: never to reach the terminal
@@ -195,12 +196,14 @@ async def test_a_store_error_in_an_action_is_told_and_the_screen_stays(app: Plan
 
 
 async def test_a_locked_database_on_save_says_so_and_keeps_the_edit(
-    caseload: CaseStore, db_path: Path, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path, template: Template, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """Another planner holds the database past the wait: the save is refused in one line,
-    the edit stays in the editor, and saving again once it is free works."""
-    caseload.close()
-    impatient = CaseStore(db_path, officer="Test Officer", clock=lambda: NOW, lock_timeout=0.2)
+    the edit stays in the editor, and saving again once the database is free works."""
+    db = tmp_path / "planner.db"
+    with CaseStore(db, officer="Seeder", clock=lambda: NOW) as seeding:
+        fill_caseload(seeding, template)
+    impatient = CaseStore(db, officer=OFFICER, clock=lambda: NOW, lock_timeout=0.2)
     app = build_app(impatient)
     other_planner = FileLock(str(impatient.files.lock))
     try:
@@ -213,12 +216,39 @@ async def test_a_locked_database_on_save_says_so_and_keeps_the_edit(
                 await pilot.pause()
                 assert app.screen is editor
                 told = [n.message for n in app._notifications][-1]
-                assert told.startswith("Not saved: ") and "\n" not in told
+                assert told.startswith("Not saved: planner.db is busy") and "\n" not in told
             assert editor.query_one("#field-status", ChoiceField).read() is ItemStatus.IN_PROGRESS
             await pilot.press("ctrl+s")
             await wait_until(pilot, lambda: not isinstance(app.screen, ItemEditor), "the save")
         assert not app.return_code and app.stop_line is None
     finally:
         impatient.close()
-    assert on_disk(db_path, "A1234BC", "psr.status").status is ItemStatus.IN_PROGRESS
+    assert on_disk(db, "A1234BC", "psr.status").status is ItemStatus.IN_PROGRESS
+    assert_nothing_leaked(capsys)
+
+
+async def test_a_refusal_naming_a_folder_with_brackets_is_shown_literally(
+    tmp_path: Path, template: Template, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The read-only line names the folder; '[' and ']' folders make it read '[/]'."""
+    folder = tmp_path / "[" / "]"
+    folder.mkdir(parents=True)
+    db = folder / "planner.db"
+    with CaseStore(db, officer="Seeder", clock=lambda: NOW) as seeding:
+        fill_caseload(seeding, template)
+    folder.chmod(0o555)
+    try:
+        with CaseStore(db, officer=OFFICER) as store:
+            app = build_app(store)
+            async with app.run_test(size=(120, 40), notifications=True) as pilot:
+                await open_person(pilot, "A1234BC")
+                await pilot.press("enter")  # edit the highlighted item: refused
+                await pilot.pause()
+                told = [n.message for n in app._notifications][-1]
+                assert told.startswith("Read-only: nothing can be changed here")
+                assert f"its folder {folder} cannot be written" in told
+                assert "[/]" in told
+        assert not app.return_code and app.stop_line is None
+    finally:
+        folder.chmod(0o755)
     assert_nothing_leaked(capsys)
