@@ -126,20 +126,6 @@ async def test_opening_a_person_after_a_real_planner_passphrase_asks_for_it(
     assert_nothing_leaked(capsys)
 
 
-async def test_an_idle_screen_notices_the_change_and_asks(app: PlannerApp, encrypted: Path) -> None:
-    async with app.run_test(size=(120, 40), notifications=True) as pilot:
-        person = await open_person(pilot, "B2345CD")
-        change_passphrase_elsewhere(encrypted)
-        app.look_for_new_passphrase()  # what it does every few seconds
-        await settle(lambda: isinstance(app.screen, PassphraseScreen), "the passphrase dialog")
-        await unlock_with(app, NEW)
-        await settle(lambda: app.screen is person, "the person again")
-        await pilot.pause()
-        told = [n.message for n in app._notifications]
-        assert told[-1].startswith("Unlocked with the new passphrase")
-        assert app.session.store.encrypted and not app.session.passphrase_changed()
-
-
 def test_escape_leaves_planner_with_one_line_and_exit_status_1(
     encrypted: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -168,17 +154,23 @@ def test_escape_leaves_planner_with_one_line_and_exit_status_1(
     )
 
 
-async def test_the_editor_keeps_the_edit_while_asking(app: PlannerApp, encrypted: Path) -> None:
-    async with app.run_test(size=(120, 40)) as pilot:
+async def test_an_idle_editor_notices_the_change_asks_and_keeps_the_edit(
+    app: PlannerApp, encrypted: Path
+) -> None:
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
         person = await open_person(pilot, "A1234BC")
         editor = await open_item(pilot, person, "psr.status")
         assert isinstance(editor, ItemEditor)
         await choose_status(pilot, ItemStatus.IN_PROGRESS)
         change_passphrase_elsewhere(encrypted)
-        app.look_for_new_passphrase()
+        app.look_for_new_passphrase()  # what the app does every few seconds
         await settle(lambda: isinstance(app.screen, PassphraseScreen), "the passphrase dialog")
         await unlock_with(app, NEW)
         await settle(lambda: app.screen is editor, "the editor again")
+        await pilot.pause()
+        told = [n.message for n in app._notifications]
+        assert told[-1].startswith("Unlocked with the new passphrase")
+        assert not app.session.passphrase_changed()
         await pilot.press("ctrl+s")
         await settle(lambda: app.screen is person, "the save")
     assert on_disk(encrypted, "A1234BC", "psr.status").status is ItemStatus.IN_PROGRESS
