@@ -105,15 +105,21 @@ class GuardedApp(App[None]):
         if not isinstance(error, StoreError):
             self.stop_unexpectedly(error)
             return
-        if failed_in is None or failed_in is self:
-            # A worker, a callback or the app's own loop: no screen stopped. (Should the
-            # app's loop have ended, the app ends with it and this line is printed.)
+        if failed_in is None:  # a worker: it is done, nothing else stopped
+            self.call_later(self.store_failed, error)
+            return
+        if failed_in is self:
+            # A callback, or a handler of the app's own: should the app's loop have ended
+            # on it, the app ends with it and this line is printed.
             self._stop_line_if_lost = store_stop_line(error)
             self.call_later(self._tell_store_error, error)
             return
         screen = _screen_of(failed_in)
         stack = self.screen_stack
-        if screen is None or screen not in stack or screen is stack[0]:
+        if screen is None or screen not in stack:  # a screen already closed
+            self.call_later(self.store_failed, error)
+            return
+        if screen is stack[0]:
             # The screen everything starts from cannot go on: nothing to go back to.
             self.stop(store_stop_line(error))
             return

@@ -176,6 +176,22 @@ async def test_a_store_error_in_a_screen_closes_it_and_the_ui_goes_on(
     assert_nothing_leaked(capsys)
 
 
+async def test_a_store_error_in_a_worker_is_told_and_the_ui_goes_on(app: PlannerApp) -> None:
+    def read() -> None:
+        raise DatabaseLocked("planner.db is busy: another planner has held it; try again")
+
+    async with app.run_test(size=(100, 30), notifications=True) as pilot:
+        await wait_for_caseload(pilot)
+        app.run_worker(read, thread=True)
+        await settle(lambda: app._notifications, "the message")
+        assert [n.message for n in app._notifications] == [
+            "Could not finish that: planner.db is busy: another planner has held it; try again"
+        ]
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: isinstance(app.screen, PersonScreen), "a person")
+    assert not app.return_code and app.stop_line is None
+
+
 async def test_a_store_error_in_an_action_is_told_and_the_screen_stays(app: PlannerApp) -> None:
     locked = DatabaseLocked("planner.db is in use by another planner; try again")
     async with app.run_test(size=(100, 30), notifications=True) as pilot:
