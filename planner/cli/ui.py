@@ -14,18 +14,33 @@ def open_ui(env: Env) -> None:
     the app takes the screen. The store itself is opened inside the app, in a worker, so
     even a large database shows the caseload screen (with a loading state) at once. With
     no officer configured, the app asks for a name first and saves it in the config file.
+
+    Whatever goes wrong inside the app ends in one line on stderr once the terminal is
+    back, and exit status 1; never a traceback (unless PLANNER_DEBUG is set).
     """
     env.codec(creating=not env.db_path.exists())
     from planner.tui.app import make_app
+    from planner.tui.guard import debugging, unexpected_line
 
-    app = make_app(
-        env.open_store,
-        today=env.today,
-        settings=env.settings,
-        templates=env.templates,
-        officer=env.officer,
-    )
-    app.run()
+    try:
+        app = make_app(
+            env.open_store,
+            today=env.today,
+            settings=env.settings,
+            templates=env.templates,
+            officer=env.officer,
+        )
+        app.run()
+    except Exception as exc:  # outside the app's own loop: building it, or shutting down
+        if debugging():
+            raise
+        click.echo(unexpected_line(exc), err=True)
+        raise click.exceptions.Exit(1) from None
+    if app.stop_line:
+        click.echo(app.stop_line, err=True)
+        raise click.exceptions.Exit(1)
     failure = app.session.failure
     if failure:
         raise click.ClickException(failure)
+    if app.return_code:
+        raise click.exceptions.Exit(app.return_code)

@@ -1,4 +1,8 @@
-"""The planner app: a caseload screen to start from, and a factory to build it."""
+"""The planner app: a caseload screen to start from, and a factory to build it.
+
+No exception ever shows a traceback (see :mod:`planner.tui.guard`); a passphrase
+changed elsewhere while the app is open is asked for, and the officer goes on.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +11,7 @@ from datetime import date
 from pathlib import Path
 from typing import ClassVar
 
+from textual import on, work
 from textual.app import App
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
@@ -14,17 +19,22 @@ from textual.theme import Theme
 
 from planner.config import Settings
 from planner.domain.template_loading import TemplateLibrary
+from planner.store.errors import StoreError, WrongPassphrase
 from planner.store.repository import CaseStore
 from planner.tui.commands import ScreenCommands
+from planner.tui.guard import GuardedApp
 from planner.tui.keys import checked_keymap
 from planner.tui.screens.caseload import CaseloadScreen
 from planner.tui.screens.help import HelpScreen, screen_keys
+from planner.tui.screens.passphrase import PassphraseChanged, PassphraseScreen
 from planner.tui.screens.prompts import OfficerPrompt, PickerScreen
 from planner.tui.session import Session
 from planner.tui.themes import DEFAULT_THEME, PLANNER_THEMES, THEME_CHOICES
 
+PASSPHRASE_WATCH_SECONDS = 3.0  # as often as the screens look for changes
 
-class PlannerApp(App[None]):
+
+class PlannerApp(GuardedApp):
     """Keyboard-first release planning; see `make_app`."""
 
     CSS_PATH = "app.tcss"
@@ -51,6 +61,8 @@ class PlannerApp(App[None]):
     def __init__(self, session: Session) -> None:
         super().__init__()
         self.session = session
+        self._unlocking = False
+        self._after_unlock: list[Callable[[], None]] = []
         for theme in PLANNER_THEMES:
             self.register_theme(theme)
         wanted = session.settings.theme
@@ -62,6 +74,7 @@ class PlannerApp(App[None]):
     def on_mount(self) -> None:
         self.theme_changed_signal.subscribe(self, self._remember_theme)
         self.apply_keys(self.session.settings.keys)
+        self.set_interval(PASSPHRASE_WATCH_SECONDS, self.look_for_new_passphrase)
         if not self.session.officer:
             self.push_screen(OfficerPrompt(), self._officer_given)
 
@@ -104,6 +117,62 @@ class PlannerApp(App[None]):
                 self.theme = theme
 
         self.push_screen(PickerScreen("Colours", THEME_CHOICES, current=self.theme), chosen)
+
+    # --- store errors and a passphrase changed elsewhere -----------------------------------
+
+    def store_failed(self, error: StoreError) -> None:
+        if isinstance(error, WrongPassphrase) or self.session.passphrase_changed():
+            self.ask_for_new_passphrase()
+            return
+        self.notify(f"Could not finish that: {error}", severity="error", timeout=10, markup=False)
+
+    def look_for_new_passphrase(self) -> None:
+        """Every few seconds: has the passphrase been changed elsewhere? (Off the loop.)"""
+        if self.session.is_open and not self._unlocking:
+            self._check_passphrase()
+
+    @work(thread=True, exclusive=True, group="passphrase-watch")
+    def _check_passphrase(self) -> None:
+        """Notice a passphrase changed elsewhere before the officer's next step fails."""
+        if self.session.passphrase_changed():
+            self.call_from_thread(self.ask_for_new_passphrase)
+
+    @on(PassphraseChanged)
+    def ask_then_save_again(self, message: PassphraseChanged) -> None:
+        self.ask_for_new_passphrase(message.then)
+
+    def ask_for_new_passphrase(self, then: Callable[[], None] | None = None) -> None:
+        """Ask for the passphrase the database was given elsewhere, open it again with
+        it, then run `then` (a save to try again). One dialog however many ask."""
+        if then is not None:
+            self._after_unlock.append(then)
+        if self._unlocking:
+            return
+        if not self.session.passphrase_changed():
+            # The store in use opens the file (it was opened again meanwhile): go on.
+            self.call_later(self._run_after_unlock)
+            return
+        self._unlocking = True
+        self.push_screen(PassphraseScreen(self.session), self._unlocked)
+
+    def _unlocked(self, opened: bool | None) -> None:
+        self._unlocking = False
+        if not opened:
+            self._after_unlock.clear()
+            self.stop(
+                f"planner stopped: {self.session.store.path.name} has a new passphrase, "
+                "given while planner was open; run planner again and type the new one. "
+                "Changes not saved before were not written."
+            )
+            return
+        if not self._after_unlock:
+            self.notify("Unlocked with the new passphrase. Anything not saved is still on screen.")
+        self._run_after_unlock()
+
+    def _run_after_unlock(self) -> None:
+        waiting, self._after_unlock = self._after_unlock, []
+        for then in waiting:
+            then()
 
     def on_unmount(self) -> None:
         self.session.close()

@@ -2,8 +2,8 @@
 
 A read-only database refuses changes with one line (the banner already says why); a failed
 write (a full disk, a lost network drive) says nothing was lost and offers to try again,
-with the officer's change still in hand; any other store error is one line. Never a
-traceback.
+with the officer's change still in hand; a passphrase changed elsewhere is asked for, and
+the change saved with it; any other store error is one line. Never a traceback.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from typing import Any
 
 from textual.screen import Screen
 
-from planner.store.errors import ReadOnlyDatabase, StoreError, WriteFailed
+from planner.store.errors import ReadOnlyDatabase, StoreError, WriteFailed, WrongPassphrase
 from planner.tui.session import Session
 
 
@@ -31,6 +31,7 @@ def refuse_if_read_only(screen: Screen[Any], session: Session) -> bool:
     screen.notify(
         f"Read-only: nothing can be changed here ({session.read_only_reason()}).",
         severity="warning",
+        markup=False,
     )
     return True
 
@@ -38,7 +39,16 @@ def refuse_if_read_only(screen: Screen[Any], session: Session) -> bool:
 def report_save_failure(
     screen: Screen[Any], exc: StoreError, retry: Callable[[], None] | None = None
 ) -> None:
-    """Tell the officer a save failed; after a failed write, offer `retry`."""
+    """Tell the officer a save failed; after a failed write, offer `retry`.
+
+    With the passphrase changed elsewhere, the app asks for the new one and then calls
+    `retry`; without a `retry`, the change stays on screen to be saved again.
+    """
+    if isinstance(exc, WrongPassphrase):
+        from planner.tui.screens.passphrase import PassphraseChanged
+
+        screen.app.post_message(PassphraseChanged(retry))
+        return
     if isinstance(exc, WriteFailed) and retry is not None:
         from planner.tui.screens.prompts import ConfirmScreen
 
@@ -59,4 +69,4 @@ def report_save_failure(
             answered,
         )
         return
-    screen.notify(refusal_line(exc), severity="error", timeout=10)
+    screen.notify(refusal_line(exc), severity="error", timeout=10, markup=False)

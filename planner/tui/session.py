@@ -15,9 +15,26 @@ from planner.domain.case import Case
 from planner.domain.gaps import Evaluation, evaluate
 from planner.domain.template import Template
 from planner.domain.template_loading import TemplateLibrary
+from planner.store.codec import accepts
+from planner.store.errors import StoreError
 from planner.store.repository import CaseStore
+from planner.store.snapshot import read_snapshot_header
 
 StoreOpener = Callable[[], CaseStore]
+
+
+def reopen_with_passphrase(old: CaseStore, passphrase: str) -> CaseStore:
+    """The same database as `old`, unlocked with `passphrase` (raises WrongPassphrase).
+
+    Used after the passphrase was changed elsewhere; today's backup is already taken.
+    """
+    return CaseStore(
+        old.path,
+        officer=old.officer,
+        passphrase=passphrase,
+        read_only=True if old.read_only else None,
+        auto_backup=False,
+    )
 
 
 @dataclass
@@ -34,6 +51,8 @@ class Session:
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
     owns_store: bool = True
     failure: str | None = None  # why the app had to stop, for the CLI to report
+    _header_key: tuple[int, int, int, int] | None = field(default=None, repr=False)
+    _header_fits: bool = field(default=True, repr=False)
 
     @property
     def store(self) -> CaseStore:
@@ -87,6 +106,46 @@ class Session:
                     store.officer = self.officer
                 self._store = store
             return self._store
+
+    def passphrase_changed(self) -> bool:
+        """True when the open store's key no longer opens the file: its passphrase was
+        changed (or a plain database encrypted) by `planner passphrase` since it opened.
+
+        A stat(), and a read of the header line only when the file was replaced.
+        """
+        store = self._store
+        if store is None:
+            return False
+        try:
+            found = os.stat(store.path)
+            key = (id(store), found.st_ino, found.st_size, found.st_mtime_ns)
+            if key != self._header_key:
+                header, _ = read_snapshot_header(store.path)
+                self._header_fits = accepts(store.codec, header.codec)
+                self._header_key = key
+        except (StoreError, OSError):  # a damaged or missing file: the store says what
+            return False
+        return not self._header_fits
+
+    def reopen(self, passphrase: str) -> None:
+        """Open the database again with `passphrase`, after it was changed elsewhere.
+
+        From a worker thread: deriving the key takes a moment. Raises WrongPassphrase
+        (and keeps the store as it was) when `passphrase` does not open it.
+        """
+        with self._lock:
+            old = self._store
+        if old is None:
+            raise StoreError("the database is not open yet")
+        store = reopen_with_passphrase(old, passphrase)
+        if self.officer:
+            store.officer = self.officer
+        with self._lock:
+            self._store = store
+            close_old = self.owns_store
+            self.owns_store = True  # the new one is this session's to close
+        if close_old:
+            old.close()
 
     def close(self) -> None:
         with self._lock:

@@ -127,7 +127,8 @@ class CaseloadScreen(DataScreen):
             return
         error = event.worker.error
         if not self.loaded:
-            reason = str(error) if isinstance(error, StoreError) else repr(error)
+            unexpected = f"an unexpected error ({type(error).__name__})"  # no record's values
+            reason = str(error) if isinstance(error, StoreError) else unexpected
             self.session.failure = f"cannot open the caseload: {reason}"
             self.app.exit(return_code=1)
         else:
