@@ -9,7 +9,6 @@ from pathlib import Path
 from typing import ClassVar
 
 import pytest
-from filelock import FileLock
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
@@ -19,6 +18,7 @@ from planner.config import Settings
 from planner.domain.status import ItemStatus
 from planner.domain.template import Template
 from planner.store.errors import DatabaseCorrupt, DatabaseLocked
+from planner.store.locking import DatabaseLock
 from planner.store.repository import CaseStore
 from planner.tui.app import PlannerApp, make_app
 from planner.tui.screens.caseload import CaseloadScreen
@@ -221,7 +221,9 @@ async def test_a_locked_database_on_save_says_so_and_keeps_the_edit(
         fill_caseload(seeding, template)
     impatient = CaseStore(db, officer=OFFICER, clock=lambda: NOW, lock_timeout=0.2)
     app = build_app(impatient)
-    other_planner = FileLock(str(impatient.files.lock))
+    other_planner = DatabaseLock(
+        impatient.files.journal, timeout=5
+    ).held()  # the journal is the lock
     try:
         async with app.run_test(size=(120, 40), notifications=True) as pilot:
             person = await open_person(pilot, "A1234BC")
