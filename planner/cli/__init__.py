@@ -130,7 +130,12 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as exc:  # never show a traceback to a user
         if os.environ.get("PLANNER_DEBUG"):
             raise
-        click.echo(f"planner: internal error: {type(exc).__name__}: {exc}", err=True)
+        # Only the class: an exception's message may quote a record's values.
+        click.echo(
+            f"planner: internal error ({type(exc).__name__}); nothing unsaved was written; "
+            "set PLANNER_DEBUG=1 to see details",
+            err=True,
+        )
         return EXIT_FAILURE
     return EXIT_OK
 

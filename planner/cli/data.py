@@ -138,7 +138,7 @@ def passphrase(env: Env) -> None:
             f"{len(report.asides)} file(s) kept aside by earlier restores are {kind} "
             f"({report.asides[0].name}, ...): delete them once you no longer need them."
         )
-    click.echo("Restart any other planner that has this database open.")
+    click.echo("Any other planner that has this database open asks for the new passphrase.")
 
 
 # --- backup and restore -------------------------------------------------------------------

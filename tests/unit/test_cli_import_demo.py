@@ -264,3 +264,25 @@ def test_demo_count_is_checked(tmp_path: Path, capsys: pytest.CaptureFixture[str
 def test_demo_refuses_a_folder(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     code, _out, err = run(capsys, "demo", "--db", str(tmp_path))
     assert code == 2 and "is a folder" in err
+
+
+def test_an_unexpected_error_names_only_its_kind_never_its_message(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+):
+    """An exception's message may quote a record (a name, a note): only its class is
+    printed, and the exit code is 1."""
+    import planner.cli.views as views
+
+    def fail(*_args: object, **_kwargs: object) -> None:
+        raise RuntimeError("Forename Surname A1234BC")
+
+    monkeypatch.setattr(views, "_select", fail)
+    db = tmp_path / "x.db"
+    assert main(["--db", str(db), "--officer", "O", "init"]) == 0
+    capsys.readouterr()
+    assert main(["--db", str(db), "list"]) == 1
+    err = capsys.readouterr().err
+    assert err.strip() == (
+        "planner: internal error (RuntimeError); nothing unsaved was written; "
+        "set PLANNER_DEBUG=1 to see details"
+    )
