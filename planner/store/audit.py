@@ -8,12 +8,9 @@ interrupted, and never ahead of it. The log is never rewritten, except as a whol
 retention purge, a passphrase change or a repair (a crash-safe replace, together with
 the snapshot that vouches for it).
 
-The first line is a plain header (format, database id, the id of the key the lines are
-sealed with, and the change number its first record follows with that record's previous
-link: no personal data); every other line is one record sealed by the codec: ``{"seq",
-"at", "by", "entries", "patch"}``. The entries say in words what changed; the patch says
-it exactly (see :mod:`planner.store.patch`), so the changes a lost journal held can be
-replayed from here.
+The file's format is :mod:`planner.store.audit_format`. A record's entries say in words
+what changed; its patch says it exactly (see :mod:`planner.store.patch`), so the changes a
+lost journal held can be replayed from here.
 
 Reading the log checks it against the head the snapshot records: the file is at least as
 long as that head, its bytes up to it hash to the snapshot's digest (one pass at memory
@@ -26,7 +23,6 @@ parsed) only when someone reads the history.
 
 from __future__ import annotations
 
-import contextlib
 import hmac
 import mmap
 import os
@@ -37,23 +33,20 @@ from typing import Any
 
 import orjson
 
-from planner.store.chain import (
-    bytes_digest,
-    chain_key,
-    genesis,
-    link,
-    link_hex,
-    parse_link,
+from planner.store.audit_format import (
+    AUDIT_FORMAT,
+    AuditHead,
+    audit_context,
+    encode_audit,
+    open_record,
 )
+from planner.store.chain import chain_key, genesis, link, parse_link
 from planner.store.codec import Codec, key_id
-from planner.store.errors import DatabaseCorrupt, IntegrityError, Undecryptable
+from planner.store.errors import DatabaseCorrupt, IntegrityError
 from planner.store.files import (
-    FILE_MODE,
     RecordLine,
     Torn,
     atomic_write,
-    complete_lines,
-    frame,
     frame_record,
     json_object,
     record_lines,
@@ -61,9 +54,6 @@ from planner.store.files import (
     write_at,
 )
 from planner.store.locking import open_regular
-
-AUDIT_FORMAT = "planner-audit"
-AUDIT_SCHEMA = 2
 
 # IntegrityError kinds raised here.
 AUDIT_MISSING = "audit-missing"
@@ -81,89 +71,6 @@ class AuditEntry:
     field: str
     old: Any
     new: Any
-
-
-@dataclass(frozen=True)
-class AuditHead:
-    """Where the audit log stood when a snapshot was written: its last record's change
-    number and link, the byte its line ends at, and the digest of the file up to there."""
-
-    seq: int
-    link: bytes
-    end: int
-    digest: str
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "seq": self.seq,
-            "link": link_hex(self.link),
-            "end": self.end,
-            "digest": self.digest,
-        }
-
-    @classmethod
-    def from_json(cls, raw: object) -> AuditHead | None:
-        if not isinstance(raw, dict):
-            return None
-        seq, end, digest = raw.get("seq"), raw.get("end"), raw.get("digest")
-        value = parse_link(raw.get("link"))
-        if value is None or not isinstance(digest, str) or len(digest) != 32:
-            return None
-        if not all(isinstance(n, int) and not isinstance(n, bool) and n >= 0 for n in (seq, end)):
-            return None
-        assert isinstance(seq, int) and isinstance(end, int)
-        return cls(seq, value, end, digest)
-
-
-@dataclass(frozen=True)
-class EncodedAudit:
-    """A whole audit file as bytes, and its head."""
-
-    lines: list[bytes]
-    head: AuditHead
-
-
-def sealed_record(codec: Codec, db_id: str, record: dict[str, Any]) -> bytes:
-    """A record as its audit line stores it (sealed when the database is encrypted)."""
-    return codec.seal(orjson.dumps(record), audit_context(db_id))
-
-
-def audit_context(db_id: str) -> bytes:
-    return f"{db_id}/audit".encode()
-
-
-def encode_audit(
-    codec: Codec,
-    db_id: str,
-    records: list[dict[str, Any]],
-    *,
-    base: int = 0,
-    start: bytes | None = None,
-) -> EncodedAudit:
-    """A whole audit file holding `records` (oldest first, rising change numbers), sealed
-    with `codec`; `base` and `start` say which change and link its first record follows
-    (a log that begins again after a repair), else it starts from its header."""
-    key = chain_key(codec)
-    header: dict[str, Any] = {
-        "format": AUDIT_FORMAT,
-        "schema": AUDIT_SCHEMA,
-        "db": db_id,
-        "kid": key_id(codec),
-        "base": base,
-    }
-    if start is not None:
-        header["link"] = link_hex(start)
-    first = orjson.dumps(header)
-    previous = start if start is not None else genesis(key, first)
-    lines = [frame(first)]
-    seq = base
-    for record in records:
-        seq = int(record["seq"])
-        payload = sealed_record(codec, db_id, record)
-        previous = link(key, previous, seq, payload)
-        lines.append(frame_record(seq, previous, payload))
-    data = b"".join(lines)
-    return EncodedAudit(lines, AuditHead(seq, previous, len(data), bytes_digest(key, data)))
 
 
 class AuditLog:
@@ -464,91 +371,4 @@ class AuditLog:
 
     def _open(self, offset: int, payload: bytes, *, where: str | None = None) -> dict[str, Any]:
         name = where or f"{self.path.name} at byte {offset}"
-        try:
-            record = orjson.loads(self.codec.open(payload, self._context))
-        except Undecryptable:
-            raise DatabaseCorrupt(
-                f"{name} holds a record that does not decrypt: it was altered or damaged; "
-                "run 'planner doctor'"
-            ) from None
-        except orjson.JSONDecodeError:
-            raise DatabaseCorrupt(f"{name} holds a damaged record") from None
-        if not _is_record(record):
-            raise DatabaseCorrupt(f"{name} holds a malformed record")
-        return record  # type: ignore[no-any-return]
-
-
-def write_audit_file(path: Path, encoded: EncodedAudit, *, mode: int = FILE_MODE) -> None:
-    """Write a whole audit file (staged beside the real one by the caller)."""
-    with contextlib.suppress(FileNotFoundError):
-        path.unlink()
-    atomic_write(path, encoded.lines, mode=mode)
-
-
-def _is_record(record: object) -> bool:
-    if not isinstance(record, dict):
-        return False
-    seq, at, by, entries = (record.get(k) for k in ("seq", "at", "by", "entries"))
-    if not isinstance(seq, int) or isinstance(seq, bool) or seq < 0:
-        return False
-    if not isinstance(at, str) or not isinstance(by, str) or not isinstance(entries, list):
-        return False
-    try:
-        datetime.fromisoformat(at)
-    except ValueError:
-        return False
-    for entry in entries:
-        if not isinstance(entry, dict) or not isinstance(entry.get("field"), str):
-            return False
-        for key in ("case", "item"):
-            if not isinstance(entry.get(key), str | None):
-                return False
-    patch = record.get("patch")
-    return patch is None or isinstance(patch, list)
-
-
-def trusted_records(
-    path: Path, codec: Codec, db_id: str, *, head: AuditHead
-) -> list[dict[str, Any]]:
-    """The records at the start of an audit file that still hold together: read from its
-    header while each links into the chain with a rising change number, up to the change
-    of the snapshot's `head`, and opens. What a repair can keep of a damaged log.
-
-    A chain that reaches the head's change with another link than the head's was written
-    again by someone (only possible on a plain database): none of it can be told from a
-    forgery, so nothing is kept."""
-    upto = head.seq
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        return []
-    lines = complete_lines(data[: 64 * 1024])
-    payload = unframe(lines[0]) if lines else None
-    header = json_object(payload)
-    if payload is None or header is None or header.get("format") != AUDIT_FORMAT:
-        return []
-    if header.get("db") != db_id or header.get("kid") != key_id(codec):
-        return []
-    key = chain_key(codec)
-    previous = parse_link(header.get("link")) if "link" in header else genesis(key, payload)
-    last = header.get("base", 0)
-    if previous is None or not isinstance(last, int):
-        return []
-    reader = AuditLog(path, codec, db_id)
-    kept: list[dict[str, Any]] = []
-    for line in record_lines(data[len(lines[0]) :], len(lines[0])).records:
-        if line.seq <= last or line.seq > upto:
-            break
-        if link(key, previous, line.seq, line.payload) != line.link:
-            break
-        try:
-            record = reader.open_payload(line.payload, path.name)
-        except DatabaseCorrupt:
-            break
-        if record["seq"] != line.seq:
-            break
-        kept.append(record)
-        previous, last = line.link, line.seq
-    if last == upto and previous != head.link:
-        return []
-    return kept
+        return open_record(self.codec, self.db_id, payload, name)

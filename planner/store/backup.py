@@ -45,7 +45,7 @@ from planner.store.crypto import codec_for
 from planner.store.database import Database
 from planner.store.errors import BackupInvalid, JournalMissing, LegacySchema, StoreError
 from planner.store.files import atomic_write, copy_durably, fsync_dir
-from planner.store.journal import DatabaseFiles
+from planner.store.layout import DatabaseFiles
 from planner.store.locking import DatabaseLock
 from planner.store.recovery import (
     finish_interrupted,

@@ -18,7 +18,7 @@ import orjson
 
 from planner.store.errors import BackupInvalid
 from planner.store.inspect import check_audit, check_journal, check_legacy_lines, check_snapshot
-from planner.store.journal import DatabaseFiles
+from planner.store.layout import DatabaseFiles
 
 BACKUP_FORMAT = "planner-backup"
 MANIFEST = "backup.json"

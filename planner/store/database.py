@@ -35,7 +35,9 @@ from planner.store.errors import (
     StoreError,
 )
 from planner.store.integrity import AUDIT_PROBLEMS, Problem, check
-from planner.store.journal import DatabaseFiles, Embedded, JournalStorage
+from planner.store.journal import JournalStorage
+from planner.store.journal_format import Embedded
+from planner.store.layout import DatabaseFiles
 from planner.store.locking import DatabaseLock
 from planner.store.patch import Operation, operation
 from planner.store.recovery import finish_interrupted, interrupted

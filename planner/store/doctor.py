@@ -28,7 +28,7 @@ from planner.store.inspect import (
     human_size,
 )
 from planner.store.integrity import JOURNAL_BEHIND, Problem, check_structure
-from planner.store.journal import DatabaseFiles
+from planner.store.layout import DatabaseFiles
 from planner.store.locking import DatabaseLock, is_writable
 from planner.store.recovery import interrupted
 from planner.store.rekey import SAME, sealed_with

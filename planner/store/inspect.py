@@ -14,10 +14,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from planner.store.audit import AUDIT_FORMAT
+from planner.store.audit_format import AUDIT_FORMAT
 from planner.store.errors import StoreError
 from planner.store.files import complete_lines, json_object, record_lines, unframe
-from planner.store.journal import JOURNAL_FORMAT
+from planner.store.journal_format import JOURNAL_FORMAT
 from planner.store.snapshot import SnapshotHeader, read_snapshot_header
 
 

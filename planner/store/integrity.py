@@ -26,7 +26,8 @@ from pathlib import Path
 from planner.store.audit import AUDIT_ALTERED, AUDIT_MISSING, AUDIT_TRUNCATED, AuditLog
 from planner.store.errors import DatabaseCorrupt, IntegrityError, StoreError
 from planner.store.files import complete_lines, record_lines
-from planner.store.journal import DatabaseFiles, JournalStorage
+from planner.store.journal import JournalStorage
+from planner.store.layout import DatabaseFiles
 from planner.store.snapshot import read_snapshot_header
 
 JOURNAL_MISSING = "journal-missing"

@@ -35,81 +35,43 @@ import contextlib
 import os
 from collections.abc import Collection, Iterator, Mapping
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
-import orjson
 from tinydb.storages import Storage
 
-from planner.store.audit import AuditHead
-from planner.store.chain import chain_key, genesis, link, link_hex, parse_link
-from planner.store.codec import Codec, PlainCodec, key_id
+from planner.store.audit_format import AuditHead
+from planner.store.chain import chain_key, genesis, link
+from planner.store.codec import Codec, PlainCodec
 from planner.store.errors import (
     DatabaseCorrupt,
     ReadOnlyDatabase,
     StoreError,
-    Undecryptable,
     WriteFailed,
 )
 from planner.store.files import (
     RecordLine,
-    Torn,
     atomic_write,
     complete_lines,
-    frame,
     frame_record,
-    json_object,
     record_lines,
     torn_record,
     unframe,
     write_at,
 )
-from planner.store.lazy import to_fragment
-from planner.store.locking import DatabaseLock
-from planner.store.snapshot import (
-    FIRST_CHAINED_SCHEMA,
-    SCHEMA_VERSION,
-    Tables,
-    encode_snapshot,
-    read_snapshot,
-    sealing_context,
+from planner.store.journal_format import (
+    Embedded,
+    encode_header,
+    open_record,
+    parse_header,
+    seal_record,
 )
+from planner.store.layout import DatabaseFiles
+from planner.store.locking import DatabaseLock
+from planner.store.snapshot import Tables, encode_snapshot, read_snapshot
 
-JOURNAL_FORMAT = "planner-journal"
 COMPACT_MIN_BYTES = 1 << 20
 # Tables whose documents are kept as JSON text on disk (see planner.store.lazy).
 LAZY_TABLES = ("cases",)
-
-
-@dataclass(frozen=True)
-class DatabaseFiles:
-    """The paths that make up one database."""
-
-    data: Path
-
-    @property
-    def journal(self) -> Path:
-        return self.data.with_name(self.data.name + ".journal")
-
-    @property
-    def audit(self) -> Path:
-        return self.data.with_name(self.data.name + ".audit")
-
-    @property
-    def legacy_lock(self) -> Path:
-        """The lock file of schema 1 databases (planner now locks the journal)."""
-        return self.data.with_name(self.data.name + ".lock")
-
-    def all(self) -> tuple[Path, ...]:
-        return (self.data, self.journal, self.audit)
-
-
-@dataclass(frozen=True, slots=True)
-class Embedded:
-    """The audit line a journal record carries: its link and sealed payload."""
-
-    link: bytes
-    payload: bytes
 
 
 @dataclass(frozen=True, slots=True)
@@ -157,7 +119,6 @@ class JournalStorage(Storage):
         self._journal_offset = 0  # end of the last complete record (where the next goes)
         self._journal_link = b""
         self._journal_fresh = True  # holds no header yet: write one before a record
-        self._journal_base = 0
         self._journal_foreign: str | None = None  # why records after the snapshot cannot apply
         self._journal_last_seq = 0  # of the last record line read (applied or superseded)
         self.journal_missing = False
@@ -201,9 +162,6 @@ class JournalStorage(Storage):
         """Use `codec` from now on (after a passphrase change); the caller holds the lock."""
         self.codec = codec
         self._snapshot_key = None
-
-    def exists(self) -> bool:
-        return self.files.data.exists()
 
     def refresh(self) -> bool:
         """Bring the in-memory tables up to date with the files; True if anything changed."""
@@ -310,30 +268,21 @@ class JournalStorage(Storage):
         if not lines or not lines[0].endswith(b"\n"):
             return 0
         payload = unframe(lines[0])
-        header = json_object(payload)
-        if payload is None or header is None or header.get("format") != JOURNAL_FORMAT:
-            raise DatabaseCorrupt(f"{name} is not a planner journal")
-        if header.get("db") != self._db_id:
-            raise DatabaseCorrupt(f"{name} belongs to another database")
-        base = header.get("base")
-        if not isinstance(base, int) or isinstance(base, bool) or base > self._snapshot_seq:
+        header = parse_header(payload, db_id=self._db_id, codec=self.codec, name=name)
+        if header.base > self._snapshot_seq:
             raise DatabaseCorrupt(
-                f"{name} continues change {base} but {self.files.data.name} holds only "
+                f"{name} continues change {header.base} but {self.files.data.name} holds only "
                 f"{self._snapshot_seq} (an older copy of the database?); run 'planner doctor'"
             )
-        schema = header.get("schema")
-        if not isinstance(schema, int) or schema < FIRST_CHAINED_SCHEMA:
+        if header.legacy:
             return 0  # an earlier planner's, folded into the snapshot by the upgrade
-        self._journal_base = base
-        if header.get("kid") != key_id(self.codec):
+        assert payload is not None
+        base = header.base
+        head = self.audit_head
+        if not header.same_key:
             self._journal_foreign = f"{name} is sealed with another key than its database"
-        elif base == self._snapshot_seq and self.audit_head is not None:
-            audit = header.get("audit")
-            claimed = parse_link(audit.get("link")) if isinstance(audit, dict) else None
-            if claimed != self.audit_head.link:
-                self._journal_foreign = (
-                    f"{name} was made for another copy of {self.files.data.name}"
-                )
+        elif base == self._snapshot_seq and head is not None and header.audit_link != head.link:
+            self._journal_foreign = f"{name} was made for another copy of {self.files.data.name}"
         self._journal_link = genesis(chain_key(self.codec), payload)
         self._journal_fresh = False
         self._journal_offset = len(lines[0])
@@ -370,33 +319,15 @@ class JournalStorage(Storage):
             raise DatabaseCorrupt(
                 f"{name} skips from change {self._seq} to {record.seq}; run 'planner doctor'"
             )
-        try:
-            content = orjson.loads(self.codec.open(record.payload, self._context()))
-            ops = _checked_ops(content["ops"])
-            if content["seq"] != record.seq:
-                raise ValueError("the record's change number is not its line's")
-            audit_link = parse_link(content["alink"])
-            audit_payload = content["audit"]
-            if audit_link is None or not isinstance(audit_payload, str):
-                raise ValueError("the record carries no audit line")
-        except Undecryptable:
-            raise DatabaseCorrupt(
-                f"{where} holds a record that does not decrypt: it was altered or damaged; "
-                "run 'planner doctor'"
-            ) from None
-        except (orjson.JSONDecodeError, KeyError, TypeError, ValueError):
-            raise DatabaseCorrupt(f"{where} holds a damaged record") from None
+        ops, audit_line = open_record(self.codec, self._db_id, record.seq, record.payload, where)
         for table, key, doc in ops:
             if doc is None:
                 self._tables.get(table, {}).pop(key, None)
             else:
                 self._tables.setdefault(table, {})[key] = doc
         self._seq = record.seq
-        self.embedded[record.seq] = Embedded(audit_link, audit_payload.encode())
+        self.embedded[record.seq] = audit_line
         return 1
-
-    def _context(self) -> bytes:
-        return sealing_context(self._db_id, "journal")
 
     # --- writing --------------------------------------------------------------------------
 
@@ -415,20 +346,11 @@ class JournalStorage(Storage):
         """
         self._writable()
         seq = self._seq + 1
-        ops: list[list[Any]] = []
-        for table, docs in changes.items():
-            for key, doc in docs.items():
-                ops.append([table, key, doc])
-        record = {
-            "seq": seq,
-            "ops": ops,
-            "audit": audit_line.payload.decode(),
-            "alink": link_hex(audit_line.link),
-        }
+        ops = [[table, key, doc] for table, docs in changes.items() for key, doc in docs.items()]
         with self._reloading_on_failure():
             if self._journal_fresh:  # emptied, or its header cut short by a crash
                 self._write_header(self._snapshot_seq)
-            payload = self.codec.seal(orjson.dumps(record, default=to_fragment), self._context())
+            payload = seal_record(self.codec, self._db_id, seq, ops, audit_line)
             chained = link(chain_key(self.codec), self._journal_link, seq, payload)
             self._append(frame_record(seq, chained, payload))
             for table, docs in changes.items():
@@ -526,15 +448,7 @@ class JournalStorage(Storage):
         self._write_header(seq)
 
     def encode_journal_header(self, base: int, audit_head: AuditHead, codec: Codec) -> bytes:
-        header = {
-            "format": JOURNAL_FORMAT,
-            "schema": SCHEMA_VERSION,
-            "db": self._db_id,
-            "base": base,
-            "audit": {"seq": audit_head.seq, "link": link_hex(audit_head.link)},
-            "kid": key_id(codec),
-        }
-        return frame(orjson.dumps(header))
+        return encode_header(self._db_id, base, audit_head, codec)
 
     def _write_header(self, base: int) -> None:
         """Empty the journal in place and start it again after change `base`."""
@@ -544,7 +458,6 @@ class JournalStorage(Storage):
         write_at(lock.fd, 0, first)
         payload = unframe(first)
         assert payload is not None
-        self._journal_base = base
         self._journal_foreign = None
         self._journal_offset = len(first)
         self._journal_link = genesis(chain_key(self.codec), payload)
@@ -568,23 +481,3 @@ class JournalStorage(Storage):
 def _more_after(data: bytes, offset: int, end: int) -> bool:
     """Whether `data` (read from byte `offset`) holds anything after byte `end`."""
     return end - offset < len(data)
-
-
-def _checked_ops(raw: object) -> list[tuple[str, str, Any]]:
-    """A journal record's operations, or ValueError when they are malformed."""
-    if not isinstance(raw, list):
-        raise ValueError("ops is not a list")
-    ops = []
-    for op in raw:
-        if not isinstance(op, list) or len(op) != 3:
-            raise ValueError("an op is not [table, key, document]")
-        table, key, doc = op
-        if not isinstance(table, str) or not isinstance(key, str):
-            raise ValueError("an op names no table or key")
-        if doc is not None and not isinstance(doc, dict):
-            raise ValueError("an op's document is not an object")
-        ops.append((table, key, doc))
-    return ops
-
-
-__all__ = ["DatabaseFiles", "Embedded", "JournalStorage", "Torn"]

@@ -30,12 +30,8 @@ from pathlib import Path
 from typing import Any
 
 from planner.domain.template import STORED_COPY, Template
-from planner.store.audit import (
-    AUDIT_ALTERED,
-    AUDIT_MISSING,
-    AUDIT_TRUNCATED,
-    trusted_records,
-)
+from planner.store.audit import AUDIT_ALTERED, AUDIT_MISSING, AUDIT_TRUNCATED
+from planner.store.audit_format import trusted_records
 from planner.store.database import Change, Database
 from planner.store.documents import case_from_doc, index_entry
 from planner.store.errors import DatabaseCorrupt, StoreError

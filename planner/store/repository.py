@@ -59,7 +59,7 @@ from planner.store.errors import (
     WriteFailed,
 )
 from planner.store.integrity import Problem
-from planner.store.journal import DatabaseFiles
+from planner.store.layout import DatabaseFiles
 from planner.store.locking import is_writable
 from planner.store.opening import daily_backup, open_database
 from planner.store.rekey import RekeyReport, rekey_database, reseal_backups

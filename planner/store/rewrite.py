@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from planner.store.audit import EncodedAudit, encode_audit
+from planner.store.audit_format import EncodedAudit, encode_audit
 from planner.store.codec import Codec
 from planner.store.database import Database
 from planner.store.files import FILE_MODE, atomic_write, replace_durably

@@ -28,7 +28,7 @@ from typing import Any
 
 import orjson
 
-from planner.store.audit import AuditHead
+from planner.store.audit_format import AuditHead
 from planner.store.codec import Codec, open_blob, seal_blob
 from planner.store.crypto import codec_for
 from planner.store.errors import DatabaseCorrupt, NewerSchema, Undecryptable

@@ -29,7 +29,7 @@ from planner.store.codec import Codec, key_id
 from planner.store.database import Database
 from planner.store.errors import DatabaseCorrupt, Undecryptable
 from planner.store.files import FILE_MODE, complete_lines, json_object, unframe, write_at
-from planner.store.journal import DatabaseFiles
+from planner.store.layout import DatabaseFiles
 from planner.store.lazy import LazyDocument
 from planner.store.rewrite import Rewrite, stage_and_commit
 from planner.store.snapshot import Tables, read_snapshot, read_snapshot_header, sealing_context

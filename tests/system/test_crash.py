@@ -22,7 +22,7 @@ import pytest
 
 from planner.domain.person import Person
 from planner.domain.template import Template
-from planner.store.journal import DatabaseFiles
+from planner.store.layout import DatabaseFiles
 from planner.store.repository import CaseStore
 from tests.system.store_worker import (
     CRASH_FIELD,

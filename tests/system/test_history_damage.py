@@ -27,7 +27,7 @@ from planner.store.doctor import diagnose
 from planner.store.errors import DatabaseCorrupt
 from planner.store.files import frame_record, unframe, unframe_record
 from planner.store.integrity import AUDIT_BEHIND, JOURNAL_BEHIND
-from planner.store.journal import DatabaseFiles
+from planner.store.layout import DatabaseFiles
 from planner.store.repair import RepairRefused, repair
 from planner.store.repository import CaseStore
 from tests.conftest import NOW, make_person

@@ -40,7 +40,7 @@ from planner.store.errors import (
     WriteFailed,
     WrongPassphrase,
 )
-from planner.store.journal import DatabaseFiles
+from planner.store.layout import DatabaseFiles
 from planner.store.rekey import OTHER, SAME
 from planner.store.repository import CaseStore
 from tests.conftest import NOW, make_person

@@ -25,7 +25,7 @@ from planner.store.backup_folders import (
 )
 from planner.store.codec import PlainCodec
 from planner.store.errors import BackupInvalid, DatabaseCorrupt, StoreError
-from planner.store.journal import DatabaseFiles
+from planner.store.layout import DatabaseFiles
 from planner.store.recovery import restore_intent_path, restore_staging_path
 from planner.store.repository import CaseStore
 from tests.conftest import NOW, make_person

@@ -35,7 +35,7 @@ from planner.store.errors import (
 )
 from planner.store.files import frame_record, unframe, unframe_record
 from planner.store.integrity import JOURNAL_BEHIND
-from planner.store.journal import DatabaseFiles
+from planner.store.layout import DatabaseFiles
 from planner.store.repository import CaseStore
 from tests.conftest import NOW, make_person
 

@@ -15,7 +15,7 @@ from planner.cli import main
 from planner.domain.template import Template
 from planner.store.doctor import NOTE, PROBLEM, Diagnosis, diagnose
 from planner.store.files import frame_record, unframe, unframe_record
-from planner.store.journal import DatabaseFiles
+from planner.store.layout import DatabaseFiles
 from planner.store.recovery import rekey_snapshot_path
 from planner.store.repository import CaseStore
 from tests.conftest import NOW, make_person

@@ -34,7 +34,7 @@ from planner.store.crypto import AesGcmCodec
 from planner.store.doctor import diagnose
 from planner.store.errors import StoreError
 from planner.store.files import frame
-from planner.store.journal import DatabaseFiles
+from planner.store.layout import DatabaseFiles
 from planner.store.repository import CaseStore
 from tests.conftest import NOW, TODAY, make_person
 

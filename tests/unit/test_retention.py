@@ -15,7 +15,7 @@ from planner.domain.person import CaseState
 from planner.domain.status import ItemStatus
 from planner.domain.template import Template
 from planner.store.errors import ReadOnlyDatabase, WriteFailed
-from planner.store.journal import DatabaseFiles
+from planner.store.layout import DatabaseFiles
 from planner.store.repository import CaseStore
 from planner.store.retention import PURGE_FIELD, plan_purge
 from tests.conftest import NOW, make_person

@@ -40,7 +40,7 @@ from planner.store.errors import (
 )
 from planner.store.files import frame, unframe, unframe_record
 from planner.store.integrity import JOURNAL_BEHIND
-from planner.store.journal import DatabaseFiles
+from planner.store.layout import DatabaseFiles
 from planner.store.repair import repair
 from planner.store.repository import CaseStore
 from planner.store.rewrite import replace_tables

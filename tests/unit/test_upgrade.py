@@ -20,7 +20,7 @@ import pytest
 from planner.store.backup import restore_into, verify_backup
 from planner.store.backup_folders import backups_root, check_backup, list_backups
 from planner.store.errors import ReadOnlyDatabase
-from planner.store.journal import DatabaseFiles
+from planner.store.layout import DatabaseFiles
 from planner.store.repository import CaseStore
 from planner.store.snapshot import SCHEMA_VERSION, read_snapshot_header
 from planner.store.upgrade import UPGRADE_FIELD
