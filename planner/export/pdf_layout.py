@@ -60,6 +60,19 @@ class Cell:
     align: str = "L"
 
 
+# Characters that may not start a line in Chinese and Japanese: closing punctuation,
+# small kana, the prolonged sound mark.
+_NO_BREAK_BEFORE = frozenset(
+    "、。，．：；？！）」』】〕〉》〙〗〛｝］’”・ーゝゞヽヾ々"  # noqa: RUF001
+    "ぁぃぅぇぉっゃゅょゎァィゥェォッャュョヮヵヶ"
+)
+
+
+def _breaks_anywhere(char: str) -> bool:
+    """Whether a line may break beside `char` without a space (a CJK character)."""
+    return unicodedata.east_asian_width(char) in ("W", "F")
+
+
 # Character widths in mm by (character, bold, size), for each main font (the Latin subsets
 # and the full fonts, whose metrics are the same but which draw different characters).
 _WIDTHS: dict[str, dict[tuple[str, bool, float], float]] = {}
@@ -222,6 +235,12 @@ class Document(FPDF):
                     line = f"{line} {word}" if line else word
                     used += extra
                     continue
+                if line and self._mixed and any(_breaks_anywhere(c) for c in word):
+                    # Chinese, Japanese and Korean have no spaces: fill this line first.
+                    cut = self._fit(word, room - used - space, style, at_least=0)
+                    if cut:
+                        line, word = f"{line} {word[:cut]}", word[cut:]
+                        size = self.width_of(word, style)
                 if line:
                     lines.append(line)
                 line, used = word, size
@@ -233,12 +252,16 @@ class Document(FPDF):
             lines.append(line)
         return lines
 
-    def _fit(self, word: str, room: float, style: Style) -> int:
+    def _fit(self, word: str, room: float, style: Style, at_least: int = 1) -> int:
+        """How many of `word`'s characters fit `room` mm (at least `at_least`), never
+        leaving closing punctuation to start the next line."""
         used = 0.0
         for n, char in enumerate(word):
             used += self.width_of(char, style)
             if used > room:
-                return max(n, 1)
+                while n > 1 and word[n] in _NO_BREAK_BEFORE:
+                    n -= 1
+                return max(n, at_least)
         return len(word)
 
     def dropped_characters(self) -> set[str]:

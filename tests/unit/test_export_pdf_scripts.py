@@ -295,3 +295,15 @@ def test_every_shipped_font_is_licensed_and_described() -> None:
         assert family in readme, font.name
     for licence in ("LICENSE", "LICENSE-OFL.txt", "LICENSE-Apache-2.0.txt"):
         assert (FONT_FOLDER / licence).is_file()
+
+
+def test_chinese_text_fills_each_line_and_no_line_starts_with_a_comma(
+    store: CaseStore, template: Template
+) -> None:
+    store.add(make_person(), template)
+    store.update_notes("A1234BC", "Chinese: " + "他和家人住在伦敦，每周去看医生。" * 8)  # noqa: RUF001
+    lines = PdfReader(io.BytesIO(render_pdf(summary_of(store)))).pages[-1].extract_text()
+    chinese = [line for line in lines.splitlines() if "他" in line or "医" in line]
+    assert chinese[0].startswith("Chinese: 他和家人")  # not alone on its line
+    assert len(chinese) == 3
+    assert not any(line.lstrip()[0] in "，。" for line in chinese)  # noqa: RUF001
