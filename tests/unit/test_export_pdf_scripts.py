@@ -23,6 +23,7 @@ from planner.export.files import ExportFormat, InvalidExport
 from planner.export.font_subset import CJK_RANGES, FONT_FOLDER, cjk_piece
 from planner.export.pdf import render_pdf
 from planner.export.pdf_fonts import FULL, LATIN, SCRIPTS, chain_for
+from planner.export.pdf_layout import Style, document
 from planner.export.pdf_text import UndrawableText
 from planner.export.service import export_batch, export_case
 from planner.store.repository import CaseStore
@@ -72,9 +73,9 @@ def test_names_in_other_scripts_are_in_the_text(
 def test_a_chinese_name_is_drawn_and_embeds_only_its_pieces(
     store: CaseStore, template: Template
 ) -> None:
-    store.add(make_person(forename="小龍", surname="李"), template)
+    store.add(make_person(forename="李小龍", surname="Lee"), template)
     data = render_pdf(summary_of(store))
-    assert "小龍 李" in _first_page(data)
+    assert "李小龍 Lee" in _first_page(data)
     # The two Latin subsets, and the pieces holding U+5C0F, U+674E and U+9F8D: nothing else.
     assert _font_files(data) == 2 + 3
     assert len(data) < 120_000
@@ -90,6 +91,24 @@ def test_an_arabic_name_reads_right_to_left(store: CaseStore, template: Template
     # drawn rightmost, its last word leftmost.
     assert " ".join(reversed(name.split())) in page
     assert "A1234BC" in page and "Release: Wed 16 Dec 2026" in page
+
+
+def test_arabic_letters_are_joined_when_measured_and_drawn() -> None:
+    name = "محمد"
+    pdf = document(
+        title="t",
+        author="a",
+        created=NOW,
+        header_left="",
+        header_right="",
+        footer_left="",
+        fonts=chain_for(name),
+    )
+    joined = pdf.width_of(name, Style())
+    apart = sum(pdf.width_of(letter, Style()) for letter in name)
+    # Each letter alone is its isolated form; joined, the first three take their initial
+    # and medial forms, whose connecting strokes make the word wider.
+    assert joined > apart + 0.3
 
 
 def test_an_arabic_note_wraps_over_lines_and_keeps_every_letter(
