@@ -185,7 +185,7 @@ def export_batch(
         raise UndrawableText(
             [
                 f"wrote {len(written)} of {len(paths)} summaries to {folder}; "
-                f"not written, as some characters cannot be drawn in PDF: {left_out[0]}",
+                f"not written: {left_out[0]}",
                 *left_out[1:],
             ],
             summaries=len(left_out),
