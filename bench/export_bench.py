@@ -1,10 +1,13 @@
 """Benchmark: batch export of 1,000 handover summaries as PDF and as Markdown.
 
     /work/venv/bin/python bench/export_bench.py [--count 1000] [--serial] [--keep DIR]
+        [--other-scripts]
 
 Builds a database of realistic cases (the demo caseload's people, at every stage before
 release, written through the ordinary store API), then times `export_batch` exactly as
 `planner export --within` runs it. Target: 1,000 PDFs in under 30 s on a 2-core machine.
+With --other-scripts one person in five has a name in another script (Chinese, Arabic,
+Japanese, Korean, Hindi), drawn with the fallback fonts.
 With --serial it also times the PDFs in one process, to show what the pool buys. CPU
 seconds (all processes) are printed beside wall-clock time: on a shared machine the wall
 clock also measures everyone else's work, the CPU time only ours.
@@ -32,10 +35,19 @@ from planner.store.demo import DEMO_OFFICER, MAX_COUNT, DemoCase, build_demo_cas
 from planner.store.repository import CaseStore
 
 PDF_TARGET_S = 30.0
+# (forename, surname) in other scripts, for --other-scripts.
+OTHER_SCRIPT_NAMES = (
+    ("小龍", "李"),
+    ("محمد", "عبد الله"),
+    ("さくら", "山田"),
+    ("민준", "김"),
+    ("राहुल", "शर्मा"),
+)
 
 
-def build_database(path: Path, count: int, today: date) -> list[str]:
-    """`count` realistic cases, in lots of the demo's size, each renumbered to be unique."""
+def build_database(path: Path, count: int, today: date, other_scripts: bool = False) -> list[str]:
+    """`count` realistic cases, in lots of the demo's size, each renumbered to be unique;
+    with `other_scripts`, one in five named in another script."""
     template = TemplateLibrary().get("england-wales")
     numbers: list[str] = []
     with CaseStore(path, officer=DEMO_OFFICER) as store:
@@ -47,8 +59,13 @@ def build_database(path: Path, count: int, today: date) -> list[str]:
             )
             people: list[tuple[DemoCase, Person]] = []
             for case in lot:
-                number = f"{'ABCDEFGHJK'[seed % 10]}{len(numbers) + len(people):04d}BN"
-                people.append((case, case.person.model_copy(update={"number": number})))
+                n = len(numbers) + len(people)
+                number = f"{'ABCDEFGHJK'[seed % 10]}{n:04d}BN"
+                update: dict[str, object] = {"number": number}
+                if other_scripts and n % 5 == 4:
+                    forename, surname = OTHER_SCRIPT_NAMES[n // 5 % len(OTHER_SCRIPT_NAMES)]
+                    update |= {"forename": forename, "surname": surname}
+                people.append((case, case.person.model_copy(update=update)))
             store.add_many([person for _, person in people], template)
             for case, person in people:
                 for item in case.items:
@@ -95,6 +112,9 @@ def main() -> None:
     parser.add_argument("--count", type=int, default=1000)
     parser.add_argument("--serial", action="store_true", help="also time PDFs in one process")
     parser.add_argument("--keep", type=Path, help="build the database here and keep it")
+    parser.add_argument(
+        "--other-scripts", action="store_true", help="one person in five named in another script"
+    )
     args = parser.parse_args()
     today = date.today()
     work = Path(tempfile.mkdtemp(prefix="export-bench-"))
@@ -109,7 +129,7 @@ def main() -> None:
             numbers = store.numbers()[: args.count]
     else:
         (args.keep or work).mkdir(parents=True, exist_ok=True)
-        numbers = build_database(db, args.count, today)
+        numbers = build_database(db, args.count, today, args.other_scripts)
     print(f"database: {len(numbers)} cases ready in {time.perf_counter() - start:.1f} s")
 
     runs = [("PDF", ExportFormat.PDF, cpus), ("Markdown", ExportFormat.MARKDOWN, 1)]

@@ -1,15 +1,16 @@
-"""The handover summary as an A4 PDF: real, searchable text in embedded DejaVu Sans.
+"""The handover summary as an A4 PDF: real, searchable text in embedded fonts.
 
 Every page carries the person's name, prison number and release date at the top and
 "Page n of N" at the foot. Severity and arrangement are written in words as well as
-colour, so the summary survives a black-and-white printer. Nothing here reaches for a
-network or a system service: the fonts ship inside the package.
+colour, so the summary survives a black-and-white printer. Names and notes in any script
+the font chain covers (see `pdf_fonts`) are drawn; a character it does not cover stops
+the PDF with an error naming the field, never a gap in the text. Nothing here reaches
+for a network or a system service: the fonts ship inside the package.
 """
 
 from __future__ import annotations
 
 from planner.domain.gaps import Severity
-from planner.export.font_subset import latin_only
 from planner.export.model import (
     ALARMS,
     Gap,
@@ -20,7 +21,9 @@ from planner.export.model import (
     item_status_text,
     severity_text,
 )
+from planner.export.pdf_fonts import can_draw, chain_for
 from planner.export.pdf_layout import MUTED, Cell, Colour, Document, Style, document
+from planner.export.pdf_text import UndrawableText, problem_text, undrawable
 
 TITLE = Style(17, bold=True)
 SUBTITLE = Style(10.5, colour=MUTED)
@@ -46,7 +49,14 @@ PALE: Colour = (244, 246, 248)
 
 
 def render_pdf(summary: HandoverSummary) -> bytes:
-    """The summary as the bytes of a PDF file."""
+    """The summary as the bytes of a PDF file.
+
+    Raises `UndrawableText`, naming each field, if the summary holds a character that no
+    font of the chain can draw: it is never left out of the PDF unsaid.
+    """
+    fonts = chain_for(summary.model_dump_json())
+    if fonts.missing:
+        raise UndrawableText(undrawable(summary, can_draw) or [problem_text("text", fonts.missing)])
     person = summary.person
     redacted = " | REDACTED" if summary.redacted else ""
     pdf = document(
@@ -56,7 +66,7 @@ def render_pdf(summary: HandoverSummary) -> bytes:
         header_left=f"{person.name}  |  {person.prison_number}{redacted}",
         header_right=f"Release: {summary.release.day or 'no date recorded'}",
         footer_left=f"Handover summary for probation, generated {_generated(summary)}",
-        latin_only=latin_only(summary.model_dump_json()),
+        fonts=fonts,
     )
     _title(pdf, summary)
     _facts(pdf, summary)
@@ -77,20 +87,18 @@ def render_pdf(summary: HandoverSummary) -> bytes:
         pdf.text_block(summary.notes, BODY)
     pdf.gap(6)
     pdf.text_block(summary.footer_text(), NOTE)
-    return bytes(pdf.output())
+    data = bytes(pdf.output())
+    if dropped := pdf.dropped_characters():
+        raise UndrawableText([problem_text("text", dropped)])
+    return data
 
 
 def _title(pdf: Document, summary: HandoverSummary) -> None:
     pdf.use(TITLE)
     pdf.cell(pdf.epw, 9, "Handover summary", new_x="LMARGIN", new_y="NEXT")
-    pdf.use(SUBTITLE)
-    pdf.cell(
-        pdf.epw,
-        6,
-        f"{summary.person.name}, {summary.person.prison_number}: release plan for probation",
-        new_x="LMARGIN",
-        new_y="NEXT",
-    )
+    subtitle = f"{summary.person.name}, {summary.person.prison_number}: release plan for probation"
+    pdf.put(pdf.l_margin, pdf.get_y(), pdf.epw, subtitle, SUBTITLE, height=6)
+    pdf.set_y(pdf.get_y() + 6)
     pdf.gap(3)
     if summary.redaction_notice:
         pdf.banner(summary.redaction_notice, Style(10, bold=True, colour=RED), (253, 232, 235), RED)

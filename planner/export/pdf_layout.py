@@ -6,21 +6,29 @@ made a summary cost about 60 ms of line breaking, and `cell` costs 3 to 4 times 
 with `text`, which keeps a thousand summaries within the benchmark's budget. Page breaks
 are decided here too: a table row never splits across pages unless it is taller than a
 page, and a heading never ends a page.
+
+A line with a character the document's main font lacks, or one written right to left, or
+a combining mark, is placed with `cell` instead, with fpdf2's text shaping (HarfBuzz:
+Arabic letters joined, right-to-left runs reordered, marks positioned) and the document's
+fallback fonts (see `pdf_fonts`); such lines are measured shaped, as they are drawn.
+A summary in Latin letters only has no such line and never pays for either.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import unicodedata
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
-from importlib.resources import as_file, files
 from typing import Any
 
 from fpdf import FPDF
 
-FONT = "DejaVu"
-FULL_FONTS = {"": "DejaVuSans.ttf", "B": "DejaVuSans-Bold.ttf"}
-LATIN_FONTS = {"": "DejaVuSans-Latin.ttf", "B": "DejaVuSans-Bold-Latin.ttf"}
+from planner.export.pdf_fonts import LATIN_ONLY, FontChain, attach
+from planner.export.pdf_text import is_right_to_left, plain
+
+FONT = "dejavu"
 PT = 0.3528  # millimetres per point
 LEADING = 1.32  # line height as a multiple of the font size
 
@@ -28,14 +36,6 @@ Colour = tuple[int, int, int]
 INK: Colour = (26, 26, 26)
 MUTED: Colour = (90, 90, 90)
 RULE: Colour = (200, 204, 208)
-
-
-_CONTROLS = {cp: None for cp in range(32) if cp != 10} | {9: " ", 13: "\n"}
-
-
-def plain(text: str) -> str:
-    """Text with line ends as LF, tabs as spaces and no other control characters."""
-    return text.replace("\r\n", "\n").translate(_CONTROLS)
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,27 +60,42 @@ class Cell:
     align: str = "L"
 
 
-# Character widths in mm by (character, bold, size), for the Latin subsets and the full
-# fonts, whose metrics are the same but which draw different characters.
-_WIDTHS: dict[bool, dict[tuple[str, bool, float], float]] = {}
+# Characters that may not start a line in Chinese and Japanese: closing punctuation,
+# small kana, the prolonged sound mark.
+_NO_BREAK_BEFORE = frozenset(
+    "、。，．：；？！）」』】〕〉》〙〗〛｝］’”・ーゝゞヽヾ々"  # noqa: RUF001
+    "ぁぃぅぇぉっゃゅょゎァィゥェォッャュョヮヵヶ"
+)
+
+
+def _breaks_anywhere(char: str) -> bool:
+    """Whether a line may break beside `char` without a space (a CJK character)."""
+    return unicodedata.east_asian_width(char) in ("W", "F")
+
+
+# Character widths in mm by (character, bold, size), for each main font (the Latin subsets
+# and the full fonts, whose metrics are the same but which draw different characters).
+_WIDTHS: dict[str, dict[tuple[str, bool, float], float]] = {}
 
 
 class Document(FPDF):
     """An A4 page with a header line and a numbered footer on every page."""
 
     def __init__(
-        self, header_left: str, header_right: str, footer_left: str, *, latin_only: bool
+        self, header_left: str, header_right: str, footer_left: str, *, fonts: FontChain
     ) -> None:
         super().__init__(orientation="portrait", unit="mm", format="A4")
         self.header_left = header_left
         self.header_right = header_right
         self.footer_left = footer_left
-        self._widths = _WIDTHS.setdefault(latin_only, {})
+        self._widths = _WIDTHS.setdefault(fonts.primary.regular, {})
         self._style: Style | None = None
-        with as_file(files("planner.export").joinpath("fonts")) as folder:
-            for style, name in (LATIN_FONTS if latin_only else FULL_FONTS).items():
-                self.add_font(FONT, style, str(folder / name))
-        _keep_glyph_bounds(self)
+        attach(self, (fonts.primary, *fonts.fallbacks))
+        # The main family comes last: its regular face draws what its bold face lacks.
+        self._fallbacks = [f.family for f in fonts.fallbacks] + [FONT]
+        self._mixed = not fonts.latin_only
+        self._simple: dict[tuple[str, bool], bool] = {}
+        self._shaped_widths: dict[tuple[str, bool, float], float] = {}
         self.set_margins(16, 22, 16)
         self.set_auto_page_break(False)
         self.bottom = self.h - 18
@@ -89,11 +104,10 @@ class Document(FPDF):
     # --- page furniture ---------------------------------------------------------------------
 
     def header(self) -> None:
-        self.set_xy(self.l_margin, 9)
-        self.use(Style(8.5, bold=True))
-        self.cell(self.epw * 0.62, 5, self.header_left)
-        self.use(Style(8.5, colour=MUTED))
-        self.cell(self.epw * 0.38, 5, self.header_right, align="R")
+        left = self.epw * 0.62
+        self.put(self.l_margin, 9, left, self.header_left, Style(8.5, bold=True), height=5)
+        right = Style(8.5, colour=MUTED)
+        self.put(self.l_margin + left, 9, self.epw - left, self.header_right, right, "R", 5)
         self.set_draw_color(*RULE)
         self.set_line_width(0.3)
         self.line(self.l_margin, 15, self.w - self.r_margin, 15)
@@ -103,8 +117,10 @@ class Document(FPDF):
         self.set_draw_color(*RULE)
         self.line(self.l_margin, self.h - 14, self.w - self.r_margin, self.h - 14)
         self.set_xy(self.l_margin, self.h - 13)
-        self.use(Style(7.5, colour=MUTED))
-        self.cell(self.epw - 28, 4, self.footer_left)
+        style = Style(7.5, colour=MUTED)
+        self.put(self.l_margin, self.h - 13, self.epw - 28, self.footer_left, style, height=4)
+        self.use(style)
+        self.set_xy(self.w - self.r_margin - 28, self.h - 13)
         self.cell(28, 4, f"Page {self.page_no()} of {{nb}}", align="R")
 
     # --- measuring --------------------------------------------------------------------------
@@ -121,19 +137,79 @@ class Document(FPDF):
         self._style = None
 
     def put(
-        self, x: float, top: float, width: float, line: str, style: Style, align: str = "L"
+        self,
+        x: float,
+        top: float,
+        width: float,
+        line: str,
+        style: Style,
+        align: str = "L",
+        height: float | None = None,
     ) -> None:
-        """One line of text in a box `width` wide whose top is at `top`."""
+        """One line of text in a box `width` wide (and a line high) whose top is at `top`."""
         self.use(style)
+        height = style.line_height if height is None else height
+        if self._needs_shaping(line, style):
+            with self._shaping(line):
+                self.set_xy(x, top)
+                self.cell(width, height, line, align=align)
+            return
         if align == "R":
             x += width - self.c_margin - self.width_of(line, style)
         else:
             x += self.c_margin
-        height = style.line_height
         self.text(x, top + 0.5 * height + 0.3 * style.size * PT, line)
 
+    def _needs_shaping(self, text: str, style: Style) -> bool:
+        """Whether `text` holds a character the main font lacks, or one written right to
+        left, or a combining mark; never so in a Latin-only document."""
+        if not self._mixed:
+            return False
+        simple = self._simple
+        for char in text:
+            key = (char, style.bold)
+            known = simple.get(key)
+            if known is None:
+                self.use(style)
+                font = self.current_font
+                known = simple[key] = (
+                    font is not None
+                    and ord(char) in font.cmap  # type: ignore[union-attr]
+                    and not is_right_to_left(char)
+                    and not unicodedata.combining(char)
+                )
+            if not known:
+                return True
+        return False
+
+    @contextmanager
+    def _shaping(self, text: str) -> Iterator[None]:
+        """Text shaping and the fallback fonts on, for one line; stored text is never taken
+        for the page-count alias."""
+        strong = {unicodedata.bidirectional(c) for c in text} & {"L", "R", "AL"}
+        direction = "rtl" if strong and "L" not in strong else "ltr"
+        alias = self.str_alias_nb_pages
+        self.set_text_shaping(True, direction=direction)
+        self.set_fallback_fonts(self._fallbacks, exact_match=False)
+        self.str_alias_nb_pages = ""
+        try:
+            yield
+        finally:
+            self.str_alias_nb_pages = alias
+            self.set_fallback_fonts([])
+            self.set_text_shaping(False)
+
     def width_of(self, text: str, style: Style) -> float:
-        """Width in mm of `text`, from per-character widths measured once per process."""
+        """Width in mm of `text`, from per-character widths measured once per process (or
+        shaped, as it will be drawn, if it needs shaping)."""
+        if self._needs_shaping(text, style):
+            key = (text, style.bold, style.size)
+            shaped = self._shaped_widths.get(key)
+            if shaped is None:
+                self.use(style)
+                with self._shaping(text):
+                    shaped = self._shaped_widths[key] = self.get_string_width(text)
+            return shaped
         total = 0.0
         widths = self._widths
         for char in text:
@@ -159,6 +235,12 @@ class Document(FPDF):
                     line = f"{line} {word}" if line else word
                     used += extra
                     continue
+                if line and self._mixed and any(_breaks_anywhere(c) for c in word):
+                    # Chinese, Japanese and Korean have no spaces: fill this line first.
+                    cut = self._fit(word, room - used - space, style, at_least=0)
+                    if cut:
+                        line, word = f"{line} {word[:cut]}", word[cut:]
+                        size = self.width_of(word, style)
                 if line:
                     lines.append(line)
                 line, used = word, size
@@ -170,13 +252,25 @@ class Document(FPDF):
             lines.append(line)
         return lines
 
-    def _fit(self, word: str, room: float, style: Style) -> int:
+    def _fit(self, word: str, room: float, style: Style, at_least: int = 1) -> int:
+        """How many of `word`'s characters fit `room` mm (at least `at_least`), never
+        leaving closing punctuation to start the next line."""
         used = 0.0
         for n, char in enumerate(word):
             used += self.width_of(char, style)
             if used > room:
-                return max(n, 1)
+                while n > 1 and word[n] in _NO_BREAK_BEFORE:
+                    n -= 1
+                return max(n, at_least)
         return len(word)
+
+    def dropped_characters(self) -> set[str]:
+        """Characters some font was asked for and lacked (after `output`); none, as the
+        text is checked before it is drawn, unless that check has a hole."""
+        missing: set[str] = set()
+        for font in self.fonts.values():
+            missing.update(chr(cp) for cp in getattr(font, "missing_glyphs", ()))
+        return missing
 
     # --- flowing content --------------------------------------------------------------------
 
@@ -245,25 +339,13 @@ class Document(FPDF):
     def heading(self, text: str, style: Style, follow: float = 14) -> None:
         """A heading kept on the same page as at least `follow` mm of what follows it."""
         self.keep(style.line_height + 2 + follow)
-        self.use(style)
-        self.cell(self.epw, style.line_height + 1, text, new_x="LMARGIN", new_y="NEXT")
+        height = style.line_height + 1
+        self.put(self.l_margin, self.get_y(), self.epw, text, style, height=height)
+        self.set_y(self.get_y() + height)
         self.set_draw_color(*style.colour)
         self.set_line_width(0.4)
         self.line(self.l_margin, self.get_y(), self.w - self.r_margin, self.get_y())
         self.set_y(self.get_y() + 1.5)
-
-
-def _keep_glyph_bounds(pdf: FPDF) -> None:
-    """Embed each glyph's outline as stored instead of re-measuring its bounding box.
-
-    Subsetting leaves outlines unchanged, so the stored bounds stay right; re-measuring
-    them was a quarter of the time a PDF took. Skipped quietly if fpdf2's font objects
-    ever change shape: the output is then the same, only slower.
-    """
-    for font in pdf.fonts.values():
-        ttfont = getattr(font, "ttfont", None)
-        if ttfont is not None and hasattr(ttfont, "recalcBBoxes"):
-            ttfont.recalcBBoxes = False
 
 
 def document(
@@ -274,14 +356,11 @@ def document(
     header_left: str,
     header_right: str,
     footer_left: str,
-    latin_only: bool,
+    fonts: FontChain = LATIN_ONLY,
 ) -> Document:
-    """A new document with its metadata set and its first page started.
-
-    With `latin_only` the document embeds the shipped Latin subsets of the fonts, which are
-    about a fifth of the cost to embed; use it when every character is in `LATIN_TEXT`.
-    """
-    pdf = Document(header_left, header_right, footer_left, latin_only=latin_only)
+    """A new document with its metadata set and its first page started, drawing with
+    `fonts` (`pdf_fonts.chain_for` the text it will hold)."""
+    pdf = Document(header_left, header_right, footer_left, fonts=fonts)
     pdf.set_title(title)
     pdf.set_author(author)
     pdf.set_subject("Pre-release handover summary")

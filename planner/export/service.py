@@ -6,7 +6,9 @@
 * `export_caseload` writes the caseload CSV.
 
 None of them needs a terminal; each raises `ExportError` (or the store's `CaseNotFound`)
-with a one-line message.
+with a one-line message. A PDF that cannot draw some character of a summary is not
+written: `export_case` raises `UndrawableText` naming the field; `export_batch` writes
+everyone else's and then raises it, naming each person left out and the field.
 """
 
 from __future__ import annotations
@@ -34,6 +36,7 @@ from planner.export.files import (
 )
 from planner.export.json_export import render_json
 from planner.export.markdown import render_markdown
+from planner.export.pdf_text import UndrawableText
 from planner.export.summary import HandoverSummary, build_summary
 from planner.store.errors import CaseNotFound
 from planner.store.repository import CaseStore
@@ -167,30 +170,53 @@ def export_batch(
         for n in numbers
     )
     written: list[Path] = []
+    left_out: list[str] = []
     with closing(_rendered(summaries, fmt, workers, len(paths))) as rendered:
-        for data, path in zip(rendered, paths, strict=True):
-            written.append(write_file(path, data, force=force))
-            if progress is not None:
-                progress(len(written), len(paths), path)
+        for result, path, number in zip(rendered, paths, numbers, strict=True):
+            if isinstance(result, UndrawableText):
+                left_out.append(f"{number}: {'; '.join(result.problems)}")
+            else:
+                written.append(write_file(path, result, force=force))
+                if progress is not None:
+                    progress(len(written), len(paths), path)
             if stop is not None and stop():
                 break
+    if left_out:
+        raise UndrawableText(
+            [
+                f"wrote {len(written)} of {len(paths)} summaries to {folder}; "
+                f"not written: {left_out[0]}",
+                *left_out[1:],
+            ],
+            summaries=len(left_out),
+        )
     return written
+
+
+def _render_or_refuse(summary: HandoverSummary, fmt: ExportFormat) -> bytes | UndrawableText:
+    """`render`, with the error a summary's text can cause returned rather than raised, so
+    one person's summary cannot stop a batch."""
+    try:
+        return render(summary, fmt)
+    except UndrawableText as exc:
+        return exc
 
 
 def _rendered(
     summaries: Iterable[HandoverSummary], fmt: ExportFormat, workers: int | None, total: int
-) -> Generator[bytes, None, None]:
-    """Each summary's bytes, in order; PDFs of a large batch render in worker processes."""
+) -> Generator[bytes | UndrawableText, None, None]:
+    """Each summary's bytes (or why it cannot be drawn), in order; PDFs of a large batch
+    render in worker processes."""
     count = workers or os.cpu_count() or 1
     if fmt is not ExportFormat.PDF or count < 2 or total < POOL_THRESHOLD:
-        yield from (render(s, fmt) for s in summaries)
+        yield from (_render_or_refuse(s, fmt) for s in summaries)
         return
     # spawn, not fork: the UI calls this from a thread, and forking a threaded process
     # can copy a held lock into the child.
     context = multiprocessing.get_context("spawn")
     pool = ProcessPoolExecutor(max_workers=count, mp_context=context)
     try:
-        yield from pool.map(render, summaries, repeat(fmt), chunksize=8)
+        yield from pool.map(_render_or_refuse, summaries, repeat(fmt), chunksize=8)
     finally:
         pool.shutdown(wait=True, cancel_futures=True)  # a stopped batch renders no more
 
