@@ -87,17 +87,7 @@ def check(storage: JournalStorage, audit: AuditLog) -> Verdict:
                 )
             )
     if audit_seq > data_seq:
-        first, last = data_seq + 1, audit_seq
-        count = last - first + 1
-        what = f"{count} change{'s' if count != 1 else ''} ({_span(first, last)})"
-        return Verdict(
-            Problem(
-                JOURNAL_BEHIND,
-                f"{_journal_state(storage)}: the audit log records {what} that the data "
-                "does not hold",
-                lost=(first, last),
-            )
-        )
+        return Verdict(_behind(_journal_state(storage), data_seq + 1, audit_seq))
     if storage.journal_missing:
         return Verdict(
             Problem(
@@ -118,6 +108,14 @@ def check(storage: JournalStorage, audit: AuditLog) -> Verdict:
             )
         )
     return Verdict(None, data_seq if audit_seq == data_seq - 1 else None)
+
+
+def _behind(state: str, first: int, last: int) -> Problem:
+    """The journal lacks changes `first` to `last`, which the audit log holds."""
+    count = last - first + 1
+    what = f"{count} change{'s' if count != 1 else ''} ({_span(first, last)})"
+    text = f"{state}: the audit log records {what} that the data does not hold"
+    return Problem(JOURNAL_BEHIND, text, lost=(first, last))
 
 
 def _journal_state(storage: JournalStorage) -> str:
@@ -157,17 +155,10 @@ def check_structure(files: DatabaseFiles) -> Problem | None:
         )
     data = max(header.seq, _last_seq(files.journal, 0) or 0)
     if audit > data:
-        what = _span(data + 1, audit)
-        state = (
-            f"{files.journal.name} is missing"
-            if not files.journal.exists()
-            else (f"{files.journal.name} is older or shorter than it was")
-        )
-        return Problem(
-            JOURNAL_BEHIND,
-            f"{state}: the audit log records {what} that the data does not hold",
-            lost=(data + 1, audit),
-        )
+        name = files.journal.name
+        if files.journal.exists():
+            return _behind(f"{name} is older or shorter than it was", data + 1, audit)
+        return _behind(f"{name} is missing", data + 1, audit)
     if audit < data - 1:
         return Problem(
             AUDIT_BEHIND,

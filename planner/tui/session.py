@@ -83,7 +83,8 @@ class Session:
         return "it was opened read-only"
 
     def notices(self) -> list[str]:
-        """What every screen's banner says about the database: read-only, a failed backup."""
+        """What every screen's banner says about the database: read-only, a failed backup,
+        files that do not vouch for each other."""
         if self._store is None:
             return []
         lines = []
@@ -94,6 +95,12 @@ class Session:
         if self._store.backup_problem:
             lines.append(
                 f"Backup problem: {self._store.backup_problem}. `planner doctor` says more."
+            )
+        problem = self._store.integrity_problem
+        if problem is not None:
+            lines.append(
+                f"Damaged: {problem.text}. Nothing can be saved until it is repaired: "
+                "run `planner doctor`."
             )
         return lines
 

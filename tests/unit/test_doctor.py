@@ -188,3 +188,23 @@ def test_doctor_on_a_backup_left_unusable(db: Path):
     report = diagnose(db)
     assert any("is not usable" in n and "truncated" in n for n in notes(report))
     assert report.newest_good is None
+
+
+def test_without_the_passphrase_a_lost_journal_is_still_found(
+    tmp_path: Path, template: Template, monkeypatch: pytest.MonkeyPatch
+):
+    """Change numbers stand outside the seal, so doctor needs no key to see that the audit
+    log records changes a rolled-back journal no longer holds."""
+    monkeypatch.setattr(crypto, "DEFAULT_COST", 15)
+    path = tmp_path / "enc.db"
+    with CaseStore(path, passphrase="long enough phrase", encrypt=True, clock=lambda: NOW) as s:
+        s.add(make_person(NUMBER), template)
+        older = DatabaseFiles(path).journal.read_bytes()
+        s.update_notes(NUMBER, "x")
+        s.update_notes(NUMBER, "y")
+    DatabaseFiles(path).journal.write_bytes(older)
+    report = diagnose(path)
+    assert report.integrity is not None and report.integrity.lost == (2, 3)
+    (problem,) = problems(report)
+    assert "the audit log records 2 changes (changes 2 to 3)" in problem
+    assert any("--repair" in line for line in report.advice)
