@@ -1,0 +1,117 @@
+"""What stored text may hold: one rule for every text field, and how to show any text.
+
+Stored text is data: it is shown literally everywhere and must never act on a terminal,
+a spreadsheet or a reader's eye. So the models refuse, whoever writes:
+
+* in every field: control characters (C0, DEL, C1; free text keeps newline and tab),
+  lone surrogates (not text at all), the line and paragraph separators, and the
+  bidirectional embeddings, overrides and isolates (U+202A-U+202E, U+2066-U+2069), which
+  make text read in another order than it is stored;
+* in names and identifiers also: the bidirectional marks (U+200E, U+200F, U+061C) and
+  zero-width characters (U+200B-U+200D, U+2060, U+FEFF), which make two different
+  names look alike; and names are kept in Unicode normal form C, so 'Zoë' typed either
+  way is one name.
+
+Each check raises ValueError with a message the caller prefixes with the field's name
+(pydantic does): "surname: contains a control character (U+001B)". The message names the
+character by its code, never echoes the text: it may be personal data.
+
+:func:`visible` is the other half, for showing text that never went through a model (an
+audit entry written by an older planner, a caseload index entry): whatever the free-text
+rule refuses is shown as its code, ``<U+001B>``, so it cannot reach a terminal.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Collection
+from typing import Annotated
+
+from pydantic import AfterValidator
+
+BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+BIDI_MARKS = frozenset("\u200e\u200f\u061c")
+ZERO_WIDTH = frozenset("\u200b\u200c\u200d\u2060\ufeff")
+LINE_SEPARATORS = frozenset("\u2028\u2029")
+MULTILINE = frozenset("\n\t")  # what free text of several lines keeps of the controls
+
+
+def _is_control(code: int) -> bool:
+    return code < 0x20 or 0x7F <= code <= 0x9F
+
+
+def _is_surrogate(code: int) -> bool:
+    return 0xD800 <= code <= 0xDFFF
+
+
+def _problem(char: str, *, name: bool) -> str | None:
+    """What is wrong with `char` in a name (`name`) or in free text; None if nothing."""
+    code = ord(char)
+    if _is_control(code):
+        what = "a control character"
+    elif _is_surrogate(code):
+        what = "a character that is not valid text"
+    elif char in LINE_SEPARATORS:
+        what = "a line separator"
+    elif char in BIDI_CONTROLS or (name and char in BIDI_MARKS):
+        what = "a bidirectional control character"
+    elif name and char in ZERO_WIDTH:
+        what = "a zero-width character"
+    else:
+        return None
+    return f"contains {what} (U+{code:04X})"
+
+
+def _check(value: str, *, name: bool, keep: Collection[str] = ()) -> None:
+    if value.isprintable():  # the common case: no control, format or separator character
+        return
+    for char in value:
+        if char not in keep and not char.isprintable():
+            problem = _problem(char, name=name)
+            if problem is not None:
+                raise ValueError(problem)
+
+
+def name_text(value: str) -> str:
+    """A name or identifier as stored: one line, nothing invisible, in NFC."""
+    _check(value, name=True)
+    return value if unicodedata.is_normalized("NFC", value) else unicodedata.normalize("NFC", value)
+
+
+def line_text(value: str) -> str:
+    """Free text of one line (an evidence value): no control or bidi override characters."""
+    _check(value, name=False)
+    return value
+
+
+def notes_text(value: str) -> str:
+    """Free text of several lines (notes, reasons): newline and tab kept, CR LF read as a
+    newline, nothing else that controls a terminal or the reading order."""
+    if "\r\n" in value:
+        value = value.replace("\r\n", "\n")
+    _check(value, name=False, keep=MULTILINE)
+    return value
+
+
+NameText = Annotated[str, AfterValidator(name_text)]
+LineText = Annotated[str, AfterValidator(line_text)]
+NotesText = Annotated[str, AfterValidator(notes_text)]
+
+
+# --- showing any text -----------------------------------------------------------------------
+
+
+def _shown_as_code(char: str) -> bool:
+    return _problem(char, name=False) is not None
+
+
+def visible(value: str, *, multiline: bool = False) -> str:
+    """`value` with what free text may not hold shown as its code (``<U+001B>``); newline
+    and tab are kept when `multiline`. Text the models accepted comes back unchanged."""
+    if value.isprintable():
+        return value
+    keep = MULTILINE if multiline else frozenset()
+    return "".join(
+        f"<U+{ord(c):04X}>" if c not in keep and not c.isprintable() and _shown_as_code(c) else c
+        for c in value
+    )
