@@ -17,7 +17,9 @@ from pathlib import Path
 import click
 
 from planner.config import Settings, resolve_database, resolve_officer, template_dirs
+from planner.domain.errors import InvalidInput
 from planner.domain.template_loading import TemplateLibrary
+from planner.domain.text import name_text
 from planner.store.codec import Codec
 from planner.store.crypto import AesGcmCodec, check_new_passphrase, codec_for
 from planner.store.errors import PassphraseNeeded, StoreError, WrongPassphrase
@@ -66,6 +68,16 @@ def new_codec(prompt: str, *, env_var: str, why: str) -> AesGcmCodec:
     return AesGcmCodec.create(passphrase)
 
 
+def officer_name(name: str) -> str:
+    """Who is acting, as recorded on every change: a name like any other stored one."""
+    try:
+        return name_text(name)
+    except ValueError as exc:
+        raise InvalidInput(
+            f"officer name: {exc} (it comes from --officer, $PLANNER_OFFICER or the config file)"
+        ) from None
+
+
 @dataclass
 class Env:
     settings: Settings
@@ -85,7 +97,7 @@ class Env:
         return cls(
             settings=settings,
             db_path=resolve_database(db, settings),
-            officer=resolve_officer(officer, settings),
+            officer=officer_name(resolve_officer(officer, settings)),
             today=today or date.today(),
             db_from_user=db is not None,
         )

@@ -8,7 +8,7 @@ import click
 from rich.table import Table
 
 from planner.cli.context import Env
-from planner.cli.output import console, emit_json
+from planner.cli.output import console, emit_json, plain
 from planner.domain.template_loading import TemplateError, load_template
 
 
@@ -53,7 +53,13 @@ def templates(ctx: click.Context, as_json: bool) -> None:
     for heading in ("Id", "Version", "Items", "Title", "File"):
         table.add_column(heading)
     for info in infos:
-        table.add_row(info.id, str(info.version), str(info.item_count), info.title, str(info.path))
+        table.add_row(
+            plain(info.id),
+            str(info.version),
+            str(info.item_count),
+            plain(info.title),
+            plain(info.path),
+        )
     out = console()
     out.print(table)
     for key, fingerprint in sorted(stored.items()):
@@ -64,11 +70,14 @@ def templates(ctx: click.Context, as_json: bool) -> None:
         on_disk = library.get(template_id)
         if str(on_disk.version) == version and on_disk.fingerprint() != fingerprint:
             out.print(
-                f"[yellow]! {key} differs from the copy cases were made with: give the edited "
-                "template a new version number so the change is deliberate.[/]"
+                plain(
+                    f"! {key} differs from the copy cases were made with: give the edited "
+                    "template a new version number so the change is deliberate.",
+                    "yellow",
+                )
             )
     for error in library.problems():
-        out.print(f"[red]x {error.report()}[/]")
+        out.print(plain(f"x {error.report()}", "red", multiline=True))
 
 
 @templates.command()
