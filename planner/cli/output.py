@@ -7,6 +7,7 @@ and :func:`plain` shows what must not reach a terminal (ESC, bidi overrides...) 
 
 from __future__ import annotations
 
+import os
 import sys
 from datetime import date
 from typing import Any
@@ -25,7 +26,8 @@ SEVERITY_STYLE = {Severity.CRITICAL: "bold red", Severity.WARNING: "yellow", Sev
 
 
 def console() -> Console:
-    width = None if sys.stdout.isatty() else 200
+    """The terminal's width; in a pipe 200 columns, or $COLUMNS when it is set."""
+    width = None if sys.stdout.isatty() or os.environ.get("COLUMNS") else 200
     return Console(highlight=False, markup=False, emoji=False, width=width)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, time
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -10,6 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from pydantic import ValidationError
 
+from planner.cli import main
 from planner.domain.calendar import format_day, release_day_risk
 from planner.domain.case import Case
 from planner.domain.checklist import Checklist
@@ -19,6 +21,7 @@ from planner.domain.evidence import check_evidence, parse_evidence_value
 from planner.domain.gaps import evaluate
 from planner.domain.person import CaseState
 from planner.domain.template import FieldType, Template
+from planner.store.repository import CaseStore
 from tests.conftest import make_person
 
 LAST = latest()
@@ -102,3 +105,94 @@ def test_nothing_overflows_for_an_extreme_but_valid_date(
     if release is not None:
         risk = release_day_risk(release)
         assert risk is None or format_day(release) in risk.description
+
+
+# --- every entry point: the command line, an imported list -----------------------------------
+
+NUMBER = "A1234BC"
+
+
+def run(db: Path, capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    code = main(["--db", str(db), "--officer", "Test Officer", *argv])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+@pytest.fixture
+def db(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Path:
+    path = tmp_path / "planner.db"
+    added = ("--number", NUMBER, "--surname", "Example", "--forename", "Alex")
+    assert run(path, capsys, "add", *added, "--release", "2026-12-16")[0] == 0
+    return path
+
+
+def changes(db: Path) -> int:
+    with CaseStore(db, read_only=True, auto_backup=False) as store:
+        return store.change_number
+
+
+TOMORROW = date.fromordinal(date.today().toordinal() + 1).isoformat()
+NEW = ("add", "--number", "B2345CD", "--surname", "Brown", "--forename", "Bea")
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        ((*NEW, "--release", "9999-12-31"), "--release: 9999-12-31 is not between 1900-01-01"),
+        ((*NEW, "--release", "0001-01-01"), "--release: 0001-01-01 is not between"),
+        ((*NEW, "--dob", "31/12/1899"), "--dob: 1899-12-31 is not between"),
+        ((*NEW, "--dob", TOMORROW), f"date_of_birth: {TOMORROW} is in the future"),
+        (("update", NUMBER, "--release", "31/12/9999"), "--release: 9999-12-31 is not between"),
+        (("update", NUMBER, "--dob", "0001-01-01"), "--dob: 0001-01-01 is not between"),
+        (
+            ("set", NUMBER, "bank.account", "in_progress", "--field", "date_applied=9999-12-31"),
+            "field date_applied: 9999-12-31 is not between",
+        ),
+        (("--today", "9999-12-31", "list"), "'--today': 9999-12-31 is not between"),
+        (("--today", "0001-01-01", "gaps"), "'--today': 0001-01-01 is not between"),
+        (
+            ("purge", "--released-before", "0001-01-01", "--yes"),
+            "--released-before: 0001-01-01 is not between",
+        ),
+    ],
+)
+def test_the_command_line_refuses_a_date_out_of_range(
+    db: Path, capsys: pytest.CaptureFixture[str], argv: tuple[str, ...], message: str
+) -> None:
+    before = changes(db)
+    code, _out, err = run(db, capsys, *argv)
+    assert code == 2 and message in err and err.count("\n") == 1, err
+    assert changes(db) == before
+
+
+def test_an_imported_date_out_of_range_is_a_bad_row(
+    db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    releases = tmp_path / "releases.csv"
+    releases.write_text(
+        "Prison Number,Surname,Forename,Date of Birth,Release Date\n"
+        "B2345CD,Brown,Bea,17/05/1990,31/12/9999\n"
+        "C3456DE,Cole,Cai,01/01/0001,04/12/2026\n",
+        encoding="utf-8",
+    )
+    before = changes(db)
+    code, _out, err = run(db, capsys, "import", str(releases))
+    assert code == 2
+    assert "line 2: Release Date: 9999-12-31 is not between 1900-01-01" in err
+    assert "line 3: Date of Birth: 0001-01-01 is not between" in err
+    assert changes(db) == before
+
+
+def test_every_view_works_at_the_edges_of_the_range(
+    db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert run(db, capsys, "update", NUMBER, "--release", LAST.isoformat())[0] == 0
+    for today in (EARLIEST.isoformat(), LAST.isoformat()):
+        for argv in (("list", "--within", "3650"), ("gaps",), ("show", NUMBER)):
+            code, _out, err = run(db, capsys, "--today", today, *argv)
+            assert code == 0, err
+        target = tmp_path / f"{today}.md"
+        code, _out, err = run(
+            db, capsys, "--today", today, "export", NUMBER, "-f", "md", "-o", str(target)
+        )
+        assert code == 0, err
