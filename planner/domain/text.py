@@ -66,10 +66,9 @@ def _check(value: str, *, name: bool, keep: Collection[str] = ()) -> None:
     if value.isprintable():  # the common case: no control, format or separator character
         return
     for char in value:
-        if char not in keep and not char.isprintable():
-            problem = _problem(char, name=name)
-            if problem is not None:
-                raise ValueError(problem)
+        problem = None if char in keep else _problem(char, name=name)
+        if problem is not None:
+            raise ValueError(problem)
 
 
 def name_text(value: str) -> str:
@@ -94,15 +93,10 @@ def notes_text(value: str) -> str:
 
 
 NameText = Annotated[str, AfterValidator(name_text)]
-LineText = Annotated[str, AfterValidator(line_text)]
 NotesText = Annotated[str, AfterValidator(notes_text)]
 
 
 # --- showing any text -----------------------------------------------------------------------
-
-
-def _shown_as_code(char: str) -> bool:
-    return _problem(char, name=False) is not None
 
 
 def visible(value: str, *, multiline: bool = False) -> str:
@@ -112,6 +106,5 @@ def visible(value: str, *, multiline: bool = False) -> str:
         return value
     keep = MULTILINE if multiline else frozenset()
     return "".join(
-        f"<U+{ord(c):04X}>" if c not in keep and not c.isprintable() and _shown_as_code(c) else c
-        for c in value
+        f"<U+{ord(c):04X}>" if c not in keep and _problem(c, name=False) else c for c in value
     )

@@ -176,6 +176,11 @@ def paste(screen: Any, selector: str, text: str) -> None:
     widget.value = text
 
 
+def fill_form(form: Any, **fields: str) -> None:
+    for field, text in fields.items():
+        paste(form, f"#field-{field} Input", text)
+
+
 async def test_the_person_form_refuses_control_and_bidi_characters_beside_the_field(
     app: PlannerApp, db_path: Path
 ) -> None:
@@ -184,26 +189,32 @@ async def test_the_person_form_refuses_control_and_bidi_characters_beside_the_fi
         await pilot.press("n")
         form = app.screen
         assert isinstance(form, PersonFormScreen)
-        paste(form, "#field-number Input", "H1111HH")
-        paste(form, "#field-forename Input", "Esc\x1b[2J")
-        paste(form, "#field-surname Input", "Smith\u202e")
-        paste(form, "#field-location Input", "B\u200b2")
-        paste(form, "#field-release_date Input", "9999-12-31")
+        fill_form(
+            form,
+            number="H1111HH",
+            forename="Esc\x1b[2J",
+            surname="Smith\u202e",
+            location="B\u200b2",
+            release_date="9999-12-31",
+        )
         await pilot.press("ctrl+s")
         assert isinstance(app.screen, PersonFormScreen)
         assert inline_error(form, "forename") == "contains a control character (U+001B)"
         assert "bidirectional control character (U+202E)" in inline_error(form, "surname")
         assert "zero-width character (U+200B)" in inline_error(form, "location")
         assert "9999-12-31 is not between 1900-01-01 and" in inline_error(form, "release_date")
-        paste(form, "#field-date_of_birth Input", "31/12/1899")
+        fill_form(form, date_of_birth="31/12/1899")
         await pilot.pause()
         assert "1899-12-31 is not between" in inline_error(form, "date_of_birth")
 
-        paste(form, "#field-forename Input", "[/]")
-        paste(form, "#field-surname Input", "Jim [aka Jimmy]")
-        paste(form, "#field-location Input", "B-2")
-        paste(form, "#field-release_date Input", "2027-01-14")
-        paste(form, "#field-date_of_birth Input", "")
+        fill_form(
+            form,
+            forename="[/]",
+            surname="Jim [aka Jimmy]",
+            location="B-2",
+            release_date="2027-01-14",
+            date_of_birth="",
+        )
         await pilot.press("ctrl+s")
         await wait_until(pilot, lambda: isinstance(app.screen, PersonScreen), "the person")
         header = rendered(app.screen.query_one("#person-header", Static))
