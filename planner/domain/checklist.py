@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import datetime
 
-from pydantic import ConfigDict, Field, field_validator
+from pydantic import ConfigDict, Field, ValidationInfo, field_validator
 
 from planner.domain.status import ItemStatus
 from planner.domain.text import NameText, NotesText, line_text
-from planner.domain.validated import ValidatedModel
+from planner.domain.validated import ValidatedModel, read_back
 
 # Evidence values as stored: dates are ISO strings, yes/no are booleans, the rest text.
 EvidenceValue = str | bool
@@ -30,8 +30,12 @@ class ItemRecord(ValidatedModel):
 
     @field_validator("evidence")
     @classmethod
-    def _evidence_text(cls, evidence: dict[str, EvidenceValue]) -> dict[str, EvidenceValue]:
+    def _evidence_text(
+        cls, evidence: dict[str, EvidenceValue], info: ValidationInfo
+    ) -> dict[str, EvidenceValue]:
         """Evidence text is one line of free text, checked like every other text."""
+        if read_back(info):
+            return evidence
         for name, value in evidence.items():
             if isinstance(value, str):
                 try:

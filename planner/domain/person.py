@@ -17,7 +17,7 @@ from planner.domain.identifiers import (
     pnc_check_letter_ok,
 )
 from planner.domain.text import NameText
-from planner.domain.validated import ValidatedModel
+from planner.domain.validated import ValidatedModel, for_new_values
 
 PrisonNumber = Annotated[str, AfterValidator(normalise_prison_number)]
 
@@ -98,8 +98,8 @@ class Person(ValidatedModel):
     number: PrisonNumber
     surname: NameText = Field(min_length=1, max_length=80)
     forename: NameText = Field(min_length=1, max_length=80)
-    date_of_birth: Annotated[date, AfterValidator(birth_date)] | None = None
-    release_date: Annotated[date, AfterValidator(in_range)] | None = None
+    date_of_birth: Annotated[date, for_new_values(birth_date)] | None = None
+    release_date: Annotated[date, for_new_values(in_range)] | None = None
     release_kind: ReleaseKind = ReleaseKind.CRD
     hdc_eligible: bool | None = None
     prison: NameText = Field(default="", max_length=80)

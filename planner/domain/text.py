@@ -27,7 +27,7 @@ import unicodedata
 from collections.abc import Collection
 from typing import Annotated
 
-from pydantic import AfterValidator
+from planner.domain.validated import for_new_values
 
 BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 BIDI_MARKS = frozenset("\u200e\u200f\u061c")
@@ -92,8 +92,8 @@ def notes_text(value: str) -> str:
     return value
 
 
-NameText = Annotated[str, AfterValidator(name_text)]
-NotesText = Annotated[str, AfterValidator(notes_text)]
+NameText = Annotated[str, for_new_values(name_text)]
+NotesText = Annotated[str, for_new_values(notes_text)]
 
 
 # --- showing any text -----------------------------------------------------------------------

@@ -1,18 +1,41 @@
-"""A model whose changed copies are checked like new ones.
+"""Models whose rules hold for every change, and records read back as they were stored.
 
 pydantic's ``model_copy(update=...)`` trusts the update: a copy could hold a value the
 model refuses (a control character in the notes, a release date in the year 9999), be
 written, and then fail to validate each time it is read back. Every model the store keeps
-derives from this, so the model is the one place its rules are kept, whoever makes the
-change.
+derives from `ValidatedModel`, so the model is the one place its rules are kept, whoever
+makes the change.
+
+A rule added to a model must not lock away a record saved before it existed: validated
+with ``context=STORED_RECORD``, rules made with `for_new_values` take a stored value as
+it is (the views show what they would refuse as codes). The rule applies again as soon as
+the record is changed, so an officer fixes the value with the change.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any, Self
+from collections.abc import Callable, Mapping
+from typing import Any, Final, Self, TypeVar
 
-from pydantic import BaseModel
+from pydantic import AfterValidator, BaseModel, ValidationInfo
+
+T = TypeVar("T")
+
+STORED_RECORD: Final[dict[str, bool]] = {"stored_record": True}
+
+
+def read_back(info: ValidationInfo) -> bool:
+    """Whether this validation reads back a stored record (see STORED_RECORD)."""
+    return isinstance(info.context, dict) and bool(info.context.get("stored_record"))
+
+
+def for_new_values(rule: Callable[[T], T]) -> AfterValidator:
+    """An annotation applying `rule` to every value but one read back from storage."""
+
+    def validate(value: T, info: ValidationInfo) -> T:
+        return value if read_back(info) else rule(value)
+
+    return AfterValidator(validate)
 
 
 class ValidatedModel(BaseModel):

@@ -21,6 +21,7 @@ from planner.domain.evidence import check_evidence, parse_evidence_value
 from planner.domain.gaps import evaluate
 from planner.domain.person import CaseState
 from planner.domain.template import FieldType, Template
+from planner.domain.validated import STORED_RECORD
 from planner.store.repository import CaseStore
 from tests.conftest import make_person
 
@@ -196,3 +197,20 @@ def test_every_view_works_at_the_edges_of_the_range(
             db, capsys, "--today", today, "export", NUMBER, "-f", "md", "-o", str(target)
         )
         assert code == 0, err
+
+
+def test_a_date_stored_before_the_range_breaks_no_listing(template: Template) -> None:
+    """A release date of 9999-12-31 was once accepted; the flags of it must not overflow."""
+    case = Case(
+        person=make_person(),
+        checklist=Checklist(template_id=template.id, template_version=template.version),
+        created_at=datetime(2026, 11, 1, tzinfo=UTC),
+        updated_at=datetime(2026, 11, 1, tzinfo=UTC),
+    )
+    doc = case.model_dump(mode="json")
+    doc["person"]["release_date"] = "9999-12-31"
+    old = Case.model_validate(doc, context=STORED_RECORD)
+    assert release_day_risk(date(9999, 12, 31)) is None
+    assert release_day_risk(date.max) is None
+    evaluation = evaluate(old, template, date(2026, 11, 23))
+    assert all(flag.reason for flag in evaluation.flags)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import unicodedata
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +28,7 @@ from planner.domain.text import (
     notes_text,
     visible,
 )
+from planner.domain.validated import STORED_RECORD
 from planner.store.repository import CaseStore
 from tests.conftest import NOW, make_person
 from tests.hostile_text import hostile_text
@@ -235,3 +237,31 @@ def test_any_text_is_refused_or_kept_plain_and_always_shown_safely(raw: str) -> 
         pass
     else:
         assert visible(notes, multiline=True) == notes
+
+
+# --- a record saved before these rules ------------------------------------------------------
+
+
+def test_a_record_saved_before_the_rules_reads_back_and_is_fixed_when_changed() -> None:
+    """Read back with STORED_RECORD it opens as stored; the first change must mend it."""
+    checklist = Checklist(template_id="t", template_version=1)
+    case = Case(person=make_person(), checklist=checklist, created_at=NOW, updated_at=NOW)
+    doc = case.model_dump(mode="json")
+    doc["person"] |= {"forename": "Esc\x1b[2J", "release_date": "9999-12-31"}
+    doc["checklist"]["items"] = {"bank.account": {"reason": "\u202ex", "evidence": {"a": "\x07"}}}
+    with pytest.raises(ValidationError):
+        Case.model_validate(doc)
+    old = Case.model_validate(doc, context=STORED_RECORD)
+    assert old.person.forename == "Esc\x1b[2J"
+    assert old.person.release_date == date(9999, 12, 31)
+    assert visible(old.person.forename) == "Esc<U+001B>[2J"
+    record = old.checklist.item("bank.account")
+    with pytest.raises(ValidationError, match="reason"):
+        record.edited(notes="a change")
+    assert record.edited(reason="mended", evidence={"a": None}).reason == "mended"
+    with pytest.raises(ValidationError, match="forename"):
+        old.person.model_copy(update={"location": "B-1"})
+    mended = old.person.model_copy(
+        update={"forename": "Esc", "release_date": make_person().release_date}
+    )
+    assert mended.forename == "Esc"
