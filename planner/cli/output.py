@@ -36,9 +36,9 @@ def plain(value: object, style: str = "", *, multiline: bool = False) -> Text:
     return Text(visible(str(value), multiline=multiline), style)
 
 
-def echo_plain(line: str) -> None:
-    """click.echo for a line that holds stored text."""
-    click.echo(visible(line, multiline=True))
+def echo_plain(line: str, *, err: bool = False) -> None:
+    """click.echo for a line that holds stored text (or a file's)."""
+    click.echo(visible(line, multiline=True), err=err)
 
 
 def emit_json(payload: dict[str, Any]) -> None:

@@ -8,7 +8,7 @@ import click
 from rich.table import Table
 
 from planner.cli.context import Env
-from planner.cli.output import console, emit_json, plain
+from planner.cli.output import console, echo_plain, emit_json, plain
 from planner.domain.template_loading import TemplateError, load_template
 
 
@@ -90,7 +90,7 @@ def check(file: Path) -> None:
         template = load_template(file)
     except TemplateError as exc:
         for problem in exc.problems:
-            click.echo(str(problem), err=True)
+            echo_plain(str(problem), err=True)
         click.echo(
             f"{file.name}: {len(exc.problems)} problem(s); the template cannot be used.", err=True
         )

@@ -200,7 +200,7 @@ class BatchExportScreen(ExportDialog):
         files = _plural(len(written), "file")
         if len(written) < total:
             message = f"Stopped: {files} of {total} written to {folder}"
-            self.say(Text(message, "bold yellow"))
+            self.say(literal_text(message, "bold yellow"))
             toast(self, message, severity="warning", timeout=10)
             return
         self.say(
