@@ -24,7 +24,7 @@ from textual.widgets import DataTable, Input, OptionList, Static, TextArea
 from planner.domain.status import ItemStatus
 from planner.domain.template import Template
 from planner.domain.template_loading import TemplateLibrary
-from planner.domain.text import name_text, notes_text, visible
+from planner.domain.text import line_text, name_text, notes_text, visible
 from planner.store.repository import CaseStore
 from planner.tui.app import PlannerApp
 from planner.tui.screens.caseload import CaseloadScreen
@@ -47,9 +47,10 @@ UNSAFE = {chr(c) for c in (*range(0x20), *range(0x7F, 0xA0))} - {"\n"} | set(
 
 
 def kept(rule: Callable[[str], str], text: str, fallback: str) -> str:
-    """`text` as the model stores it, or `fallback` where the model refuses it."""
+    """`text` as the model stores it, or `fallback` where the model refuses it (or it is
+    blank)."""
     try:
-        return rule(text.strip())
+        return rule(text.strip()) or fallback
     except ValueError:
         return fallback
 
@@ -138,9 +139,8 @@ def test_any_stored_text_is_shown_literally_on_every_screen(raw: dict[str, str])
         "surname": kept(name_text, raw["surname"][:80], "Plain"),
         "forename": kept(name_text, raw["forename"][:80], "Pat"),
         "location": kept(name_text, raw["location"][:40], "B-1"),
-        "address": kept(lambda t: notes_text(t) if "\n" not in t else "", raw["address"], "")
-        or "1 Plain Street",
-        "reason": kept(notes_text, raw["reason"], "") or "A reason",
+        "address": kept(line_text, raw["address"], "1 Plain Street"),
+        "reason": kept(notes_text, raw["reason"], "A reason"),
         "notes": kept(notes_text, raw["notes"], "A note"),
     }
     with tempfile.TemporaryDirectory() as folder:

@@ -150,7 +150,10 @@ def check_every_view(db: Path, folder: Path) -> None:
     for value in summarised:
         assert " ".join(value.split()) in shown
     summary = orjson.loads((folder / "summary.json").read_bytes())
-    assert (summary["person"]["surname"], summary["notes"]) == (p.surname, case.notes or None)
+    assert (summary["person"]["surname"], summary["notes"]) == (
+        p.surname,
+        case.notes.strip() or None,
+    )
     note = join_parts((folder / "summary.note").read_text("utf-8").split(PART_SEPARATOR))
     for value in summarised:
         assert value.strip() in note
