@@ -19,6 +19,7 @@ from planner.cli.context import Env
 from planner.config import ConfigError, load_settings
 from planner.domain.dates import parse_date
 from planner.domain.errors import InvalidInput, describe_validation_error
+from planner.domain.text import visible
 from planner.store.errors import CaseExists, CaseNotFound, StaleEdit, StoreError
 
 EXIT_OK = 0
@@ -101,29 +102,29 @@ def main(argv: list[str] | None = None) -> int:
     except click.exceptions.Exit as exc:
         return int(exc.exit_code)
     except click.exceptions.Abort:
-        click.echo("planner: cancelled", err=True)
+        _say("cancelled")
         return EXIT_FAILURE
     except click.UsageError as exc:
         hint = f" (see 'planner {exc.ctx.info_name} --help')" if exc.ctx and exc.ctx.parent else ""
-        click.echo(f"planner: {exc.format_message()}{hint}", err=True)
+        _say(f"{exc.format_message()}{hint}")
         return EXIT_BAD_INPUT
     except click.ClickException as exc:
-        click.echo(f"planner: {exc.format_message()}", err=True)
+        _say(exc.format_message())
         return exc.exit_code
     except (InvalidInput, CaseNotFound, CaseExists, ConfigError) as exc:
-        click.echo(f"planner: {exc}", err=True)
+        _say(str(exc))
         return EXIT_BAD_INPUT
     except ValidationError as exc:
-        click.echo(f"planner: {describe_validation_error(exc)}", err=True)
+        _say(describe_validation_error(exc))
         return EXIT_BAD_INPUT
     except StaleEdit as exc:
-        click.echo(f"planner: {exc}", err=True)
+        _say(str(exc))
         return EXIT_FAILURE
     except StoreError as exc:
-        click.echo(f"planner: {exc}", err=True)
+        _say(str(exc))
         return EXIT_FAILURE
     except KeyboardInterrupt:
-        click.echo("planner: interrupted", err=True)
+        _say("interrupted")
         return 130
     except BrokenPipeError:
         return EXIT_OK
@@ -131,13 +132,17 @@ def main(argv: list[str] | None = None) -> int:
         if os.environ.get("PLANNER_DEBUG"):
             raise
         # Only the class: an exception's message may quote a record's values.
-        click.echo(
-            f"planner: internal error ({type(exc).__name__}); nothing unsaved was written; "
-            "set PLANNER_DEBUG=1 to see details",
-            err=True,
+        _say(
+            f"internal error ({type(exc).__name__}); nothing unsaved was written; "
+            "set PLANNER_DEBUG=1 to see details"
         )
         return EXIT_FAILURE
     return EXIT_OK
+
+
+def _say(message: str) -> None:
+    """One line on stderr; whatever the message quotes is shown, never acted on."""
+    click.echo(f"planner: {visible(message)}", err=True)
 
 
 def run() -> None:  # pragma: no cover - console entry point

@@ -9,7 +9,7 @@ import click
 from planner.cli.args import optional_date, prison_number
 from planner.cli.context import Env, pass_env
 from planner.cli.json_shapes import case_json, item_rows
-from planner.cli.output import console, emit_json, weekday_date
+from planner.cli.output import console, echo_plain, emit_json, plain, weekday_date
 from planner.domain.case import Case
 from planner.domain.dates import parse_date
 from planner.domain.errors import InvalidInput
@@ -110,8 +110,10 @@ def _print_added(case: Case, evaluation: Evaluation) -> None:
     out = console()
     person = case.person
     out.print(
-        f"Added {person.number} {person.display_name}, release {weekday_date(person.release_date)}"
-        f" ({evaluation.assessment.applicable} items apply)."
+        plain(
+            f"Added {person.number} {person.display_name}, release "
+            f"{weekday_date(person.release_date)} ({evaluation.assessment.applicable} items apply)."
+        )
     )
     critical = sum(1 for f in evaluation.flags if f.severity is Severity.CRITICAL)
     if critical:
@@ -252,7 +254,7 @@ def set_(
     flags = evaluation.flags_for_item(item.id)
     click.echo(f"{key} {item.id}: {new_status.label}, saved.")
     for flag in flags:
-        click.echo(f"  {flag.severity.symbol} {flag.severity.value}: {flag.reason}")
+        echo_plain(f"  {flag.severity.symbol} {flag.severity.value}: {flag.reason}")
 
 
 COMMANDS: list[click.Command] = [add, update, set_]

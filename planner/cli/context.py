@@ -17,7 +17,9 @@ from pathlib import Path
 import click
 
 from planner.config import Settings, resolve_database, resolve_officer, template_dirs
+from planner.domain.errors import InvalidInput
 from planner.domain.template_loading import TemplateLibrary
+from planner.domain.text import name_text
 from planner.inputs import InputRefused, refuse_unless_regular
 from planner.store.codec import Codec
 from planner.store.crypto import AesGcmCodec, check_new_passphrase, codec_for
@@ -79,6 +81,16 @@ def guessable_words(db_path: Path, officer: str) -> tuple[str, ...]:
     return tuple(w for w in words if len(w) > 2)
 
 
+def officer_name(name: str) -> str:
+    """Who is acting, as recorded on every change: a name like any other stored one."""
+    try:
+        return name_text(name)
+    except ValueError as exc:
+        raise InvalidInput(
+            f"officer name: {exc} (it comes from --officer, $PLANNER_OFFICER or the config file)"
+        ) from None
+
+
 @dataclass
 class Env:
     settings: Settings
@@ -103,7 +115,7 @@ class Env:
         return cls(
             settings=settings,
             db_path=db_path,
-            officer=resolve_officer(officer, settings),
+            officer=officer_name(resolve_officer(officer, settings)),
             today=today or date.today(),
             db_from_user=db is not None,
         )

@@ -19,6 +19,7 @@ from planner.cli.context import (
     pass_env,
     read_secret,
 )
+from planner.cli.output import echo_plain
 from planner.domain.calendar import format_day
 from planner.domain.dates import parse_date
 from planner.store.backup import restore_into, verify_backup
@@ -384,7 +385,7 @@ def _print_plan(plan: PurgePlan) -> None:
         f"with a release date before {format_day(plan.before)}:"
     )
     for person in plan.people:
-        click.echo(
+        echo_plain(
             f"  {person.number}  {person.name}  {person.state}  {format_day(person.release_date)}"
         )
     if plan.undated:

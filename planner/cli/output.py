@@ -1,7 +1,13 @@
-"""Printing results: rich tables on a terminal, plain text in a pipe, JSON for scripts."""
+"""Printing results: rich tables on a terminal, plain text in a pipe, JSON for scripts.
+
+Stored text is data: the console never reads markup or emoji codes in what it prints
+(a name of `[/]` or `:smile:` is printed as typed), styles are given as `Text` styles,
+and :func:`plain` shows what must not reach a terminal (ESC, bidi overrides...) as codes.
+"""
 
 from __future__ import annotations
 
+import os
 import sys
 from datetime import date
 from typing import Any
@@ -9,18 +15,30 @@ from typing import Any
 import click
 import orjson
 from rich.console import Console
+from rich.text import Text
 
 from planner.domain.calendar import format_day
 from planner.domain.gaps import Severity
+from planner.domain.text import visible
 
 JSON_VERSION = 1
 SEVERITY_STYLE = {Severity.CRITICAL: "bold red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
 
 
 def console() -> Console:
-    if sys.stdout.isatty():
-        return Console(highlight=False)
-    return Console(highlight=False, width=200)
+    """The terminal's width; in a pipe 200 columns, or $COLUMNS when it is set."""
+    width = None if sys.stdout.isatty() or os.environ.get("COLUMNS") else 200
+    return Console(highlight=False, markup=False, emoji=False, width=width)
+
+
+def plain(value: object, style: str = "", *, multiline: bool = False) -> Text:
+    """Any text (a name, a reason, an audit value) as it is, with `style`."""
+    return Text(visible(str(value), multiline=multiline), style)
+
+
+def echo_plain(line: str, *, err: bool = False) -> None:
+    """click.echo for a line that holds stored text (or a file's)."""
+    click.echo(visible(line, multiline=True), err=err)
 
 
 def emit_json(payload: dict[str, Any]) -> None:
@@ -29,9 +47,9 @@ def emit_json(payload: dict[str, Any]) -> None:
     click.echo(orjson.dumps(body, option=orjson.OPT_INDENT_2 | orjson.OPT_NON_STR_KEYS).decode())
 
 
-def severity_text(severity: Severity) -> str:
+def severity_text(severity: Severity) -> Text:
     """Severity as a word with a symbol, so it survives without colour."""
-    return f"[{SEVERITY_STYLE[severity]}]{severity.symbol} {severity.value}[/]"
+    return Text(f"{severity.symbol} {severity.value}", SEVERITY_STYLE[severity])
 
 
 def percent(value: float) -> str:

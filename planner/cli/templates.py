@@ -6,10 +6,9 @@ from pathlib import Path
 
 import click
 from rich.table import Table
-from rich.text import Text
 
 from planner.cli.context import Env
-from planner.cli.output import console, emit_json
+from planner.cli.output import console, echo_plain, emit_json, plain
 from planner.domain.template_loading import TemplateError, load_template
 
 
@@ -53,9 +52,13 @@ def templates(ctx: click.Context, as_json: bool) -> None:
     table = Table(title="Checklist templates")
     for heading in ("Id", "Version", "Items", "Title", "File"):
         table.add_column(heading)
-    for info in infos:  # a template's text is shown as written, never read as markup
+    for info in infos:
         table.add_row(
-            info.id, str(info.version), str(info.item_count), Text(info.title), Text(str(info.path))
+            plain(info.id),
+            str(info.version),
+            str(info.item_count),
+            plain(info.title),
+            plain(info.path),
         )
     out = console()
     out.print(table)
@@ -67,11 +70,14 @@ def templates(ctx: click.Context, as_json: bool) -> None:
         on_disk = library.get(template_id)
         if str(on_disk.version) == version and on_disk.fingerprint() != fingerprint:
             out.print(
-                f"[yellow]! {key} differs from the copy cases were made with: give the edited "
-                "template a new version number so the change is deliberate.[/]"
+                plain(
+                    f"! {key} differs from the copy cases were made with: give the edited "
+                    "template a new version number so the change is deliberate.",
+                    "yellow",
+                )
             )
     for error in library.problems():
-        out.print(Text(f"x {error.report()}", style="red"))
+        out.print(plain(f"x {error.report()}", "red", multiline=True))
 
 
 @templates.command()
@@ -91,7 +97,7 @@ def check(file: Path) -> None:
         template = load_template(file)
     except TemplateError as exc:
         for problem in exc.problems:
-            click.echo(str(problem), err=True)
+            echo_plain(str(problem), err=True)
         click.echo(
             f"{file.name}: {len(exc.problems)} problem(s); the template cannot be used.", err=True
         )

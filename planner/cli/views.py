@@ -7,11 +7,12 @@ from typing import Any
 
 import click
 from rich.table import Table
+from rich.text import Text
 
 from planner.cli.args import prison_number
 from planner.cli.context import Env, pass_env
 from planner.cli.json_shapes import case_json, flag_counts, flag_json, item_rows, summary_json
-from planner.cli.output import console, emit_json, percent, severity_text, weekday_date
+from planner.cli.output import console, emit_json, percent, plain, severity_text, weekday_date
 from planner.domain.calendar import format_day, release_day_risk
 from planner.domain.gaps import (
     Flag,
@@ -68,15 +69,15 @@ def list_(env: Env, within: int | None, show_all: bool, as_json: bool) -> None:
         counts = flag_counts(flags)
         days = days_to_release(s.assessment, env.today)
         table.add_row(
-            s.number,
-            f"{s.surname.upper()}, {s.forename}",
-            s.location,
+            plain(s.number),
+            plain(f"{s.surname.upper()}, {s.forename}"),
+            plain(s.location),
             weekday_date(s.release_date),
             "" if days is None else str(days),
             percent(s.assessment.readiness),
             str(counts["critical"]),
             str(counts["warning"]),
-            flags[0].headline if flags else "",
+            plain(flags[0].headline) if flags else "",
         )
     out = console()
     out.print(table)
@@ -114,7 +115,9 @@ def show(env: Env, number: str, as_json: bool) -> None:
     out = console()
     p = case.person
     days = evaluation.days_to_release
-    out.print(f"[bold]{p.display_name}[/]  {p.number}  {p.prison} {p.location}".rstrip())
+    who = plain(p.display_name, "bold")
+    who.append(plain(f"  {p.number}  {p.prison} {p.location}".rstrip()))
+    out.print(who)
     out.print(
         f"Release {weekday_date(p.release_date)} ({p.release_kind.value})"
         + ("" if days is None else f", {days} days to go")
@@ -124,13 +127,13 @@ def show(env: Env, number: str, as_json: bool) -> None:
     if p.release_date:
         risk = release_day_risk(p.release_date)
         if risk:
-            out.print(f"[yellow]! Release day: {risk.description}; {risk.advice}[/]")
+            out.print(plain(f"! Release day: {risk.description}; {risk.advice}", "yellow"))
     on = [CIRCUMSTANCE_LABELS[k] for k, v in p.circumstances.as_flags().items() if v]
     if on:
         out.print("Circumstances: " + ", ".join(on))
     warning = p.pnc_warning()
     if warning:
-        out.print(f"[yellow]! {warning}[/]")
+        out.print(plain(f"! {warning}", "yellow"))
     table = Table(show_lines=False)
     for heading in ("Section", "Item", "Status", "Due", "Evidence / reason", "Flag"):
         table.add_column(heading)
@@ -144,13 +147,14 @@ def show(env: Env, number: str, as_json: bool) -> None:
         )
         if row["reason"]:
             evidence = (evidence + "; " if evidence else "") + f"reason: {row['reason']}"
+        title = Text("\n").join([plain(item.title), plain(item.id, "dim")])
         table.add_row(
-            titles.get(item.section, item.section),
-            f"{item.title}\n[dim]{item.id}[/]",
+            plain(titles.get(item.section, item.section)),
+            title,
             row["status"].replace("_", " "),
             weekday_date(date.fromisoformat(row["due"])) if row["due"] else "",
-            evidence,
-            " ".join(severity_text(f.severity) for f in flags),
+            plain(evidence, multiline=True),
+            Text(" ").join(severity_text(f.severity) for f in flags),
         )
     out.print(table)
     _print_flags(evaluation.flags, with_number=False)
@@ -185,12 +189,13 @@ def _print_flags(
     for flag in flags:
         cells = [
             severity_text(flag.severity),
-            flag.kind.label,
-            weekday_date(flag.due) if flag.due else "",
-            flag.reason,
+            Text(flag.kind.label),
+            Text(weekday_date(flag.due) if flag.due else ""),
+            plain(flag.reason),
         ]
         if with_number:
-            cells.insert(0, f"{flag.number}\n{(names or {}).get(flag.number, '')}")
+            who = Text("\n").join([plain(flag.number), plain((names or {}).get(flag.number, ""))])
+            cells.insert(0, who)
         table.add_row(*cells)
     out.print(table)
 
@@ -278,17 +283,22 @@ def history(env: Env, number: str, as_json: bool) -> None:
         table.add_column(heading)
     for e in entries:
         table.add_row(
-            f"{e.at:%Y-%m-%d %H:%M}", e.by, e.item or "", e.field, _plain(e.old), _plain(e.new)
+            f"{e.at:%Y-%m-%d %H:%M}",
+            plain(e.by),
+            plain(e.item or ""),
+            plain(e.field),
+            _audit_value(e.old),
+            _audit_value(e.new),
         )
     console().print(table)
 
 
-def _plain(value: object) -> str:
+def _audit_value(value: object) -> Text:
     if value is None:
-        return ""
+        return Text("")
     if isinstance(value, bool):
-        return "yes" if value else "no"
-    return str(value)
+        return Text("yes" if value else "no")
+    return plain(value, multiline=True)
 
 
 COMMANDS: list[click.Command] = [list_, show, gaps, history]

@@ -13,6 +13,7 @@ from enum import StrEnum
 from functools import lru_cache
 
 from planner.domain.bank_holidays import bank_holidays
+from planner.domain.dates import range_problem
 
 
 def bank_holiday_name(day: date) -> str | None:
@@ -66,7 +67,13 @@ class ReleaseDayRisk:
 
 @lru_cache(maxsize=2048)
 def release_day_risk(day: date) -> ReleaseDayRisk | None:
-    """Why a release on this day strands people, and what can be done; None if it is fine."""
+    """Why a release on this day strands people, and what can be done; None if it is fine.
+
+    None too for a day outside the dates planner works with: such a date is refused at
+    entry, and one stored before that rule (the year 9999) must not break every listing.
+    """
+    if range_problem(day) is not None:
+        return None
     kind = release_day_risk_kind(day)
     if kind is None:
         return None

@@ -4,20 +4,22 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import ConfigDict
 
 from planner.domain.checklist import Checklist
 from planner.domain.person import Person
+from planner.domain.text import NotesText
+from planner.domain.validated import ValidatedModel
 
 
-class Case(BaseModel):
+class Case(ValidatedModel):
     """One person's resettlement plan. Stored keyed by prison number."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     person: Person
     checklist: Checklist
-    notes: str = ""
+    notes: NotesText = ""
     created_at: datetime
     updated_at: datetime
     rev: int = 1

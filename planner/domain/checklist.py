@@ -5,26 +5,44 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import datetime
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import ConfigDict, Field, ValidationInfo, field_validator
 
 from planner.domain.status import ItemStatus
+from planner.domain.text import NameText, NotesText, line_text
+from planner.domain.validated import ValidatedModel, read_back
 
 # Evidence values as stored: dates are ISO strings, yes/no are booleans, the rest text.
 EvidenceValue = str | bool
 
 
-class ItemRecord(BaseModel):
+class ItemRecord(ValidatedModel):
     """What an officer has recorded against one checklist item."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     status: ItemStatus = ItemStatus.NOT_STARTED
     evidence: dict[str, EvidenceValue] = Field(default_factory=dict)
-    reason: str = ""
-    notes: str = ""
-    changed_by: str = ""
+    reason: NotesText = ""
+    notes: NotesText = ""
+    changed_by: NameText = ""
     changed_at: datetime | None = None
     rev: int = 0
+
+    @field_validator("evidence")
+    @classmethod
+    def _evidence_text(
+        cls, evidence: dict[str, EvidenceValue], info: ValidationInfo
+    ) -> dict[str, EvidenceValue]:
+        """Evidence text is one line of free text, checked like every other text."""
+        if read_back(info):
+            return evidence
+        for name, value in evidence.items():
+            if isinstance(value, str):
+                try:
+                    line_text(value)
+                except ValueError as exc:
+                    raise ValueError(f"field {name}: {exc}") from None
+        return evidence
 
     def edited(
         self,
@@ -53,7 +71,7 @@ class ItemRecord(BaseModel):
         )
 
 
-class Checklist(BaseModel):
+class Checklist(ValidatedModel):
     """The items of one person's plan, keyed by template item id."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)

@@ -7,10 +7,11 @@ from collections.abc import Mapping
 from datetime import date
 
 from planner.domain.checklist import EvidenceValue, ItemRecord
-from planner.domain.dates import parse_date
+from planner.domain.dates import parse_date, range_problem
 from planner.domain.errors import InvalidInput
 from planner.domain.status import ItemStatus
 from planner.domain.template import EvidenceField, FieldType, ItemTemplate, Template
+from planner.domain.text import line_text
 
 MAX_TEXT = 4000
 _YES = {"yes", "y", "true", "1"}
@@ -37,9 +38,17 @@ def parse_evidence_value(field: EvidenceField, raw: str) -> EvidenceValue | None
                 return choice.value
         options = ", ".join(c.value for c in field.choices)
         raise InvalidInput(f"{where}: {raw!r} is not one of: {options}")
+    _check_text(where, text)
+    return text
+
+
+def _check_text(where: str, text: str) -> None:
     if len(text) > MAX_TEXT:
         raise InvalidInput(f"{where}: text is longer than {MAX_TEXT} characters")
-    return text
+    try:
+        line_text(text)
+    except ValueError as exc:
+        raise InvalidInput(f"{where}: {exc}") from None
 
 
 def find_item(template: Template, item_id: str) -> ItemTemplate:
@@ -96,14 +105,17 @@ def check_evidence(item: ItemTemplate, evidence: Mapping[str, EvidenceValue | No
             raise InvalidInput(f"{where}: expected text, not {value!r}")
         if field.type is FieldType.DATE:
             try:
-                date.fromisoformat(value)
+                day = date.fromisoformat(value)
             except ValueError:
                 raise InvalidInput(f"{where}: {value!r} is not an ISO date") from None
+            problem = range_problem(day)
+            if problem is not None:
+                raise InvalidInput(f"{where}: {problem}")
         elif field.type is FieldType.CHOICE:
             if value not in {c.value for c in field.choices}:
                 raise InvalidInput(f"{where}: {value!r} is not one of its choices")
-        elif len(value) > MAX_TEXT:
-            raise InvalidInput(f"{where}: text is longer than {MAX_TEXT} characters")
+        else:
+            _check_text(where, value)
 
 
 def check_reason(status: ItemStatus, reason: str | None, current: ItemRecord) -> None:

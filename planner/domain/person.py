@@ -6,8 +6,9 @@ from datetime import date
 from enum import StrEnum
 from typing import Annotated
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
+from pydantic import AfterValidator, ConfigDict, Field, field_validator
 
+from planner.domain.dates import birth_date, in_range
 from planner.domain.equality import ETHNICITIES, Sex
 from planner.domain.identifiers import (
     normalise_crn,
@@ -15,6 +16,8 @@ from planner.domain.identifiers import (
     normalise_prison_number,
     pnc_check_letter_ok,
 )
+from planner.domain.text import NameText
+from planner.domain.validated import ValidatedModel, for_new_values
 
 PrisonNumber = Annotated[str, AfterValidator(normalise_prison_number)]
 
@@ -44,7 +47,7 @@ class CaseState(StrEnum):
     TRANSFERRED = "transferred"
 
 
-class Circumstances(BaseModel):
+class Circumstances(ValidatedModel):
     """Facts about the person that switch checklist items on."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
@@ -72,13 +75,13 @@ CIRCUMSTANCE_LABELS: dict[str, str] = {
 }
 
 
-class Contact(BaseModel):
+class Contact(ValidatedModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    name: str = ""
-    role: str = ""
-    phone: str = ""
-    email: str = ""
+    name: NameText = ""
+    role: NameText = ""
+    phone: NameText = ""
+    email: NameText = ""
 
 
 def _blank_to_none(value: object) -> object:
@@ -87,20 +90,20 @@ def _blank_to_none(value: object) -> object:
     return value
 
 
-class Person(BaseModel):
+class Person(ValidatedModel):
     """Who is being released, when, and the circumstances that shape their checklist."""
 
     model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
 
     number: PrisonNumber
-    surname: str = Field(min_length=1, max_length=80)
-    forename: str = Field(min_length=1, max_length=80)
-    date_of_birth: date | None = None
-    release_date: date | None = None
+    surname: NameText = Field(min_length=1, max_length=80)
+    forename: NameText = Field(min_length=1, max_length=80)
+    date_of_birth: Annotated[date, for_new_values(birth_date)] | None = None
+    release_date: Annotated[date, for_new_values(in_range)] | None = None
     release_kind: ReleaseKind = ReleaseKind.CRD
     hdc_eligible: bool | None = None
-    prison: str = Field(default="", max_length=80)
-    location: str = Field(default="", max_length=40)
+    prison: NameText = Field(default="", max_length=80)
+    location: NameText = Field(default="", max_length=40)
     crn: str | None = None
     pnc: str | None = None
     sex: Sex | None = None
@@ -130,13 +133,6 @@ class Person(BaseModel):
     def _ethnicity(cls, value: str | None) -> str | None:
         if value is not None and value not in ETHNICITIES:
             raise ValueError(f"ethnicity {value!r} is not an ONS 2021 category code")
-        return value
-
-    @field_validator("date_of_birth")
-    @classmethod
-    def _plausible_birth(cls, value: date | None) -> date | None:
-        if value is not None and not (date(1900, 1, 1) <= value <= date.today()):
-            raise ValueError(f"date of birth {value.isoformat()} is not plausible")
         return value
 
     @property

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import unicodedata
 
+from planner.domain.text import visible
 from planner.export.model import (
     HandoverSummary,
     Item,
@@ -27,7 +28,8 @@ _JOINERS = frozenset("\u200c\u200d\u034f")
 
 
 def render_note_text(summary: HandoverSummary) -> str:
-    """The whole summary as plain text, in the order a probation officer needs it."""
+    """The whole summary as plain text, in the order a probation officer needs it; what
+    must not reach another system (control characters) is shown as its code."""
     out: list[str] = [summary.title_text().upper()]
     if summary.redaction_notice:
         out += ["", summary.redaction_notice]
@@ -63,7 +65,7 @@ def render_note_text(summary: HandoverSummary) -> str:
     if summary.notes:
         out += ["", "NOTES", summary.notes]
     out += ["", summary.footer_text()]
-    return "\n".join(out) + "\n"
+    return visible("\n".join(out), multiline=True) + "\n"
 
 
 def _section(section: Section) -> list[str]:

@@ -2,8 +2,9 @@
 
 UTF-8 with a byte order mark and CR LF line ends, so Excel opens names with accents
 correctly; ISO dates, which spreadsheets read as dates; whole-number percentages. Text a
-spreadsheet would run as a formula (starting with =, +, -, @) is prefixed with an
-apostrophe, as OWASP advises for CSV injection.
+spreadsheet would run as a formula (starting with =, +, -, @, a tab or a carriage return)
+is prefixed with an apostrophe, as OWASP advises for CSV injection, and control
+characters are shown as their codes.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from datetime import date
 
 from planner.domain.gaps import Severity, flags_for, section_statuses
 from planner.domain.template import Template
+from planner.domain.text import visible
 from planner.export.summary import severity_counts
 from planner.store.summary import CaseSummary
 
@@ -37,7 +39,8 @@ _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 def safe_text(value: str) -> str:
     """Text a spreadsheet shows as typed, never runs as a formula."""
-    return "'" + value if value.startswith(_FORMULA_START) else value
+    shown = visible(value)
+    return "'" + shown if value.startswith(_FORMULA_START) else shown
 
 
 def caseload_table(
@@ -49,7 +52,7 @@ def caseload_table(
     for key in dict.fromkeys(s.assessment.template_key for s in ordered):
         for section in template_for(key).sections:
             sections.setdefault(section.id, section.title)
-    header = [*FIXED_COLUMNS, *sections.values(), *COUNT_COLUMNS]
+    header = [*FIXED_COLUMNS, *map(safe_text, sections.values()), *COUNT_COLUMNS]
     rows: list[list[str]] = []
     for summary in ordered:
         assessment = summary.assessment
@@ -60,15 +63,15 @@ def caseload_table(
         release = summary.release_date
         rows.append(
             [
-                summary.number,
+                safe_text(summary.number),
                 safe_text(summary.surname),
                 safe_text(summary.forename),
                 safe_text(summary.prison),
                 safe_text(summary.location),
                 release.isoformat() if release else "",
-                summary.release_kind,
+                safe_text(summary.release_kind),
                 str((release - today).days) if release else "",
-                summary.state,
+                safe_text(summary.state),
                 str(round(assessment.readiness * 100)),
                 *(labels.get(section, "") for section in sections),
                 *(str(counts[s]) for s in (Severity.CRITICAL, Severity.WARNING, Severity.INFO)),

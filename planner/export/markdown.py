@@ -1,9 +1,15 @@
-"""The handover summary as Markdown: readable as plain text, tidy when rendered."""
+"""The handover summary as Markdown: readable as plain text, tidy when rendered.
+
+Every value is escaped (:func:`escape`), so what an officer typed is shown as typed: a
+name cannot start a heading, a list or a quote, make a link, an image or HTML, emphasise,
+or break a table out of its cell.
+"""
 
 from __future__ import annotations
 
 import re
 
+from planner.domain.text import visible
 from planner.export.model import (
     HandoverSummary,
     Item,
@@ -14,12 +20,21 @@ from planner.export.model import (
     severity_text,
 )
 
-_SPECIAL = re.compile(r"([\\`*_{}\[\]<>#|])")
+# Inline markup: emphasis, strikethrough, code, links, HTML and entities, table cells.
+_INLINE = re.compile(r"([\\`*_{}\[\]<>#|~&])")
+# What starts a block at the start of a line: a list, a quote, a setext underline.
+_BULLET = re.compile(r"^([-+=])")
+_NUMBERED = re.compile(r"^([0-9]+)([.)])")
+# What GitHub-flavoured Markdown makes a link of without any markup.
+_SCHEME = re.compile(r"://")
+_WWW = re.compile(r"\b(www)\.", re.IGNORECASE)
 
 
 def escape(text: str) -> str:
-    """Text that Markdown shows as typed: markup characters escaped, one line."""
-    return _SPECIAL.sub(r"\\\1", " ".join(text.split()))
+    """Text that Markdown shows as typed, on one line: markup characters escaped."""
+    line = _INLINE.sub(r"\\\1", visible(" ".join(text.split())))
+    line = _NUMBERED.sub(r"\1\\\2", _BULLET.sub(r"\\\1", line))
+    return _WWW.sub(r"\1\\.", _SCHEME.sub(r":\\/\\/", line))
 
 
 def _cell(text: str) -> str:

@@ -242,13 +242,14 @@ def _contacts(case: Case) -> list[ContactEntry]:
     com = person.community_offender_manager
     allocated = case.checklist.item(COM_ITEM).evidence
     recorded = allocated.get("com_name")
-    if not com.name.strip() and isinstance(recorded, str):
-        com = com.model_copy(update={"name": recorded})
+    com_name = com.name.strip() or (recorded.strip() if isinstance(recorded, str) else "")
     pdu = allocated.get("pdu")
+    pom = person.prison_offender_manager
     return [
-        _contact("Prison offender manager (POM)", person.prison_offender_manager, None),
+        _contact("Prison offender manager (POM)", pom.name.strip(), pom, None),
         _contact(
             "Community offender manager (COM)",
+            com_name,
             com,
             f"Probation delivery unit: {pdu.strip()}"
             if isinstance(pdu, str) and pdu.strip()
@@ -257,10 +258,10 @@ def _contacts(case: Case) -> list[ContactEntry]:
     ]
 
 
-def _contact(role: str, contact: Contact, detail: str | None) -> ContactEntry:
+def _contact(role: str, name: str, contact: Contact, detail: str | None) -> ContactEntry:
     return ContactEntry(
         role=role,
-        name=contact.name.strip() or None,
+        name=name or None,
         phone=contact.phone.strip() or None,
         email=contact.email.strip() or None,
         detail=detail,

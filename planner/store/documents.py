@@ -17,6 +17,7 @@ from pydantic import ValidationError
 from planner.domain.assessment import Assessment, assess, stored_assessment_is_current
 from planner.domain.case import Case
 from planner.domain.template import Template
+from planner.domain.validated import STORED_RECORD
 from planner.store.errors import DatabaseCorrupt
 from planner.store.summary import CaseSummary
 
@@ -52,9 +53,14 @@ def index_entry(case: Case, template: Template) -> dict[str, Any]:
 
 
 def case_from_doc(doc: Mapping[str, Any]) -> Case:
-    """A stored record as a validated case; DatabaseCorrupt when it does not validate."""
+    """A stored record as a validated case; DatabaseCorrupt when it does not validate.
+
+    A record is read back with the rules it was saved under: text or a date that a newer
+    rule refuses is shown as it is (control characters as codes) and must be put right at
+    its next change, rather than locking the officer out of the record.
+    """
     try:
-        return Case.model_validate(dict(doc))
+        return Case.model_validate(dict(doc), context=STORED_RECORD)
     except ValidationError as exc:
         person = doc.get("person")
         number = person.get("number", "?") if isinstance(person, dict) else "?"

@@ -24,6 +24,7 @@ from planner.store.repository import CaseStore
 from planner.tui.commands import ScreenCommands
 from planner.tui.guard import GuardedApp
 from planner.tui.keys import checked_keymap
+from planner.tui.literal import toast
 from planner.tui.screens.caseload import CaseloadScreen
 from planner.tui.screens.help import HelpScreen, screen_keys
 from planner.tui.screens.passphrase import PassphraseChanged, PassphraseScreen
@@ -85,8 +86,11 @@ class PlannerApp(GuardedApp):
         usable, problems = checked_keymap(keys)
         self.set_keymap(usable)
         if problems:
-            self.notify(
-                "Config file [keys]: " + "; ".join(problems) + ".", severity="warning", timeout=15
+            toast(
+                self,
+                "Config file [keys]: " + "; ".join(problems) + ".",
+                severity="warning",
+                timeout=15,
             )
 
     def _remember_theme(self, theme: Theme) -> None:
@@ -102,7 +106,7 @@ class PlannerApp(GuardedApp):
             return
         self.session.set_officer(name)
         self.screen.sub_title = name
-        self.notify(f"Welcome, {name}. Your name is saved for next time.")
+        toast(self, f"Welcome, {name}. Your name is saved for next time.")
 
     def action_help(self) -> None:
         if isinstance(self.screen, HelpScreen):

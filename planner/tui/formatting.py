@@ -13,6 +13,7 @@ from rich.text import Text
 from planner.domain.calendar import count_days, format_day
 from planner.domain.gaps import Flag, Severity
 from planner.domain.status import ItemStatus
+from planner.domain.text import visible
 from planner.tui.caseload_rows import CaseloadCounts, CaseRow
 
 STATUS_SYMBOL: dict[ItemStatus, str] = {
@@ -77,7 +78,8 @@ def severity_word(severity: Severity) -> str:
 
 
 def flag_line(flag: Flag) -> str:
-    return f"{severity_word(flag.severity)}: {flag.reason}"
+    """A flag on one line; its reason may quote what an officer typed (a blocked reason)."""
+    return visible(f"{severity_word(flag.severity)}: {flag.reason}")
 
 
 def flag_headline(flag: Flag) -> str:
@@ -117,7 +119,7 @@ def caseload_summary(counts: CaseloadCounts) -> Text:
 def person_preview(row: CaseRow) -> Text:
     """Two lines under the caseload: who is highlighted, and their most urgent flag."""
     text = Text()
-    text.append(f"{row.number} {row.name}", "bold")
+    text.append(visible(f"{row.number} {row.name}"), "bold")
     text.append(f" · {release_text(row.release)} · {days_sentence(row.days)}\n")
     if row.top is None:
         text.append("No flags.")

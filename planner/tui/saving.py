@@ -3,7 +3,8 @@
 A read-only database refuses changes with one line (the banner already says why); a failed
 write (a full disk, a lost network drive) says nothing was lost and offers to try again,
 with the officer's change still in hand; a passphrase changed elsewhere is asked for, and
-the change saved with it; any other store error is one line. Never a traceback.
+the change saved with it; any other store error, or input the domain refuses (the forms
+check first), is one line naming the field. Never a traceback.
 """
 
 from __future__ import annotations
@@ -11,14 +12,23 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from pydantic import ValidationError
 from textual.screen import Screen
 
+from planner.domain.errors import InvalidInput, describe_validation_error
 from planner.store.errors import ReadOnlyDatabase, StoreError, WriteFailed, WrongPassphrase
+from planner.tui.literal import toast
 from planner.tui.session import Session
 
+# What a save can be refused with: the store's errors, and input the domain refuses.
+SaveRefused = StoreError | InvalidInput | ValidationError
+SAVE_REFUSED = (StoreError, InvalidInput, ValidationError)
 
-def refusal_line(exc: StoreError) -> str:
-    """One line for a change the store refused."""
+
+def refusal_line(exc: SaveRefused) -> str:
+    """One line for a change that was refused."""
+    if isinstance(exc, ValidationError):
+        return f"Not saved: {describe_validation_error(exc)}"
     if isinstance(exc, ReadOnlyDatabase):
         return f"Not saved: read-only: {exc}"
     return f"Not saved: {exc}"
@@ -28,16 +38,16 @@ def refuse_if_read_only(screen: Screen[Any], session: Session) -> bool:
     """True (after saying so) when the database cannot be changed here."""
     if not session.read_only:
         return False
-    screen.notify(
+    toast(
+        screen,
         f"Read-only: nothing can be changed here ({session.read_only_reason()}).",
         severity="warning",
-        markup=False,
     )
     return True
 
 
 def report_save_failure(
-    screen: Screen[Any], exc: StoreError, retry: Callable[[], None] | None = None
+    screen: Screen[Any], exc: SaveRefused, retry: Callable[[], None] | None = None
 ) -> None:
     """Tell the officer a save failed; after a failed write, offer `retry`.
 
@@ -69,4 +79,4 @@ def report_save_failure(
             answered,
         )
         return
-    screen.notify(refusal_line(exc), severity="error", timeout=10, markup=False)
+    toast(screen, refusal_line(exc), severity="error", timeout=10)

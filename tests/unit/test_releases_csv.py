@@ -208,7 +208,7 @@ def test_every_bad_row_is_reported_with_its_physical_line() -> None:
     assert "Surname: contains a line break" in by_line[6]
     assert "Release Date: 'tomorrow' is not a date" in by_line[6]
     assert "has 6 values but the header has 5 columns" in by_line[8]
-    assert by_line[9] == "Date of Birth: '17/05/2990' is not a plausible date"
+    assert by_line[9].startswith("Date of Birth: 2990-05-17 is not between 1900-01-01 and ")
     assert str(parsed.problems[0]) == "line 3: Prison Number: 'A12BC' is not of the form A1234BC"
     assert not parsed.whole_file_problem
 

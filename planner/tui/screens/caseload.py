@@ -14,6 +14,7 @@ from textual.message import Message
 from textual.widgets import Footer, Header, Input, Static
 from textual.worker import Worker, WorkerState
 
+from planner.domain.text import visible
 from planner.store.errors import StoreError
 from planner.tui.caseload_rows import (
     SORTS,
@@ -29,6 +30,7 @@ from planner.tui.caseload_rows import (
     split_window,
 )
 from planner.tui.formatting import caseload_summary, person_preview
+from planner.tui.literal import literal, toast
 from planner.tui.screens.base import DataScreen
 from planner.tui.screens.caseload_keys import CASELOAD_BINDINGS
 from planner.tui.screens.prompts import PickerScreen
@@ -78,7 +80,7 @@ class CaseloadScreen(DataScreen):
         table = self.query_one(CaseTable)
         table.loading = True
         table.focus()
-        self.sub_title = self.session.officer
+        self.sub_title = visible(self.session.officer)
         self.load_caseload()
 
     # --- loading, off the event loop ------------------------------------------------------
@@ -132,7 +134,7 @@ class CaseloadScreen(DataScreen):
             self.session.failure = f"cannot open the caseload: {reason}"
             self.app.exit(return_code=1)
         else:
-            self.notify(f"Could not refresh the caseload: {error}", severity="error")
+            toast(self, f"Could not refresh the caseload: {error}", severity="error")
 
     def _show_rows(self, rows: list[CaseRow], change: int, complete: bool) -> None:
         """Show `rows`; until `complete`, they are the default view only."""
@@ -173,7 +175,7 @@ class CaseloadScreen(DataScreen):
         shown = apply_filter(self._sorted, self.filter)
         table.set_rows(shown, keep=keep)
         self._preview(table.highlighted)  # now, in the same frame as the rows
-        table.border_title = self.filter.describe().capitalize()
+        table.border_title = literal(self.filter.describe().capitalize())  # the search typed
         of = f"{len(self.rows):,}" if self.complete else "…"
         table.border_subtitle = f"{len(shown):,} of {of} · {SORTS[self.sort_column][0]}"
 

@@ -15,6 +15,7 @@ from textual.widgets import Button, Static
 from planner.domain.checklist import ItemRecord
 from planner.domain.template import ItemTemplate
 from planner.tui.formatting import status_text
+from planner.tui.literal import literal, literal_text
 from planner.tui.widgets.evidence import evidence_text
 
 Difference = tuple[str, str, str]  # what, mine, theirs
@@ -76,9 +77,14 @@ class ConflictScreen(ModalScreen[str | None]):
         for what, mine, theirs in self._differences:
             style = "bold" if mine != theirs else "dim"
             mark = "≠ " if mine != theirs else "  "
-            table.add_row(mark + what, mine, theirs, style=style)
+            table.add_row(
+                literal_text(mark + what),
+                literal_text(mine, multiline=True),
+                literal_text(theirs, multiline=True),
+                style=style,
+            )
         with VerticalScroll(classes="dialog conflict") as box:
-            box.border_title = self._title
+            box.border_title = literal(self._title)
             box.border_subtitle = "t keeps theirs · m overwrites with yours · Esc goes back"
             yield Static(
                 "Someone saved this while you were editing it. Rows marked ≠ differ. "

@@ -20,6 +20,7 @@ from textual.widgets import Button, Checkbox, ProgressBar, Select, Static
 from planner.export.files import ExportError, ExportFormat, OutputExists
 from planner.export.service import due_for_release, export_batch
 from planner.store.errors import StoreError
+from planner.tui.literal import literal_text, toast
 from planner.tui.screens.export_case import FORMAT_CHOICES, REDACT_HINT
 from planner.tui.screens.export_dialog import ExportDialog, cli_words_removed, start_folder
 from planner.tui.session import Session
@@ -199,11 +200,13 @@ class BatchExportScreen(ExportDialog):
         files = _plural(len(written), "file")
         if len(written) < total:
             message = f"Stopped: {files} of {total} written to {folder}"
-            self.say(Text(message, "bold yellow"))
-            self.notify(message, severity="warning", timeout=10)
+            self.say(literal_text(message, "bold yellow"))
+            toast(self, message, severity="warning", timeout=10)
             return
-        self.say(Text.assemble((f"{files} written to ", "bold green"), (str(folder), "bold")))
-        self.notify(f"{files} written to {folder}", timeout=10)
+        self.say(
+            Text.assemble((f"{files} written to ", "bold green"), literal_text(folder, "bold"))
+        )
+        toast(self, f"{files} written to {folder}", timeout=10)
 
     def action_back(self) -> None:
         if self.running:

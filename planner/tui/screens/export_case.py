@@ -27,7 +27,8 @@ from planner.domain.template import FieldType, ItemTemplate
 from planner.export.files import ExportError, ExportFormat, OutputExists, summary_file_name
 from planner.export.service import export_case
 from planner.store.errors import StaleEdit, StoreError
-from planner.tui.saving import report_save_failure
+from planner.tui.literal import literal, literal_text, toast
+from planner.tui.saving import SAVE_REFUSED, report_save_failure
 from planner.tui.screens.export_dialog import ExportDialog, cli_words_removed, start_folder
 from planner.tui.screens.prompts import ConfirmScreen
 from planner.tui.session import Session
@@ -105,7 +106,7 @@ class ExportScreen(ExportDialog):
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(classes="dialog export") as box:
-            box.border_title = (
+            box.border_title = literal(
                 f"Handover summary · {self.person.display_name} · {self.person.number}"
             )
             box.border_subtitle = "Ctrl+S exports · Esc goes back"
@@ -190,8 +191,8 @@ class ExportScreen(ExportDialog):
         self.written = path
         self.offer_replace(None)
         kind = "Redacted summary" if redact else "Summary"
-        self.say(Text.assemble((f"{kind} written to ", "bold green"), (str(path), "bold")))
-        self.notify(f"{kind} written to {path}", timeout=10)
+        self.say(Text.assemble((f"{kind} written to ", "bold green"), literal_text(path, "bold")))
+        toast(self, f"{kind} written to {path}", timeout=10)
         if not redact:
             self._offer_sent(fmt)
 
@@ -246,14 +247,15 @@ class ExportScreen(ExportDialog):
                 expected_rev=rev,
             )
         except StaleEdit:
-            self.notify(
+            toast(
+                self,
                 f"Not marked: “{item.title}” was changed by someone else meanwhile; "
                 "open it to check.",
                 severity="warning",
                 timeout=10,
             )
             return
-        except StoreError as exc:
+        except SAVE_REFUSED as exc:
             report_save_failure(self, exc, lambda: self._mark_sent(item, evidence, rev, fmt))
             return
         self.changed = True
@@ -262,9 +264,9 @@ class ExportScreen(ExportDialog):
         self.say(
             Text.assemble(
                 ("Summary written to ", "bold green"),
-                (str(self.written), "bold"),
+                literal_text(self.written, "bold"),
                 "\n",
-                (sent, "green"),
+                literal_text(sent, "green"),
             )
         )
-        self.notify(sent)
+        toast(self, sent)

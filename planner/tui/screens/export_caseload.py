@@ -13,6 +13,7 @@ from textual.widgets import Select
 from planner.export.files import ExportError, OutputExists
 from planner.export.service import export_caseload
 from planner.store.errors import StoreError
+from planner.tui.literal import literal_text, toast
 from planner.tui.screens.export_dialog import ExportDialog, cli_words_removed, start_folder
 from planner.tui.session import Session
 from planner.tui.widgets.evidence import ChoiceField, TextField
@@ -77,5 +78,5 @@ class CaseloadCsvScreen(ExportDialog):
     def _written(self, path: Path) -> None:
         self.written = path
         self.offer_replace(None)
-        self.say(Text.assemble(("Caseload written to ", "bold green"), (str(path), "bold")))
-        self.notify(f"Caseload written to {path}", timeout=10)
+        self.say(Text.assemble(("Caseload written to ", "bold green"), literal_text(path, "bold")))
+        toast(self, f"Caseload written to {path}", timeout=10)

@@ -20,6 +20,7 @@ from textual.widgets import Button, Input, Static
 from textual.worker import Worker, WorkerState
 
 from planner.domain.errors import InvalidInput
+from planner.tui.literal import literal, literal_text
 from planner.tui.session import Session
 from planner.tui.widgets.evidence import TextField
 
@@ -113,11 +114,14 @@ class ExportDialog(ModalScreen[bool]):
         self.action_export(False)
 
     def say(self, text: Text | str) -> None:
-        self.query_one("#export-result", Static).update(text)
+        """Show `text` in the result line: a plain string as it is (it may hold a path)."""
+        self.query_one("#export-result", Static).update(
+            literal(text) if isinstance(text, str) else text
+        )
 
     def failed(self, message: str) -> None:
         self.running = False
-        self.say(Text(f"Not exported: {message}", "bold red"))
+        self.say(literal_text(f"Not exported: {message}", "bold red"))
 
     def offer_replace(self, message: str | None) -> None:
         """Say what is in the way and offer to replace it; None withdraws the offer."""
@@ -126,7 +130,7 @@ class ExportDialog(ModalScreen[bool]):
         button = self.query_one("#export-replace", Button)
         button.display = message is not None
         if message is not None:
-            self.say(Text(f"{message}. Replace (Ctrl+O), {self.OTHERWISE}.", "bold yellow"))
+            self.say(literal_text(f"{message}. Replace (Ctrl+O), {self.OTHERWISE}.", "bold yellow"))
             button.focus()
         else:
             self.say("")

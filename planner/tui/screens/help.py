@@ -64,7 +64,9 @@ class HelpScreen(ModalScreen[None]):
             more = Text(key.tooltip)
             if key.binding_id:
                 more.append(f"  [{key.binding_id}]", style="italic")
-            table.add_row(key.key, Text(key.description, style="" if key.enabled else "dim"), more)
+            # Keys come from the config file: Text, so a key such as "[" is shown, not parsed.
+            description = Text(key.description, style="" if key.enabled else "dim")
+            table.add_row(Text(key.key), description, more)
         with VerticalScroll(id="help-body", classes="dialog") as body:
             body.border_title = f"Keys: {self._title}"
             body.border_subtitle = "Esc closes · Ctrl+P finds any action · ids: to remap keys"

@@ -9,6 +9,7 @@ from textual.binding import Binding, BindingType
 from textual.widgets import DataTable, Footer, Header, Static
 
 from planner.store.audit import AuditEntry
+from planner.tui.literal import literal_text
 from planner.tui.screens.base import DataScreen
 from planner.tui.session import Session
 from planner.tui.widgets.banner import StoreBanner
@@ -16,10 +17,11 @@ from planner.tui.widgets.banner import StoreBanner
 _MAX_CELL = 60
 
 
-def _value(raw: Any) -> str:
+def _value(field: str, raw: Any) -> str:
+    """A value as it was recorded; only an item status reads as words ('not started')."""
     if raw is None or raw == "":
         return "—"
-    text = str(raw).replace("_", " ") if isinstance(raw, str) else str(raw)
+    text = str(raw).replace("_", " ") if field == "status" else str(raw)
     return text if len(text) <= _MAX_CELL else text[: _MAX_CELL - 1] + "…"
 
 
@@ -71,10 +73,10 @@ class HistoryScreen(DataScreen):
         for entry in reversed(entries):
             table.add_row(
                 entry.at.astimezone().strftime("%a %d %b %Y %H:%M"),
-                entry.by or "—",
-                _what(entry),
-                _value(entry.old),
-                _value(entry.new),
+                literal_text(entry.by or "—"),
+                literal_text(_what(entry)),
+                literal_text(_value(entry.field, entry.old)),
+                literal_text(_value(entry.field, entry.new)),
             )
         if cursor > 0 and added > 0:
             table.move_cursor(row=cursor + added, animate=False)

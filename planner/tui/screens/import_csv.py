@@ -16,8 +16,10 @@ from textual.worker import Worker, WorkerState
 
 from planner.domain.errors import InvalidInput
 from planner.domain.releases_csv import ParsedReleases, load_releases
+from planner.domain.text import visible
 from planner.store.errors import StoreError
 from planner.store.importing import ImportReport, apply_import
+from planner.tui.literal import literal_text, toast
 from planner.tui.session import Session
 from planner.tui.widgets.evidence import TextField
 
@@ -26,9 +28,9 @@ def report_text(path: Path, parsed: ParsedReleases, report: ImportReport) -> Tex
     """What `planner import` prints: one line per bad row, warnings, then the outcome."""
     text = Text()
     for problem in parsed.problems:
-        text.append(f"{problem}\n", "bold red")
+        text.append(visible(str(problem)) + "\n", "bold red")
     for warning in parsed.warnings:
-        text.append(f"warning: {warning}\n", "yellow")
+        text.append(visible(f"warning: {warning}") + "\n", "yellow")
     if not report.imported:
         if parsed.whole_file_problem:
             outcome = "The file cannot be imported as it is; nothing was imported."
@@ -42,7 +44,7 @@ def report_text(path: Path, parsed: ParsedReleases, report: ImportReport) -> Tex
         text.append(outcome, "bold red")
     else:
         where = "check only, nothing written" if report.dry_run else "imported"
-        text.append(f"{path.name} ({where}): {report.summary()}.", "bold green")
+        text.append(visible(f"{path.name} ({where}): {report.summary()}."), "bold green")
     return text
 
 
@@ -127,7 +129,7 @@ class ImportScreen(ModalScreen[bool]):
     def _show(self, path: Path, parsed: ParsedReleases, report: ImportReport) -> None:
         if report.imported and not report.dry_run and report.changed:
             self.wrote = True
-            self.notify(f"Imported: {report.summary()}")
+            toast(self, f"Imported: {report.summary()}")
         self.query_one("#import-report", Static).update(report_text(path, parsed, report))
 
     @on(Worker.StateChanged)
@@ -136,7 +138,7 @@ class ImportScreen(ModalScreen[bool]):
             error = event.worker.error
             message = str(error) if isinstance(error, StoreError) else repr(error)
             self.query_one("#import-report", Static).update(
-                Text(f"Not imported: {message}", "bold red")
+                literal_text(f"Not imported: {message}", "bold red")
             )
 
     def action_back(self) -> None:

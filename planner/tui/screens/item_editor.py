@@ -24,17 +24,21 @@ from planner.domain.errors import InvalidInput
 from planner.domain.gaps import Evaluation, Flag
 from planner.domain.status import ItemStatus
 from planner.domain.template import ItemTemplate
-from planner.store.errors import StaleEdit, StoreError
+from planner.domain.text import notes_text, visible
+from planner.store.errors import StaleEdit
 from planner.tui.formatting import SEVERITY_STYLE, flag_line, status_text
-from planner.tui.saving import report_save_failure
+from planner.tui.literal import literal, toast
+from planner.tui.saving import SAVE_REFUSED, report_save_failure
 from planner.tui.screens.conflict import ConflictScreen, item_differences
 from planner.tui.session import Session
 from planner.tui.widgets.evidence import (
     ChoiceField,
+    ErrorLine,
     FormField,
     TextField,
     evidence_field,
     read_evidence,
+    text_problem,
 )
 from planner.tui.widgets.save_buttons import SaveBackButtons, save_allowed
 
@@ -101,14 +105,16 @@ class ItemEditor(ModalScreen[bool]):
     def compose(self) -> ComposeResult:
         item = self.item
         with VerticalScroll(classes="dialog editor") as box:
-            box.border_title = f"{self.number} · {item.title}"
+            box.border_title = literal(f"{self.number} · {item.title}")
             box.border_subtitle = "Ctrl+S saves · Esc goes back"
             about = Text()
             if self.due:
                 about.append(f"Due {self.due}", "bold")
-                about.append(f" · applies to {item.applies_label}\n")
-            about.append(item.why + "\n", "italic")
-            about.append(f"Source: {item.source} · rule checked {format_day(item.checked)}", "dim")
+                about.append(visible(f" · applies to {item.applies_label}") + "\n")
+            about.append(visible(item.why) + "\n", "italic")
+            about.append(
+                visible(f"Source: {item.source} · rule checked {format_day(item.checked)}"), "dim"
+            )
             for flag in self.flags:
                 about.append("\n")
                 about.append(flag_line(flag), SEVERITY_STYLE[flag.severity])
@@ -125,7 +131,10 @@ class ItemEditor(ModalScreen[bool]):
                 max_length=500,
             )
             yield Label("Notes", classes="notes-label")
-            yield TextArea(self.record.notes, id="notes", classes="field-input")
+            yield TextArea(
+                visible(self.record.notes, multiline=True), id="notes", classes="field-input"
+            )
+            yield ErrorLine(id="notes-error")
             yield SaveBackButtons("item-save", read_only=self.session.read_only)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -165,13 +174,19 @@ class ItemEditor(ModalScreen[bool]):
         if status.needs_reason and not reason:
             reason_field.show_error(f"Say why the item is {status.label}: a reason is needed.")
             ok = False
+        elif problem := text_problem(notes_text, reason):
+            reason_field.show_error(problem)
+            ok = False
         notes = self.query_one("#notes", TextArea).text.strip()
+        problem = text_problem(notes_text, notes)
+        self.query_one("#notes-error", ErrorLine).show(problem or "")
+        ok = ok and problem is None
         return (status, evidence, reason, notes) if ok else None
 
     def action_save(self) -> None:
         change = self._read()
         if change is None:
-            self.notify("Not saved: see the messages on the form.", severity="warning")
+            toast(self, "Not saved: see the messages on the form.", severity="warning")
             return
         self._save(change, self.record.rev)
 
@@ -194,7 +209,7 @@ class ItemEditor(ModalScreen[bool]):
         except StaleEdit as exc:
             self._resolve_conflict(change, exc)
             return
-        except StoreError as exc:
+        except SAVE_REFUSED as exc:
             report_save_failure(self, exc, lambda: self._save(change, expected_rev))
             return
         saved = case.checklist.item(self.item.id)
@@ -202,9 +217,9 @@ class ItemEditor(ModalScreen[bool]):
             f.label for f in self.item.required_fields if saved.evidence.get(f.name) in (None, "")
         ]
         if saved.status is ItemStatus.DONE and missing:
-            self.notify(f"Saved. Still to record: {', '.join(missing)}.", severity="warning")
+            toast(self, f"Saved. Still to record: {', '.join(missing)}.", severity="warning")
         else:
-            self.notify("Saved")
+            toast(self, "Saved")
         self.dismiss(True)
 
     def _resolve_conflict(
@@ -218,7 +233,7 @@ class ItemEditor(ModalScreen[bool]):
             if choice == "mine":
                 self._save(change, theirs.rev)
             elif choice == "theirs":
-                self.notify("Kept their version; your changes were not saved.")
+                toast(self, "Kept their version; your changes were not saved.")
                 self.dismiss(True)
 
         rows = item_differences(self.item, mine, theirs)

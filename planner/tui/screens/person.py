@@ -19,6 +19,7 @@ from planner.domain.calendar import release_day_risk
 from planner.domain.case import Case
 from planner.domain.gaps import Evaluation, Flag, FlagKind, SectionStatus, Severity
 from planner.domain.template import ItemTemplate, Template
+from planner.domain.text import visible
 from planner.store.errors import CaseNotFound
 from planner.tui.formatting import (
     SEVERITY_STYLE,
@@ -30,6 +31,7 @@ from planner.tui.formatting import (
     severity_word,
     status_text,
 )
+from planner.tui.literal import literal_text, toast
 from planner.tui.saving import refuse_if_read_only
 from planner.tui.screens.base import DataScreen
 from planner.tui.session import Session
@@ -44,10 +46,10 @@ def person_header(case: Case, evaluation: Evaluation) -> Text:
     """Who, when, how ready, and what to do about a bad release day."""
     person = case.person
     text = Text()
-    text.append(person.display_name, "bold")
+    text.append(visible(person.display_name), "bold")
     text.append(f"  {person.number}")
     where = " · ".join(p for p in (person.prison, person.location, person.state.value) if p)
-    text.append(f" · {where}\n")
+    text.append(visible(f" · {where}") + "\n")
     text.append("Release ")
     text.append(release_text(person.release_date), "bold")
     text.append(f" ({person.release_kind.value}) · {days_sentence(evaluation.days_to_release)}")
@@ -75,7 +77,7 @@ def person_header(case: Case, evaluation: Evaluation) -> Text:
 
 def section_prompt(section: SectionStatus) -> Text:
     text = Text()
-    text.append(section.title, "bold underline")
+    text.append(visible(section.title), "bold underline")
     detail = f"  {section.resolved}/{section.applicable} · {section.label}"
     text.append(detail, SEVERITY_STYLE[section.worst] if section.worst is not None else "")
     return text
@@ -104,7 +106,7 @@ def item_prompt(item: ItemTemplate, case: Case, due: date | None, flags: tuple[F
             right.append(f" +{len(flags) - 1}")
     grid.add_row(
         Text(status_text(record.status), STATUS_STYLE[record.status]),
-        Text(item.title),
+        literal_text(item.title),
         right,
     )
     return grid
@@ -114,7 +116,7 @@ def flag_prompt(flag: Flag) -> Text:
     text = Text()
     text.append(severity_word(flag.severity), SEVERITY_STYLE[flag.severity])
     text.append(f" · {flag.kind.label}\n", "bold")
-    text.append(flag.reason)
+    text.append(visible(flag.reason))
     return text
 
 
@@ -195,11 +197,11 @@ class PersonScreen(DataScreen):
         try:
             case, template, evaluation = self.session.read_case(self.number)
         except CaseNotFound:
-            self.notify(f"{self.number} is no longer in the database.", severity="error")
+            toast(self, f"{self.number} is no longer in the database.", severity="error")
             self.dismiss(None)
             return
         self.case, self.template, self.evaluation = case, template, evaluation
-        self.sub_title = f"{case.person.display_name} · {case.number}"
+        self.sub_title = visible(f"{case.person.display_name} · {case.number}")
         self.query_one("#person-header", Static).update(person_header(case, evaluation))
         self._show_checklist(case, template, evaluation)
         self._show_gaps(evaluation)

@@ -19,8 +19,9 @@ from textual.widgets import Checkbox, Label
 from planner.domain.equality import ETHNICITIES, Sex
 from planner.domain.errors import InvalidInput
 from planner.domain.person import CIRCUMSTANCE_LABELS, CaseState, Circumstances, Person, ReleaseKind
-from planner.store.errors import CaseExists, StaleEdit, StoreError
-from planner.tui.saving import report_save_failure
+from planner.store.errors import CaseExists, StaleEdit
+from planner.tui.literal import literal, toast
+from planner.tui.saving import SAVE_REFUSED, report_save_failure
 from planner.tui.screens.conflict import ConflictScreen, Difference
 from planner.tui.session import Session
 from planner.tui.widgets.evidence import (
@@ -65,7 +66,9 @@ class PersonFormScreen(ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         p = self.original
         with VerticalScroll(classes="dialog person-form") as box:
-            box.border_title = "Add a person" if p is None else f"Details of {p.display_name}"
+            box.border_title = (
+                "Add a person" if p is None else literal(f"Details of {p.display_name}")
+            )
             box.border_subtitle = "Ctrl+S saves · Esc goes back · * needed"
             with Container(classes="form-grid"):
                 yield TextField(
@@ -191,7 +194,7 @@ class PersonFormScreen(ModalScreen[str | None]):
         self.query_one("#form-error", ErrorLine).show("")
         person = self._read()
         if person is None:
-            self.notify("Not saved: see the messages on the form.", severity="warning")
+            toast(self, "Not saved: see the messages on the form.", severity="warning")
             return
         store = self.session.store
         try:
@@ -205,7 +208,7 @@ class PersonFormScreen(ModalScreen[str | None]):
         except StaleEdit as exc:
             self._resolve_conflict(person, exc)
             return
-        except StoreError as exc:
+        except SAVE_REFUSED as exc:
             report_save_failure(self, exc, self.action_save)
             return
         self._saved(person)
@@ -213,8 +216,8 @@ class PersonFormScreen(ModalScreen[str | None]):
     def _saved(self, person: Person) -> None:
         warning = person.pnc_warning()
         if warning:
-            self.notify(warning, severity="warning", timeout=10)
-        self.notify("Added" if self.adding else "Saved")
+            toast(self, warning, severity="warning", timeout=10)
+        toast(self, "Added" if self.adding else "Saved")
         self.dismiss(person.number)
 
     def _resolve_conflict(self, person: Person, exc: StaleEdit) -> None:
@@ -225,12 +228,12 @@ class PersonFormScreen(ModalScreen[str | None]):
             if choice == "mine":
                 try:
                     self.session.store.update_person(person, expected=theirs)
-                except StoreError as again:
+                except SAVE_REFUSED as again:
                     report_save_failure(self, again, lambda: decided("mine"))
                     return
                 self._saved(person)
             elif choice == "theirs":
-                self.notify("Kept their version; your changes were not saved.")
+                toast(self, "Kept their version; your changes were not saved.")
                 self.dismiss(None)
 
         rows = person_differences(person, theirs)

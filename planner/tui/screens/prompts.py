@@ -1,8 +1,12 @@
-"""Small typed dialogs: pick one of a list, type a reason, say who you are, yes or no."""
+"""Small typed dialogs: pick one of a list, type a reason, say who you are, yes or no.
+
+Every text they are given (a title, a question, the choices) is shown as it is: callers
+pass names, locations and item titles straight in.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import ClassVar
 
 from textual import on
@@ -13,7 +17,9 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
-from planner.tui.widgets.evidence import ErrorLine
+from planner.domain.text import name_text, visible
+from planner.tui.literal import literal, literal_text
+from planner.tui.widgets.evidence import ErrorLine, text_problem
 
 
 class PickerScreen(ModalScreen[str | None]):
@@ -42,7 +48,7 @@ class PickerScreen(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog picker") as box:
-            box.border_title = self._title
+            box.border_title = literal(self._title)
             box.border_subtitle = self._hint
             if self._filterable:
                 yield Input(placeholder="Type to narrow the list", id="picker-filter")
@@ -57,7 +63,7 @@ class PickerScreen(ModalScreen[str | None]):
             return any(word.startswith(needle) for word in words)
 
         return [
-            Option(label, id=value)
+            Option(literal_text(label), id=value)
             for value, label in self._choices
             if not needle or matches(value, label)
         ]
@@ -97,7 +103,8 @@ class PickerScreen(ModalScreen[str | None]):
 
 
 class TextPrompt(ModalScreen[str | None]):
-    """Ask for one line of text; `required` refuses a blank answer with an inline message."""
+    """Ask for one line of text; `required` refuses a blank answer, and `check` (a domain
+    text rule) what it refuses, with an inline message."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "Back", id="prompt.back"),
@@ -111,6 +118,7 @@ class TextPrompt(ModalScreen[str | None]):
         value: str = "",
         required: bool = True,
         placeholder: str = "",
+        check: Callable[[str], str] | None = None,
     ) -> None:
         super().__init__()
         self._title = title
@@ -118,20 +126,26 @@ class TextPrompt(ModalScreen[str | None]):
         self._value = value
         self._required = required
         self._placeholder = placeholder
+        self._check = check
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog prompt") as box:
-            box.border_title = self._title
+            box.border_title = literal(self._title)
             box.border_subtitle = "Enter saves · Esc goes back"
-            yield Label(self._question)
-            yield Input(self._value, placeholder=self._placeholder, id="prompt-input")
+            yield Label(literal(self._question))
+            yield Input(visible(self._value), placeholder=self._placeholder, id="prompt-input")
             yield ErrorLine(id="prompt-error")
 
     @on(Input.Submitted, "#prompt-input")
     def answer(self, event: Input.Submitted) -> None:
         text = event.value.strip()
+        error = self.query_one("#prompt-error", ErrorLine)
         if self._required and not text:
-            self.query_one("#prompt-error", ErrorLine).show("An answer is needed here.")
+            error.show("An answer is needed here.")
+            return
+        problem = None if self._check is None else text_problem(self._check, text)
+        if problem is not None:
+            error.show(problem)
             return
         self.dismiss(text)
 
@@ -160,10 +174,15 @@ class OfficerPrompt(ModalScreen[str | None]):
     @on(Input.Submitted, "#officer-name")
     def answer(self, event: Input.Submitted) -> None:
         name = " ".join(event.value.split())
+        error = self.query_one("#officer-error", ErrorLine)
         if not name:
-            self.query_one("#officer-error", ErrorLine).show("Please type your name.")
+            error.show("Please type your name.")
             return
-        self.dismiss(name)
+        problem = text_problem(name_text, name)
+        if problem is not None:
+            error.show(problem)
+            return
+        self.dismiss(name_text(name))
 
     def action_cancel(self) -> None:
         self.dismiss(None)
@@ -187,9 +206,9 @@ class ConfirmScreen(ModalScreen[bool]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog prompt confirm") as box:
-            box.border_title = self._title
+            box.border_title = literal(self._title)
             box.border_subtitle = "y yes · n no"
-            yield Static(self._question, id="confirm-question")
+            yield Static(literal(self._question, multiline=True), id="confirm-question")
             with Horizontal(classes="buttons"):
                 yield Button(f"{self._yes} (y)", variant="primary", action="screen.answer(True)")
                 yield Button(f"{self._no} (n)", action="screen.answer(False)", id="confirm-no")

@@ -23,7 +23,8 @@ from planner.domain.case import Case
 from planner.domain.gaps import Evaluation
 from planner.domain.status import ItemStatus
 from planner.domain.template import Template
-from planner.store.errors import StaleEdit, StoreError
+from planner.domain.text import notes_text, visible
+from planner.store.errors import StaleEdit
 from planner.tui.formatting import (
     SEVERITY_STYLE,
     STATUS_STYLE,
@@ -31,7 +32,8 @@ from planner.tui.formatting import (
     severity_word,
     status_text,
 )
-from planner.tui.saving import report_save_failure
+from planner.tui.literal import literal_text, toast
+from planner.tui.saving import SAVE_REFUSED, report_save_failure
 from planner.tui.screens.base import DataScreen
 from planner.tui.screens.item_editor import editor_for
 from planner.tui.screens.prompts import TextPrompt
@@ -146,7 +148,7 @@ class WalkThroughScreen(DataScreen):
         self._read()
         assert self.case is not None and self.template is not None and self.evaluation is not None
         self.steps = walk_order(self.case, self.template, self.evaluation)
-        self.sub_title = f"{self.case.person.display_name} · {self.number}"
+        self.sub_title = visible(f"{self.case.person.display_name} · {self.number}")
         self._show()
         self.query_one("#walk-step", VerticalScroll).focus()  # arrows scroll a long step
 
@@ -187,33 +189,35 @@ class WalkThroughScreen(DataScreen):
         flags = evaluation.flags_for_item(item_id)
         progress = Text()
         progress.append(f"Step {self.index + 1} of {len(self.steps)}", "bold")
-        progress.append(f" · {template.section_title(item.section)}")
+        progress.append(visible(f" · {template.section_title(item.section)}"))
         if item_id in self.changed:
             progress.append(" · changed in this walk", "green")
         self.query_one("#walk-progress", Static).update(progress)
         body = Text()
-        body.append(item.title + "\n", "bold")
+        body.append(visible(item.title) + "\n", "bold")
         body.append("Status: ")
         body.append(status_text(record.status), STATUS_STYLE[record.status] or "bold")
         due = due_date(item, case.person.release_date, case.created_at.date())
         body.append(f" · due {format_day(due)}" if due else " · no due date (no release date)")
         body.append("\n")
         if record.reason:
-            body.append(f"Reason: {record.reason}\n")
+            body.append(visible(f"Reason: {record.reason}", multiline=True) + "\n")
         if record.notes:
-            body.append(f"Notes: {record.notes}\n")
+            body.append(visible(f"Notes: {record.notes}", multiline=True) + "\n")
         for flag in flags:
             body.append(flag_line(flag) + "\n", SEVERITY_STYLE[flag.severity])
         if item.evidence:
             body.append("\nEvidence\n", "bold")
             for field in item.evidence:
-                value = evidence_text(field, record.evidence.get(field.name))
+                value = visible(evidence_text(field, record.evidence.get(field.name)))
                 need = " (needed for done)" if field.required else ""
-                body.append(f"  {field.label}{need}: ")
+                body.append(visible(f"  {field.label}{need}: "))
                 body.append(value + "\n", "dim" if value.startswith("—") else "bold")
         body.append("\nWhy it matters: ", "bold")
-        body.append(item.why + "\n")
-        body.append(f"Source: {item.source} · checked {format_day(item.checked)}\n", "dim")
+        body.append(visible(item.why) + "\n")
+        body.append(
+            visible(f"Source: {item.source} · checked {format_day(item.checked)}") + "\n", "dim"
+        )
         self.query_one("#walk-body", Static).update(body)
 
     def _show_summary(self) -> None:
@@ -239,7 +243,7 @@ class WalkThroughScreen(DataScreen):
             table.add_row(
                 worst,
                 Text(status_text(record.status), STATUS_STYLE[record.status]),
-                template.item(item_id).title,
+                literal_text(template.item(item_id).title),
             )
         if remaining:
             opening = Text(f"Still open ({len(remaining)}):", "bold")
@@ -296,7 +300,9 @@ class WalkThroughScreen(DataScreen):
                     self._save(item_id, status, reason)
 
             question = f"Why is “{item.title}” {status.label}?"
-            prompt = TextPrompt(f"Mark {status.label}", question, value=record.reason)
+            prompt = TextPrompt(
+                f"Mark {status.label}", question, value=record.reason, check=notes_text
+            )
             self.app.push_screen(prompt, reason_given)
         else:
             self._save(item_id, status, None)
@@ -309,13 +315,17 @@ class WalkThroughScreen(DataScreen):
                 self.number, item_id, status=status, reason=reason, expected_rev=rev
             )
         except StaleEdit as exc:
-            self.notify(f"Not saved: {exc}. Showing the latest; try again.", severity="warning")
+            toast(
+                self,
+                f"Not saved: {exc}. Showing the latest; try again.",
+                severity="warning",
+            )
             self.data_changed(-1)
             return
-        except StoreError as exc:
+        except SAVE_REFUSED as exc:
             report_save_failure(self, exc, lambda: self._save(item_id, status, reason))
             return
-        self.notify(f"Saved: {status.label}")
+        toast(self, f"Saved: {status.label}")
         self._advance(item_id)
 
     def _advance(self, item_id: str) -> None:

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from rich.text import Text
 from textual.widgets import Static
 
+from planner.tui.literal import literal
 from planner.tui.session import Session
 
 
@@ -28,7 +28,7 @@ class StoreBanner(Static):
     def show_notices(self, session: Session) -> None:
         """Show what the session's store has to say (call again once the store opens)."""
         lines = session.notices()
-        self.update(Text("\n".join(lines)))
+        self.update(literal("\n".join(lines), multiline=True))
         self.display = bool(lines)
 
     def on_mount(self) -> None:

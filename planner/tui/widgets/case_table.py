@@ -25,6 +25,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from planner.domain.gaps import Severity
+from planner.domain.text import visible
 from planner.tui.caseload_rows import CaseRow
 from planner.tui.formatting import (
     days_text,
@@ -75,9 +76,10 @@ _GAP = 1
 
 
 def fit(text: str, width: int, justify: Justify = "left") -> str:
-    """Pad or cut `text` to exactly `width` cells, marking a cut with an ellipsis."""
+    """`text` as it is, padded or cut to exactly `width` cells (a cut ends in an ellipsis)."""
     if width <= 0:
         return ""
+    text = visible(text)
     length = cell_len(text)
     if length > width:
         return set_cell_size(text, width - 1) + "…"

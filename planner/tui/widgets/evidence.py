@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date
 from typing import Any
 
@@ -15,7 +15,10 @@ from planner.domain.calendar import format_day
 from planner.domain.checklist import EvidenceValue
 from planner.domain.dates import parse_date
 from planner.domain.errors import InvalidInput
+from planner.domain.evidence import parse_evidence_value
 from planner.domain.template import EvidenceField, FieldType
+from planner.domain.text import visible
+from planner.tui.literal import literal, literal_text
 
 DATE_HINT = "YYYY-MM-DD or DD/MM/YYYY"
 YES_NO: tuple[tuple[str, bool], ...] = (("Yes", True), ("No", False))
@@ -48,7 +51,7 @@ class ErrorLine(Static):
         super().__init__("", id=id, classes="error")
 
     def show(self, message: str) -> None:
-        self.update(message)
+        self.update(literal(message, multiline=True))
         self.display = bool(message)
 
 
@@ -72,10 +75,10 @@ class FormField(Vertical):
         self.hint = hint
 
     def compose(self) -> ComposeResult:
-        yield Label(self.label)
+        yield Label(literal(self.label))
         yield from self.compose_input()
         if self.hint:
-            yield Static(self.hint, classes="hint")
+            yield Static(literal(self.hint), classes="hint")
         yield ErrorLine()
 
     def compose_input(self) -> ComposeResult:
@@ -120,7 +123,7 @@ class TextField(FormField):
 
     def compose_input(self) -> ComposeResult:
         yield Input(
-            self._value,
+            visible(self._value),  # what cannot be shown appears as its code, and is saved so
             placeholder=self._placeholder,
             max_length=self._max_length,
             disabled=self._disabled,
@@ -213,7 +216,7 @@ class ChoiceField(FormField):
     def compose_input(self) -> ComposeResult:
         known = any(v == self._value for _, v in self._choices)
         yield Select(
-            self._choices,
+            [(literal_text(label), value) for label, value in self._choices],
             value=self._value if known and self._value is not None else Select.NULL,
             allow_blank=self._allow_blank,
             prompt="— not recorded",
@@ -255,9 +258,30 @@ def evidence_field(field: EvidenceField, value: EvidenceValue | None) -> FormFie
     return widget
 
 
+def text_problem(rule: Callable[[str], str], text: str) -> str | None:
+    """What the domain's text `rule` finds wrong with `text`, as a message; None if fine."""
+    try:
+        rule(text)
+    except ValueError as exc:
+        return sentence(str(exc))
+    return None
+
+
+def sentence(message: str) -> str:
+    """'contains a control character (U+001B)' as an inline message: 'Contains ...'."""
+    return message[:1].upper() + message[1:]
+
+
 def read_evidence(widget: FormField) -> EvidenceValue | None:
-    """A field's value as the store keeps it: dates as ISO strings."""
+    """A field's value as the store keeps it: dates as ISO strings, text as the domain
+    accepts it (or InvalidInput, shown beside the field)."""
     value = widget.read()
     if isinstance(value, date):
         return value.isoformat()
+    if isinstance(value, str) and widget.evidence is not None:
+        try:
+            return parse_evidence_value(widget.evidence, value)
+        except InvalidInput as exc:
+            widget.show_error(sentence(str(exc).removeprefix(f"field {widget.evidence.name}: ")))
+            raise
     return value  # type: ignore[no-any-return]
