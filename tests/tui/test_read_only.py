@@ -24,7 +24,7 @@ from planner.tui.screens.prompts import ConfirmScreen
 from planner.tui.screens.walkthrough import WalkThroughScreen
 from tests.conftest import NOW
 from tests.tui.conftest import build_app, fill_caseload, wait_for_caseload, wait_until
-from tests.tui.test_person import on_disk, open_item, open_person
+from tests.tui.test_person import choose_status, on_disk, open_item, open_person
 
 
 def banner(screen: Any) -> str:
@@ -192,3 +192,32 @@ def test_read_only_reason_names_the_file(tmp_path: Path, template: Template) -> 
             assert app.session.read_only_reason() == f"the file {db} cannot be written"
     finally:
         db.chmod(0o600)
+
+
+async def test_a_damaged_history_shows_in_the_banner_and_nothing_is_saved_on_top(
+    caseload: CaseStore, db_path: Path
+) -> None:
+    """The audit log deleted underneath a running UI: the next reload names it, and a save
+    is refused in one line with the edit still on screen."""
+    app = build_app(caseload)
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+        caseload_screen = await wait_for_caseload(pilot)
+        assert banner(caseload_screen) == ""
+        db_path.with_name(db_path.name + ".audit").unlink()
+        person = await open_person(pilot, "A1234BC")
+        await wait_until(pilot, lambda: banner(person).startswith("Damaged:"), "the banner")
+        assert "planner.db.audit is missing" in banner(person) and "planner doctor" in banner(
+            person
+        )
+        before = db_path.read_bytes(), db_path.with_name(db_path.name + ".journal").read_bytes()
+        editor = await open_item(pilot, person, "psr.status")
+        await choose_status(pilot, ItemStatus.IN_PROGRESS)
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert app.screen is editor
+        told = list(app._notifications)[-1].message
+        assert told.startswith("Not saved: planner.db.audit is missing") and "\n" not in told
+    assert (
+        db_path.read_bytes(),
+        db_path.with_name(db_path.name + ".journal").read_bytes(),
+    ) == before

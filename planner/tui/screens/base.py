@@ -1,4 +1,5 @@
-"""Screens that show stored data re-read it when the database changes, in any process."""
+"""Screens that show stored data re-read it when the database changes, in any process, and
+keep their banner up to date with what the store has to say (read-only, damaged files)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from textual import work
 from textual.screen import Screen
 
 from planner.tui.session import Session
+from planner.tui.widgets.banner import StoreBanner
 
 POLL_SECONDS = 3.0
 
@@ -38,9 +40,14 @@ class DataScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="poll", exit_on_error=False)
     def _poll(self) -> None:
-        change = self.session.store.change_number
+        change = self.session.store.change_number  # also checks the files against each other
+        self.app.call_from_thread(self._show_notices)
         if change != self.seen_change:
             self.app.call_from_thread(self.data_changed, change)
+
+    def _show_notices(self) -> None:
+        for banner in self.query(StoreBanner):
+            banner.show_notices(self.session)
 
     def data_changed(self, change: int) -> None:
         """Re-read what the screen shows; `change` is the store's new change number."""
