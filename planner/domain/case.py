@@ -8,7 +8,7 @@ from pydantic import ConfigDict
 
 from planner.domain.checklist import Checklist
 from planner.domain.person import Person
-from planner.domain.text import NotesText
+from planner.domain.text import NameText, NotesText
 from planner.domain.validated import ValidatedModel
 
 
@@ -20,6 +20,7 @@ class Case(ValidatedModel):
     person: Person
     checklist: Checklist
     notes: NotesText = ""
+    assigned_to: NameText = ""  # the officer whose caseload it is in ("" while unassigned)
     created_at: datetime
     updated_at: datetime
     rev: int = 1

@@ -76,10 +76,14 @@ CIRCUMSTANCE_LABELS: dict[str, str] = {
 
 
 class Contact(ValidatedModel):
+    """Someone to reach about the person: an offender manager, say. `unit` is their team
+    or probation delivery unit."""
+
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     name: NameText = ""
     role: NameText = ""
+    unit: NameText = ""
     phone: NameText = ""
     email: NameText = ""
 
@@ -112,6 +116,8 @@ class Person(ValidatedModel):
     state: CaseState = CaseState.ACTIVE
     prison_offender_manager: Contact = Contact()
     community_offender_manager: Contact = Contact()
+    phone: NameText = Field(default="", max_length=40)  # the person's own, if they have one
+    email: NameText = Field(default="", max_length=120)
 
     @field_validator("crn", "pnc", "ethnicity", mode="before")
     @classmethod

@@ -32,6 +32,7 @@ def case_changes(old: Case | None, new: Case | None) -> list[dict[str, Any]]:
     for name, value in after_person.items():
         add(None, f"person.{name}", before_person.get(name), value)
     add(None, "notes", old.notes if old else "", new.notes)
+    add(None, "assigned_to", old.assigned_to if old else "", new.assigned_to)
     old_items = old.checklist.items if old else {}
     for item_id in sorted(set(old_items) | set(new.checklist.items)):
         before = old_items.get(item_id) or ItemRecord()

@@ -48,6 +48,7 @@ def index_entry(case: Case, template: Template) -> dict[str, Any]:
         ],
         "template": f"{case.checklist.template_id}@{case.checklist.template_version}",
         "rev": case.rev,
+        "assigned": case.assigned_to,
         "assessment": assess(case, template).to_json(),
     }
 
@@ -87,7 +88,8 @@ def summary_from_entry(
         else:  # written by an older gap engine: assess again from the full record
             assessment = reassess(number)
         surname, forename, prison, location, release, kind, state = entry["person"]
-        texts = (surname, forename, prison, location, kind, state)
+        assigned = entry.get("assigned", "")  # entries made before assignment have none
+        texts = (surname, forename, prison, location, kind, state, assigned)
         if not all(isinstance(t, str) for t in texts) or not isinstance(entry["rev"], int):
             raise TypeError("an index entry holds a value of the wrong type")
         return CaseSummary(
@@ -101,6 +103,7 @@ def summary_from_entry(
             state=state,
             rev=entry["rev"],
             assessment=assessment,
+            assigned_to=assigned,
         )
     except (KeyError, TypeError, ValueError, AttributeError):
         raise DatabaseCorrupt(

@@ -23,6 +23,7 @@ class CaseSummary:
     state: str
     rev: int
     assessment: Assessment
+    assigned_to: str = ""  # the officer whose caseload it is in ("" while unassigned)
 
     @property
     def display_name(self) -> str:

@@ -884,3 +884,50 @@ def test_a_journal_emptied_in_place_by_a_crash_takes_the_next_save(
     with fresh(db_path) as store:
         assert store.integrity_problem is None
         assert _plan(store) == "after the crash"
+
+
+def test_cases_are_assigned_in_one_audited_change(opened: CaseStore, template: Template):
+    opened.add_many([make_person(n) for n in ("A0001AA", "A0002AA", "A0003AA")], template)
+    start = opened.change_number
+    changed = opened.assign(["A0001AA", "A0002AA", "A0001AA"], "Officer Two")
+    assert [c.number for c in changed] == ["A0001AA", "A0002AA"]
+    assert opened.change_number == start + 1
+    assert opened.assign(["A0002AA"], "Officer Two") == []  # nothing to change
+    assert opened.change_number == start + 1
+    listed = {s.number: s.assigned_to for s in opened.summaries()}
+    assert listed == {"A0001AA": "Officer Two", "A0002AA": "Officer Two", "A0003AA": ""}
+    entries = [e for e in opened.history() if e.field == "assigned_to"]
+    assert [(e.case, e.old, e.new, e.by) for e in entries] == [
+        ("A0001AA", "", "Officer Two", "Officer One"),
+        ("A0002AA", "", "Officer Two", "Officer One"),
+    ]
+    with pytest.raises(CaseNotFound):
+        opened.assign(["Z9999ZZ"], "Officer Two")
+    opened.assign(["A0001AA"], "")
+    assert opened.get("A0001AA").assigned_to == ""
+
+
+def test_raw_records_are_the_stored_documents_unvalidated(opened: CaseStore, template: Template):
+    opened.add(make_person(NUMBER), template)
+    opened.save_item(NUMBER, "work.plan", status=ItemStatus.DONE, evidence={"plan": "P"})
+    raw = opened.raw_records()
+    assert set(raw) == {NUMBER}
+    item = raw[NUMBER]["checklist"]["items"]["work.plan"]
+    assert item["status"] == "done" and item["evidence"] == {"plan": "P"}
+    assert opened.raw_records(["Z9999ZZ", NUMBER]).keys() == {NUMBER}
+
+
+def test_an_index_entry_from_before_assignment_reads_as_unassigned(
+    db_path: Path, template: Template
+):
+    with fresh(db_path) as store:
+        store.add(make_person(NUMBER), template)
+        with store._locked():
+            tables = {name: dict(docs) for name, docs in store._storage.read().items()}
+            entry = dict(tables["index"][NUMBER])
+            del entry["assigned"]
+            tables["index"][NUMBER] = entry
+            replace_tables(store._db, tables, at=NOW, by="Test", description="older entries")
+    with fresh(db_path, read_only=True) as store:
+        (summary,) = store.summaries()
+        assert summary.assigned_to == ""
