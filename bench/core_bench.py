@@ -82,7 +82,7 @@ def _evidence_value(field: Any, rng: random.Random, release: date | None) -> str
     return samples.get(field.name, "Recorded by the officer after checking with the person")
 
 
-Docs = list[tuple[str, dict[str, Any], dict[str, Any]]]
+Docs = list[tuple[str, dict[str, Any], dict[str, Any], dict[str, Any]]]  # record, entry, assessment
 
 
 def build_docs(count: int, seed: int = 7) -> Docs:
@@ -172,37 +172,40 @@ def build_docs(count: int, seed: int = 7) -> Docs:
         case = bare.model_copy(
             update={"checklist": bare.checklist.model_copy(update={"items": items})}
         )
-        doc, entry = case_documents(case, template)
-        docs.append((number, doc, entry))
+        doc, entry, assessment = case_documents(case, template)
+        docs.append((number, doc, entry, assessment))
     return docs
 
 
-def write_ours(path: Path, docs: Docs) -> None:
+def write_ours(path: Path, docs: Docs, codec: Any = None, now: datetime | None = None) -> None:
     """A real database (CaseStore creates it and stores the template), then every document
-    written in one snapshot through the store's own replace_tables, under its
-    lock, so the tables are laid out exactly as CaseStore lays them out."""
+    written in one snapshot through the store's own replace_tables, under its lock, so the
+    tables are laid out exactly as CaseStore lays them out."""
     from planner.domain.person import Person
-    from planner.store.repository import CASES, INDEX, CaseStore
+    from planner.store.repository import ASSESSMENTS, CASES, INDEX, CaseStore
     from planner.store.rewrite import replace_tables
 
+    when = now or datetime.now(UTC)
     template = _template()
-    with CaseStore(path, officer="bench") as store:
+    with CaseStore(path, officer="bench", codec=codec, clock=lambda: when) as store:
         store.add(Person(number="Z9999ZZ", surname="Seed", forename="Bench"), template)
         store.remove(["Z9999ZZ"])
         with store._locked():
             tables = dict(store._storage.read())
-            tables[CASES] = {number: doc for number, doc, _ in docs}
-            tables[INDEX] = {number: entry for number, _, entry in docs}
-            replace_tables(
-                store._db, tables, at=datetime.now(UTC), by="bench", description="bench load"
-            )
+            tables[CASES] = {number: doc for number, doc, _, _ in docs}
+            tables[INDEX] = {number: entry for number, _, entry, _ in docs}
+            tables[ASSESSMENTS] = {number: stored for number, _, _, stored in docs}
+            replace_tables(store._db, tables, at=when, by="bench", description="bench load")
 
 
 def write_stock(path: Path, docs: Docs) -> None:
     """The same records (each with its index entry) as TinyDB's default JSONStorage writes
     them: stdlib json, one table, integer document ids."""
     data = {
-        "_default": {str(i + 1): {**doc, "index": entry} for i, (_, doc, entry) in enumerate(docs)}
+        "_default": {
+            str(i + 1): {**doc, "index": {**entry, "assessment": stored}}
+            for i, (_, doc, entry, stored) in enumerate(docs)
+        }
     }
     path.write_text(json.dumps(data), encoding="utf-8")
 

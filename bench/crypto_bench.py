@@ -35,24 +35,11 @@ NOW = datetime(2026, 11, 23, 9, 30, tzinfo=UTC)
 
 
 def write_db(path: Path, docs: Any, encrypt: bool) -> None:
-    from planner.domain.person import Person
-    from planner.domain.template_loading import TemplateLibrary
-    from planner.store.crypto import AesGcmCodec
-    from planner.store.repository import CASES, INDEX, CaseStore
-    from planner.store.rewrite import replace_tables
+    from core_bench import write_ours
 
-    template = TemplateLibrary().get("england-wales")
-    codec = AesGcmCodec.create(PASSPHRASE) if encrypt else None
-    with CaseStore(path, officer="bench", codec=codec, clock=lambda: NOW) as store:
-        store.add(Person(number="Z9999ZZ", surname="Seed", forename="Bench"), template)
-        store.remove(["Z9999ZZ"])
-        with store._locked():
-            tables = dict(store._storage.read())
-            tables[CASES] = {number: doc for number, doc, _ in docs}
-            tables[INDEX] = {number: entry for number, _, entry in docs}
-            replace_tables(
-                store._db, tables, at=datetime.now(UTC), by="bench", description="bench load"
-            )
+    from planner.store.crypto import AesGcmCodec
+
+    write_ours(path, docs, AesGcmCodec.create(PASSPHRASE) if encrypt else None, NOW)
 
 
 def child(path: str, mode: str) -> dict[str, Any]:

@@ -26,7 +26,7 @@ from typing import Any
 from fpdf import FPDF
 
 from planner.export.pdf_fonts import LATIN_ONLY, FontChain, attach
-from planner.export.pdf_text import is_right_to_left, plain
+from planner.export.pdf_text import is_right_to_left, plain, without_invisible
 
 FONT = "dejavu"
 PT = 0.3528  # millimetres per point
@@ -154,6 +154,7 @@ class Document(FPDF):
                 self.set_xy(x, top)
                 self.cell(width, height, line, align=align)
             return
+        line = without_invisible(line)
         if align == "R":
             x += width - self.c_margin - self.width_of(line, style)
         else:
@@ -212,7 +213,7 @@ class Document(FPDF):
             return shaped
         total = 0.0
         widths = self._widths
-        for char in text:
+        for char in without_invisible(text):
             key = (char, style.bold, style.size)
             width = widths.get(key)
             if width is None:

@@ -56,6 +56,14 @@ def invisible(char: str) -> bool:
     return any(start <= cp <= end for start, end in _INVISIBLE)
 
 
+def without_invisible(text: str) -> str:
+    """`text` without the characters drawn as nothing: what a line drawn without text
+    shaping must leave out (the shaper leaves them out by itself)."""
+    if text.isprintable():
+        return text
+    return "".join(c for c in text if not invisible(c))
+
+
 def is_right_to_left(char: str) -> bool:
     """Whether `char` is written right to left (Arabic, Hebrew), so needs reordering."""
     return unicodedata.bidirectional(char) in _RIGHT_TO_LEFT

@@ -15,7 +15,7 @@ from planner.domain.template import Template
 from planner.store.changes import case_changes
 from planner.store.database import Change
 from planner.store.documents import case_documents
-from planner.store.tables import CASES, INDEX
+from planner.store.tables import ASSESSMENTS, CASES, INDEX
 
 Document = dict[str, Any]
 REASSESSED_FIELD = "database.assessments"
@@ -29,14 +29,18 @@ def case_change(
     entries: list[dict[str, Any]] = []
     docs: dict[str, Document | None] = {}
     index: dict[str, Document | None] = {}
+    assessments: dict[str, Document | None] = {}
     for old, new in pairs:
         entries.extend(case_changes(old, new))
         if new is None:
             assert old is not None
-            docs[old.number] = index[old.number] = None
+            docs[old.number] = index[old.number] = assessments[old.number] = None
         else:
-            docs[new.number], index[new.number] = case_documents(new, template_for(new))
-    return Change(entries, {CASES: docs, INDEX: index})
+            number = new.number
+            docs[number], index[number], assessments[number] = case_documents(
+                new, template_for(new)
+            )
+    return Change(entries, {CASES: docs, INDEX: index, ASSESSMENTS: assessments})
 
 
 def note(field: str, description: str) -> Change:
@@ -45,12 +49,17 @@ def note(field: str, description: str) -> Change:
     return Change([entry], {})
 
 
-def reassessed(entries: dict[str, Document | None]) -> Change:
-    """Index entries assessed again by a newer gap engine: no record changes, so the audit
-    note says only that, and how many, never who."""
+def reassessed(
+    entries: dict[str, Document | None], assessments: dict[str, Document | None]
+) -> Change:
+    """Index entries and assessments made again by a newer gap engine (or moved out of an
+    older entry): no record changes, so the audit note says only that, and how many,
+    never who."""
     n = len(entries)
     description = (
         f"gap engine {ENGINE_VERSION}: stored assessments recomputed for {n} "
         f"{'person' if n == 1 else 'people'}"
     )
-    return Change(note(REASSESSED_FIELD, description).entries, {INDEX: entries})
+    return Change(
+        note(REASSESSED_FIELD, description).entries, {INDEX: entries, ASSESSMENTS: assessments}
+    )

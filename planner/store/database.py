@@ -42,14 +42,14 @@ from planner.store.locking import DatabaseLock
 from planner.store.patch import Operation, operation
 from planner.store.recovery import finish_interrupted, interrupted
 from planner.store.snapshot import Tables, read_snapshot_header
-from planner.store.tables import INDEX
+from planner.store.tables import ASSESSMENTS, INDEX
 
 Document = dict[str, Any]
 
 
-# Tables whose documents are made from the others (the caseload index): a patch leaves
-# them out, and a replay makes them again.
-DERIVED_TABLES = frozenset({INDEX})
+# Tables whose documents are made from the others (the caseload index, the assessments):
+# a patch leaves them out, and a replay makes them again.
+DERIVED_TABLES = frozenset({INDEX, ASSESSMENTS})
 
 
 @dataclass(frozen=True)

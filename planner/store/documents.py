@@ -1,9 +1,15 @@
 """What the store keeps for a case, and how it is read back.
 
-Each case is two documents: its full record in the cases table, and its entry in the
-index table. The entry holds what the caseload lists (a few fields of the person) and the
-case's assessment (stage one of the gap engine), so listing and flagging 20,000 people
-never parses a full record.
+Each case is three documents: its full record in the cases table; its entry in the index
+table (what the caseload lists: a few fields of the person, the readiness counts, which
+gap engine assessed it), read with the caseload; and its assessment (stage one of the gap
+engine) in the assessments table, kept as JSON text until its flags are wanted. So
+listing and flagging 20,000 people never parses a full record, and opening the caseload
+parses neither the records nor the assessments.
+
+An index entry written before the assessments had a table of their own holds its
+assessment inside; it is read as it is and written again the new way (see
+:func:`stale_entries`).
 """
 
 from __future__ import annotations
@@ -14,7 +20,12 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from planner.domain.assessment import Assessment, assess, stored_assessment_is_current
+from planner.domain.assessment import (
+    ENGINE_VERSION,
+    Assessment,
+    assess,
+    stored_assessment_is_current,
+)
 from planner.domain.case import Case
 from planner.domain.template import Template
 from planner.domain.validated import STORED_RECORD
@@ -22,20 +33,24 @@ from planner.store.errors import DatabaseCorrupt
 from planner.store.summary import CaseSummary
 
 
-def case_documents(case: Case, template: Template) -> tuple[dict[str, Any], dict[str, Any]]:
-    """What the store keeps for a case: the full record, and its entry in the index.
+def case_documents(
+    case: Case, template: Template
+) -> tuple[dict[str, Any], dict[str, Any], dict[str, Any]]:
+    """What the store keeps for a case: the full record, its entry in the index, and its
+    assessment by the current gap engine.
 
     The record leaves defaults out (an untouched item is not stored at all); validation
-    restores them. The index entry holds what the caseload lists, and the case's assessment
-    (stage one of the gap engine), so listing and flagging never parse full records.
+    restores them.
     """
-    return case.model_dump(mode="json", exclude_defaults=True), index_entry(case, template)
+    entry, assessment = index_entry(case, template)
+    return case.model_dump(mode="json", exclude_defaults=True), entry, assessment
 
 
-def index_entry(case: Case, template: Template) -> dict[str, Any]:
-    """A case's entry in the index: the person as the caseload lists them, and its
-    assessment by the current gap engine."""
+def index_entry(case: Case, template: Template) -> tuple[dict[str, Any], dict[str, Any]]:
+    """A case's entry in the index (the person as the caseload lists them, its readiness
+    counts) and its assessment by the current gap engine."""
     p = case.person
+    assessment = assess(case, template)
     return {
         "person": [
             p.surname,
@@ -49,8 +64,9 @@ def index_entry(case: Case, template: Template) -> dict[str, Any]:
         "template": f"{case.checklist.template_id}@{case.checklist.template_version}",
         "rev": case.rev,
         "assigned": case.assigned_to,
-        "assessment": assess(case, template).to_json(),
-    }
+        "engine": ENGINE_VERSION,
+        "counts": [assessment.applicable, assessment.resolved],
+    }, assessment.to_json()
 
 
 def case_from_doc(doc: Mapping[str, Any]) -> Case:
@@ -73,25 +89,43 @@ def case_from_doc(doc: Mapping[str, Any]) -> Case:
 
 
 def summary_from_entry(
-    number: str, entry: dict[str, Any], reassess: Callable[[str], Assessment]
+    number: str,
+    entry: dict[str, Any],
+    stored: Mapping[str, Any] | None,
+    reassess: Callable[[str], Assessment],
 ) -> CaseSummary:
-    """The caseload's view of a case from its index entry.
+    """The caseload's view of a case from its index entry and its stored assessment.
 
-    An assessment made by another gap engine (or for another template) is not used:
-    `reassess` assesses the full record again. DatabaseCorrupt when the entry is damaged
-    or its case has no record.
+    The assessment is parsed when first asked for. One made by another gap engine (or for
+    another template) is not used: `reassess` assesses the full record again.
+    DatabaseCorrupt when the entry is damaged. (20,000 of these are made to list a
+    caseload: hence one function, with its checks written out.)
     """
     try:
-        stored = entry["assessment"]
-        if stored_assessment_is_current(stored, entry["template"]):
-            assessment = Assessment.from_json(number, stored)
-        else:  # written by an older gap engine: assess again from the full record
-            assessment = reassess(number)
         surname, forename, prison, location, release, kind, state = entry["person"]
         assigned = entry.get("assigned", "")  # entries made before assignment have none
-        texts = (surname, forename, prison, location, kind, state, assigned)
-        if not all(isinstance(t, str) for t in texts) or not isinstance(entry["rev"], int):
+        rev, template, counts = entry["rev"], entry["template"], entry.get("counts")
+        if not (
+            type(surname) is type(forename) is type(prison) is type(location) is str
+            and type(kind) is type(state) is type(assigned) is type(template) is str
+            and type(rev) is int
+        ):
             raise TypeError("an index entry holds a value of the wrong type")
+        loaded: Assessment | Callable[[], Assessment]
+        if "assessment" in entry or entry.get("engine") != ENGINE_VERSION or stored is None:
+            loaded = _assessment(number, entry.get("assessment", stored), template, reassess)
+            applicable, resolved = loaded.applicable, loaded.resolved
+        else:
+            applicable, resolved = counts  # type: ignore[misc]  # checked just below
+            if type(applicable) is not int or type(resolved) is not int:
+                raise TypeError("an index entry's counts are not numbers")
+
+            def loaded(stored: Mapping[str, Any] = stored) -> Assessment:
+                try:
+                    return _assessment(number, stored, template, reassess)
+                except (KeyError, TypeError, ValueError, AttributeError):
+                    raise _damaged(number) from None
+
         return CaseSummary(
             number=number,
             surname=surname,
@@ -101,57 +135,96 @@ def summary_from_entry(
             release_date=date.fromisoformat(release) if release else None,
             release_kind=kind,
             state=state,
-            rev=entry["rev"],
-            assessment=assessment,
+            rev=rev,
+            assessment=loaded,
             assigned_to=assigned,
+            applicable=applicable,
+            resolved=resolved,
         )
     except (KeyError, TypeError, ValueError, AttributeError):
-        raise DatabaseCorrupt(
-            f"the caseload entry for {number} is damaged; run 'planner doctor'"
-        ) from None
+        raise _damaged(number) from None
 
 
-def stale_assessments(entries: Mapping[str, Any]) -> list[str]:
-    """The numbers of index entries whose stored assessment is out of date: made by an
-    older gap engine (or for another template). Entries too damaged to tell are left out,
-    for :func:`summary_from_entry` to report."""
+def _assessment(
+    number: str, stored: Any, template: str, reassess: Callable[[str], Assessment]
+) -> Assessment:
+    data = dict(stored) if stored is not None else None
+    if data is not None and stored_assessment_is_current(data, template):
+        return Assessment.from_json(number, data)
+    return reassess(number)  # written by an older gap engine: assess the full record again
+
+
+def _damaged(number: str) -> DatabaseCorrupt:
+    return DatabaseCorrupt(f"the caseload entry for {number} is damaged; run 'planner doctor'")
+
+
+def stale_entries(entries: Mapping[str, Any]) -> list[str]:
+    """The numbers of index entries to write again: assessed by an older gap engine, or
+    holding their assessment inside (written before the assessments table). Entries too
+    damaged to tell are left out, for :func:`summary_from_entry` to report."""
     stale: list[str] = []
     for number, entry in entries.items():
         try:
-            if not stored_assessment_is_current(entry["assessment"], entry["template"]):
+            if "assessment" in entry or entry.get("engine") != ENGINE_VERSION:
                 stale.append(number)
-        except (KeyError, TypeError, AttributeError):
+        except (TypeError, AttributeError):
             continue
     return stale
 
 
-class SummaryCache:
-    """The caseload's summaries, re-made only for index entries that changed.
+def split_entry(entry: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, Any]] | None:
+    """An index entry from before the assessments table, as the entry and assessment it is
+    stored as now; None when its assessment is not current (then the record must be
+    assessed again)."""
+    stored = entry.get("assessment")
+    if not isinstance(stored, dict) or not stored_assessment_is_current(stored, entry["template"]):
+        return None
+    core = {k: v for k, v in entry.items() if k != "assessment"}
+    core["engine"] = ENGINE_VERSION
+    core["counts"] = [stored["applicable"], stored["resolved"]]
+    return core, stored
 
-    An entry is the same while it is the same object: the storage replaces an entry's
-    object whenever a change (in any process) writes it.
+
+class SummaryCache:
+    """The caseload's summaries, re-made only for cases whose documents changed.
+
+    A document is the same while it is the same object: the storage replaces a
+    document's object whenever a change (in any process) writes it.
     """
 
     def __init__(self) -> None:
-        self._made: dict[str, tuple[object, CaseSummary]] = {}
+        self._made: dict[str, tuple[object, object, CaseSummary]] = {}
+
+    def _summary(
+        self,
+        number: str,
+        entry: dict[str, Any],
+        assessments: Mapping[str, Any],
+        reassess: Callable[[str], Assessment],
+    ) -> CaseSummary:
+        stored = assessments.get(number)
+        hit = self._made.get(number)
+        if hit is not None and hit[0] is entry and hit[1] is stored:
+            return hit[2]
+        made = summary_from_entry(number, entry, stored, reassess)
+        self._made[number] = (entry, stored, made)
+        return made
 
     def summaries(
-        self, entries: Mapping[str, dict[str, Any]], reassess: Callable[[str], Assessment]
+        self,
+        entries: Mapping[str, dict[str, Any]],
+        assessments: Mapping[str, Any],
+        reassess: Callable[[str], Assessment],
     ) -> list[CaseSummary]:
-        made = self._made
-        fresh: dict[str, tuple[object, CaseSummary]] = {}
-        for number, entry in entries.items():
-            hit = made.get(number)
-            if hit is not None and hit[0] is entry:
-                fresh[number] = hit
-            else:
-                fresh[number] = (entry, summary_from_entry(number, entry, reassess))
-        self._made = fresh
-        return [summary for _entry, summary in fresh.values()]
+        out = [self._summary(n, e, assessments, reassess) for n, e in entries.items()]
+        if len(self._made) > len(entries):  # forget cases that were removed
+            self._made = {n: self._made[n] for n in entries if n in self._made}
+        return out
 
     def released_between(
         self,
         entries: Mapping[str, dict[str, Any]],
+        assessments: Mapping[str, Any],
         reassess: Callable[[str], Assessment],
         first: date,
         last: date,
@@ -159,18 +232,13 @@ class SummaryCache:
         """Summaries of the cases released from `first` to `last` only, made (and kept)
         without making the others: the caseload shows its default window first."""
         low, high = first.isoformat(), last.isoformat()
-        made = self._made
         out: list[CaseSummary] = []
         for number, entry in entries.items():
             try:
                 release = entry["person"][4]
             except (KeyError, IndexError, TypeError):
-                out.append(summary_from_entry(number, entry, reassess))  # DatabaseCorrupt
+                out.append(summary_from_entry(number, entry, None, reassess))  # DatabaseCorrupt
                 continue
-            if not (isinstance(release, str) and low <= release <= high):
-                continue
-            hit = made.get(number)
-            if hit is None or hit[0] is not entry:
-                hit = made[number] = (entry, summary_from_entry(number, entry, reassess))
-            out.append(hit[1])
+            if isinstance(release, str) and low <= release <= high:
+                out.append(self._summary(number, entry, assessments, reassess))
         return out

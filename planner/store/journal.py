@@ -70,8 +70,8 @@ from planner.store.locking import DatabaseLock
 from planner.store.snapshot import Tables, encode_snapshot, read_snapshot
 
 COMPACT_MIN_BYTES = 1 << 20
-# Tables whose documents are kept as JSON text on disk (see planner.store.lazy).
-LAZY_TABLES = ("cases",)
+# Tables whose documents are kept as JSON text until read (see planner.store.lazy).
+LAZY_TABLES = ("cases", "assessments")
 
 
 @dataclass(frozen=True, slots=True)

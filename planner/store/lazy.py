@@ -21,7 +21,7 @@ class LazyDocument(Mapping[str, Any]):
 
     __slots__ = ("_parsed", "_raw")
 
-    def __init__(self, raw: str | bytes) -> None:
+    def __init__(self, raw: str | bytes | memoryview) -> None:
         self._raw = raw
         self._parsed: dict[str, Any] | None = None
 
@@ -45,15 +45,9 @@ class LazyDocument(Mapping[str, Any]):
     def raw_json(self) -> bytes:
         """The document's JSON, without parsing it if it was never read."""
         if self._parsed is None:
-            return self._raw.encode() if isinstance(self._raw, str) else self._raw
+            raw = self._raw
+            return raw.encode() if isinstance(raw, str) else bytes(raw)
         return orjson.dumps(self._parsed)
-
-
-def document_json(doc: Mapping[str, Any]) -> str:
-    """A document as JSON text, for storing in a lazy table."""
-    if isinstance(doc, LazyDocument):
-        return doc.raw_json().decode()
-    return orjson.dumps(doc).decode()
 
 
 def to_fragment(value: object) -> object:

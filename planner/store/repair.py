@@ -46,7 +46,7 @@ from planner.store.integrity import (
 from planner.store.patch import PatchMismatch, apply
 from planner.store.rewrite import Rewrite, rewrite_live
 from planner.store.snapshot import Tables
-from planner.store.tables import CASES, INDEX, TEMPLATES
+from planner.store.tables import ASSESSMENTS, CASES, INDEX, TEMPLATES
 
 REPAIR_FIELD = "database.repair"
 STAMP = "%Y%m%dT%H%M%S"
@@ -284,11 +284,13 @@ def _apply_patch(tables: Tables, patch: list[Any], touched: set[str]) -> None:
 def _rebuild_index(tables: Tables, numbers: set[str]) -> None:
     """Make the caseload index entries of `numbers` again from their records."""
     cases, index = tables.setdefault(CASES, {}), tables.setdefault(INDEX, {})
+    assessments = tables.setdefault(ASSESSMENTS, {})
     templates: dict[str, Template] = {}
     for number in numbers:
         doc = cases.get(number)
         if doc is None:
             index.pop(number, None)
+            assessments.pop(number, None)
             continue
         case = case_from_doc(doc)
         key = f"{case.checklist.template_id}@{case.checklist.template_version}"
@@ -297,7 +299,7 @@ def _rebuild_index(tables: Tables, numbers: set[str]) -> None:
             if stored is None:
                 raise DatabaseCorrupt(f"template {key} is not stored in this database")
             templates[key] = Template.model_validate(dict(stored)["template"], context=STORED_COPY)
-        index[number] = index_entry(case, templates[key])
+        index[number], assessments[number] = index_entry(case, templates[key])
 
 
 def _hold_journal(db: Database) -> None:

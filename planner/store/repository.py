@@ -48,7 +48,8 @@ from planner.store.documents import (
     case_documents,
     case_from_doc,
     index_entry,
-    stale_assessments,
+    split_entry,
+    stale_entries,
 )
 from planner.store.errors import (
     CaseExists,
@@ -66,9 +67,17 @@ from planner.store.rekey import RekeyReport, rekey_database, reseal_backups
 from planner.store.retention import DEFAULT_STATES, PurgePlan, plan_purge, purge_cases
 from planner.store.stored_templates import StoredTemplates, TemplateRecord, template_document
 from planner.store.summary import CaseSummary
-from planner.store.tables import CASES, INDEX, TEMPLATES, KeyedTable, keyed_tables
+from planner.store.tables import (
+    ASSESSMENTS,
+    CASES,
+    INDEX,
+    TEMPLATES,
+    KeyedTable,
+    keyed_tables,
+)
 
 __all__ = [
+    "ASSESSMENTS",
     "CASES",
     "DEFAULT_BACKUPS_KEEP",
     "INDEX",
@@ -156,7 +165,8 @@ class CaseStore:
             self._store_new_assessments()
 
     def _store_new_assessments(self) -> None:
-        """Store again, in one change, the index entries an older gap engine assessed.
+        """Store again, in one change, the index entries an older gap engine assessed (or
+        that hold their assessment inside, from before the assessments table).
 
         Otherwise every open would assess those people again from their full records
         (`summaries` does, in memory). Their records are not touched. Never on a read-only
@@ -166,15 +176,21 @@ class CaseStore:
             return
         with self._locked():
             entries: dict[str, dict[str, Any] | None] = {}
-            for number in stale_assessments(self._storage.read().get(INDEX, {})):
+            assessments: dict[str, dict[str, Any] | None] = {}
+            index = self._storage.read().get(INDEX, {})
+            for number in stale_entries(index):
+                split = split_entry(index[number])  # still current: no need to read the record
                 try:
-                    case = self.get(number)
-                    entries[number] = index_entry(case, self.template_for(case))
+                    if split is None:
+                        case = self.get(number)
+                        split = index_entry(case, self.template_for(case))
                 except StoreError:  # a damaged record: summaries() reports it
                     continue
+                entries[number], assessments[number] = split
             if entries:
+                change = reassessed(entries, assessments)
                 with contextlib.suppress(OSError, StoreError):
-                    self._db.commit(reassessed(entries), at=self._clock(), by=self.officer)
+                    self._db.commit(change, at=self._clock(), by=self.officer)
 
     def _take_backup(self, *, root: Path | None = None, folder: Path | None = None) -> Backup:
         extent = extent_of(self._db)
@@ -254,19 +270,24 @@ class CaseStore:
     def summaries(self) -> list[CaseSummary]:
         """Every case, light enough to list 20,000 of them; re-parsed only when changed.
 
-        Built from the index table (a few fields of the person and the stored assessment),
-        so the full records are never parsed to list the caseload.
+        Built from the index table (a few fields of the person and the readiness counts);
+        each summary's assessment is parsed when first asked for. The full records are
+        never parsed to list the caseload.
         """
         with self._locked():
-            entries = self._storage.read().get(INDEX, {})
-            return self._summaries.summaries(entries, self._reassess)
+            tables = self._storage.read()
+            entries, assessments = tables.get(INDEX, {}), tables.get(ASSESSMENTS, {})
+            return self._summaries.summaries(entries, assessments, self._reassess)
 
     def summaries_released_between(self, first: date, last: date) -> list[CaseSummary]:
         """The summaries of cases released from `first` to `last` (any state), without
         making the others: 4,000 of a 20,000 caseload cost a fifth of all of them."""
         with self._locked():
-            entries = self._storage.read().get(INDEX, {})
-            return self._summaries.released_between(entries, self._reassess, first, last)
+            tables = self._storage.read()
+            entries, assessments = tables.get(INDEX, {}), tables.get(ASSESSMENTS, {})
+            return self._summaries.released_between(
+                entries, assessments, self._reassess, first, last
+            )
 
     def template(self, key: str) -> Template:
         """A template version as stored with the cases that use it.

@@ -22,7 +22,7 @@ from typing import Any, Protocol
 from planner.store.database import Database
 from planner.store.errors import WriteFailed
 from planner.store.rewrite import Rewrite, complete_records, rewrite_live
-from planner.store.tables import CASES, INDEX
+from planner.store.tables import ASSESSMENTS, CASES, INDEX
 
 PURGE_FIELD = "retention.purge"
 DEFAULT_STATES = ("released", "transferred")
@@ -104,7 +104,7 @@ def purge_cases(
     finish; nobody's record is lost then. The caller holds the lock and has refreshed."""
     db.require_sound()
     tables = {name: dict(docs) for name, docs in db.storage.read().items()}
-    for table in (CASES, INDEX):
+    for table in (CASES, INDEX, ASSESSMENTS):
         for number in numbers:
             tables.get(table, {}).pop(number, None)
     records = [without(record, numbers) for record in complete_records(db)]

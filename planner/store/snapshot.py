@@ -32,10 +32,12 @@ from planner.store.audit_format import AuditHead
 from planner.store.codec import Codec, open_blob, seal_blob
 from planner.store.crypto import codec_for
 from planner.store.errors import DatabaseCorrupt, NewerSchema, Undecryptable
-from planner.store.lazy import LazyDocument, bulk_parsing, document_json, to_fragment
+from planner.store.lazy import LazyDocument, bulk_parsing, to_fragment
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 FIRST_CHAINED_SCHEMA = 2
+FIRST_SPLIT_SCHEMA = 3  # the body keeps lazy documents out of its JSON (see _split_body)
+SPLIT_BODY = b"planner-body 3\n"
 SNAPSHOT_FORMAT = "planner-db"
 
 Tables = dict[str, dict[str, Any]]
@@ -134,22 +136,16 @@ def read_snapshot(path: Path, codec: Codec, lazy_tables: Collection[str]) -> Sna
     try:
         with bulk_parsing():
             plain = open_blob(codec, body, context)
-            tables = orjson.loads(plain)
+            if header.schema >= FIRST_SPLIT_SCHEMA:
+                tables = _split_tables(plain, lazy_tables)
+            else:
+                tables = _joined_tables(orjson.loads(plain), lazy_tables)
     except Undecryptable:
         raise DatabaseCorrupt(
             f"{path.name} does not decrypt: it was altered or damaged; run 'planner doctor'"
         ) from None
-    except orjson.JSONDecodeError:
+    except (orjson.JSONDecodeError, ValueError, TypeError, KeyError):
         raise DatabaseCorrupt(f"{path.name} holds data that does not parse") from None
-    if not isinstance(tables, dict) or not all(isinstance(t, dict) for t in tables.values()):
-        raise DatabaseCorrupt(f"{path.name} does not hold tables")
-    for name, docs in tables.items():
-        lazy = name in lazy_tables
-        for key, doc in docs.items():
-            if isinstance(doc, str) and lazy:
-                docs[key] = LazyDocument(doc)
-            elif not isinstance(doc, dict):
-                raise DatabaseCorrupt(f"{path.name} holds a malformed record")
     return Snapshot(
         header=header,
         codec=codec,
@@ -157,6 +153,47 @@ def read_snapshot(path: Path, codec: Codec, lazy_tables: Collection[str]) -> Sna
         key=(snap.st_ino, snap.st_size, snap.st_mtime_ns),
         size=snap.st_size,
     )
+
+
+def _split_tables(plain: bytes, lazy_tables: Collection[str]) -> Tables:
+    """The tables of a schema 3 body: a line naming the layout, the JSON of the tables
+    read at once together with a directory of the lazy documents ([key, start, end] each,
+    from the end of that JSON's line), then the lazy documents' JSON one after another.
+    Each lazy document stays a slice of the body, parsed only when read."""
+    if not plain.startswith(SPLIT_BODY):
+        raise ValueError("not a split body")
+    end = plain.index(b"\n", len(SPLIT_BODY))
+    head = orjson.loads(memoryview(plain)[len(SPLIT_BODY) : end])
+    tables = head["tables"]
+    if not isinstance(tables, dict) or not all(isinstance(t, dict) for t in tables.values()):
+        raise ValueError("no tables")
+    region = memoryview(plain)[end + 1 :]
+    for name, directory in head["lazy"].items():
+        if name not in lazy_tables:
+            raise ValueError("a lazy table the store does not read lazily")
+        docs = tables.setdefault(name, {})
+        for key, start, stop in directory:
+            if not 0 <= start <= stop <= len(region):
+                raise ValueError("a lazy document out of range")
+            docs[key] = LazyDocument(region[start:stop])
+    for docs in tables.values():
+        if not all(isinstance(d, dict | LazyDocument) for d in docs.values()):
+            raise ValueError("a malformed record")
+    return tables
+
+
+def _joined_tables(tables: object, lazy_tables: Collection[str]) -> Tables:
+    """The tables of a schema 2 body: one JSON object, lazy documents as JSON strings."""
+    if not isinstance(tables, dict) or not all(isinstance(t, dict) for t in tables.values()):
+        raise ValueError("no tables")
+    for name, docs in tables.items():
+        lazy = name in lazy_tables
+        for key, doc in docs.items():
+            if isinstance(doc, str) and lazy:
+                docs[key] = LazyDocument(doc)
+            elif not isinstance(doc, dict):
+                raise ValueError("a malformed record")
+    return tables
 
 
 def encode_snapshot(
@@ -172,13 +209,21 @@ def encode_snapshot(
     head as it stands at that change, sealed by `codec`."""
     if audit.seq != seq:
         raise ValueError("a snapshot's audit head must be at its own change")
-    on_disk = {
-        name: (
-            {key: document_json(doc) for key, doc in docs.items()} if name in lazy_tables else docs
-        )
-        for name, docs in data.items()
-    }
-    plain = orjson.dumps(on_disk, default=to_fragment)
+    eager = {name: docs for name, docs in data.items() if name not in lazy_tables}
+    directory: dict[str, list[list[Any]]] = {}
+    region: list[bytes] = []
+    offset = 0
+    for name, docs in data.items():
+        if name not in lazy_tables:
+            continue
+        entries = directory[name] = []
+        for key, doc in docs.items():
+            raw = doc.raw_json() if isinstance(doc, LazyDocument) else orjson.dumps(doc)
+            entries.append([key, offset, offset + len(raw)])
+            region.append(raw)
+            offset += len(raw)
+    head = orjson.dumps({"tables": eager, "lazy": directory}, default=to_fragment)
+    plain = b"".join([SPLIT_BODY, head, b"\n", *region])
     body = seal_blob(codec, plain, snapshot_context(db_id, seq, audit))
     header = {
         "format": SNAPSHOT_FORMAT,

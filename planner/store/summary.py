@@ -2,28 +2,86 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable
 from datetime import date, timedelta
 
 from planner.domain.assessment import Assessment
 
 
-@dataclass(frozen=True, slots=True)
 class CaseSummary:
-    """What the caseload view needs of one case, without validating the whole record."""
+    """What the caseload view needs of one case, without validating the whole record.
 
-    number: str
-    surname: str
-    forename: str
-    prison: str
-    location: str
-    release_date: date | None
-    release_kind: str
-    state: str
-    rev: int
-    assessment: Assessment
-    assigned_to: str = ""  # the officer whose caseload it is in ("" while unassigned)
+    The person's listed fields and the readiness counts are read with the caseload; the
+    assessment (the gap engine's first stage, most of an index entry's size) is parsed
+    the first time something asks for it, so listing 20,000 people parses only the
+    assessments of those whose flags are shown.
+    """
+
+    __slots__ = (
+        "_assessment",
+        "_load",
+        "applicable",
+        "assigned_to",
+        "forename",
+        "location",
+        "number",
+        "prison",
+        "release_date",
+        "release_kind",
+        "resolved",
+        "rev",
+        "state",
+        "surname",
+    )
+
+    def __init__(
+        self,
+        *,
+        number: str,
+        surname: str,
+        forename: str,
+        prison: str,
+        location: str,
+        release_date: date | None,
+        release_kind: str,
+        state: str,
+        rev: int,
+        assessment: Assessment | Callable[[], Assessment],
+        assigned_to: str = "",
+        applicable: int | None = None,
+        resolved: int | None = None,
+    ) -> None:
+        self.number = number
+        self.surname = surname
+        self.forename = forename
+        self.prison = prison
+        self.location = location
+        self.release_date = release_date
+        self.release_kind = release_kind
+        self.state = state
+        self.rev = rev
+        self.assigned_to = assigned_to
+        if isinstance(assessment, Assessment):
+            self._assessment: Assessment | None = assessment
+            self._load: Callable[[], Assessment] | None = None
+            applicable, resolved = assessment.applicable, assessment.resolved
+        else:
+            self._assessment, self._load = None, assessment
+        self.applicable = applicable if applicable is not None else 0
+        self.resolved = resolved if resolved is not None else 0
+
+    @property
+    def assessment(self) -> Assessment:
+        if self._assessment is None:
+            assert self._load is not None
+            self._assessment = self._load()
+            self._load = None
+        return self._assessment
+
+    @property
+    def readiness(self) -> float:
+        """The share of applicable items resolved (without parsing the assessment)."""
+        return 1.0 if self.applicable == 0 else self.resolved / self.applicable
 
     @property
     def display_name(self) -> str:
@@ -33,6 +91,9 @@ class CaseSummary:
         """Released from today up to `days` ahead (an unknown date never is)."""
         release = self.release_date
         return release is not None and today <= release <= today + timedelta(days=days)
+
+    def __repr__(self) -> str:
+        return f"CaseSummary({self.number}, rev {self.rev})"
 
 
 def by_release_date(summaries: Iterable[CaseSummary]) -> list[CaseSummary]:

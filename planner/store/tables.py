@@ -19,7 +19,8 @@ from tinydb.table import Table
 from planner.store.journal import JournalStorage
 
 CASES = "cases"  # the full record of each case, by prison number (kept as JSON text)
-INDEX = "index"  # what the caseload lists of each case, and its assessment
+INDEX = "index"  # what the caseload lists of each case
+ASSESSMENTS = "assessments"  # each case's assessment by the gap engine (kept as JSON text)
 TEMPLATES = "templates"  # each template version cases use, by id@version
 
 

@@ -27,12 +27,14 @@ import orjson
 
 from planner.store.codec import Codec, key_id
 from planner.store.database import Database
+from planner.store.documents import split_entry
 from planner.store.errors import DatabaseCorrupt, Undecryptable
 from planner.store.files import FILE_MODE, complete_lines, json_object, unframe, write_at
 from planner.store.layout import DatabaseFiles
 from planner.store.lazy import LazyDocument
 from planner.store.rewrite import Rewrite, stage_and_commit
 from planner.store.snapshot import Tables, read_snapshot, read_snapshot_header, sealing_context
+from planner.store.tables import ASSESSMENTS, INDEX
 
 try:
     import fcntl
@@ -57,6 +59,7 @@ def upgrade(db: Database, codec: Codec, *, at: datetime, by: str, mode: int = FI
         if not is_legacy(files.data):
             return  # another planner upgraded it while we waited
         tables, seq, db_id = _read_legacy(files, codec)
+        _split_index(tables)
         records = [r for r in _legacy_records(files.audit, codec, db_id) if r["seq"] <= seq]
         entry = {
             "case": None,
@@ -75,6 +78,16 @@ def upgrade(db: Database, codec: Codec, *, at: datetime, by: str, mode: int = FI
         write_at(db.lock.fd, 0, header)
         with contextlib.suppress(FileNotFoundError):
             files.legacy_lock.unlink()
+
+
+def _split_index(tables: Tables) -> None:
+    """Index entries as this planner stores them: the assessment in a table of its own."""
+    index = tables.get(INDEX, {})
+    assessments = tables.setdefault(ASSESSMENTS, {})
+    for number, entry in list(index.items()):
+        split = split_entry(entry)
+        if split is not None:
+            index[number], assessments[number] = split
 
 
 @contextlib.contextmanager

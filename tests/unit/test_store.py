@@ -386,12 +386,9 @@ def test_a_change_touches_only_its_own_documents(
     records = [journal_record(line) for line in journal_lines(db_path)[-5:]]
     touched = [sorted((table, key) for table, key, _doc in r["ops"]) for r in records]
     assert touched == [
-        [("cases", "A0007AA"), ("index", "A0007AA")],
-        [("cases", "A0008AA"), ("index", "A0008AA")],
-        [("cases", NUMBER), ("index", NUMBER)],
-        [("cases", "A0009AA"), ("index", "A0009AA")],
-        [],
-    ]
+        [(table, number) for table in ("assessments", "cases", "index")]
+        for number in ("A0007AA", "A0008AA", NUMBER, "A0009AA")
+    ] + [[]]
     with fresh(db_path) as again:
         assert len(again) == 40
         assert again.get("A0007AA").checklist.item("work.plan").status is ItemStatus.DONE
@@ -408,8 +405,9 @@ def as_written_by_engine_1(path: Path, numbers: list[str]) -> None:
     with CaseStore(path, auto_backup=False) as store, store._locked():
         tables = {name: dict(docs) for name, docs in store._storage.read().items()}
         for number in numbers:
-            entry = tables["index"][number]
-            tables["index"][number] = {**entry, "assessment": {**entry["assessment"], "engine": 1}}
+            tables["index"][number] = {**tables["index"][number], "engine": 1}
+            stored = dict(tables["assessments"][number])
+            tables["assessments"][number] = {**stored, "engine": 1}
         replace_tables(store._db, tables, at=NOW, by="Test", description="engine 1 assessments")
 
 
@@ -435,12 +433,13 @@ def test_assessments_of_an_older_gap_engine_are_stored_again_once(
         assert listed(reader) == expected
     assert snapshot_bytes(db_path) == before
 
-    # Writable: stored again in one change that touches the index entries alone.
+    # Writable: stored again in one change that touches the index and the assessments alone.
     with fresh(db_path, auto_backup=False) as store:
         assert store.change_number == seq + 1
         with store._locked():
-            stored = store._storage.read()["index"]
-            assert {stored[n]["assessment"]["engine"] for n in numbers} == {ENGINE_VERSION}
+            tables = store._storage.read()
+            assert {tables["index"][n]["engine"] for n in numbers} == {ENGINE_VERSION}
+            assert {tables["assessments"][n]["engine"] for n in numbers} == {ENGINE_VERSION}
         assert listed(store) == expected
         assert {n: store.get(n) for n in numbers} == records
         note = store.history()[-1]
@@ -448,6 +447,8 @@ def test_assessments_of_an_older_gap_engine_are_stored_again_once(
         assert not any(n in str(note.new) for n in numbers) and "2 people" in str(note.new)
     record = journal_record(journal_lines(db_path)[-1])
     assert sorted((table, key) for table, key, _doc in record["ops"]) == [
+        ("assessments", numbers[0]),
+        ("assessments", numbers[1]),
         ("index", numbers[0]),
         ("index", numbers[1]),
     ]
