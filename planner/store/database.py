@@ -26,6 +26,13 @@ from typing import Any
 from planner.store.audit import AuditEntry, AuditLog
 from planner.store.backup_folders import backups_root, list_backups, newest_good_backup
 from planner.store.codec import Codec, PlainCodec
+from planner.store.compaction import (
+    Fold,
+    Staged,
+    finish_journal_swap,
+    install,
+    sweep_temp_files,
+)
 from planner.store.crypto import AesGcmCodec, PassphraseSource, codec_for
 from planner.store.errors import (
     DatabaseCorrupt,
@@ -122,6 +129,8 @@ class Database:
         with self.locked():
             if not self.read_only:
                 finish_interrupted(path)
+                if self.lock.exclusive_now:
+                    sweep_temp_files(path.parent)
             try:
                 header, _ = read_snapshot_header(path)
                 self.storage.codec = codec_for(
@@ -202,11 +211,12 @@ class Database:
     # --- locking and checking -------------------------------------------------------------
 
     @contextlib.contextmanager
-    def locked(self) -> Iterator[None]:
-        """Hold the database's lock. With the journal (the lock) missing nobody can write,
+    def locked(self, *, shared: bool = False) -> Iterator[None]:
+        """Hold the database's lock: `shared` to read (with other readers, no writer),
+        else exclusively, to write. With the journal (the lock) missing nobody can write,
         so the files are read without it, and the check names the problem."""
         try:
-            self.lock.acquire()
+            self.lock.acquire(shared=shared)
         except JournalMissing:
             try:
                 yield
@@ -219,8 +229,17 @@ class Database:
         finally:
             self.lock.release()
 
+    def preload(self) -> None:
+        """Read a snapshot someone else wrote since, before taking the lock (a snapshot is
+        only ever replaced whole, so reading it needs no lock): the lock is then held only
+        to read the journal, and a save elsewhere never waits for a large snapshot to be
+        parsed here."""
+        self.storage.preload()
+
     def refresh(self) -> None:
         """Bring memory up to date with the files and check them; the caller holds the lock."""
+        if self._can_write():
+            finish_journal_swap(self.files)  # a fold a crash interrupted
         self.storage.refresh()
         if self.audit.db_id != self.storage.db_id or self.audit.codec is not self.storage.codec:
             self._new_audit()
@@ -241,7 +260,7 @@ class Database:
         self.audit.append(seq, copy.link, copy.payload)
 
     def _can_write(self) -> bool:
-        return not self.read_only and self.lock.held_now
+        return not self.read_only and self.lock.exclusive_now
 
     def require_sound(self) -> None:
         """Refuse to write on top of a history that does not hold together."""
@@ -281,16 +300,22 @@ class Database:
         with contextlib.suppress(OSError, StoreError):
             self.audit.append(seq, audit_link, payload)
 
-    def compact_if_due(self) -> bool:
-        """Fold the journal into a new snapshot when it has grown enough (never on top of
-        a problem, and only when the audit log is up to date)."""
+    def fold_due(self) -> Fold | None:
+        """What a fold of the journal into a new snapshot would write, when the journal
+        has grown enough (see :mod:`planner.store.compaction`); None otherwise, or on top
+        of a problem, or while the audit log is not up to date. The caller holds the lock."""
         storage = self.storage
         if self.problem is not None or not storage.compact_due():
-            return False
+            return None
         if self.audit.last_seq != storage.seq:
-            return False
-        storage.compact(self.audit.head())
-        return True
+            return None
+        return Fold(storage.tables_now(), storage.seq, self.audit.head())
+
+    def install_fold(self, staged: Staged, fold: Fold) -> bool:
+        """Put a fold written in the background in place; the caller holds the exclusive
+        lock and has refreshed. False when a newer snapshot is in place already."""
+        self.require_sound()
+        return install(self.storage, staged, fold)
 
     def compact(self) -> None:
         self.require_sound()

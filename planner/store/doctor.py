@@ -189,7 +189,7 @@ def _check_surroundings(report: Diagnosis, files: DatabaseFiles) -> None:
     if stale:
         report.add(
             NOTE,
-            f"{len(stale)} temporary file(s) left by a crash; removed by the next save (harmless)",
+            f"{len(stale)} temporary file(s) left by a crash; removed by the next open (harmless)",
         )
     asides = sorted(folder.glob(f"{path.name}*.before-restore-*"))
     if asides:

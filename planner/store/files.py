@@ -13,7 +13,6 @@ import errno
 import os
 import tempfile
 import zlib
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -21,7 +20,6 @@ from typing import Any
 import orjson
 
 from planner.store.chain import LINK_HEX
-from planner.store.errors import DatabaseCorrupt
 
 TEMP_PREFIX = ".planner-tmp-"
 FILE_MODE = 0o600
@@ -133,41 +131,6 @@ def complete_lines(data: bytes) -> list[bytes]:
     return out
 
 
-def sweep_temp_files(folder: Path) -> int:
-    """Remove temporary files left by a crash mid-write; returns how many."""
-    removed = 0
-    for stale in folder.glob(TEMP_PREFIX + "*"):
-        with contextlib.suppress(OSError):
-            stale.unlink()
-            removed += 1
-    return removed
-
-
-def append_durably(path: Path, data: bytes) -> int:
-    """Append bytes and fsync before returning; returns the file's new size.
-
-    A failed or short write is undone by truncating back to the old size, so the file
-    never keeps half a record.
-    """
-    fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, FILE_MODE)
-    try:
-        start = os.fstat(fd).st_size
-        try:
-            view = memoryview(data)
-            while view:
-                written = os.write(fd, view)
-                view = view[written:]
-            os.fsync(fd)
-        except BaseException:
-            with contextlib.suppress(OSError):
-                os.ftruncate(fd, start)
-                os.fsync(fd)
-            raise
-        return start + len(data)
-    finally:
-        os.close(fd)
-
-
 def frame(payload: bytes) -> bytes:
     """One line: an 8-hex-digit CRC-32 of the payload, a space, the payload, a newline."""
     if b"\n" in payload:
@@ -184,21 +147,6 @@ def unframe(line: bytes) -> bytes | None:
         return None  # int() would also take signs, spaces and underscores
     payload = line[9:-1]
     return payload if zlib.crc32(payload) == int(digits, 16) else None
-
-
-def framed_lines(tail: bytes, offset: int, name: str) -> Iterator[tuple[int, bytes, int]]:
-    """(start, payload, end) of each complete framed line of `tail`, read from byte `offset`
-    of the file `name`. A last line without its newline (an append torn by a crash, never
-    acknowledged) ends the lines; a complete line that fails its checksum is damage and
-    raises DatabaseCorrupt."""
-    for line in complete_lines(tail):
-        if not line.endswith(b"\n"):
-            return
-        payload = unframe(line)
-        if payload is None:
-            raise DatabaseCorrupt(f"{name} is damaged at byte {offset}; run 'planner doctor'")
-        yield offset, payload, offset + len(line)
-        offset += len(line)
 
 
 def json_object(payload: bytes | None) -> dict[str, Any] | None:

@@ -67,7 +67,7 @@ from planner.store.journal_format import (
 )
 from planner.store.layout import DatabaseFiles
 from planner.store.locking import DatabaseLock
-from planner.store.snapshot import Tables, encode_snapshot, read_snapshot
+from planner.store.snapshot import Snapshot, Tables, encode_snapshot, read_snapshot
 
 COMPACT_MIN_BYTES = 1 << 20
 # Tables whose documents are kept as JSON text until read (see planner.store.lazy).
@@ -112,6 +112,7 @@ class JournalStorage(Storage):
         self.audit_head: AuditHead | None = None  # as the snapshot records it
         self._snapshot_key: tuple[int, int, int] | None = None
         self._snapshot_size = 0
+        self._preloaded: Snapshot | None = None
         self._reset_journal_state()
 
     def _reset_journal_state(self) -> None:
@@ -121,6 +122,7 @@ class JournalStorage(Storage):
         self._journal_fresh = True  # holds no header yet: write one before a record
         self._journal_foreign: str | None = None  # why records after the snapshot cannot apply
         self._journal_last_seq = 0  # of the last record line read (applied or superseded)
+        self._live_start = 0  # where the records after the snapshot begin
         self.journal_missing = False
         self.embedded: dict[int, Embedded] = {}  # audit lines of changes after the snapshot
         self.unterminated: RecordLine | None = None  # a whole last record missing its newline
@@ -179,6 +181,15 @@ class JournalStorage(Storage):
             return self._read_journal(self._journal_offset) > 0
         return False
 
+    def _take_preloaded(self) -> Snapshot | None:
+        """The preloaded snapshot, if it is the one at the path now."""
+        preloaded, self._preloaded = self._preloaded, None
+        if preloaded is None:
+            return None
+        snap = os.stat(self.files.data)
+        current = (snap.st_ino, snap.st_size, snap.st_mtime_ns)
+        return preloaded if preloaded.key == current else None
+
     def _journal_stat(self) -> os.stat_result | None:
         if self.lock is not None and self.lock.held_now:
             return os.fstat(self.lock.fd)
@@ -189,8 +200,25 @@ class JournalStorage(Storage):
 
     # --- loading --------------------------------------------------------------------------
 
+    def preload(self) -> None:
+        """Read the snapshot at the path if it is not the one loaded (no lock needed: it
+        is only ever replaced whole); the next refresh uses it if it is still there."""
+        try:
+            snap = os.stat(self.files.data)
+        except FileNotFoundError:
+            return
+        key = (snap.st_ino, snap.st_size, snap.st_mtime_ns)
+        if key == self._snapshot_key or (self._preloaded and self._preloaded.key == key):
+            return
+        try:
+            self._preloaded = read_snapshot(self.files.data, self.codec, self.lazy_tables)
+        except (StoreError, OSError):
+            self._preloaded = None  # the refresh under the lock says what is wrong
+
     def _load(self) -> None:
-        snapshot = read_snapshot(self.files.data, self.codec, self.lazy_tables)
+        snapshot = self._take_preloaded() or read_snapshot(
+            self.files.data, self.codec, self.lazy_tables
+        )
         header = snapshot.header
         if header.audit is None:
             raise DatabaseCorrupt(f"{self.files.data.name} must be upgraded before it is read")
@@ -285,7 +313,7 @@ class JournalStorage(Storage):
             self._journal_foreign = f"{name} was made for another copy of {self.files.data.name}"
         self._journal_link = genesis(chain_key(self.codec), payload)
         self._journal_fresh = False
-        self._journal_offset = len(lines[0])
+        self._journal_offset = self._live_start = len(lines[0])
         self._journal_last_seq = base
         return len(lines[0])
 
@@ -304,6 +332,7 @@ class JournalStorage(Storage):
         name = self.files.journal.name
         where = f"{name} at byte {record.start}"
         if record.seq <= self._snapshot_seq:
+            self._live_start = record.end
             return 0  # superseded by the snapshot (and maybe sealed with an older key)
         if self._journal_foreign is not None:
             raise DatabaseCorrupt(f"{self._journal_foreign}; run 'planner doctor'")
@@ -406,7 +435,44 @@ class JournalStorage(Storage):
         self._db_id = db_id
 
     def compact_due(self) -> bool:
-        return self._journal_offset > max(COMPACT_MIN_BYTES, self._snapshot_size // 4)
+        """Whether the journal's records since the snapshot have grown enough to fold."""
+        live = self._journal_offset - self._live_start
+        return live > max(COMPACT_MIN_BYTES, self._snapshot_size // 4)
+
+    # --- folding the journal in the background (see planner.store.compaction) -------------
+
+    def tables_now(self) -> Tables:
+        """A copy of every table as it stands: documents are replaced whole by a change,
+        never changed in place, so copying each table's mapping is enough."""
+        return {name: dict(docs) for name, docs in self._tables.items()}
+
+    def records_after(self, seq: int) -> list[RecordLine]:
+        """The journal's record lines of the changes after `seq` (the caller holds the lock
+        and has refreshed; they are all after the snapshot)."""
+        if seq < self._snapshot_seq:
+            raise StoreError("the records asked for are folded into the snapshot already")
+        data = self._read_bytes(self._live_start)[: self._journal_offset - self._live_start]
+        return [r for r in record_lines(data, self._live_start).records if r.seq > seq]
+
+    def adopt_snapshot(self, seq: int, audit_head: AuditHead, journal_content: bytes) -> None:
+        """The snapshot at the path is now the one of change `seq` (renamed in by the
+        caller under the lock), and the journal holds `journal_content`: a header after
+        `seq` and the records since, as just written."""
+        snap = os.stat(self.files.data)
+        self._snapshot_key = (snap.st_ino, snap.st_size, snap.st_mtime_ns)
+        self._snapshot_size = snap.st_size
+        self._snapshot_seq = seq
+        self.audit_head = audit_head
+        lines = complete_lines(journal_content)
+        payload = unframe(lines[0])
+        assert payload is not None
+        self._journal_offset = len(journal_content)
+        self._live_start = len(lines[0])
+        self._journal_link = genesis(chain_key(self.codec), payload)
+        self._journal_last_seq = seq
+        for line in record_lines(journal_content[len(lines[0]) :], len(lines[0])).records:
+            self._journal_link, self._journal_last_seq = line.link, line.seq
+        self.embedded = {n: line for n, line in self.embedded.items() if n > seq}
 
     def compact(self, audit_head: AuditHead) -> None:
         """Fold the journal into a new snapshot; `audit_head` is the audit log's head at
@@ -459,7 +525,7 @@ class JournalStorage(Storage):
         payload = unframe(first)
         assert payload is not None
         self._journal_foreign = None
-        self._journal_offset = len(first)
+        self._journal_offset = self._live_start = len(first)
         self._journal_link = genesis(chain_key(self.codec), payload)
         self._journal_last_seq = base
         self._journal_fresh = False

@@ -93,9 +93,15 @@ class DatabaseLock:
     def __init__(self, path: Path, *, timeout: float, shared: bool = False) -> None:
         self.path = path
         self.timeout = timeout
-        self.shared = shared
+        self.shared = shared  # a read-only database: never more than a shared lock
         self._depth = 0
         self._fd: int | None = None
+        self._holding_shared = False
+
+    @property
+    def exclusive_now(self) -> bool:
+        """True while this lock is held exclusively (a writer's)."""
+        return self._fd is not None and not self._holding_shared
 
     @property
     def fd(self) -> int:
@@ -108,19 +114,25 @@ class DatabaseLock:
         return self._fd is not None
 
     @contextlib.contextmanager
-    def held(self) -> Iterator[None]:
-        self.acquire()
+    def held(self, *, shared: bool = False) -> Iterator[None]:
+        self.acquire(shared=shared)
         try:
             yield
         finally:
             self.release()
 
-    def acquire(self) -> None:
-        """Take the lock; JournalMissing when there is no journal to lock."""
+    def acquire(self, *, shared: bool = False) -> None:
+        """Take the lock, shared (readers: any number at once, no writer) or exclusive
+        (one writer, nobody else); JournalMissing when there is no journal to lock. Held
+        already, it is taken again (re-entrant) if held at least as strongly."""
+        shared = shared or self.shared
         if self._depth:
+            if self._holding_shared and not shared:
+                raise StoreError("a change was asked for while only reading the database")
             self._depth += 1
             return
-        self._fd = self._take(blocking=True)
+        self._fd = self._take(blocking=True, exclusive=not shared)
+        self._holding_shared = shared
         self._depth = 1
 
     def release(self) -> None:
@@ -130,6 +142,7 @@ class DatabaseLock:
         if self._depth:
             return
         fd, self._fd = self._fd, None
+        self._holding_shared = False
         if fd is not None:
             os.close(fd)  # closing drops the flock
 
@@ -142,6 +155,7 @@ class DatabaseLock:
         if fcntl is not None:
             fcntl.flock(fd, fcntl.LOCK_EX)
         self._fd = fd
+        self._holding_shared = False
         self._depth = 1
 
     def still_at_path(self) -> bool:

@@ -41,6 +41,7 @@ from planner.store.backup import extent_of, rotate, take_backup
 from planner.store.backup_folders import Backup, backups_root, list_backups
 from planner.store.codec import Codec, is_plain
 from planner.store.commit import case_change, note, reassessed
+from planner.store.compaction import Fold, Staged, write_staged
 from planner.store.crypto import PassphraseSource
 from planner.store.database import Change, Database
 from planner.store.documents import (
@@ -113,6 +114,8 @@ class CaseStore:
     * `backups_keep` / `auto_backup`: the first open of a day takes a verified backup into
       ``NAME.backups`` and keeps the newest `backups_keep`. A failed backup never stops
       the open: it is described in :attr:`backup_problem`.
+    * `background_folds`: fold the journal into a new snapshot in a thread when it has
+      grown (False: in the save that finds it due, as tests of the fold itself want).
     """
 
     def __init__(
@@ -129,6 +132,7 @@ class CaseStore:
         read_only: bool | None = None,
         backups_keep: int = DEFAULT_BACKUPS_KEEP,
         auto_backup: bool = True,
+        background_folds: bool = True,
     ) -> None:
         self.path = Path(path)
         self.files = DatabaseFiles(self.path)
@@ -136,6 +140,9 @@ class CaseStore:
         self._clock = clock
         self._mutex = threading.RLock()
         self._depth = 0
+        self._shared = False
+        self._folding: threading.Thread | None = None
+        self._background_folds = background_folds
         self._backups_keep = backups_keep
         self._read_only = bool(read_only) or not is_writable(self.path)
         self.backup_problem: str | None = None
@@ -199,6 +206,7 @@ class CaseStore:
     # --- lifecycle ------------------------------------------------------------------------
 
     def close(self) -> None:
+        self.wait_for_fold()  # its snapshot is written: put it in place before leaving
         with self._mutex:
             self._storage.close()
 
@@ -236,21 +244,21 @@ class CaseStore:
     @property
     def change_number(self) -> int:
         """Rises with every committed change, by any process."""
-        with self._locked():
+        with self._locked(shared=True):
             return self._storage.seq
 
     # --- reading --------------------------------------------------------------------------
 
     def __len__(self) -> int:
-        with self._locked():
+        with self._locked(shared=True):
             return len(self._storage.read().get(CASES, {}))
 
     def numbers(self) -> list[str]:
-        with self._locked():
+        with self._locked(shared=True):
             return sorted(self._storage.read().get(CASES, {}))
 
     def find(self, number: str) -> Case | None:
-        with self._locked():
+        with self._locked(shared=True):
             try:
                 doc = self._cases.by_key(number)
             except (ValueError, TypeError):  # a stored record that is not JSON text
@@ -264,7 +272,7 @@ class CaseStore:
         return case
 
     def cases(self) -> list[Case]:
-        with self._locked():
+        with self._locked(shared=True):
             return [case_from_doc(doc) for doc in self._storage.read().get(CASES, {}).values()]
 
     def summaries(self) -> list[CaseSummary]:
@@ -274,7 +282,7 @@ class CaseStore:
         each summary's assessment is parsed when first asked for. The full records are
         never parsed to list the caseload.
         """
-        with self._locked():
+        with self._locked(shared=True):
             tables = self._storage.read()
             entries, assessments = tables.get(INDEX, {}), tables.get(ASSESSMENTS, {})
             return self._summaries.summaries(entries, assessments, self._reassess)
@@ -282,7 +290,7 @@ class CaseStore:
     def summaries_released_between(self, first: date, last: date) -> list[CaseSummary]:
         """The summaries of cases released from `first` to `last` (any state), without
         making the others: 4,000 of a 20,000 caseload cost a fifth of all of them."""
-        with self._locked():
+        with self._locked(shared=True):
             tables = self._storage.read()
             entries, assessments = tables.get(INDEX, {}), tables.get(ASSESSMENTS, {})
             return self._summaries.released_between(
@@ -299,12 +307,12 @@ class CaseStore:
         cached = self._templates.parsed(key)
         if cached is not None:
             return cached
-        with self._locked():
+        with self._locked(shared=True):
             return self._templates.get(key)
 
     def stored_templates(self) -> dict[str, str]:
         """Stored template keys and their content fingerprints."""
-        with self._locked():
+        with self._locked(shared=True):
             return self._templates.fingerprints()
 
     def template_for(self, case: Case) -> Template:
@@ -316,7 +324,7 @@ class CaseStore:
     def all_flags(self, today: date) -> list[Flag]:
         """Every flag across the caseload as of `today`, most urgent first."""
         flags: list[Flag] = []
-        with self._locked():
+        with self._locked(shared=True):
             rules: dict[str, FlagRules] = {}
             for summary in sorted(self.summaries(), key=_by_number):
                 key = summary.assessment.template_key
@@ -326,7 +334,7 @@ class CaseStore:
         return flags
 
     def history(self, number: str | None = None) -> list[AuditEntry]:
-        with self._locked():
+        with self._locked(shared=True):
             return self._db.history(number)
 
     # --- changing -------------------------------------------------------------------------
@@ -474,7 +482,7 @@ class CaseStore:
         parsed on first read and never validated: for filtering thousands of cases by their
         evidence, where validating each would cost more than the rest together. Read only;
         a number with no record is left out."""
-        with self._locked():
+        with self._locked(shared=True):
             stored = self._storage.read().get(CASES, {})
             wanted = stored if numbers is None else {n: stored[n] for n in numbers if n in stored}
             return dict(wanted)
@@ -602,9 +610,51 @@ class CaseStore:
             self._db.commit(change, at=self._clock(), by=self.officer)
         except OSError as exc:
             raise self._write_failed(exc) from exc
-        # The change is committed; a compaction that fails (a full disk) is retried later.
-        with contextlib.suppress(OSError):
-            self._db.compact_if_due()
+        self._fold_if_due()
+
+    # --- folding the journal in the background ---------------------------------------------
+
+    def _fold_if_due(self) -> None:
+        """Start folding the journal into a new snapshot in a thread when it has grown
+        enough (see :mod:`planner.store.compaction`): the save that finds it due, and every
+        save after it, only appends. The caller holds the lock."""
+        folding = self._folding
+        if folding is not None and folding.is_alive():
+            return
+        fold = self._db.fold_due()
+        if fold is None:
+            return
+        if not self._background_folds:
+            self._fold(fold)
+            return
+        self._folding = threading.Thread(
+            target=self._fold, args=(fold,), name="planner-fold", daemon=True
+        )
+        self._folding.start()
+
+    def _fold(self, fold: Fold) -> None:
+        """Write the fold's snapshot with no lock held, then install it under the lock. A
+        fold that fails (a full disk, a passphrase changed) is left: the journal holds
+        every change, and the next save that finds it due tries again."""
+        staged: Staged | None = None
+        try:
+            staged = write_staged(self._storage, fold)
+            with self._locked():
+                self._db.install_fold(staged, fold)
+        except (OSError, StoreError):
+            if staged is not None:
+                staged.close(remove=True)
+
+    @property
+    def folding(self) -> bool:
+        """True while a fold of the journal runs in the background."""
+        return self._folding is not None and self._folding.is_alive()
+
+    def wait_for_fold(self) -> None:
+        """Until a fold running in the background has finished (closing waits too)."""
+        folding = self._folding
+        if folding is not None:
+            folding.join()
 
     def _write_failed(self, exc: OSError) -> WriteFailed:
         return WriteFailed(
@@ -618,16 +668,24 @@ class CaseStore:
         return assess(case, self.template_for(case))
 
     @contextlib.contextmanager
-    def _locked(self) -> Iterator[None]:
+    def _locked(self, *, shared: bool = False) -> Iterator[None]:
+        """Hold the database's lock (exclusively to change it, `shared` to read it) with
+        memory brought up to date and checked. Within one, a nested call holds it as it is
+        (a change inside a read is refused: reads never take the writer's lock)."""
         with self._mutex:
             if self._depth:
+                if self._shared and not shared:
+                    raise StoreError("a change was asked for while only reading the database")
                 self._depth += 1
                 try:
                     yield
                 finally:
                     self._depth -= 1
                 return
-            with self._db.locked():
+            with contextlib.suppress(OSError):  # the refresh below says what is wrong
+                self._db.preload()  # a large new snapshot is read before the lock, not in it
+            with self._db.locked(shared=shared):
+                self._shared = shared
                 try:
                     self._db.refresh()
                 except OSError as exc:

@@ -14,8 +14,9 @@ Commands:
     open store until FIELD of ITEM holds <value>: print "SEEN <value>" (or "TIMEOUT").
 ``crash PATH START SLOTS COMPACT_MIN COMPACT_EVERY DAY``
     Save change n = START, START+1, ... for ever: set work.plan's "plan" of slot n % SLOTS
-    to str(n); print "ACK n" once save_item has returned. Every COMPACT_EVERY changes print
-    "COMPACTING n" and fold the journal into a new snapshot first. The store's clock runs
+    to str(n); print "ACK n" once save_item has returned, and "FOLDING n" when that save
+    started a fold of the journal in the background. Every COMPACT_EVERY changes (0:
+    never) print "COMPACTING n" and fold the journal into a new snapshot first. The store's clock runs
     DAY days ahead, so each round's open is the first of a new day (a daily backup). The
     test kills it.
 
@@ -227,12 +228,16 @@ def _crash(
     store = CaseStore(Path(path), officer="crash-writer", clock=clock)
     _say("READY")
     n = int(start)
+    folding = False
     while True:
         if every and n % every == 0:
             _say(f"COMPACTING {n}")
             store.compact()
         store.save_item(slot_number(n % count), CRASH_ITEM, evidence={CRASH_FIELD: str(n)})
         _say(f"ACK {n}")
+        if store.folding and not folding:
+            _say(f"FOLDING {n}")  # a fold in the background started with this save
+        folding = store.folding
         n += 1
 
 

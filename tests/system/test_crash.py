@@ -4,7 +4,8 @@ A writer process saves a stream of changes and prints "ACK n" after each save re
 The test kills it with SIGKILL (no clean-up of any kind runs), then opens the database
 with a fresh CaseStore and checks that every acknowledged change is there. A change that
 was in flight may or may not be. Some rounds aim the kill at a compaction (snapshot
-rewrite), which the writer makes frequent.
+rewrite), which the writer makes frequent, and some at a fold of the journal running in
+the background while saves go on.
 
 PLANNER_CRASH_ROUNDS raises the number of rounds of the default test (25);
 PLANNER_CRASH_SEED replays a run. The long variant (`-m slow`) runs 300 rounds.
@@ -46,6 +47,7 @@ class Ledger:
     last_acked: dict[int, int] = field(default_factory=dict)  # slot -> n
     in_flight: set[int] = field(default_factory=set)  # unacknowledged, may have landed
     compaction_kills: int = 0
+    fold_kills: int = 0  # kills while a fold ran in the background
     torn_journals: int = 0
     stale_temp_files: int = 0
 
@@ -66,12 +68,17 @@ def build(path: Path, template: Template) -> None:
 
 def one_round(path: Path, ledger: Ledger, rng: random.Random, mode: str, day: int) -> None:
     start = ledger.next_n
+    every = 0 if mode == "fold" else COMPACT_EVERY  # folds in the background only
     worker = Worker(
-        "crash", str(path), str(start), str(SLOTS), str(COMPACT_MIN), str(COMPACT_EVERY), str(day)
+        "crash", str(path), str(start), str(SLOTS), str(COMPACT_MIN), str(every), str(day)
     )
     try:
         if mode == "open":  # while it starts up: recovery, the daily backup, the first save
             time.sleep(rng.uniform(0.05, 0.5))
+        elif mode == "fold":  # while a fold runs in the background, saves going on
+            worker.expect("READY")
+            worker.expect("FOLDING", timeout=60)
+            time.sleep(rng.uniform(0, 0.05))
         elif mode == "compaction":
             worker.expect("READY")
             worker.expect("COMPACTING")
@@ -94,6 +101,8 @@ def one_round(path: Path, ledger: Ledger, rng: random.Random, mode: str, day: in
     assert acked == list(range(start, start + len(acked))), "the writer acks in order"
     if lines and lines[-1].startswith("COMPACTING"):
         ledger.compaction_kills += 1
+    if mode == "fold":
+        ledger.fold_kills += 1
     for n in acked:
         ledger.acked.add(n)
         ledger.last_acked[n % SLOTS] = n
@@ -142,7 +151,7 @@ def run(tmp_path: Path, template: Template, rounds: int) -> Ledger:
     path = tmp_path / "crash.db"
     build(path, template)
     ledger = Ledger()
-    modes = ["random", "compaction", "open", "random", "early"]
+    modes = ["random", "compaction", "open", "fold", "random", "early", "fold"]
     for index in range(rounds):
         one_round(path, ledger, rng, modes[index % len(modes)], day=index)
     # after every crash, the database still takes changes and opens cleanly
@@ -154,6 +163,7 @@ def run(tmp_path: Path, template: Template, rounds: int) -> Ledger:
     print(
         f"{rounds} kills, {len(ledger.acked)} changes acknowledged, "
         f"{ledger.compaction_kills} kills after 'COMPACTING' before the next ack, "
+        f"{ledger.fold_kills} kills while a fold ran in the background, "
         f"{ledger.torn_journals} torn journal tails, {ledger.stale_temp_files} stale temp files"
     )
     return ledger
@@ -165,6 +175,7 @@ def test_sigkill_never_loses_an_acknowledged_change(tmp_path: Path, template: Te
     assert len(ledger.acked) > rounds, "the writers should have acknowledged many changes"
     if rounds >= 8:
         assert ledger.compaction_kills > 0, "no kill landed in a compaction: the test proved little"
+        assert ledger.fold_kills > 0
 
 
 @pytest.mark.slow

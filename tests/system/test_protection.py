@@ -399,13 +399,15 @@ def test_an_audit_line_that_fails_after_the_commit_is_finished_by_the_next_save(
         assert again.integrity_problem is None
 
 
+@pytest.mark.parametrize("background", [False, True])
 def test_a_compaction_that_fails_after_a_commit_does_not_lose_the_commit(
-    db: Path, monkeypatch: pytest.MonkeyPatch
+    db: Path, monkeypatch: pytest.MonkeyPatch, background: bool
 ):
     monkeypatch.setattr(journal_module, "COMPACT_MIN_BYTES", 1)
-    with CaseStore(db, auto_backup=False) as store:
+    with CaseStore(db, auto_backup=False, background_folds=background) as store:
         failing = FailOnce(monkeypatch, "replace", 1, errno.ENOSPC)
         store.update_notes(NUMBER, "committed before the compaction")  # no WriteFailed
+        store.wait_for_fold()
         assert failing.calls == 1
         monkeypatch.setattr(os, "replace", failing.real)
         assert store.get(NUMBER).notes == "committed before the compaction"
