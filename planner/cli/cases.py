@@ -86,7 +86,7 @@ def add(
         }
     )
     template = _template(env, template_id)
-    with env.open_store() as store:
+    with env.open_store(writes=True) as store:
         case = store.add(person, template)
         evaluation = store.evaluate(case, env.today)
     if as_json:
@@ -164,7 +164,7 @@ def update(
       planner update A1234BC --state released
     """
     key = prison_number(number)
-    with env.open_store(create=False) as store:
+    with env.open_store(create=False, writes=True) as store:
         current = store.get(key)
         data = current.person.model_dump()
         for name, value in fields.items():
@@ -235,7 +235,7 @@ def set_(
     """
     key = prison_number(number)
     new_status = parse_status(status)
-    with env.open_store(create=False) as store:
+    with env.open_store(create=False, writes=True) as store:
         case = store.get(key)
         template = store.template_for(case)
         item = find_item(template, item_id)

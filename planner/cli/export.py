@@ -124,6 +124,8 @@ def export(
     if caseload and format_given:
         raise click.UsageError("--caseload always writes CSV; leave out --format")
     export_format = ExportFormat(fmt)
+    if not caseload:
+        env.acting_officer()  # a handover summary names the officer who produced it
     output = _output_path(output_text)
     with env.open_store(create=False) as store, _export_errors():
         if number is not None:

@@ -90,6 +90,8 @@ def import_command(
     template_id: str | None,
     as_json: bool,
 ) -> None:
+    if not dry_run:
+        env.acting_officer()  # before reading the file: an import is recorded against its officer
     parsed = load_releases(file)
     template = _template(env, template_id or env.settings.default_template)
     for problem in parsed.problems:
@@ -119,7 +121,7 @@ def _run(
     if dry_run and not env.db_path.exists():
         # A dry run must not create the database: compare against an empty one.
         return report_for(plan_import({}, parsed), parsed, template, dry_run=True)
-    with env.open_store() as store:
+    with env.open_store(writes=not dry_run) as store:
         return apply_import(store, parsed, template, dry_run=dry_run, skip_invalid=skip_invalid)
 
 
