@@ -134,6 +134,8 @@ def _person(case: Case, redact: bool) -> Person:
             for key, label in CIRCUMSTANCE_LABELS.items()
             if getattr(person.circumstances, key) and not (redact and key in HEALTH_CIRCUMSTANCES)
         ],
+        phone=person.phone.strip() or None,
+        email=person.email.strip() or None,
     )
 
 
@@ -237,32 +239,35 @@ def _closed(case: Case, template: Template, redact: bool) -> list[Closed]:
 
 
 def _contacts(case: Case) -> list[ContactEntry]:
-    """The POM and the COM; the COM falls back to the name recorded on allocation."""
+    """The POM and the COM as recorded in the person's contacts; the COM's name and
+    probation delivery unit fall back to those recorded on the allocation item."""
     person = case.person
     com = person.community_offender_manager
     allocated = case.checklist.item(COM_ITEM).evidence
-    recorded = allocated.get("com_name")
-    com_name = com.name.strip() or (recorded.strip() if isinstance(recorded, str) else "")
-    pdu = allocated.get("pdu")
     pom = person.prison_offender_manager
     return [
-        _contact("Prison offender manager (POM)", pom.name.strip(), pom, None),
+        _contact("Prison offender manager (POM)", pom.name, pom.unit, pom, "Team"),
         _contact(
             "Community offender manager (COM)",
-            com_name,
+            com.name.strip() or _text(allocated.get("com_name")),
+            com.unit.strip() or _text(allocated.get("pdu")),
             com,
-            f"Probation delivery unit: {pdu.strip()}"
-            if isinstance(pdu, str) and pdu.strip()
-            else None,
+            "Probation delivery unit",
         ),
     ]
 
 
-def _contact(role: str, name: str, contact: Contact, detail: str | None) -> ContactEntry:
+def _text(value: object) -> str:
+    return value.strip() if isinstance(value, str) else ""
+
+
+def _contact(role: str, name: str, unit: str, contact: Contact, unit_label: str) -> ContactEntry:
+    unit = unit.strip()
     return ContactEntry(
         role=role,
-        name=name or None,
+        name=name.strip() or None,
         phone=contact.phone.strip() or None,
         email=contact.email.strip() or None,
-        detail=detail,
+        detail=f"{unit_label}: {unit}" if unit else None,
+        unit=unit or None,
     )
