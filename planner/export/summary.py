@@ -20,6 +20,7 @@ from planner.domain.gaps import Evaluation, Flag, SectionStatus, Severity
 from planner.domain.person import CIRCUMSTANCE_LABELS, Contact, ReleaseKind
 from planner.domain.status import ItemStatus
 from planner.domain.template import Template
+from planner.export.contacts import com_name_and_unit
 from planner.export.day_one import day_one_actions
 from planner.export.evidence import (
     HEALTH_CIRCUMSTANCES,
@@ -57,7 +58,6 @@ RELEASE_KIND_LABELS: dict[ReleaseKind, str] = {
 }
 SEX_LABELS = {"female": "Female", "male": "Male", "prefer_not_to_say": "Prefer not to say"}
 ADDRESS_ITEM = "accommodation.address"
-COM_ITEM = "handover.com_allocated"
 
 
 def build_summary(
@@ -242,23 +242,18 @@ def _contacts(case: Case) -> list[ContactEntry]:
     """The POM and the COM as recorded in the person's contacts; the COM's name and
     probation delivery unit fall back to those recorded on the allocation item."""
     person = case.person
-    com = person.community_offender_manager
-    allocated = case.checklist.item(COM_ITEM).evidence
     pom = person.prison_offender_manager
+    com_name, com_unit = com_name_and_unit(case)
     return [
         _contact("Prison offender manager (POM)", pom.name, pom.unit, pom, "Team"),
         _contact(
             "Community offender manager (COM)",
-            com.name.strip() or _text(allocated.get("com_name")),
-            com.unit.strip() or _text(allocated.get("pdu")),
-            com,
+            com_name,
+            com_unit,
+            person.community_offender_manager,
             "Probation delivery unit",
         ),
     ]
-
-
-def _text(value: object) -> str:
-    return value.strip() if isinstance(value, str) else ""
 
 
 def _contact(role: str, name: str, unit: str, contact: Contact, unit_label: str) -> ContactEntry:
