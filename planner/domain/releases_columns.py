@@ -103,7 +103,7 @@ COLUMN_ALIASES: dict[str, tuple[str, ...]] = {
     ),
     POM_EMAIL: ("POM Email", "POM Email Address", "Prison Offender Manager Email"),
     PHONE: ("Phone", "Phone Number", "Telephone", "Mobile", "Mobile Number"),
-    EMAIL: ("Email", "Email Address", "E-mail"),
+    EMAIL: ("Email", "Email Address"),
 }
 _BY_KEY: dict[str, str] = {
     header_key(alias): column for column, aliases in COLUMN_ALIASES.items() for alias in aliases
