@@ -73,9 +73,9 @@ def cli(ctx: click.Context, db: str | None, officer: str | None, today: date | N
 
 
 def _register() -> None:
-    from planner.cli import cases, demo, importing, templates, views
+    from planner.cli import assignment, cases, demo, importing, templates, views
 
-    for module in (cases, views, importing, templates, demo):
+    for module in (cases, assignment, views, importing, templates, demo):
         for command in module.COMMANDS:
             cli.add_command(command)
     for optional in ("planner.cli.export", "planner.cli.data", "planner.cli.doctor"):

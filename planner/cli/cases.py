@@ -7,6 +7,12 @@ from typing import Any
 import click
 
 from planner.cli.args import optional_date, prison_number
+from planner.cli.contact_options import (
+    CONTACT_OPTIONS,
+    apply_contacts,
+    contact_options,
+    validated_person,
+)
 from planner.cli.context import Env, pass_env
 from planner.cli.json_shapes import case_json, item_rows
 from planner.cli.output import console, echo_plain, emit_json, plain, weekday_date
@@ -18,10 +24,25 @@ from planner.domain.gaps import (
     Evaluation,
     Severity,
 )
-from planner.domain.person import CIRCUMSTANCE_LABELS, CaseState, Person, parse_release_kind
+from planner.domain.person import CIRCUMSTANCE_LABELS, CaseState, parse_release_kind
 from planner.domain.status import parse_status
 
 RELEASE_KINDS = "CRD, ARD, PED, HDC, SDS40 or confirmed"
+COM_ITEM = "handover.com_allocated"
+# Person fields and the options that give them, to name an option in an error.
+PERSON_OPTIONS = {
+    "number": "--number",
+    "surname": "--surname",
+    "forename": "--forename",
+    "release_date": "--release",
+    "release_kind": "--release-kind",
+    "date_of_birth": "--dob",
+    "location": "--location",
+    "prison": "--prison",
+    "crn": "--crn",
+    "pnc": "--pnc",
+    "state": "--state",
+}
 
 
 # --- add / update ---------------------------------------------------------------------------
@@ -45,11 +66,13 @@ RELEASE_KINDS = "CRD, ARD, PED, HDC, SDS40 or confirmed"
     type=click.Choice(list(CIRCUMSTANCE_LABELS)),
     help="A circumstance that switches items on; repeat as needed.",
 )
+@contact_options(clearing=False)
 @click.option("--template", "template_id", help="Checklist template id (default from config).")
 @click.option("--json", "as_json", is_flag=True, help="Print the new case as JSON.")
 @pass_env
 def add(
     env: Env,
+    /,
     number: str,
     surname: str,
     forename: str,
@@ -63,30 +86,36 @@ def add(
     circumstances: tuple[str, ...],
     template_id: str | None,
     as_json: bool,
+    **contacts: str | None,
 ) -> None:
     """Add a person and open their checklist.
 
+    Contacts are optional: the prison and community offender managers (name, unit or
+    probation delivery unit, phone, email) and the person's own phone and email.
+
     \b
-    Example:
+    Examples:
       planner add --number A1234BC --surname Smith --forename Jo --release 04/12/2026
+      planner add --number A1234BC --surname Smith --forename Jo --release 04/12/2026 \\
+          --com "Sam Reed" --com-pdu "Leeds North" --com-email sam.reed@justice.example
     """
-    person = Person.model_validate(
-        {
-            "number": prison_number(number),
-            "surname": surname,
-            "forename": forename,
-            "release_date": optional_date(release, "--release"),
-            "release_kind": parse_release_kind(release_kind),
-            "date_of_birth": optional_date(dob, "--dob"),
-            "location": location,
-            "prison": prison,
-            "crn": crn,
-            "pnc": pnc,
-            "circumstances": dict.fromkeys(circumstances, True),
-        }
-    )
+    data: dict[str, Any] = {
+        "number": prison_number(number),
+        "surname": surname,
+        "forename": forename,
+        "release_date": optional_date(release, "--release"),
+        "release_kind": parse_release_kind(release_kind),
+        "date_of_birth": optional_date(dob, "--dob"),
+        "location": location,
+        "prison": prison,
+        "crn": crn,
+        "pnc": pnc,
+        "circumstances": dict.fromkeys(circumstances, True),
+    }
+    apply_contacts(data, contacts)
+    person = validated_person(data, PERSON_OPTIONS)
     template = _template(env, template_id)
-    with env.open_store() as store:
+    with env.open_store(writes=True) as store:
         case = store.add(person, template)
         evaluation = store.evaluate(case, env.today)
     if as_json:
@@ -96,6 +125,7 @@ def add(
     if warning:
         click.echo(f"warning: {warning}", err=True)
     _print_added(case, evaluation)
+    _com_hint(case)
 
 
 def _template(env: Env, template_id: str | None) -> Any:
@@ -118,6 +148,18 @@ def _print_added(case: Case, evaluation: Evaluation) -> None:
     critical = sum(1 for f in evaluation.flags if f.severity is Severity.CRITICAL)
     if critical:
         out.print(f"{critical} critical gap(s) already: see 'planner show {person.number}'.")
+
+
+def _com_hint(case: Case) -> None:
+    """A COM's name is in the contacts but the allocation item is still open: say how to
+    record it there too, so the checklist does not go on flagging it."""
+    com = case.person.community_offender_manager.name
+    record = case.checklist.item(COM_ITEM)
+    if com and not record.status.resolved:
+        click.echo(
+            f"note: {COM_ITEM} is still {record.status.label}; when the allocation is "
+            f"confirmed: planner set {case.number} {COM_ITEM} done --field com_name=..."
+        )
 
 
 @click.command()
@@ -146,6 +188,7 @@ def _print_added(case: Case, evaluation: Evaluation) -> None:
     type=click.Choice(list(CIRCUMSTANCE_LABELS)),
     help="Clear a circumstance; repeat as needed.",
 )
+@contact_options(clearing=True)
 @pass_env
 def update(
     env: Env,
@@ -155,20 +198,24 @@ def update(
     turn_off: tuple[str, ...],
     **fields: str | None,
 ) -> None:
-    """Change a person's details, circumstances or state (every change is audited).
+    """Change a person's details, contacts, circumstances or state (every change is audited).
 
     \b
     Examples:
       planner update A1234BC --release 11/12/2026 --release-kind confirmed
       planner update A1234BC --on on_medication --off dependants
+      planner update A1234BC --com "Sam Reed" --com-pdu "Leeds North" \\
+          --com-phone "0113 496 0000" --com-email sam.reed@justice.example
+      planner update A1234BC --pom-phone ""      # clears the POM's phone
       planner update A1234BC --state released
     """
     key = prison_number(number)
-    with env.open_store(create=False) as store:
+    with env.open_store(create=False, writes=True) as store:
         current = store.get(key)
         data = current.person.model_dump()
+        apply_contacts(data, fields)
         for name, value in fields.items():
-            if value is None:
+            if value is None or name in CONTACT_OPTIONS:
                 continue
             if name == "release":
                 data["release_date"] = parse_date(value, "--release")
@@ -183,10 +230,15 @@ def update(
             **dict.fromkeys(turn_on, True),
             **dict.fromkeys(turn_off, False),
         }
-        person = Person.model_validate(data)
+        person = validated_person(data, PERSON_OPTIONS)
         case = store.update_person(person, expected=current.person)
     changed = "no change" if case.person == current.person and case.rev == current.rev else "saved"
     click.echo(f"{key}: {changed}.")
+    if (
+        case.person.community_offender_manager.name
+        != current.person.community_offender_manager.name
+    ):
+        _com_hint(case)
 
 
 # --- set ------------------------------------------------------------------------------------
@@ -235,7 +287,7 @@ def set_(
     """
     key = prison_number(number)
     new_status = parse_status(status)
-    with env.open_store(create=False) as store:
+    with env.open_store(create=False, writes=True) as store:
         case = store.get(key)
         template = store.template_for(case)
         item = find_item(template, item_id)

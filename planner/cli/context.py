@@ -16,7 +16,13 @@ from pathlib import Path
 
 import click
 
-from planner.config import Settings, resolve_database, resolve_officer, template_dirs
+from planner.config import (
+    Settings,
+    config_path,
+    resolve_database,
+    resolve_officer,
+    template_dirs,
+)
 from planner.domain.errors import InvalidInput
 from planner.domain.template_loading import TemplateLibrary
 from planner.domain.text import name_text
@@ -91,6 +97,16 @@ def officer_name(name: str) -> str:
         ) from None
 
 
+def officer_missing() -> BadInput:
+    """The refusal of a change that would be recorded against nobody: one line saying how
+    to give the officer's name."""
+    return BadInput(
+        "no officer name is set, and every change is recorded against the officer who "
+        'makes it: give --officer "Your Name", set PLANNER_OFFICER, or add '
+        f'officer = "Your Name" to {config_path()}'
+    )
+
+
 @dataclass
 class Env:
     settings: Settings
@@ -119,6 +135,16 @@ class Env:
             today=today or date.today(),
             db_from_user=db is not None,
         )
+
+    def acting_officer(self) -> str:
+        """Who is making a change; BadInput (exit code 2) when no name is set anywhere.
+
+        Every command that writes calls this before it does anything, so a change is never
+        recorded against an unknown officer; reading commands work without a name.
+        """
+        if not self.officer:
+            raise officer_missing()
+        return self.officer
 
     @property
     def templates(self) -> TemplateLibrary:
@@ -192,7 +218,12 @@ class Env:
         create: bool = True,
         read_only: bool | None = None,
         auto_backup: bool = True,
+        writes: bool = False,
     ) -> CaseStore:
+        """Open the database. `writes`: the command changes it, so an officer's name is
+        required first (see `acting_officer`)."""
+        if writes:
+            self.acting_officer()
         if not create and not self.db_path.exists():
             raise click.ClickException(
                 f"no database at {self.db_path}: add people with 'planner add', "
@@ -201,7 +232,7 @@ class Env:
         creating = not self.db_path.exists()
         store = CaseStore(
             self.db_path,
-            officer=self.officer or "unknown officer",
+            officer=self.officer,
             codec=self.codec(creating=creating),
             read_only=read_only,
             backups_keep=self.settings.backups_keep,

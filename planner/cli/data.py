@@ -79,7 +79,7 @@ def init(env: Env, encrypt: bool) -> None:
     if path.is_dir():
         raise BadInput(f"{path} is a folder; give a database file name with --db")
     env.encrypt = env.encrypt or encrypt
-    with env.open_store(create=True) as store:
+    with env.open_store(create=True, writes=True) as store:
         secured = store.encrypted
     if secured:
         click.echo(
@@ -116,7 +116,7 @@ def passphrase(env: Env) -> None:
     if not env.db_path.exists():
         raise BadInput(f"no database at {env.db_path}")
     name = env.db_path.name
-    with env.open_store(create=False, auto_backup=False) as store:
+    with env.open_store(create=False, auto_backup=False, writes=True) as store:
         was_plain = not store.encrypted
         codec = new_codec(
             f"New passphrase for {name}",
@@ -232,6 +232,7 @@ def restore_command(env: Env, path: Path, yes: bool, force: bool) -> None:
     it. A backup of another database, or one that is encrypted where the database is not
     (or the other way round), is refused unless --force.
     """
+    officer = env.acting_officer()  # the restore is recorded against its officer
     try:
         chosen = read_backup(path)
     except BackupInvalid as exc:
@@ -260,9 +261,7 @@ def restore_command(env: Env, path: Path, yes: bool, force: bool) -> None:
             "things stand: the database opens as it was or as the backup, never neither"
         ) from None
     env._codec = codec if not is_plain(codec) else None
-    with CaseStore(
-        data, officer=env.officer or "unknown officer", codec=codec, auto_backup=False
-    ) as store:
+    with CaseStore(data, officer=officer, codec=codec, auto_backup=False) as store:
         store.record_event(
             "database.restored",
             f"restored from backup {chosen.folder.name} taken {chosen.taken.isoformat()}",
@@ -352,7 +351,7 @@ def purge(env: Env, before_text: str, released_only: bool, dry_run: bool, yes: b
     if before > env.today:
         raise BadInput("--released-before must not be after today")
     states = ("released",) if released_only else DEFAULT_STATES
-    with env.open_store(create=False) as store:
+    with env.open_store(create=False, writes=not dry_run) as store:
         plan = store.plan_purge(before, states)
         _print_plan(plan)
         if not plan.people:

@@ -45,6 +45,8 @@ def doctor(env: Env, mend: bool, yes: bool) -> None:
     A damaged file is always kept aside (NAME.journal.damaged-..., NAME.audit.damaged-...).
     Close every other planner on this database first.
     """
+    if mend:
+        env.acting_officer()  # the repair is recorded in the audit log against its officer
     path = env.db_path
     codec = _codec(env, needed=mend)
     report = diagnose(path, codec)
@@ -108,7 +110,7 @@ def _repair(env: Env, report: Diagnosis, codec: Codec | None, yes: bool) -> None
     try:
         done = repair(
             db,
-            by=env.officer or "unknown officer",
+            by=env.acting_officer(),
             clock=lambda: datetime.now(UTC),
             accept_history_loss=plan.loses_history,
         )

@@ -13,6 +13,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from planner.cli.args import prison_number
 from planner.cli.context import Env, pass_env
+from planner.export.caseload_csv import caseload_file_name
 from planner.export.files import ExportError, ExportFormat, InvalidExport
 from planner.export.service import (
     Progress as ProgressCallback,
@@ -124,6 +125,8 @@ def export(
     if caseload and format_given:
         raise click.UsageError("--caseload always writes CSV; leave out --format")
     export_format = ExportFormat(fmt)
+    if not caseload:
+        env.acting_officer()  # a handover summary names the officer who produced it
     output = _output_path(output_text)
     with env.open_store(create=False) as store, _export_errors():
         if number is not None:
@@ -161,7 +164,10 @@ def export(
             kind = FORMAT_NAMES[export_format]
             click.echo(f"Wrote {len(paths)} {kind} summaries to {folder}")
         else:
-            target = output or Path.cwd() / f"caseload_{env.today.isoformat()}.csv"
+            name = caseload_file_name(env.today)  # as the UI names it
+            target = output or Path.cwd() / name
+            if target.is_dir():
+                target = target / name
             path = export_caseload(store, target, today=env.today, force=force)
             click.echo(f"Wrote {path}")
 

@@ -29,7 +29,8 @@ Every row is checked before anything is written. Each bad row is printed to stde
 and, if any row is bad, nothing is imported and the exit code is 2 (use --skip-invalid to
 import the good rows anyway). People already in the database are updated, never
 duplicated: only the columns the list has are changed, and a blank cell never clears
-anything; circumstances, contacts and checklists are kept. Every change is audited.
+anything; circumstances, checklists and the contact details the list does not give are
+kept. Every change is audited.
 
 \b
 The first line must be a header. Accepted headers (any case, spaces and punctuation
@@ -42,6 +43,12 @@ ignored; other columns are ignored with a warning):
                           Confirmed Release Date, Actual Parole Date, PED)
   optional  Release Type (CRD, ARD, PED, HDC, SDS40 or confirmed), Location (or Cell),
             Prison (or Establishment), CRN, PNC
+  contacts  COM Name (or COM, Community Offender Manager), COM PDU (or PDU, Probation
+            Delivery Unit, COM Team), COM Phone, COM Email,
+            POM Name (or POM, Prison Offender Manager), POM Team, POM Phone, POM Email,
+            Phone (or Mobile) and Email: the person's own
+Phone numbers and email addresses are checked for their shape (UK or international
+numbers: digits, spaces and + ( ) -; an email needs one @ and a domain).
 With several date columns, the release date is the first known of: Release Date,
 confirmed, actual parole, HDC actual, CRD, ARD, PED; the release type follows it unless
 a Release Type column says otherwise. Dates are DD/MM/YYYY or YYYY-MM-DD. UTF-8 (with or
@@ -90,6 +97,8 @@ def import_command(
     template_id: str | None,
     as_json: bool,
 ) -> None:
+    if not dry_run:
+        env.acting_officer()  # before reading the file: an import is recorded against its officer
     parsed = load_releases(file)
     template = _template(env, template_id or env.settings.default_template)
     for problem in parsed.problems:
@@ -119,7 +128,7 @@ def _run(
     if dry_run and not env.db_path.exists():
         # A dry run must not create the database: compare against an empty one.
         return report_for(plan_import({}, parsed), parsed, template, dry_run=True)
-    with env.open_store() as store:
+    with env.open_store(writes=not dry_run) as store:
         return apply_import(store, parsed, template, dry_run=dry_run, skip_invalid=skip_invalid)
 
 

@@ -15,6 +15,7 @@ from typing import Any, NamedTuple
 
 from planner.domain.case import Case
 from planner.domain.checklist import ItemRecord
+from planner.domain.com_flag import com_missing
 from planner.domain.status import ItemStatus
 from planner.domain.template import (
     AgeUnder,
@@ -28,7 +29,7 @@ from planner.domain.template import (
 )
 
 # Bump when the meaning of a stored assessment changes, so stored ones are recomputed.
-ENGINE_VERSION = 3
+ENGINE_VERSION = 4
 
 PROBLEM_NO_EVIDENCE = "no_evidence"
 PROBLEM_NO_REASON = "no_reason"
@@ -71,6 +72,7 @@ class Assessment:
     resolved: int
     section_rows: Sequence[Sequence[Any]]
     open_rows: Sequence[Sequence[Any]]
+    no_com: bool = False  # no community offender manager recorded (planner.domain.com_flag)
 
     @property
     def readiness(self) -> float:
@@ -96,6 +98,7 @@ class Assessment:
             "resolved": self.resolved,
             "sections": [list(row) for row in self.section_rows],
             "open": [list(row) for row in self.open_rows],
+            "com": self.no_com,
         }
 
     @classmethod
@@ -111,6 +114,7 @@ class Assessment:
             resolved=data["resolved"],
             section_rows=data["sections"],
             open_rows=data["open"],
+            no_com=data["com"],
         )
 
 
@@ -157,6 +161,7 @@ def assess(case: Case, template: Template) -> Assessment:
         resolved=resolved,
         section_rows=tuple(SectionTally(s, a, r, st) for s, (a, r, st) in tallies.items()),
         open_rows=tuple(open_items),
+        no_com=com_missing(case, template, applies),
     )
 
 

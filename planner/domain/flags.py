@@ -49,10 +49,14 @@ class FlagKind(StrEnum):
     RELEASE_DAY = "release_day"
     NO_RELEASE_DATE = "no_release_date"
     RELEASE_PASSED = "release_passed"
+    NO_COM = "no_com"
 
     @property
     def label(self) -> str:
-        return self.value.replace("_", " ")
+        return _KIND_LABELS.get(self.value) or self.value.replace("_", " ")
+
+
+_KIND_LABELS = {"no_com": "no community offender manager"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,6 +137,15 @@ def _no_fixed_abode(flag: Flag) -> str:
     return f"No fixed abode {when}: make or chase the Duty to Refer and a CAS3 referral now."
 
 
+def _no_com(flag: Flag) -> str:
+    days = (flag.due - flag.today).days if flag.due and flag.today else None
+    when = "close to release" if days is None else f"{_in_days(days)} before release"
+    return (
+        f"No community offender manager recorded {when}: ask the probation delivery unit "
+        "who will supervise, and record their name, phone and email."
+    )
+
+
 def _no_evidence(flag: Flag) -> str:
     return f"{flag.title}: marked done without {flag.detail}. Record it or reopen the item."
 
@@ -169,6 +182,7 @@ _PHRASES = {
     FlagKind.RELEASE_PASSED: _release_passed,
     FlagKind.RELEASE_DAY: _release_day,
     FlagKind.NO_FIXED_ABODE: _no_fixed_abode,
+    FlagKind.NO_COM: _no_com,
     FlagKind.NO_EVIDENCE: _no_evidence,
     FlagKind.NO_REASON: _no_reason,
     FlagKind.BLOCKED: _blocked,

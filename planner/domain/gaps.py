@@ -19,6 +19,7 @@ from planner.domain.assessment import (
 )
 from planner.domain.calendar import release_day_risk
 from planner.domain.case import Case
+from planner.domain.com_flag import no_com_flag
 from planner.domain.flags import (
     Flag,
     FlagKind,
@@ -199,6 +200,8 @@ class FlagRules:
                     today,
                 )
             )
+        if com := no_com_flag(number, assessment.no_com, release, self.template, today):
+            flags.append(com)
         return flags
 
     def _item_flag(self, number: str, item: OpenItem, near: bool) -> Flag | None:

@@ -8,6 +8,7 @@ from typing import Annotated
 
 from pydantic import AfterValidator, ConfigDict, Field, field_validator
 
+from planner.domain.contact_details import EmailText, PhoneText
 from planner.domain.dates import birth_date, in_range
 from planner.domain.equality import ETHNICITIES, Sex
 from planner.domain.identifiers import (
@@ -84,8 +85,8 @@ class Contact(ValidatedModel):
     name: NameText = ""
     role: NameText = ""
     unit: NameText = ""
-    phone: NameText = ""
-    email: NameText = ""
+    phone: PhoneText = ""
+    email: EmailText = ""
 
 
 def _blank_to_none(value: object) -> object:
@@ -116,8 +117,8 @@ class Person(ValidatedModel):
     state: CaseState = CaseState.ACTIVE
     prison_offender_manager: Contact = Contact()
     community_offender_manager: Contact = Contact()
-    phone: NameText = Field(default="", max_length=40)  # the person's own, if they have one
-    email: NameText = Field(default="", max_length=120)
+    phone: PhoneText = Field(default="", max_length=40)  # the person's own, if they have one
+    email: EmailText = Field(default="", max_length=254)
 
     @field_validator("crn", "pnc", "ethnicity", mode="before")
     @classmethod

@@ -29,6 +29,16 @@ LOCATION = "location"
 PRISON = "prison"
 CRN = "crn"
 PNC = "pnc"
+COM_NAME = "com_name"
+COM_UNIT = "com_unit"
+COM_PHONE = "com_phone"
+COM_EMAIL = "com_email"
+POM_NAME = "pom_name"
+POM_UNIT = "pom_unit"
+POM_PHONE = "pom_phone"
+POM_EMAIL = "pom_email"
+PHONE = "phone"
+EMAIL = "email"
 
 
 def header_key(header: str) -> str:
@@ -65,6 +75,35 @@ COLUMN_ALIASES: dict[str, tuple[str, ...]] = {
     PRISON: ("Prison", "Establishment", "Prison Name"),
     CRN: ("CRN", "CRN No", "Case Reference Number"),
     PNC: ("PNC", "PNC No", "PNC Number", "PNC ID"),
+    COM_NAME: ("COM Name", "COM", "Community Offender Manager", "Community Offender Manager Name"),
+    COM_UNIT: (
+        "COM PDU",
+        "PDU",
+        "Probation Delivery Unit",
+        "COM Team",
+        "COM Unit",
+        "Community Offender Manager PDU",
+    ),
+    COM_PHONE: (
+        "COM Phone",
+        "COM Telephone",
+        "COM Tel",
+        "COM Phone Number",
+        "Community Offender Manager Phone",
+    ),
+    COM_EMAIL: ("COM Email", "COM Email Address", "Community Offender Manager Email"),
+    POM_NAME: ("POM Name", "POM", "Prison Offender Manager", "Prison Offender Manager Name"),
+    POM_UNIT: ("POM Team", "POM Unit", "Prison Offender Manager Team"),
+    POM_PHONE: (
+        "POM Phone",
+        "POM Telephone",
+        "POM Tel",
+        "POM Phone Number",
+        "Prison Offender Manager Phone",
+    ),
+    POM_EMAIL: ("POM Email", "POM Email Address", "Prison Offender Manager Email"),
+    PHONE: ("Phone", "Phone Number", "Telephone", "Mobile", "Mobile Number"),
+    EMAIL: ("Email", "Email Address"),
 }
 _BY_KEY: dict[str, str] = {
     header_key(alias): column for column, aliases in COLUMN_ALIASES.items() for alias in aliases
@@ -85,6 +124,21 @@ DATE_PRECEDENCE: tuple[tuple[str, ReleaseKind | None], ...] = (
 )
 DATE_COLUMNS = tuple(column for column, _ in DATE_PRECEDENCE)
 
+# Contact columns: the Person field each fills, and the Contact field ("" for the person's
+# own phone and email).
+CONTACT_COLUMNS: dict[str, tuple[str, str]] = {
+    COM_NAME: ("community_offender_manager", "name"),
+    COM_UNIT: ("community_offender_manager", "unit"),
+    COM_PHONE: ("community_offender_manager", "phone"),
+    COM_EMAIL: ("community_offender_manager", "email"),
+    POM_NAME: ("prison_offender_manager", "name"),
+    POM_UNIT: ("prison_offender_manager", "unit"),
+    POM_PHONE: ("prison_offender_manager", "phone"),
+    POM_EMAIL: ("prison_offender_manager", "email"),
+    PHONE: ("phone", ""),
+    EMAIL: ("email", ""),
+}
+
 # Person fields and the columns they come from, for naming a column in a pydantic error.
 FIELD_COLUMN = {
     "number": NUMBER,
@@ -96,6 +150,10 @@ FIELD_COLUMN = {
     "crn": CRN,
     "pnc": PNC,
     "release_kind": RELEASE_KIND,
+    **{
+        ".".join(part for part in fields if part): column
+        for column, fields in CONTACT_COLUMNS.items()
+    },
 }
 
 

@@ -33,6 +33,7 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
+from planner.domain.contact_details import email_address, phone_number
 from planner.domain.dates import parse_date
 from planner.domain.errors import InvalidInput
 from planner.domain.identifiers import (
@@ -43,6 +44,7 @@ from planner.domain.identifiers import (
 from planner.domain.person import Person, ReleaseKind, parse_release_kind
 from planner.domain.releases_columns import (
     COLUMN_ALIASES,
+    CONTACT_COLUMNS,
     CRN,
     DATE_COLUMNS,
     DATE_OF_BIRTH,
@@ -315,6 +317,7 @@ class _Parser:
                 values[column] = normalise(raw)
             except ValueError:
                 messages.append(f"{self._name(column)}: {raw!r} is not of the form {shape}")
+        self._contacts(cells, values, messages)
 
         if messages:
             return messages, number
@@ -332,6 +335,27 @@ class _Parser:
             )
         self.people.append((line, person))
         return [], number
+
+    def _contacts(self, cells: list[str], values: dict[str, object], messages: list[str]) -> None:
+        """The offender managers' and the person's own contact details the row gives: only
+        cells with a value, so a re-import changes only what the list says."""
+        contacts: dict[str, dict[str, str]] = {}
+        for column, (person_field, contact_field) in CONTACT_COLUMNS.items():
+            raw = self._cell(cells, column)
+            if not raw or not self._text(raw, column, messages):
+                continue
+            shape = {"phone": phone_number, "email": email_address}.get(contact_field or column)
+            if shape is not None:
+                try:
+                    shape(raw)
+                except ValueError as exc:  # the message never repeats the value
+                    messages.append(f"{self._name(column)}: {exc}")
+                    continue
+            if contact_field:
+                contacts.setdefault(person_field, {})[contact_field] = raw
+            else:
+                values[person_field] = raw
+        values.update(contacts)
 
     def _release(
         self, line: int, cells: list[str], values: dict[str, object], messages: list[str]
@@ -385,8 +409,8 @@ class _Parser:
     def _describe(self, exc: ValidationError) -> str:
         first = exc.errors()[0]
         loc = first["loc"]
-        name = str(loc[0]) if loc else "value"
-        column = FIELD_COLUMN.get(name)
+        name = ".".join(str(part) for part in loc) if loc else "value"
+        column = FIELD_COLUMN.get(name) or FIELD_COLUMN.get(name.split(".")[0])
         where = self._name(column) if column and column in self.columns else name
         message = str(first["msg"]).removeprefix("Value error, ")
         return f"{where}: {message}"

@@ -222,10 +222,31 @@ class NoFixedAbodeRule(_Strict):
     within_days: StrictInt = Field(default=28, ge=0, le=365)
 
 
+class NoComRule(_Strict):
+    """No community offender manager (COM) recorded, close to release: a warning from
+    `within_days` before release, critical from `critical_within_days`. A COM counts as
+    recorded when the person's COM contact has a name or `field` of `item` holds one; with
+    `item` marked not required or declined (with its reason), none is expected."""
+
+    item: ItemId
+    field: Name
+    within_days: Days = 84
+    critical_within_days: Days = 28
+    source: str = Field(min_length=1)
+    checked: CheckedOn
+
+    @model_validator(mode="after")
+    def _critical_inside_the_window(self) -> NoComRule:
+        if self.critical_within_days > self.within_days:
+            raise ValueError("critical_within_days must not be more than within_days")
+        return self
+
+
 class FlagSettings(_Strict):
     due_soon_days: StrictInt = Field(default=14, ge=0, le=365)
     critical_within_days: StrictInt = Field(default=14, ge=0, le=365)
     no_fixed_abode: NoFixedAbodeRule | None = None
+    no_com: NoComRule | None = None
 
 
 class Template(_Strict):

@@ -161,6 +161,7 @@ def _check(parts: _Parts) -> list[Finding]:
         *_conditions(parts),
         *_cycles(parts),
         *_no_fixed_abode(parts),
+        *_no_com(parts),
     ]
 
 
@@ -286,6 +287,21 @@ def _cycles(parts: _Parts) -> Iterator[Finding]:
                 "applies cannot depend on itself"
             )
         yield Finding(edges[start][path[1]], message, f"item {start!r}")
+
+
+def _no_com(parts: _Parts) -> Iterator[Finding]:
+    """The COM rule names an item and an evidence field that exist."""
+    rule = parts.flags.no_com if parts.flags is not None else None
+    if rule is None:
+        return
+    loc: Loc = ("flags", "no_com")
+    found = parts.first_items.get(rule.item)
+    if found is None:
+        if rule.item not in parts.unread_items:
+            yield Finding((*loc, "item"), f"names unknown item {rule.item!r}", "flags.no_com")
+    elif found[1].field(rule.field) is None:
+        message = f"names unknown field {rule.field!r} of {rule.item!r}"
+        yield Finding((*loc, "field"), message, "flags.no_com")
 
 
 def _no_fixed_abode(parts: _Parts) -> Iterator[Finding]:

@@ -57,6 +57,7 @@ def render_note_text(summary: HandoverSummary) -> str:
     for contact in summary.contacts:
         details = [contact.name or "NOT RECORDED", contact.phone, contact.email, contact.detail]
         out.append(f"- {contact.role}: " + ", ".join(d for d in details if d))
+    out.append(f"- The person: {summary.own_contact_text()}")
     out += ["", "CHECKLIST BY SECTION"]
     for section in summary.applicable_sections():
         out += _section(section)

@@ -105,7 +105,8 @@ def _contacts(summary: HandoverSummary) -> list[str]:
     out = ["## Contacts", ""]
     for contact in summary.contacts:
         details = [contact.name or "NOT RECORDED", contact.phone, contact.email, contact.detail]
-        out.append(f"- **{escape(contact.role)}**: " + ", ".join(escape(d) for d in details if d))
+        out.append(f"- **{escape(contact.role)}**: " + escape(", ".join(d for d in details if d)))
+    out.append(f"- **The person**: {escape(summary.own_contact_text())}")
     return [*out, ""]
 
 

@@ -46,6 +46,8 @@ class Person(_Part):
     prison: str
     location: str
     circumstances: list[str] = Field(description="Labels of the circumstances that apply")
+    phone: str | None = Field(default=None, description="The person's own phone, if recorded")
+    email: str | None = Field(default=None, description="The person's own email, if recorded")
 
 
 class Release(_Part):
@@ -138,7 +140,10 @@ class ContactEntry(_Part):
     name: str | None = Field(description="None when nobody is recorded")
     phone: str | None
     email: str | None
-    detail: str | None
+    detail: str | None = Field(description="The unit as a person reads it, e.g. 'Team: OMU'")
+    unit: str | None = Field(
+        default=None, description="Their team, or for a COM the probation delivery unit"
+    )
 
 
 class Provenance(_Part):
@@ -210,6 +215,11 @@ class HandoverSummary(_Part):
         if c.critical + c.warning + c.info == 0:
             return "none"
         return f"{c.critical} critical, {c.warning} warning, {c.info} info"
+
+    def own_contact_text(self) -> str:
+        """The person's own phone and email, for the contacts of every text format."""
+        parts = [x for x in (self.person.phone, self.person.email) if x]
+        return ", ".join(parts) if parts else "no phone or email recorded"
 
     def title_text(self) -> str:
         return f"Handover summary: {self.person.name} ({self.person.prison_number})"

@@ -191,6 +191,13 @@ def _contacts(pdf: Document, summary: HandoverSummary) -> None:
                 Cell(", ".join(d for d in details if d), pdf.epw - 106, BODY),
             ]
         )
+    pdf.row(
+        [
+            Cell("The person", 62, LABEL),
+            Cell(summary.person.name, 44, BOLD),
+            Cell(summary.own_contact_text(), pdf.epw - 106, BODY),
+        ]
+    )
 
 
 def _section(pdf: Document, section: Section) -> None:

@@ -125,6 +125,8 @@ def text_fields(summary: HandoverSummary) -> Iterator[tuple[str, str]]:
         ("location", p.location),
         ("sex", p.sex),
         ("ethnicity", p.ethnicity),
+        ("phone", p.phone),
+        ("email", p.email),
     ):
         yield from _field(field, text)
     for circumstance in p.circumstances:

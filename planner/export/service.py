@@ -231,9 +231,12 @@ def export_caseload(
 ) -> Path:
     """Write the caseload CSV: every case, or those released within `within_days`."""
     summaries = store.summaries()
-    if within_days is not None:
+    check_writable(path, force=force)
+    if within_days is None:
+        cases = {case.number: case for case in store.cases()}
+    else:
         wanted = set(due_for_release(store, today, within_days))
         summaries = [s for s in summaries if s.number in wanted]
-    check_writable(path, force=force)
-    header, rows = caseload_table(summaries, store.template, today)
+        cases = {number: store.get(number) for number in wanted}
+    header, rows = caseload_table(summaries, store.template, today, cases)
     return write_file(path, render_caseload_csv(header, rows), force=force)

@@ -20,6 +20,7 @@ from planner.domain.gaps import Evaluation, Flag, SectionStatus, Severity
 from planner.domain.person import CIRCUMSTANCE_LABELS, Contact, ReleaseKind
 from planner.domain.status import ItemStatus
 from planner.domain.template import Template
+from planner.export.contacts import com_name_and_unit
 from planner.export.day_one import day_one_actions
 from planner.export.evidence import (
     HEALTH_CIRCUMSTANCES,
@@ -57,7 +58,6 @@ RELEASE_KIND_LABELS: dict[ReleaseKind, str] = {
 }
 SEX_LABELS = {"female": "Female", "male": "Male", "prefer_not_to_say": "Prefer not to say"}
 ADDRESS_ITEM = "accommodation.address"
-COM_ITEM = "handover.com_allocated"
 
 
 def build_summary(
@@ -134,6 +134,8 @@ def _person(case: Case, redact: bool) -> Person:
             for key, label in CIRCUMSTANCE_LABELS.items()
             if getattr(person.circumstances, key) and not (redact and key in HEALTH_CIRCUMSTANCES)
         ],
+        phone=person.phone.strip() or None,
+        email=person.email.strip() or None,
     )
 
 
@@ -237,32 +239,30 @@ def _closed(case: Case, template: Template, redact: bool) -> list[Closed]:
 
 
 def _contacts(case: Case) -> list[ContactEntry]:
-    """The POM and the COM; the COM falls back to the name recorded on allocation."""
+    """The POM and the COM as recorded in the person's contacts; the COM's name and
+    probation delivery unit fall back to those recorded on the allocation item."""
     person = case.person
-    com = person.community_offender_manager
-    allocated = case.checklist.item(COM_ITEM).evidence
-    recorded = allocated.get("com_name")
-    com_name = com.name.strip() or (recorded.strip() if isinstance(recorded, str) else "")
-    pdu = allocated.get("pdu")
     pom = person.prison_offender_manager
+    com_name, com_unit = com_name_and_unit(case)
     return [
-        _contact("Prison offender manager (POM)", pom.name.strip(), pom, None),
+        _contact("Prison offender manager (POM)", pom.name, pom.unit, pom, "Team"),
         _contact(
             "Community offender manager (COM)",
             com_name,
-            com,
-            f"Probation delivery unit: {pdu.strip()}"
-            if isinstance(pdu, str) and pdu.strip()
-            else None,
+            com_unit,
+            person.community_offender_manager,
+            "Probation delivery unit",
         ),
     ]
 
 
-def _contact(role: str, name: str, contact: Contact, detail: str | None) -> ContactEntry:
+def _contact(role: str, name: str, unit: str, contact: Contact, unit_label: str) -> ContactEntry:
+    unit = unit.strip()
     return ContactEntry(
         role=role,
-        name=name or None,
+        name=name.strip() or None,
         phone=contact.phone.strip() or None,
         email=contact.email.strip() or None,
-        detail=detail,
+        detail=f"{unit_label}: {unit}" if unit else None,
+        unit=unit or None,
     )

@@ -9,8 +9,9 @@ The rules:
   database are updated in one commit (`CaseStore.update_people`), so the audit log says
   exactly what each re-import changed and nobody is ever duplicated;
 * an update merges only the details the list gave (``person.model_fields_set``, cells with
-  a value): circumstances, contacts, equality fields, state and anything else an officer
-  recorded are kept, and a blank cell never clears a value;
+  a value): circumstances, equality fields, state and anything else an officer recorded
+  are kept, a contact keeps every part the list does not give (a list with a COM Email
+  column and no COM Phone keeps the phone), and a blank cell never clears a value;
 * a dry run works out the same report and writes nothing.
 """
 
@@ -20,7 +21,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from planner.domain.person import Person
+from planner.domain.person import Contact, Person
 from planner.domain.releases_csv import ParsedReleases, RowProblem
 from planner.domain.template import Template
 from planner.store.repository import CaseStore
@@ -85,9 +86,16 @@ class ImportPlan:
 
 
 def merge_person(existing: Person, incoming: Person) -> Person:
-    """The existing record with only the details the list gave replaced."""
+    """The existing record with only the details the list gave replaced; for a contact
+    (an offender manager), only the parts the list gave (a COM's email, say)."""
     given = incoming.model_fields_set
-    updates = {name: getattr(incoming, name) for name in given if name != "number"}
+    updates: dict[str, Any] = {}
+    for name in given - {"number"}:
+        value = getattr(incoming, name)
+        if isinstance(value, Contact):
+            stored = getattr(existing, name).model_dump()
+            value = {**stored, **{part: getattr(value, part) for part in value.model_fields_set}}
+        updates[name] = value
     if not updates:
         return existing
     # Validate the merged record as a whole rather than trusting model_copy.

@@ -281,7 +281,8 @@ def test_a_database_that_cannot_be_written_opens_read_only(
             assert store.get(NUMBER).notes == "first notes"
             _assert_every_change_refused(store, template)
         assert main(["--db", str(db), "show", NUMBER]) == 0
-        assert main(["--db", str(db), "update", NUMBER, "--location", "C-1-001"]) == 1
+        update = ["update", NUMBER, "--location", "C-1-001"]
+        assert main(["--db", str(db), "--officer", "Test Officer", *update]) == 1
         err = capsys.readouterr().err
         assert err.count("\n") == 1 and "read-only" in err
     finally:

@@ -113,11 +113,12 @@ async def test_opening_a_person_after_a_real_planner_passphrase_asks_for_it(
     """The reported crash: Enter on the caseload once `planner passphrase` had run."""
     env = dict(os.environ, PLANNER_PASSPHRASE=OLD, PLANNER_NEW_PASSPHRASE=NEW)
     env.pop("PLANNER_DEBUG", None)
+    argv = ["--db", str(encrypted), "--officer", OFFICER, "passphrase"]
     async with app.run_test(size=(120, 40), notifications=True) as pilot:
         await wait_for_caseload(pilot)
         done = await asyncio.to_thread(
             subprocess.run,
-            [sys.executable, "-c", PLANNER, "--db", str(encrypted), "passphrase"],
+            [sys.executable, "-c", PLANNER, *argv],
             env=env,
             capture_output=True,
             text=True,

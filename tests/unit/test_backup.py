@@ -243,11 +243,12 @@ def test_restore_of_a_damaged_backup_is_refused_before_touching_anything(
     before = files_bytes(db_path)
     with pytest.raises(BackupInvalid, match="checksum"):
         verify_backup(taken, PlainCodec())
-    code = main(["--db", str(db_path), "restore", str(taken.folder), "--yes"])
+    officer = ["--officer", "Test Officer"]
+    code = main(["--db", str(db_path), *officer, "restore", str(taken.folder), "--yes"])
     _out, err = capsys.readouterr()
     assert code == 1 and "not usable" in err and err.count("\n") == 1
     assert files_bytes(db_path) == before
-    assert main(["--db", str(db_path), "restore", str(tmp_path), "--yes"]) == 2
+    assert main(["--db", str(db_path), *officer, "restore", str(tmp_path), "--yes"]) == 2
     assert "not a planner backup" in capsys.readouterr().err
 
 
@@ -301,7 +302,8 @@ def test_a_restore_cut_short_before_its_commit_changes_nothing(
 
 
 def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    code = main(list(argv))
+    """The CLI as an officer runs it: with their name, as every change records it."""
+    code = main(["--officer", "Test Officer", *argv])
     out, err = capsys.readouterr()
     return code, out, err
 

@@ -36,7 +36,8 @@ def db_files(db: Path) -> dict[str, bytes]:
 
 
 def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    code = main(list(argv))
+    """The CLI as an officer runs it: with their name, as every change records it."""
+    code = main(["--officer", "Test Officer", *argv])
     out, err = capsys.readouterr()
     return code, out, err
 

@@ -499,7 +499,8 @@ def test_every_file_and_folder_planner_creates_is_private(
 
 
 def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    code = main(list(argv))
+    """The CLI as an officer runs it: with their name, as every change records it."""
+    code = main(["--officer", "Test Officer", *argv])
     out, err = capsys.readouterr()
     return code, out, err
 

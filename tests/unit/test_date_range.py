@@ -142,7 +142,7 @@ NEW = ("add", "--number", "B2345CD", "--surname", "Brown", "--forename", "Bea")
         ((*NEW, "--release", "9999-12-31"), "--release: 9999-12-31 is not between 1900-01-01"),
         ((*NEW, "--release", "0001-01-01"), "--release: 0001-01-01 is not between"),
         ((*NEW, "--dob", "31/12/1899"), "--dob: 1899-12-31 is not between"),
-        ((*NEW, "--dob", TOMORROW), f"date_of_birth: {TOMORROW} is in the future"),
+        ((*NEW, "--dob", TOMORROW), f"--dob: {TOMORROW} is in the future"),
         (("update", NUMBER, "--release", "31/12/9999"), "--release: 9999-12-31 is not between"),
         (("update", NUMBER, "--dob", "0001-01-01"), "--dob: 0001-01-01 is not between"),
         (

@@ -234,7 +234,8 @@ def test_the_command_line_says_which_field_and_exits_2(
     with CaseStore(db, officer="Test Officer", clock=lambda: NOW) as store:
         store.add(make_person(forename="Alex\U0001f44d"), template)
     out = tmp_path / "out.pdf"
-    code = main(["--db", str(db), "--today", "2026-11-23", "export", "A1234BC", "-o", str(out)])
+    given = ["--db", str(db), "--officer", "Test Officer", "--today", "2026-11-23"]
+    code = main([*given, "export", "A1234BC", "-o", str(out)])
     _, err = capsys.readouterr()
     assert code == 2
     assert "forename: 1 character cannot be drawn in PDF (U+1F44D)" in err

@@ -216,7 +216,7 @@ def test_the_findings_are_refused_or_shown_literally() -> None:
         run = add(db, "[/]", "Esc\x1b[2J", "2030-01-02")
         assert (run.code, run.err) == (
             2,
-            "planner: forename: contains a control character (U+001B)\n",
+            "planner: --forename: contains a control character (U+001B)\n",
         )
         run = add(db, "[/]", "Jim [aka Jimmy]")
         assert run.code == 0 and "Jim [aka Jimmy] [/]" in run.out

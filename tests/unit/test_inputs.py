@@ -83,7 +83,12 @@ def test_missing_config_file_gives_the_defaults(tmp_path: Path) -> None:
 
 def _cli(tmp_path: Path, *argv: str, env: dict[str, str] | None = None) -> tuple[int, str, str]:
     """The CLI in a child process that is killed if it does not finish in 60 s."""
-    child_env = {**os.environ, "PLANNER_DB": str(tmp_path / "planner.db"), **(env or {})}
+    child_env = {
+        **os.environ,
+        "PLANNER_DB": str(tmp_path / "planner.db"),
+        "PLANNER_OFFICER": "Test Officer",  # who is acting, as every change records it
+        **(env or {}),
+    }
     try:
         proc = subprocess.run(
             [sys.executable, "-c", _BOUNDED_CLI, *argv],

@@ -115,7 +115,8 @@ def test_read_only_databases_cannot_be_purged(db: Path):
 
 
 def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    code = main(list(argv))
+    """The CLI as an officer runs it: with their name, as every change records it."""
+    code = main(["--officer", "Test Officer", *argv])
     out, err = capsys.readouterr()
     return code, out, err
 

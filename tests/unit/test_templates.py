@@ -948,7 +948,7 @@ def test_import_and_add_refuse_a_broken_site_template_naming_its_line(
         ["import", str(releases)],
         ["add", "--number", "A1234BC", "--surname", "Example", "--forename", "Alex"],
     ):
-        assert main(["--db", str(db), *argv]) == 2
+        assert main(["--db", str(db), "--officer", "Test Officer", *argv]) == 2
         _, err = capsys.readouterr()
         assert err.count("\n") == 1
         assert f"ours.toml:{line}: items[7] (accommodation.duty_to_refer) > applies > not_in" in err
