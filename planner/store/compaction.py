@@ -56,7 +56,6 @@ try:
 except ImportError:  # pragma: no cover - Windows
     fcntl = None  # type: ignore[assignment]
 
-NEXT_SUFFIX = ".next"
 
 
 @dataclass(frozen=True)
@@ -67,10 +66,6 @@ class Fold:
     tables: Tables
     seq: int
     audit_head: AuditHead
-
-
-def next_journal_path(files: DatabaseFiles) -> Path:
-    return files.journal.with_name(files.journal.name + NEXT_SUFFIX)
 
 
 @dataclass
@@ -128,7 +123,7 @@ def install(storage: JournalStorage, staged: Staged, fold: Fold) -> bool:
         previous = link(key, previous, record.seq, record.payload)
         lines.append(frame_record(record.seq, previous, record.payload))
     content = b"".join(lines)
-    pending = next_journal_path(files)
+    pending = files.next_journal
     atomic_write(pending, [content])
     replace_durably(staged.path, files.data)  # the commit point
     staged.close(remove=False)
@@ -143,7 +138,7 @@ def install(storage: JournalStorage, staged: Staged, fold: Fold) -> bool:
 def finish_journal_swap(files: DatabaseFiles) -> bool:
     """Finish (or drop) a journal swap a crash interrupted; the caller holds the lock.
     True when there was one to finish."""
-    pending = next_journal_path(files)
+    pending = files.next_journal
     try:
         content = pending.read_bytes()
     except FileNotFoundError:

@@ -130,6 +130,7 @@ class Database:
             if not self.read_only:
                 finish_interrupted(path)
                 if self.lock.exclusive_now:
+                    finish_journal_swap(self.files)
                     sweep_temp_files(path.parent)
             try:
                 header, _ = read_snapshot_header(path)
@@ -138,6 +139,15 @@ class Database:
                 )
                 if header.audit is None:
                     raise LegacySchema(f"{path.name} was written by an earlier planner")
+            except DatabaseCorrupt as exc:
+                raise DatabaseCorrupt(f"{exc}; {backup_hint(path)}") from None
+            except OSError as exc:
+                raise StoreError(f"cannot read {path.name} ({exc.strerror or exc})") from None
+        # The snapshot is read with no lock held (it is only ever replaced whole), so a
+        # save elsewhere does not wait while a large one is parsed here.
+        self.storage.preload()
+        with self.locked(shared=self.read_only):
+            try:
                 self.storage.refresh()
             except DatabaseCorrupt as exc:
                 raise DatabaseCorrupt(f"{exc}; {backup_hint(path)}") from None

@@ -53,6 +53,7 @@ from planner.store.files import (
     atomic_write,
     complete_lines,
     frame_record,
+    json_object,
     record_lines,
     torn_record,
     unframe,
@@ -113,6 +114,7 @@ class JournalStorage(Storage):
         self._snapshot_key: tuple[int, int, int] | None = None
         self._snapshot_size = 0
         self._preloaded: Snapshot | None = None
+        self._pending: bytes | None = None  # the journal a fold left to put in place
         self._reset_journal_state()
 
     def _reset_journal_state(self) -> None:
@@ -167,6 +169,8 @@ class JournalStorage(Storage):
 
     def refresh(self) -> bool:
         """Bring the in-memory tables up to date with the files; True if anything changed."""
+        if self._pending is not None and not self.files.next_journal.exists():
+            self._pending = None  # the fold is finished: the journal holds the same bytes
         snap = os.stat(self.files.data)
         key = (snap.st_ino, snap.st_size, snap.st_mtime_ns)
         journal = self._journal_stat()
@@ -231,6 +235,7 @@ class JournalStorage(Storage):
         self._snapshot_key = snapshot.key
         self._snapshot_size = snapshot.size
         self._reset_journal_state()
+        self._pending = self._pending_journal()
         journal = self._journal_stat()
         if journal is None:
             self.journal_missing = True
@@ -238,7 +243,22 @@ class JournalStorage(Storage):
         self._journal_id = (journal.st_dev, journal.st_ino)
         self._read_journal(0)
 
+    def _pending_journal(self) -> bytes | None:
+        """The journal a fold a crash interrupted left to put in place, if it follows the
+        snapshot in place now (read it instead: the journal may be half copied)."""
+        try:
+            content = self.files.next_journal.read_bytes()
+        except (FileNotFoundError, NotADirectoryError):
+            return None
+        first = content.split(b"\n", 1)[0]
+        header = json_object(unframe(first + b"\n"))
+        if header is None or header.get("base") != self._snapshot_seq:
+            return None
+        return content
+
     def _read_bytes(self, offset: int) -> bytes:
+        if self._pending is not None:
+            return self._pending[offset:]
         if self.lock is not None and self.lock.held_now:
             fd = self.lock.fd
             size = os.fstat(fd).st_size

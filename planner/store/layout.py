@@ -21,6 +21,12 @@ class DatabaseFiles:
         return self.data.with_name(self.data.name + ".audit")
 
     @property
+    def next_journal(self) -> Path:
+        """The journal as a fold leaves it, while the fold puts it in place (see
+        :mod:`planner.store.compaction`)."""
+        return self.journal.with_name(self.journal.name + ".next")
+
+    @property
     def legacy_lock(self) -> Path:
         """The lock file of schema 1 databases (planner now locks the journal)."""
         return self.data.with_name(self.data.name + ".lock")

@@ -164,12 +164,14 @@ class CaseStore:
         )
         if self._read_only:
             return
-        with self._locked():
-            if auto_backup and not created:
+        if auto_backup and not created:
+            # Copying the files needs only that nobody changes them meanwhile: a shared
+            # lock, which lets other readers in.
+            with self._locked(shared=True):
                 self.last_backup, self.backup_problem = daily_backup(
                     self._db, clock=self._clock, keep=self._backups_keep
                 )
-            self._store_new_assessments()
+        self._store_new_assessments()
 
     def _store_new_assessments(self) -> None:
         """Store again, in one change, the index entries an older gap engine assessed (or

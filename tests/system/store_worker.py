@@ -17,8 +17,8 @@ Commands:
     to str(n); print "ACK n" once save_item has returned, and "FOLDING n" when that save
     started a fold of the journal in the background. Every COMPACT_EVERY changes (0:
     never) print "COMPACTING n" and fold the journal into a new snapshot first. The
-    store's clock runs DAY days ahead, so each round's open is the first of a new day (a daily backup). The
-    test kills it.
+    store's clock runs DAY days ahead, so each round's open is the first of a new day (a
+    daily backup). The test kills it.
 
 The module also holds `Worker`, the test side of the conversation.
 """
