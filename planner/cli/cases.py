@@ -19,7 +19,12 @@ from planner.cli.output import console, echo_plain, emit_json, plain, weekday_da
 from planner.domain.case import Case
 from planner.domain.dates import parse_date
 from planner.domain.errors import InvalidInput
-from planner.domain.evidence import check_reason, find_item, parse_field_assignments
+from planner.domain.evidence import (
+    check_evidence_dates,
+    check_reason,
+    find_item,
+    parse_field_assignments,
+)
 from planner.domain.gaps import (
     Evaluation,
     Severity,
@@ -253,7 +258,7 @@ def update(
     "fields",
     multiple=True,
     metavar="NAME=VALUE",
-    help="Evidence value; repeat as needed. Dates YYYY-MM-DD or DD/MM/YYYY, yes/no, "
+    help="Evidence value; repeat as needed. Dates DD/MM/YYYY, DD/MM/YY or YYYY-MM-DD, yes/no, "
     "a choice's value or label. NAME= clears a field.",
 )
 @click.option("--reason", help="Why (needed for not_required, declined and blocked).")
@@ -292,6 +297,7 @@ def set_(
         template = store.template_for(case)
         item = find_item(template, item_id)
         evidence = parse_field_assignments(item, list(fields))
+        check_evidence_dates(item, evidence, case.person, env.today)
         check_reason(new_status, reason, case.checklist.item(item.id))
         case = store.save_item(
             key,

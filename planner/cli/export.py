@@ -59,7 +59,7 @@ Examples:
   planner export A1234BC --format note        text to paste into case notes, split into
                                               parts of at most 3,950 characters
   planner export A1234BC --redact             without sex, ethnicity, health detail, notes
-  planner export --within 14 -o handover/     one PDF per person released in 14 days
+  planner export --within 14 -o handover/     one PDF per person due for release in 14 days
   planner export --caseload -o caseload.csv   one row per person, for a spreadsheet
 """,
 )
@@ -87,7 +87,7 @@ Examples:
     "--within",
     type=click.IntRange(0, 730),
     metavar="DAYS",
-    help="Export everyone released from today to DAYS days ahead, one file each.",
+    help="Export everyone due for release from today to DAYS days ahead, one file each.",
 )
 @click.option("--caseload", is_flag=True, help="Write the caseload as CSV, one row per person.")
 @click.option(
@@ -114,7 +114,7 @@ def export(
     day, every checklist section with its evidence, and what is still open, most urgent
     first.
 
-    Give a prison NUMBER for one person, --within DAYS for everyone released soon, or
+    Give a prison NUMBER for one person, --within DAYS for everyone due for release soon, or
     --caseload for the whole caseload as CSV. Files are readable only by you (they hold
     personal data) and are never replaced without --force.
     """

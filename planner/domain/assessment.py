@@ -4,6 +4,11 @@
 are resolved, which lack evidence or a reason. The result depends only on the case and the
 template, so the store keeps it beside the record and evaluating a whole caseload for a
 given day (stage two, :mod:`planner.domain.gaps`) needs no re-reading of checklists.
+
+An item counts as resolved (for readiness and a section's "complete") when it is
+`not_required` or `declined`, or `done` with all its required evidence and no recorded
+outcome that the template marks `not_met` (a bank account declined). A `done` item short of
+either stays an open item with its problem, so it is flagged and counted as still to do.
 """
 
 from __future__ import annotations
@@ -29,10 +34,13 @@ from planner.domain.template import (
 )
 
 # Bump when the meaning of a stored assessment changes, so stored ones are recomputed.
-ENGINE_VERSION = 4
+ENGINE_VERSION = 5
 
 PROBLEM_NO_EVIDENCE = "no_evidence"
 PROBLEM_NO_REASON = "no_reason"
+PROBLEM_NOT_MET = "not_met"
+# Problems that leave a `done` item still to do: it does not count as resolved.
+_NOT_DONE = frozenset({PROBLEM_NOT_MET, PROBLEM_NO_EVIDENCE})
 
 
 class OpenItem(NamedTuple):
@@ -48,10 +56,11 @@ class OpenItem(NamedTuple):
     due: str | None
     recommended: str | None
     escalate: str | None
-    escalate_pending: bool  # the escalation's evidence field is still empty
-    problem: str | None  # PROBLEM_NO_EVIDENCE or PROBLEM_NO_REASON for resolved items
+    escalate_pending: bool  # the escalation holds once its day has passed (see _escalates)
+    problem: str | None  # PROBLEM_NOT_MET, _NO_EVIDENCE or _NO_REASON for resolved items
     missing: list[str]  # names of required evidence fields not yet recorded
     reason: str  # the officer's reason (blocked, declined, not required)
+    not_met: list[tuple[str, str]]  # (field, value) of recorded outcomes that mean not met
 
 
 class SectionTally(NamedTuple):
@@ -68,6 +77,9 @@ class Assessment:
     state: str
     release_date: date | None
     no_fixed_abode: bool
+    # The release address's accommodation type (a choice value) while the address needs
+    # a booking that is not arranged; None otherwise.
+    address_not_booked: str | None
     applicable: int
     resolved: int
     section_rows: Sequence[Sequence[Any]]
@@ -94,6 +106,7 @@ class Assessment:
             "state": self.state,
             "release": None if self.release_date is None else self.release_date.isoformat(),
             "nfa": self.no_fixed_abode,
+            "unbooked": self.address_not_booked,
             "applicable": self.applicable,
             "resolved": self.resolved,
             "sections": [list(row) for row in self.section_rows],
@@ -110,6 +123,7 @@ class Assessment:
             state=data["state"],
             release_date=None if release is None else date.fromisoformat(release),
             no_fixed_abode=data["nfa"],
+            address_not_booked=data["unbooked"],
             applicable=data["applicable"],
             resolved=data["resolved"],
             section_rows=data["sections"],
@@ -136,14 +150,15 @@ def assess(case: Case, template: Template) -> Assessment:
         record = checklist.item(item.id)
         tally = tallies[item.section]
         tally[0] += 1
-        status = record.status
-        if status.resolved:
-            tally[1] += 1
-        if status is not ItemStatus.NOT_STARTED:
+        if record.status is not ItemStatus.NOT_STARTED:
             tally[2] += 1
         open_item = _open_item(item, record, release, created)
-        if open_item is not None:
+        if open_item is None:
+            tally[1] += 1
+        else:
             open_items.append(open_item)
+            if record.status.resolved and open_item.problem not in _NOT_DONE:
+                tally[1] += 1  # closed, if with a flag of its own (a deadline, no reason)
     nfa_rule = template.flags.no_fixed_abode
     nfa = False
     if nfa_rule is not None:
@@ -157,6 +172,7 @@ def assess(case: Case, template: Template) -> Assessment:
         state=person.state.value,
         release_date=release,
         no_fixed_abode=nfa,
+        address_not_booked=_address_not_booked(case, template),
         applicable=applicable,
         resolved=resolved,
         section_rows=tuple(SectionTally(s, a, r, st) for s, (a, r, st) in tallies.items()),
@@ -189,9 +205,41 @@ def _holds(cond: Condition, case: Case) -> bool:
     raise TypeError(f"unknown condition {cond!r}")  # pragma: no cover
 
 
+def _address_not_booked(case: Case, template: Template) -> str | None:
+    """The address's accommodation type when it needs a booking that is not arranged."""
+    rule = template.flags.address_not_booked
+    if rule is None or not template.has_item(rule.booking_item):
+        return None
+    value = case.checklist.item(rule.item).evidence.get(rule.field)
+    if not (isinstance(value, str) and value in rule.values):
+        return None
+    booking = template.item(rule.booking_item)
+    return None if done_and_met(booking, case.checklist.item(booking.id)) else value
+
+
 def missing_evidence(item: ItemTemplate, record: ItemRecord) -> list[str]:
     """Names of the item's required evidence fields that hold no value."""
     return [f.name for f in item.required_fields if not has_value(record.evidence.get(f.name))]
+
+
+def not_met_outcomes(item: ItemTemplate, record: ItemRecord) -> list[tuple[str, str]]:
+    """(field, value) of each recorded choice the template marks as "need not met"."""
+    found: list[tuple[str, str]] = []
+    for name, values in item.not_met_choices:
+        value = record.evidence.get(name)
+        if isinstance(value, str) and value in values:
+            found.append((name, value))
+    return found
+
+
+def done_and_met(item: ItemTemplate, record: ItemRecord) -> bool:
+    """Done, with every required piece of evidence and no outcome that means not met:
+    what "arranged" means in a handover summary."""
+    return (
+        record.status is ItemStatus.DONE
+        and not missing_evidence(item, record)
+        and not not_met_outcomes(item, record)
+    )
 
 
 def has_value(value: object) -> bool:
@@ -216,30 +264,28 @@ def due_date(item: ItemTemplate, release: date | None, created: date) -> date | 
 def _open_item(
     item: ItemTemplate, record: ItemRecord, release: date | None, created: date
 ) -> OpenItem | None:
+    """The item as a possible source of flags; None for one resolved with no problem and
+    no escalation still to come."""
     status = record.status
     problem: str | None = None
     missing: list[str] = []
-    escalate_pending = False
-    esc = item.escalation
-    if esc is not None and esc.until_field is not None:
-        # Nothing recorded at all counts as started: we cannot tell that it is already held.
-        started = (
-            esc.only_if_field is None
-            or has_value(record.evidence.get(esc.only_if_field))
-            or not any(has_value(v) for v in record.evidence.values())
-        )
-        escalate_pending = started and not has_value(record.evidence.get(esc.until_field))
-    if status.resolved:
-        if status is ItemStatus.DONE:
-            missing = missing_evidence(item, record)
-            if missing:
-                problem = PROBLEM_NO_EVIDENCE
-        elif not record.reason.strip():
+    not_met: list[tuple[str, str]] = []
+    if status is ItemStatus.DONE:
+        missing = missing_evidence(item, record)
+        not_met = not_met_outcomes(item, record)
+        if not_met:
+            problem = PROBLEM_NOT_MET
+        elif missing:
+            problem = PROBLEM_NO_EVIDENCE
+    elif status.resolved:
+        if not record.reason.strip():
             problem = PROBLEM_NO_REASON
-        if problem is None and not (status is ItemStatus.DONE and escalate_pending):
-            return None
     else:
         missing = missing_evidence(item, record)
+    escalate_pending = _escalates(item, record, bool(not_met))
+    if status.resolved and problem is None and not escalate_pending:
+        return None
+    esc = item.escalation
     return OpenItem(
         item_id=item.id,
         section=item.section,
@@ -259,6 +305,36 @@ def _open_item(
         problem=problem,
         missing=missing,
         reason=record.reason,
+        not_met=not_met,
+    )
+
+
+def _escalates(item: ItemTemplate, record: ItemRecord, not_met: bool) -> bool:
+    """Whether the item's escalation holds once its day has passed.
+
+    An escalation tied to a piece of evidence (`until_field`) follows that evidence, whatever
+    the item's status: with a date received recorded there is nothing left to chase. While
+    it is empty, an open item escalates; a `done` one only once the other field
+    (`only_if_field`) has a value, since ID already held has no application to wait for
+    (with nothing recorded at all we cannot tell, so it escalates). An escalation tied to no
+    evidence holds while the item is open, or done with an outcome that means not met.
+    `not_required` and `declined` items never escalate.
+    """
+    esc = item.escalation
+    status = record.status
+    if esc is None or status in (ItemStatus.NOT_REQUIRED, ItemStatus.DECLINED):
+        return False
+    evidence = record.evidence
+    if esc.until_field is None:
+        return status is not ItemStatus.DONE or not_met
+    if has_value(evidence.get(esc.until_field)):
+        return False
+    if status is not ItemStatus.DONE:
+        return True
+    return (
+        esc.only_if_field is None
+        or has_value(evidence.get(esc.only_if_field))
+        or not any(has_value(v) for v in evidence.values())
     )
 
 

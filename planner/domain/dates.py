@@ -1,8 +1,14 @@
-"""Dates as officers type them (ISO 2026-12-04 or UK 04/12/2026), and the range any date
-planner keeps or works with must fall in: 1 January 1900 to 100 years from today.
+"""Dates as officers type them (ISO 2026-12-04, UK 04/12/2026 or 04/12/26), and the range
+any date planner keeps or works with must fall in: 1 January 1900 to 100 years from today.
 
 A date outside it is a typing slip (9999, 0001) that would otherwise break every listing
 and deadline computed from it; the range is checked once here, for every entry point.
+
+A two-digit year is read as the year of that name in the hundred years that end
+`TWO_DIGIT_YEARS_AHEAD` (20) years after this one: in 2026, 26 is 2026, 46 is 2046 and 47
+is 1947. Release dates and evidence fall well inside that window; a date of birth before it
+(1946 or earlier, in 2026) has to be typed with its full year, and reads as a date in the
+future, which a date of birth cannot be, if it is not.
 """
 
 from __future__ import annotations
@@ -14,8 +20,9 @@ from planner.domain.errors import InvalidInput
 
 EARLIEST = date(1900, 1, 1)
 YEARS_AHEAD = 100
+TWO_DIGIT_YEARS_AHEAD = 20
 
-_UK = re.compile(r"^([0-9]{1,2})/([0-9]{1,2})/([0-9]{4})$")
+_UK = re.compile(r"^([0-9]{1,2})/([0-9]{1,2})/([0-9]{4}|[0-9]{2})$")
 _ISO = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
 
 
@@ -53,15 +60,27 @@ def birth_date(day: date) -> date:
     return day
 
 
+def full_year(two_digits: int, today: date | None = None) -> int:
+    """The year a two-digit year names: the one in the hundred years ending
+    `TWO_DIGIT_YEARS_AHEAD` years after today's."""
+    last = (today or date.today()).year + TWO_DIGIT_YEARS_AHEAD
+    return last - (last - two_digits) % 100
+
+
 def parse_date(raw: str, what: str = "date") -> date:
-    """Parse an ISO or dd/mm/yyyy date inside the range; raise InvalidInput naming `what`."""
+    """Parse an ISO, dd/mm/yyyy or dd/mm/yy date inside the range; raise InvalidInput
+    naming `what`."""
     text = raw.strip()
     match = _UK.match(text)
     if not match and not _ISO.match(text):
-        raise InvalidInput(f"{what}: {raw!r} is not a date (use YYYY-MM-DD or DD/MM/YYYY)")
+        raise InvalidInput(
+            f"{what}: {raw!r} is not a date (use DD/MM/YYYY, DD/MM/YY or YYYY-MM-DD)"
+        )
     try:
         if match:
             day, month, year = (int(g) for g in match.groups())
+            if len(match.group(3)) == 2:
+                year = full_year(year)
             parsed = date(year, month, day)
         else:
             parsed = date.fromisoformat(text)

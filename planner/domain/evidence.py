@@ -1,4 +1,9 @@
-"""Turning what an officer types into checklist values, checked against the template."""
+"""Turning what an officer types into checklist values, checked against the template.
+
+Evidence dates are also checked for plausibility where an officer types them
+(:func:`evidence_date_problem`): a slip of the keyboard (a year of 2062 for 2026, a date of
+birth typed into the wrong box) is refused with a message naming the field, never kept.
+"""
 
 from __future__ import annotations
 
@@ -6,9 +11,11 @@ import difflib
 from collections.abc import Mapping
 from datetime import date
 
+from planner.domain.calendar import format_day
 from planner.domain.checklist import EvidenceValue, ItemRecord
 from planner.domain.dates import parse_date, range_problem
 from planner.domain.errors import InvalidInput
+from planner.domain.person import Person
 from planner.domain.status import ItemStatus
 from planner.domain.template import EvidenceField, FieldType, ItemTemplate, Template
 from planner.domain.text import line_text
@@ -125,3 +132,57 @@ def check_reason(status: ItemStatus, reason: str | None, current: ItemRecord) ->
     given = reason if reason is not None else current.reason
     if not given.strip():
         raise InvalidInput(f"status {status.value} needs a reason (--reason TEXT)")
+
+
+def evidence_date_problem(
+    field: EvidenceField, day: date, person: Person | None, today: date
+) -> str | None:
+    """Why `day` cannot be what an officer meant for this evidence date; None if it can be.
+
+    Every evidence date: not before the person's date of birth, and not more than a year
+    after the release date (or after today, when release is earlier or unknown). A date of
+    something that has already happened (the field is marked `past`: applied, received,
+    seen): not after today.
+    """
+    born = person.date_of_birth if person is not None else None
+    if born is not None and day < born:
+        return f"{format_day(day)} is before the person's date of birth ({format_day(born)})"
+    if field.past and day > today:
+        return (
+            f"{format_day(day)} is after today ({format_day(today)}): "
+            f"{field.label.lower()} is a day that has already happened"
+        )
+    release = person.release_date if person is not None else None
+    start, after = (release, "release") if release and release > today else (today, "today")
+    # An appointment or a booking is days or weeks after release, never years.
+    if day > _a_year_after(start):
+        return f"{format_day(day)} is more than a year after {after} ({format_day(start)})"
+    return None
+
+
+def _a_year_after(day: date) -> date:
+    """The same day a year on (28 February for a 29th)."""
+    try:
+        return day.replace(year=day.year + 1)
+    except ValueError:
+        return date(day.year + 1, 2, 28)
+
+
+def check_evidence_dates(
+    item: ItemTemplate,
+    evidence: Mapping[str, EvidenceValue | None],
+    person: Person | None,
+    today: date,
+) -> None:
+    """Refuse an evidence date that cannot be what the officer meant, naming the field."""
+    for name, value in evidence.items():
+        field = item.field(name)
+        if field is None or field.type is not FieldType.DATE or not isinstance(value, str):
+            continue
+        try:
+            day = date.fromisoformat(value)
+        except ValueError:
+            continue  # check_evidence names a value that is not a date
+        problem = evidence_date_problem(field, day, person, today)
+        if problem is not None:
+            raise InvalidInput(f"field {field.name}: {problem}")

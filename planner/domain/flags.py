@@ -46,6 +46,8 @@ class FlagKind(StrEnum):
     NO_EVIDENCE = "no_evidence"
     NO_REASON = "no_reason"
     NO_FIXED_ABODE = "no_fixed_abode"
+    NOT_MET = "not_met"
+    ADDRESS_NOT_BOOKED = "address_not_booked"
     RELEASE_DAY = "release_day"
     NO_RELEASE_DATE = "no_release_date"
     RELEASE_PASSED = "release_passed"
@@ -65,8 +67,9 @@ class Flag:
 
     `due` is the date the flag is about (the item's due date, the escalation date, or the
     release date); `detail` carries what the sentence needs besides dates: the officer's
-    reason for a blocked item, an item's status, the missing evidence, or an escalation's
-    reason; `since` is a recommended date already passed.
+    reason for a blocked item, an item's status, the missing evidence, the outcome that
+    means the need is not met, an escalation's reason, or the kind of an address still to
+    be booked; `since` is a recommended date already passed.
     """
 
     number: str
@@ -95,12 +98,14 @@ class Flag:
 _NO_DATE = date.max.toordinal() + 1
 # Within a severity these come first, whatever their date: nowhere to sleep, and no date
 # to plan by, outrank an item that has simply been overdue for longer.
-_FIRST_KINDS = frozenset({FlagKind.NO_FIXED_ABODE, FlagKind.NO_RELEASE_DATE})
+_FIRST_KINDS = frozenset(
+    {FlagKind.NO_FIXED_ABODE, FlagKind.ADDRESS_NOT_BOOKED, FlagKind.NO_RELEASE_DATE}
+)
 
 
 def flag_order(flag: Flag) -> int:
-    """Most urgent first: severity, then homelessness and a missing release date, then the
-    earliest date (no date last).
+    """Most urgent first: severity, then homelessness (no fixed abode, an address not yet
+    booked) and a missing release date, then the earliest date (no date last).
 
     An integer, because sorting 100,000 flags by tuples took five times as long; sorts are
     stable, so callers list people and items in a fixed order before sorting.
@@ -146,6 +151,22 @@ def _no_com(flag: Flag) -> str:
     )
 
 
+def _address_not_booked(flag: Flag) -> str:
+    days = (flag.due - flag.today).days if flag.due and flag.today else None
+    when = "close to release" if days is None else f"{_in_days(days)} before release"
+    return (
+        f"The release address is {flag.detail} but the booking is not arranged, "
+        f"{when}: confirm the booking or record where they will really stay."
+    )
+
+
+def _not_met(flag: Flag) -> str:
+    return (
+        f"{flag.title}: marked done, but {flag.detail}, so the need is not met. "
+        "Find another way and reopen the item."
+    )
+
+
 def _no_evidence(flag: Flag) -> str:
     return f"{flag.title}: marked done without {flag.detail}. Record it or reopen the item."
 
@@ -183,6 +204,8 @@ _PHRASES = {
     FlagKind.RELEASE_DAY: _release_day,
     FlagKind.NO_FIXED_ABODE: _no_fixed_abode,
     FlagKind.NO_COM: _no_com,
+    FlagKind.ADDRESS_NOT_BOOKED: _address_not_booked,
+    FlagKind.NOT_MET: _not_met,
     FlagKind.NO_EVIDENCE: _no_evidence,
     FlagKind.NO_REASON: _no_reason,
     FlagKind.BLOCKED: _blocked,

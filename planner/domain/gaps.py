@@ -13,6 +13,7 @@ from datetime import date, timedelta
 from planner.domain.assessment import (
     PROBLEM_NO_EVIDENCE,
     PROBLEM_NO_REASON,
+    PROBLEM_NOT_MET,
     Assessment,
     OpenItem,
     assess,
@@ -202,22 +203,45 @@ class FlagRules:
             )
         if com := no_com_flag(number, assessment.no_com, release, self.template, today):
             flags.append(com)
+        unbooked = self.settings.address_not_booked
+        kind = assessment.address_not_booked
+        if kind is not None and unbooked is not None and days_left <= unbooked.within_days:
+            address = self.template.item(unbooked.item).field(unbooked.field)
+            booking = self.template.item(unbooked.booking_item)
+            flags.append(
+                Flag(
+                    number,
+                    FlagKind.ADDRESS_NOT_BOOKED,
+                    Severity.CRITICAL,
+                    booking.id,
+                    booking.section,
+                    release,
+                    "Accommodation",
+                    today,
+                    address.choice_label(kind) if address is not None else kind,
+                )
+            )
         return flags
 
     def _item_flag(self, number: str, item: OpenItem, near: bool) -> Flag | None:
         """The one flag an open item raises today, if any. Dates compare as ISO strings."""
         spec = self.template.item(item.item_id)
         today, today_iso = self.today, self.today_iso
-        escalated = item.escalate is not None and today_iso > item.escalate
+        escalated = (
+            item.escalate_pending and item.escalate is not None and today_iso > item.escalate
+        )
         status = item.status
         due = None if item.due is None else date.fromisoformat(item.due)
         kind: FlagKind
         detail = ""
         if status in RESOLVED:
-            if escalated and item.escalate_pending and status == ItemStatus.DONE:
+            if item.problem == PROBLEM_NOT_MET:
+                kind, detail = FlagKind.NOT_MET, _outcomes(spec, item.not_met)
+                severity = Severity.CRITICAL if near or escalated else Severity.WARNING
+            elif escalated and status == ItemStatus.DONE:
                 # The harder deadline outranks a missing-evidence warning.
                 return self._escalation_flag(number, spec, item)
-            if item.problem == PROBLEM_NO_EVIDENCE:
+            elif item.problem == PROBLEM_NO_EVIDENCE:
                 labels = [f.label for f in spec.required_fields if f.name in item.missing]
                 kind, severity, detail = FlagKind.NO_EVIDENCE, Severity.WARNING, _join(labels)
             elif item.problem == PROBLEM_NO_REASON:
@@ -265,6 +289,16 @@ def _quiet(item: OpenItem, today_iso: str, soon_iso: str) -> bool:
         and (item.escalate is None or today_iso <= item.escalate)
         and (item.recommended is None or today_iso <= item.recommended)
     )
+
+
+def _outcomes(spec: ItemTemplate, not_met: list[tuple[str, str]]) -> str:
+    """'the outcome is Declined': each recorded outcome that means the need is not met."""
+    parts = []
+    for name, value in not_met:
+        field = spec.field(name)
+        label = field.label.lower() if field else name
+        parts.append(f"the {label} is {field.choice_label(value) if field else value}")
+    return " and ".join(parts)
 
 
 def _join(labels: list[str]) -> str:

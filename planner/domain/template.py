@@ -11,7 +11,7 @@ import hashlib
 from datetime import date
 from enum import StrEnum
 from functools import cached_property
-from typing import Annotated, Literal
+from typing import Annotated, Any, ClassVar, Literal
 
 import orjson
 from pydantic import (
@@ -19,10 +19,12 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
+    SerializerFunctionWrapHandler,
     StrictBool,
     StrictInt,
     ValidationInfo,
     field_validator,
+    model_serializer,
     model_validator,
 )
 
@@ -58,6 +60,26 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+class _Growing(_Strict):
+    """A part of a template that gained fields after templates were first stored.
+
+    A field named in `LATER` is left out of a dump while it holds its default, so a
+    template that does not use it dumps, is stored and is fingerprinted exactly as before:
+    `planner templates` never reports an unchanged template as edited.
+    """
+
+    LATER: ClassVar[tuple[str, ...]] = ()
+
+    @model_serializer(mode="wrap")
+    def _without_unused_later_fields(self, handler: SerializerFunctionWrapHandler) -> Any:
+        data = handler(self)
+        if isinstance(data, dict):
+            for name in self.LATER:
+                if getattr(self, name) == type(self).model_fields[name].default:
+                    data.pop(name, None)
+        return data
+
+
 class FieldType(StrEnum):
     DATE = "date"
     TEXT = "text"
@@ -65,13 +87,21 @@ class FieldType(StrEnum):
     YES_NO = "yes_no"
 
 
-class Choice(_Strict):
+class Choice(_Growing):
+    """One choice of a choice field. `not_met` marks an outcome that says the item's need is
+    not met (a bank account declined): a `done` item holding it is a gap, not resolved."""
+
+    LATER = ("not_met",)
+
     value: Name
     label: str
+    not_met: StrictBool = False
 
 
-class EvidenceField(_Strict):
+class EvidenceField(_Growing):
     """One piece of evidence an officer records against an item."""
+
+    LATER = ("past",)
 
     name: Name
     label: str = Field(min_length=1)
@@ -80,6 +110,9 @@ class EvidenceField(_Strict):
     choices: tuple[Choice, ...] = ()
     help: str = ""
     sensitive: StrictBool = False  # health or special category detail, left out of redacted exports
+    # A date of something that has already happened (applied, received, seen): never
+    # after today. Other dates (an appointment, a booking) may lie ahead.
+    past: StrictBool = False
 
     @model_validator(mode="after")
     def _choices_fit_type(self) -> EvidenceField:
@@ -90,7 +123,17 @@ class EvidenceField(_Strict):
         values = [c.value for c in self.choices]
         if len(set(values)) != len(values):
             raise ValueError(f"evidence field {self.name!r} repeats a choice")
+        if self.past and self.type is not FieldType.DATE:
+            raise ValueError(
+                f"evidence field {self.name!r} is marked past but is {self.type}; only a "
+                "date can be in the past"
+            )
         return self
+
+    @property
+    def not_met_values(self) -> frozenset[str]:
+        """The values of the choices that say the need is not met."""
+        return frozenset(c.value for c in self.choices if c.not_met)
 
     def choice_label(self, value: str) -> str:
         for choice in self.choices:
@@ -209,6 +252,11 @@ class ItemTemplate(_Strict):
     def required_fields(self) -> tuple[EvidenceField, ...]:
         return tuple(f for f in self.evidence if f.required)
 
+    @cached_property
+    def not_met_choices(self) -> tuple[tuple[str, frozenset[str]], ...]:
+        """Each choice field with choices that mean "not met", and those choices' values."""
+        return tuple((f.name, values) for f in self.evidence if (values := f.not_met_values))
+
 
 class Section(_Strict):
     id: Name
@@ -242,10 +290,25 @@ class NoComRule(_Strict):
         return self
 
 
-class FlagSettings(_Strict):
+class AddressNotBookedRule(_Strict):
+    """A release address that is only real once a booking is arranged: `field` of `item`
+    holding one of `values` (CAS3 accommodation) while `booking_item` is not done with its
+    evidence is critical within `within_days` of release."""
+
+    item: ItemId
+    field: Name
+    values: tuple[str, ...] = Field(min_length=1)
+    booking_item: ItemId
+    within_days: StrictInt = Field(default=28, ge=0, le=365)
+
+
+class FlagSettings(_Growing):
+    LATER = ("address_not_booked", "no_com")
+
     due_soon_days: StrictInt = Field(default=14, ge=0, le=365)
     critical_within_days: StrictInt = Field(default=14, ge=0, le=365)
     no_fixed_abode: NoFixedAbodeRule | None = None
+    address_not_booked: AddressNotBookedRule | None = None
     no_com: NoComRule | None = None
 
 

@@ -11,7 +11,10 @@ range, its shape). This module checks what only the whole template can tell:
   (such an item can never be decided);
 * an item's recommended day is not after its deadline, and an escalation (a later, harder
   deadline) does not come before it;
-* the no-fixed-abode flag names a choice field and its choices.
+* a choice field does not mark every one of its choices `not_met` (the item could never
+  be met);
+* the no-fixed-abode and address-not-booked flags name a choice field and its choices, and
+  the address-not-booked flag a booking item that exists.
 
 Each `Finding` carries the location in the template's data (``("items", 3, "applies",
 "in")``), so a problem can be shown with its line of the file. `findings_in_parts` checks
@@ -160,8 +163,10 @@ def _check(parts: _Parts) -> list[Finding]:
         *_sections_and_days(parts),
         *_conditions(parts),
         *_cycles(parts),
+        *_not_met(parts),
         *_no_fixed_abode(parts),
         *_no_com(parts),
+        *_address_not_booked(parts),
     ]
 
 
@@ -304,23 +309,54 @@ def _no_com(parts: _Parts) -> Iterator[Finding]:
         yield Finding((*loc, "field"), message, "flags.no_com")
 
 
+def _not_met(parts: _Parts) -> Iterator[Finding]:
+    """A field whose every choice means "not met" would leave its item never met."""
+    for index, item in parts.items:
+        for n, field in enumerate(item.evidence):
+            if field.choices and all(c.not_met for c in field.choices):
+                yield Finding(
+                    ("items", index, "evidence", n, "choices"),
+                    f"every choice of {field.name!r} is marked not_met, so the item could "
+                    "never be met; mark only the outcomes that say the need is not met",
+                    f"item {item.id!r}",
+                )
+
+
 def _no_fixed_abode(parts: _Parts) -> Iterator[Finding]:
     rule = parts.flags.no_fixed_abode if parts.flags is not None else None
     if rule is None:
         return
-    loc: Loc = ("flags", "no_fixed_abode")
-    about = "flags.no_fixed_abode"
-    found = parts.first_items.get(rule.item)
-    if found is None:
-        if rule.item not in parts.unread_items:
-            yield Finding((*loc, "item"), f"names unknown item {rule.item!r}", about)
+    yield from _rule_choices(parts, ("flags", "no_fixed_abode"), rule.item, rule.field, rule.values)
+
+
+def _address_not_booked(parts: _Parts) -> Iterator[Finding]:
+    rule = parts.flags.address_not_booked if parts.flags is not None else None
+    if rule is None:
         return
-    field = found[1].field(rule.field)
+    loc: Loc = ("flags", "address_not_booked")
+    yield from _rule_choices(parts, loc, rule.item, rule.field, rule.values)
+    booking = rule.booking_item
+    if booking not in parts.first_items and booking not in parts.unread_items:
+        message = f"names unknown booking item {booking!r}"
+        yield Finding((*loc, "booking_item"), message, "flags.address_not_booked")
+
+
+def _rule_choices(
+    parts: _Parts, loc: Loc, item_id: str, field_name: str, values: tuple[str, ...]
+) -> Iterator[Finding]:
+    """What is wrong with a flag rule's item, choice field and values."""
+    about = ".".join(str(part) for part in loc)
+    found = parts.first_items.get(item_id)
+    if found is None:
+        if item_id not in parts.unread_items:
+            yield Finding((*loc, "item"), f"names unknown item {item_id!r}", about)
+        return
+    field = found[1].field(field_name)
     if field is None:
-        message = f"names unknown field {rule.field!r} of {rule.item!r}"
+        message = f"names unknown field {field_name!r} of {item_id!r}"
         yield Finding((*loc, "field"), message, about)
         return
-    problem = _choice_problem(field, rule.values, rule.item)
+    problem = _choice_problem(field, values, item_id)
     if problem is not None:
         yield Finding(
             (*loc, "values" if field.type is FieldType.CHOICE else "field"), problem, about

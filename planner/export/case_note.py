@@ -46,7 +46,7 @@ def render_note_text(summary: HandoverSummary) -> str:
     out += ["", f"STILL OPEN: {len(summary.gaps)} GAP{'S' if len(summary.gaps) != 1 else ''}"]
     for n, gap in enumerate(summary.gaps, 1):
         where = f" ({gap.section_title})" if gap.section_title else ""
-        out.append(f"{n}. {severity_text(gap.severity)}{where}: {gap_text(gap)}")
+        out.append(f"{n}. {severity_text(gap.severity)}{where}: {gap_text(gap, summary.as_of)}")
     if summary.closed:
         out += ["", "DECLINED OR NOT REQUIRED"]
         out += [

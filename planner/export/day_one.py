@@ -2,20 +2,30 @@
 
 Each action reads one checklist item of the default template. An item a template does not
 have, or that does not apply to the person, gives no action; one that applies but has
-nothing recorded says plainly that it is not arranged.
+nothing recorded says plainly what is missing.
+
+An action is arranged only when the evidence says so: its item done with every required
+piece of evidence, no outcome that means the need is not met (a Duty to Refer not
+accepted), and, for who meets them, someone named. The arranged mark carries the status;
+the detail says what is recorded, so no line says its status twice.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from planner.domain.assessment import applies
+from planner.domain.assessment import applies, done_and_met, not_met_outcomes
 from planner.domain.case import Case
 from planner.domain.status import ItemStatus
 from planner.domain.template import Template
-from planner.export.evidence import REDACTED_HEALTH, evidence_of
+from planner.export.evidence import REDACTED_HEALTH, evidence_of, not_counted
 from planner.export.model import DayOneAction
+
+# What officers type for "who meets them" when nobody does (the field's help says 'no one'),
+# perhaps with more after it: "No one; travel warrant issued".
+NOBODY = re.compile(r"^\s*(no[ -]?one|nobody|none|nil|n/?a|-+)(?![\w/])", re.IGNORECASE)
 
 Values = dict[str, str]
 
@@ -27,6 +37,8 @@ class _Spec:
     describe: Callable[[Values], str]
     missing: str
     health: bool = False
+    # Besides its item being done and met: whether what is recorded arranges it.
+    arranged: Callable[[Values], bool] = lambda _values: True
 
 
 def _join(*parts: str | None) -> str:
@@ -38,10 +50,22 @@ def _labelled(values: Values, name: str, label: str) -> str | None:
     return f"{label} {value}" if value else None
 
 
+def _nobody(met_by: str | None) -> bool:
+    return met_by is None or NOBODY.match(met_by) is not None
+
+
+def _someone_meets_them(v: Values) -> bool:
+    return not _nobody(v.get("met_by"))
+
+
 def _meets(v: Values) -> str:
     met = v.get("met_by")
+    if met is None:
+        who = "Nobody recorded to meet them"
+    else:
+        who = "Nobody meets them" if _nobody(met) else f"Met by {met}"
     return _join(
-        f"Met by {met}" if met else "Nobody recorded to meet them",
+        who,
         _labelled(v, "travel_arranged", "travel arranged:"),
         _labelled(v, "phone", "working phone:"),
     )
@@ -104,20 +128,30 @@ def _mental_health(v: Values) -> str:
 
 
 SPECS = (
-    _Spec("release.day_plan", "Who meets them", _meets, "Day-of-release plan not recorded"),
-    _Spec("benefits.uc_appointment", "Jobcentre appointment", _jobcentre, "NOT BOOKED"),
+    _Spec(
+        "release.day_plan",
+        "Who meets them",
+        _meets,
+        "No day-of-release plan recorded",
+        arranged=_someone_meets_them,
+    ),
+    _Spec(
+        "benefits.uc_appointment", "Jobcentre appointment", _jobcentre, "No appointment recorded"
+    ),
     _Spec("accommodation.cas_referral", "CAS booking", _cas, "No CAS referral recorded"),
     _Spec("accommodation.duty_to_refer", "Duty to Refer", _duty_to_refer, "No referral recorded"),
-    _Spec("health.gp", "GP", _gp, "GP registration not arranged", health=True),
-    _Spec("health.medication", "Medication", _medication, "Medication NOT arranged", health=True),
+    _Spec("health.gp", "GP", _gp, "No GP registration recorded", health=True),
+    _Spec("health.medication", "Medication", _medication, "No supply recorded", health=True),
     _Spec(
         "health.substance_misuse",
         "Drug and alcohol treatment",
         _treatment,
-        "First appointment NOT booked",
+        "No first appointment recorded",
         health=True,
     ),
-    _Spec("health.mental_health", "Mental health", _mental_health, "Not arranged", health=True),
+    _Spec(
+        "health.mental_health", "Mental health", _mental_health, "No service recorded", health=True
+    ),
 )
 
 
@@ -133,13 +167,17 @@ def day_one_actions(case: Case, template: Template, *, redact: bool) -> list[Day
             continue
         record = case.checklist.item(spec.item_id)
         values = {e.field: e.value for e in evidence_of(item, record, redact)}
-        arranged = record.status is ItemStatus.DONE
+        met = done_and_met(item, record)
+        arranged = met and spec.arranged(values)
         if spec.health and redact:
             health_arranged.append(arranged)
             continue
         detail = spec.describe(values) if values else spec.missing
-        if not arranged and values:
+        if values and record.status is not ItemStatus.DONE:
             detail = f"{detail} (item is {record.status.label})"
+        elif record.status is ItemStatus.DONE and not met:
+            why = "the need is not met" if not_met_outcomes(item, record) else None
+            detail = f"{detail} (marked done, but {why or not_counted(item, record)})"
         actions.append(DayOneAction(topic=spec.topic, detail=detail, arranged=arranged))
     if health_arranged:
         actions.append(

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 from datetime import date
 
+from planner.domain.assessment import missing_evidence, not_met_outcomes
 from planner.domain.calendar import format_day
 from planner.domain.checklist import EvidenceValue, ItemRecord
+from planner.domain.status import ItemStatus
 from planner.domain.template import EvidenceField, FieldType, ItemTemplate
 from planner.export.model import Evidence
 
@@ -80,3 +82,27 @@ def _entry(name: str, label: str, shown: str, raw: EvidenceValue) -> Evidence:
 
 def _blank(value: EvidenceValue | None) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
+
+
+def not_counted(item: ItemTemplate, record: ItemRecord) -> str | None:
+    """Why a `done` item does not count as resolved, in words; None when it does."""
+    if record.status is not ItemStatus.DONE:
+        return None
+    outcomes = []
+    for name, value in not_met_outcomes(item, record):
+        field = item.field(name)
+        if field is not None:
+            outcomes.append(f"{field.label}: {field.choice_label(value)}")
+    if outcomes:
+        return f"the need is not met ({'; '.join(outcomes)})"
+    missing = [f.label for f in item.required_fields if f.name in missing_evidence(item, record)]
+    if not missing:
+        return None
+    verb = "is" if len(missing) == 1 else "are"
+    return f"{_words(missing)} {verb} not recorded"
+
+
+def _words(labels: list[str]) -> str:
+    """'Bank', 'Bank and outcome', 'Jobcentre, appointment date and appointment time'."""
+    words = [labels[0], *(label.lower() for label in labels[1:])]
+    return words[0] if len(words) == 1 else f"{', '.join(words[:-1])} and {words[-1]}"

@@ -14,7 +14,6 @@ from planner.export.model import (
     HandoverSummary,
     Item,
     Section,
-    due_text,
     gap_text,
     item_status_text,
     severity_text,
@@ -85,7 +84,8 @@ def _gaps(summary: HandoverSummary) -> list[str]:
         return [*out, "No open gaps.", ""]
     for n, gap in enumerate(summary.gaps, 1):
         where = f" ({escape(gap.section_title)})" if gap.section_title else ""
-        out.append(f"{n}. **{severity_text(gap.severity)}**{where}: {escape(gap_text(gap))}")
+        text = escape(gap_text(gap, summary.as_of))
+        out.append(f"{n}. **{severity_text(gap.severity)}**{where}: {text}")
     return [*out, ""]
 
 
@@ -125,8 +125,7 @@ def _section(section: Section) -> list[str]:
 
 
 def _item(item: Item) -> list[str]:
-    due = f" (due {due_text(item.due)})" if item.due else ""
-    out = [f"- **{escape(item.title)}**: {escape(item_status_text(item))}{due}"]
+    out = [f"- **{escape(item.title)}**: {escape(item_status_text(item))}"]
     out += [f"  - {escape(e.label)}: {escape(e.value)}" for e in item.evidence]
     if item.notes:
         out.append(f"  - Notes: {escape(item.notes)}")

@@ -19,6 +19,7 @@ from planner.domain.status import ItemStatus
 SCHEMA_VERSION: Literal[1] = 1
 NO_RELEASE_DATE = "NO RELEASE DATE RECORDED"
 NO_ADDRESS = "NOT CONFIRMED"
+ADDRESS_NOT_BOOKED = "NOT BOOKED"
 # Values that say something vital is missing; formats that can, make them stand out.
 ALARMS = frozenset({NO_RELEASE_DATE, NO_ADDRESS})
 
@@ -61,9 +62,15 @@ class Release(_Part):
     hdc_eligible: bool | None
     accommodation_type: str | None
     address: str | None
+    address_not_booked: bool = Field(
+        description="The address needs a booking (CAS accommodation) that is not arranged"
+    )
 
 
 class Readiness(_Part):
+    """Items done with their required evidence and an outcome that meets the need, or closed
+    as not required or declined, out of the items that apply."""
+
     percent: int = Field(ge=0, le=100)
     resolved: int
     applicable: int
@@ -76,7 +83,9 @@ class GapCounts(_Part):
 
 
 class DayOneAction(_Part):
-    """Something probation needs on release day, arranged or not."""
+    """Something probation needs on release day, arranged or not. Arranged means its item
+    is done with its required evidence and nothing recorded says otherwise (a referral not
+    accepted, nobody to meet them)."""
 
     topic: str
     detail: str
@@ -97,6 +106,11 @@ class Item(_Part):
     status_label: str
     reason: str | None
     due: date | None = Field(description="The latest day to resolve it, while it is open")
+    overdue: bool = Field(description="Open, and its due date has passed")
+    not_counted: str | None = Field(
+        description="Why an item marked done does not count as resolved: required evidence "
+        "not recorded, or an outcome that means the need is not met"
+    )
     evidence: list[Evidence]
     notes: str | None
 
@@ -158,6 +172,7 @@ class HandoverSummary(_Part):
     """What probation receives about one person's release: the same content in every format."""
 
     schema_version: Literal[1] = SCHEMA_VERSION
+    as_of: date = Field(description="The day the gaps and due dates are evaluated for")
     redacted: bool
     redaction_notice: str | None
     person: Person
@@ -252,17 +267,24 @@ def release_text(release: Release) -> str:
 
 
 def address_text(release: Release) -> str:
+    """'CAS3: Flat 2, 14 Acre Lane', with 'NOT BOOKED' when the booking is not arranged."""
     parts = [x for x in (release.accommodation_type, release.address) if x]
-    return ": ".join(parts) if parts else NO_ADDRESS
+    text = ": ".join(parts) if parts else NO_ADDRESS
+    return f"{text} ({ADDRESS_NOT_BOOKED})" if release.address_not_booked else text
 
 
 def item_status_text(item: Item) -> str:
-    """'done', or 'declined: has his own account'."""
-    return f"{item.status_label}: {item.reason}" if item.reason else item.status_label
+    """'done', or 'declined: has his own account', or 'in progress (overdue: was due Wed 21
+    Oct 2026)': the status once, and an open item's due date with its year."""
+    text = f"{item.status_label}: {item.reason}" if item.reason else item.status_label
+    if item.not_counted:
+        text = f"{text}, but {item.not_counted}"
+    return f"{text} ({due_text(item.due, overdue=item.overdue)})" if item.due else text
 
 
-def due_text(day: date | None) -> str:
-    return format_day(day) if day else ""
+def due_text(day: date, *, overdue: bool) -> str:
+    """'due Wed 9 Dec 2026', or 'overdue: was due Wed 21 Oct 2026'."""
+    return f"overdue: was due {format_day(day)}" if overdue else f"due {format_day(day)}"
 
 
 def severity_text(severity: Severity) -> str:
@@ -270,9 +292,19 @@ def severity_text(severity: Severity) -> str:
     return f"{severity.symbol} {severity.value.upper()}"
 
 
-def gap_text(gap: Gap) -> str:
-    """The gap's reason, with its date when the reason does not already give it."""
-    day = due_text(gap.due)
-    if not day or day in gap.reason:
-        return gap.reason
-    return f"{gap.reason} Due {day}."
+# Gaps whose date is the release date, which the summary gives at the top: no "due".
+_ABOUT_RELEASE = frozenset(
+    {"no_fixed_abode", "address_not_booked", "release_day", "release_passed", "no_release_date"}
+)
+
+
+def gap_text(gap: Gap, as_of: date) -> str:
+    """The gap's reason, with its date (and whether it has passed) when the reason does not
+    already give it; an overdue item says so in words."""
+    reason = gap.reason
+    if gap.kind == "overdue" and "overdue" not in reason.lower():
+        reason = f"Overdue: {reason}"
+    if gap.due is None or gap.kind in _ABOUT_RELEASE or format_day(gap.due) in reason:
+        return reason
+    when = due_text(gap.due, overdue=gap.due < as_of)
+    return f"{reason} {when[:1].upper()}{when[1:]}."

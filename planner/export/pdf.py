@@ -2,21 +2,32 @@
 
 Every page carries the person's name, prison number and release date at the top and
 "Page n of N" at the foot. Severity and arrangement are written in words as well as
-colour, so the summary survives a black-and-white printer. Names and notes in any script
-the font chain covers (see `pdf_fonts`) are drawn; a character it does not cover stops
-the PDF with an error naming the field, never a gap in the text. Nothing here reaches
-for a network or a system service: the fonts ship inside the package.
+colour, so the summary survives a black-and-white printer. A heading always has the start
+of what it heads under it on the same page, an item its evidence, and the contacts table is
+never split. Dates read as everywhere else in planner ('Wed 16 Dec 2026').
+
+Names and notes in any script the font chain covers (see `pdf_fonts`) are drawn; a
+character it does not cover stops the PDF with an error naming the field, never a gap in
+the text. Nothing here reaches for a network or a system service: the fonts ship inside
+the package.
 """
 
 from __future__ import annotations
 
+from datetime import date
+
+from planner.domain.calendar import format_day
 from planner.domain.gaps import Severity
+from planner.domain.status import ItemStatus
 from planner.export.model import (
     ALARMS,
+    ContactEntry,
+    DayOneAction,
     Gap,
     HandoverSummary,
     Item,
     Section,
+    address_text,
     gap_text,
     item_status_text,
     severity_text,
@@ -74,16 +85,13 @@ def render_pdf(summary: HandoverSummary) -> bytes:
     _gaps(pdf, summary)
     _closed(pdf, summary)
     _contacts(pdf, summary)
-    pdf.gap(4)
-    pdf.heading("Checklist by section", H2)
-    for section in summary.applicable_sections():
-        _section(pdf, section)
+    _checklist(pdf, summary)
     if skipped := summary.not_applicable_text():
         pdf.gap(2)
         pdf.text_block(skipped, NOTE)
     if summary.notes:
         pdf.gap(4)
-        pdf.heading("Notes", H2)
+        pdf.heading("Notes", H2, follow=BODY.line_height)
         pdf.text_block(summary.notes, BODY)
     pdf.gap(6)
     pdf.text_block(summary.footer_text(), NOTE)
@@ -108,8 +116,9 @@ def _title(pdf: Document, summary: HandoverSummary) -> None:
 def _facts(pdf: Document, summary: HandoverSummary) -> None:
     label_width = 36.0
     facts = summary.key_facts()
+    unbooked = address_text(summary.release) if summary.release.address_not_booked else None
     for label, value in facts:
-        if value in ALARMS:
+        if value in ALARMS or value == unbooked:
             style = Style(9.5, bold=True, colour=RED)
         else:
             style = BOLD if label in ("Name", "Release", "Release address") else BODY
@@ -128,29 +137,36 @@ def _facts(pdf: Document, summary: HandoverSummary) -> None:
 
 def _day_one(pdf: Document, summary: HandoverSummary) -> None:
     pdf.gap(5)
-    pdf.heading("Release day: actions for probation", H2)
-    if not summary.day_one:
+    rows = [_day_one_cells(pdf, action) for action in summary.day_one]
+    follow = pdf.row_height(rows[0]) if rows else BODY.line_height
+    pdf.heading("Release day: actions for probation", H2, follow=follow)
+    if not rows:
         pdf.text_block("Nothing recorded.", BODY)
-        return
-    for action in summary.day_one:
-        mark = Cell("Arranged", 30, Style(8.5, bold=True, colour=GREEN))
-        if not action.arranged:
-            mark = Cell("NOT ARRANGED", 30, Style(8.5, bold=True, colour=RED))
-        pdf.row([Cell(action.topic, 42, BOLD), mark, Cell(action.detail, pdf.epw - 72, BODY)])
+    for cells in rows:
+        pdf.row(cells)
+
+
+def _day_one_cells(pdf: Document, action: DayOneAction) -> list[Cell]:
+    mark = Cell("Arranged", 30, Style(8.5, bold=True, colour=GREEN))
+    if not action.arranged:
+        mark = Cell("NOT ARRANGED", 30, Style(8.5, bold=True, colour=RED))
+    return [Cell(action.topic, 42, BOLD), mark, Cell(action.detail, pdf.epw - 72, BODY)]
 
 
 def _gaps(pdf: Document, summary: HandoverSummary) -> None:
     pdf.gap(5)
     count = len(summary.gaps)
-    pdf.heading(f"Still open: {count} gap{'s' if count != 1 else ''}, most urgent first", H2)
-    if not summary.gaps:
+    rows = [_gap_cells(pdf, gap, summary.as_of) for gap in summary.gaps]
+    follow = pdf.row_height(rows[0]) if rows else BODY.line_height
+    title = f"Still open: {count} gap{'s' if count != 1 else ''}, most urgent first"
+    pdf.heading(title, H2, follow=follow)
+    if not rows:
         pdf.text_block("No open gaps.", BODY)
-        return
-    for gap in summary.gaps:
-        _gap(pdf, gap)
+    for cells in rows:
+        pdf.row(cells)
 
 
-def _gap(pdf: Document, gap: Gap) -> None:
+def _gap_cells(pdf: Document, gap: Gap, as_of: date) -> list[Cell]:
     colour = SEVERITY_COLOUR[gap.severity]
     badge = Cell(
         severity_text(gap.severity),
@@ -159,70 +175,101 @@ def _gap(pdf: Document, gap: Gap) -> None:
         fill=SEVERITY_FILL[gap.severity],
     )
     where = Cell(gap.section_title or "Release", 30, Style(8.5, bold=True))
-    pdf.row([badge, where, Cell(gap_text(gap), pdf.epw - 56, BODY)])
+    return [badge, where, Cell(gap_text(gap, as_of), pdf.epw - 56, BODY)]
 
 
 def _closed(pdf: Document, summary: HandoverSummary) -> None:
     if not summary.closed:
         return
     pdf.gap(5)
-    pdf.heading("Declined or not required", H2)
-    for closed in summary.closed:
-        pdf.row(
-            [
-                Cell(closed.title, 62, BOLD),
-                Cell(closed.status_label, 26, SMALL),
-                Cell(f"Reason: {closed.reason}", pdf.epw - 88, BODY),
-            ]
-        )
+    rows = [
+        [
+            Cell(closed.title, 62, BOLD),
+            Cell(closed.status_label, 26, SMALL),
+            Cell(f"Reason: {closed.reason}", pdf.epw - 88, BODY),
+        ]
+        for closed in summary.closed
+    ]
+    pdf.heading("Declined or not required", H2, follow=pdf.row_height(rows[0]))
+    for cells in rows:
+        pdf.row(cells)
 
 
 def _contacts(pdf: Document, summary: HandoverSummary) -> None:
     pdf.gap(5)
-    pdf.heading("Contacts", H2)
-    for contact in summary.contacts:
-        details = [contact.phone, contact.email, contact.detail]
-        name = contact.name or "NOT RECORDED"
-        name_style = BOLD if contact.name else Style(9.5, bold=True, colour=RED)
-        pdf.row(
-            [
-                Cell(contact.role, 62, LABEL),
-                Cell(name, 44, name_style),
-                Cell(", ".join(d for d in details if d), pdf.epw - 106, BODY),
-            ]
-        )
-    pdf.row(
+    rows = [_contact_cells(pdf, contact) for contact in summary.contacts]
+    rows.append(
         [
             Cell("The person", 62, LABEL),
             Cell(summary.person.name, 44, BOLD),
             Cell(summary.own_contact_text(), pdf.epw - 106, BODY),
         ]
     )
+    table = sum(pdf.row_height(cells) for cells in rows)
+    pdf.keep(min(pdf.heading_height(H2) + table, pdf.page_room()))  # never split the table
+    pdf.heading("Contacts", H2, follow=0)
+    for cells in rows:
+        pdf.row(cells)
 
 
-def _section(pdf: Document, section: Section) -> None:
+def _contact_cells(pdf: Document, contact: ContactEntry) -> list[Cell]:
+    details = [contact.phone, contact.email, contact.detail]
+    name = contact.name or "NOT RECORDED"
+    name_style = BOLD if contact.name else Style(9.5, bold=True, colour=RED)
+    return [
+        Cell(contact.role, 62, LABEL),
+        Cell(name, 44, name_style),
+        Cell(", ".join(d for d in details if d), pdf.epw - 106, BODY),
+    ]
+
+
+def _checklist(pdf: Document, summary: HandoverSummary) -> None:
+    pdf.gap(4)
+    sections = summary.applicable_sections()
+    first = SECTION_GAP + _section_start(pdf, sections[0]) if sections else 0.0
+    pdf.heading("Checklist by section", H2, follow=first)
+    for section in sections:
+        _section(pdf, section)
+
+
+SECTION_GAP = 2.5  # space above each section's heading row
+REDACTED_NOTE = "Left out of this redacted summary (health detail)."
+
+
+def _section_cells(pdf: Document, section: Section) -> list[Cell]:
     counts = (
         f"{section.resolved} of {section.applicable} resolved"
         if section.applicable is not None and section.applicable
         else ""
     )
-    pdf.gap(2.5)
-    pdf.keep(18)
-    pdf.row(
-        [
-            Cell(section.title, 80, H3, fill=PALE),
-            Cell(
-                section.status_label,
-                pdf.epw - 120,
-                Style(9, colour=_status_colour(section)),
-                fill=PALE,
-            ),
-            Cell(counts, 40, Style(8.5, colour=MUTED), fill=PALE, align="R"),
-        ],
-        rule=False,
-    )
+    return [
+        Cell(section.title, 80, H3, fill=PALE),
+        Cell(
+            section.status_label,
+            pdf.epw - 120,
+            Style(9, colour=_status_colour(section)),
+            fill=PALE,
+        ),
+        Cell(counts, 40, Style(8.5, colour=MUTED), fill=PALE, align="R"),
+    ]
+
+
+def _section_start(pdf: Document, section: Section) -> float:
+    """The height of a section's heading row and its first item (or redaction note):
+    what must share a page, so the heading never sits alone at the foot of one."""
+    heading = pdf.row_height(_section_cells(pdf, section))
     if section.redacted:
-        pdf.text_block("Left out of this redacted summary (health detail).", NOTE, indent=3)
+        return heading + NOTE.line_height
+    first = _item_rows(pdf, section.items[0]) if section.items else []
+    return heading + sum(pdf.row_height(cells, pad) for cells, pad, _rule in first)
+
+
+def _section(pdf: Document, section: Section) -> None:
+    pdf.gap(SECTION_GAP)
+    pdf.keep(min(_section_start(pdf, section), pdf.page_room()))
+    pdf.row(_section_cells(pdf, section), rule=False)
+    if section.redacted:
+        pdf.text_block(REDACTED_NOTE, NOTE, indent=3)
         return
     for item in section.items:
         _item(pdf, item)
@@ -237,11 +284,12 @@ def _status_colour(section: Section) -> Colour:
     return GREEN if label == "complete" else MUTED
 
 
-def _item(pdf: Document, item: Item) -> None:
-    due = f" (due {pdf_day(item)})" if item.due else ""
-    if item.status_label == "done":
+def _item_rows(pdf: Document, item: Item) -> list[tuple[list[Cell], float, bool]]:
+    """An item's rows (cells, padding, rule below): its title and status, then each piece
+    of evidence."""
+    if item.status is ItemStatus.DONE and item.not_counted is None:
         status_style = Style(9, colour=GREEN)
-    elif item.status.resolved:
+    elif item.status.resolved and item.not_counted is None:
         status_style = Style(9, colour=MUTED)
     else:
         status_style = Style(9, colour=RED)
@@ -249,21 +297,23 @@ def _item(pdf: Document, item: Item) -> None:
     if item.notes:
         facts.append(("Notes", item.notes))
     title = Cell(item.title, 104, BOLD)
-    status = Cell(item_status_text(item) + due, pdf.epw - 104, status_style)
-    pdf.keep(BOLD.line_height * 2 + SMALL.line_height * min(len(facts), 3) + 3)
-    pdf.row([title, status], rule=not facts)
+    status = Cell(item_status_text(item), pdf.epw - 104, status_style)
+    rows: list[tuple[list[Cell], float, bool]] = [([title, status], 1.0, not facts)]
     for n, (label, value) in enumerate(facts, 1):
-        pdf.row(
-            [Cell("", 6), Cell(label, 52, LABEL), Cell(value, pdf.epw - 58, SMALL)],
-            pad=0.3,
-            rule=n == len(facts),
-        )
+        cells = [Cell("", 6), Cell(label, 52, LABEL), Cell(value, pdf.epw - 58, SMALL)]
+        rows.append((cells, 0.3, n == len(facts)))
+    return rows
 
 
-def pdf_day(item: Item) -> str:
-    return f"{item.due:%a} {item.due.day} {item.due:%b}" if item.due else ""
+def _item(pdf: Document, item: Item) -> None:
+    """An item with its evidence, kept on one page when it fits on one."""
+    rows = _item_rows(pdf, item)
+    pdf.keep(min(sum(pdf.row_height(cells, pad) for cells, pad, _ in rows), pdf.page_room()))
+    for cells, pad, rule in rows:
+        pdf.row(cells, pad=pad, rule=rule)
 
 
 def _generated(summary: HandoverSummary) -> str:
     g = summary.generated
-    return f"{g.generated_at:%d %b %Y %H:%M} by {g.officer or 'unknown officer'}"
+    when = f"{format_day(g.generated_at.date())} {g.generated_at:%H:%M}"
+    return f"{when} by {g.officer or 'unknown officer'}"

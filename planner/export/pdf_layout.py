@@ -5,7 +5,8 @@ made a summary cost about 60 ms of line breaking, and `cell` costs 3 to 4 times 
 `text` does. Here text is wrapped once with cached glyph widths and each line is placed
 with `text`, which keeps a thousand summaries within the benchmark's budget. Page breaks
 are decided here too: a table row never splits across pages unless it is taller than a
-page, and a heading never ends a page.
+page, and a heading never ends a page (callers measure what must follow it with
+`row_height`, and keep a whole block together with `keep`).
 
 A line with a character the document's main font lacks, or one written right to left, or
 a combining mark, is placed with `cell` instead, with fpdf2's text shaping (HarfBuzz:
@@ -279,8 +280,8 @@ class Document(FPDF):
         return self.bottom - self.get_y()
 
     def keep(self, height: float) -> None:
-        """Start a new page unless `height` mm fit on this one."""
-        if height > self.room_left():
+        """Start a new page unless `height` mm fit on this one (or on no page at all)."""
+        if height > self.room_left() and self.get_y() > self.t_margin + 0.1:
             self.add_page()
 
     def gap(self, height: float) -> None:
@@ -295,12 +296,22 @@ class Document(FPDF):
             self.put(self.l_margin + indent, self.get_y(), self.epw - indent, line, style)
             self.set_y(self.get_y() + height)
 
+    def page_room(self) -> float:
+        """The height a whole page holds between its header and footer."""
+        return self.bottom - self.t_margin
+
+    def row_height(self, cells: Sequence[Cell], pad: float = 1.0) -> float:
+        """The height `row` takes for these cells (capped at a page: taller rows flow)."""
+        wrapped = [self.wrap(c.text, c.width, c.style) for c in cells]
+        height = max(len(w) * c.style.line_height for w, c in zip(wrapped, cells, strict=True))
+        return min(height + 2 * pad, self.page_room())
+
     def row(self, cells: Sequence[Cell], pad: float = 1.0, rule: bool = True) -> None:
         """A table row: columns side by side, kept on one page when it fits on one."""
         wrapped = [self.wrap(c.text, c.width, c.style) for c in cells]
         height = max(len(w) * c.style.line_height for w, c in zip(wrapped, cells, strict=True))
         height += 2 * pad
-        if height > self.bottom - self.t_margin:
+        if height > self.page_room():
             self.text_block(" | ".join(c.text for c in cells), cells[-1].style)
             return
         self.keep(height)
@@ -337,9 +348,14 @@ class Document(FPDF):
             y += style.line_height
         self.set_xy(self.l_margin, top + height)
 
+    @staticmethod
+    def heading_height(style: Style) -> float:
+        """The height `heading` takes, its rule and the space under it included."""
+        return style.line_height + 2.5
+
     def heading(self, text: str, style: Style, follow: float = 14) -> None:
         """A heading kept on the same page as at least `follow` mm of what follows it."""
-        self.keep(style.line_height + 2 + follow)
+        self.keep(min(self.heading_height(style) + follow, self.page_room()))
         height = style.line_height + 1
         self.put(self.l_margin, self.get_y(), self.epw, text, style, height=height)
         self.set_y(self.get_y() + height)

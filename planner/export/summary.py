@@ -10,7 +10,7 @@ urgent first), what was declined or not required and why, and who to call. With
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import date, datetime
 
 from planner.domain.assessment import applies
 from planner.domain.calendar import format_day, release_day_risk
@@ -30,6 +30,7 @@ from planner.export.evidence import (
     display_value,
     evidence_of,
     is_redacted,
+    not_counted,
 )
 from planner.export.model import (
     SCHEMA_VERSION,
@@ -74,6 +75,7 @@ def build_summary(
     counts = severity_counts(evaluation.flags)
     assessment = evaluation.assessment
     return HandoverSummary(
+        as_of=evaluation.today,
         redacted=redact,
         redaction_notice=REDACTION_NOTICE if redact else None,
         person=_person(case, redact),
@@ -163,6 +165,7 @@ def _release(case: Case, template: Template, evaluation: Evaluation) -> Release:
         hdc_eligible=person.hdc_eligible,
         accommodation_type=kind,
         address=text,
+        address_not_booked=evaluation.assessment.address_not_booked is not None,
     )
 
 
@@ -177,6 +180,8 @@ def _section(
             if item.section != status.section or not applies(item, case):
                 continue
             record = case.checklist.item(item.id)
+            open_due = None if record.status.resolved else due.get(item.id)
+            day = None if open_due is None else date.fromisoformat(open_due)
             items.append(
                 Item(
                     id=item.id,
@@ -184,7 +189,9 @@ def _section(
                     status=record.status,
                     status_label=record.status.label,
                     reason=record.reason.strip() or None,
-                    due=None if record.status.resolved else due.get(item.id),
+                    due=day,
+                    overdue=day is not None and day < evaluation.today,
+                    not_counted=not_counted(item, record),
                     evidence=evidence_of(item, record, redact),
                     notes=None if redact else (record.notes.strip() or None),
                 )

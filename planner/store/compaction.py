@@ -57,7 +57,6 @@ except ImportError:  # pragma: no cover - Windows
     fcntl = None  # type: ignore[assignment]
 
 
-
 @dataclass(frozen=True)
 class Fold:
     """What a background fold writes: every table at change `seq`, and the audit log's

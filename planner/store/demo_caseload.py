@@ -451,11 +451,14 @@ def _scenario_item(plan: _Plan, spec: ItemTemplate, values: SampleEvidence) -> D
         if item == "accommodation.cas_referral":
             return DemoItem(item, ItemStatus.IN_PROGRESS, values.partial(spec))
     if scenario == "cifas" and item == "bank.account":
+        # Marked done with the refusal as its outcome: the need is not met, and it is flagged.
         return DemoItem(
             item,
-            ItemStatus.BLOCKED,
-            values.pick(spec, {"bank": "barclays", "date_applied": values.ago(30)}),
-            reason="Application declined: CIFAS fraud marker. Trying a basic account with "
+            ItemStatus.DONE,
+            values.pick(
+                spec, {"bank": "barclays", "date_applied": values.ago(30), "outcome": "declined"}
+            ),
+            notes="Application declined: CIFAS fraud marker. Trying a basic account with "
             "another bank through the banking programme.",
         )
     if scenario == "no_birth_certificate" and item == "id.documents":

@@ -121,9 +121,9 @@ class Window(StrEnum):
 
 
 _WINDOW_LABELS = {
-    Window.DAYS_7: "releases in the next 7 days",
-    Window.DAYS_28: "releases in the next 28 days",
-    Window.DAYS_84: "releases in the next 12 weeks",
+    Window.DAYS_7: "due for release in the next 7 days",
+    Window.DAYS_28: "due for release in the next 28 days",
+    Window.DAYS_84: "due for release in the next 12 weeks",
     Window.ALL: "everyone",
     Window.OVERDUE: "release date passed, still active",
 }

@@ -104,15 +104,17 @@ def status_text(status: ItemStatus) -> str:
 
 
 def caseload_summary(counts: CaseloadCounts) -> Text:
-    """The summary line above the caseload, whatever the filter."""
+    """The summary above the caseload, whatever the filter, in words (no abbreviations);
+    two lines at 80 columns. "Overdue" is kept for items past due: a release date that
+    has passed says so."""
     text = Text()
-    text.append("Releases ")
-    text.append(f"7d {counts.next_7} · 28d {counts.next_28} · 84d {counts.next_84}", "bold")
-    text.append("  │  ")
+    text.append("Due for release in 7 / 28 / 84 days: ")
+    text.append(f"{counts.next_7} / {counts.next_28} / {counts.next_84}", "bold")
+    text.append(" │ ")
     critical = f"{Severity.CRITICAL.symbol} {counts.with_critical} with critical flags"
     text.append(critical, SEVERITY_STYLE[Severity.CRITICAL])
-    text.append(f"  │  overdue {counts.overdue} · no date {counts.no_date}  │  ")
-    text.append(f"released NFA (28d) {counts.released_nfa_28}")
+    text.append(f" │ release date: passed {counts.overdue} · unknown {counts.no_date} │ ")
+    text.append(f"released homeless (last 28 days) {counts.released_nfa_28}")
     return text
 
 

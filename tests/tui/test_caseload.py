@@ -32,7 +32,7 @@ async def test_default_view_is_the_next_12_weeks_most_urgent_first(app: PlannerA
         assert counts.with_critical >= 2  # B (NFA) and C (no release date)
         assert (counts.overdue, counts.no_date, counts.released_nfa_28) == (1, 1, 1)
         summary = str(screen.query_one("#summary").render())
-        assert "released NFA (28d) 1" in summary
+        assert "released homeless (last 28 days) 1" in summary
         assert "!! " in summary and "critical" in summary
 
 

@@ -17,7 +17,12 @@ from planner.export.case_note import (
     split_note,
 )
 from planner.store.repository import CaseStore
-from tests.unit.test_export_cases import SENSITIVE_VALUES, record_rich_case, summary_of
+from tests.unit.test_export_cases import (
+    SENSITIVE_VALUES,
+    record_rich_case,
+    record_untrue_case,
+    summary_of,
+)
 
 
 def _check(text: str, parts: list[str], limit: int = NOTE_LIMIT) -> None:
@@ -95,3 +100,24 @@ def test_redacted_note_holds_none_of_the_redacted_values(
     assert "REDACTED SUMMARY" in text.splitlines()[2]
     for value in SENSITIVE_VALUES:
         assert value not in text, value
+
+
+def test_note_keeps_open_items_due_dates_and_what_done_is_missing(
+    store: CaseStore, template: Template
+) -> None:
+    record_rich_case(store, template)
+    lines = render_note_text(summary_of(store)).splitlines()
+    assert (
+        "  - Community Accommodation Service referral (CAS1/2/3): in progress (overdue: was due "
+        "Wed 21 Oct 2026). Tier: CAS3 (temporary accommodation); Date referred: Mon 12 Oct 2026; "
+        "Booking starts: Wed 16 Dec 2026"
+    ) in lines
+    assert "  - Handover summary sent to probation: not started (due Wed 2 Dec 2026)" in lines
+    assert (
+        "- Jobcentre appointment: Brixton Jobcentre Plus, Thu 17 Dec 2026 at 09:30; advance "
+        "payment discussed: Yes; housing costs discussed: Yes" in lines
+    )
+    record_untrue_case(store, template)
+    untrue = render_note_text(summary_of(store, "C3456DE")).splitlines()
+    assert "- Jobcentre appointment [NOT ARRANGED]: No appointment recorded" in untrue
+    assert "- Who meets them [NOT ARRANGED]: Nobody meets them; travel arranged: Yes" in untrue

@@ -241,3 +241,35 @@ def test_rich_case_has_every_kind_of_entry(store: CaseStore, template: Template)
     assert {FlagKind.BLOCKED, FlagKind.OVERDUE} <= {FlagKind(k) for k in kinds}
     assert [c.status for c in summary.closed] == [ItemStatus.DECLINED, ItemStatus.NOT_REQUIRED]
     assert summary.gaps[0].severity is Severity.CRITICAL
+
+
+# A plan whose "done" does not always mean done: nobody meets them, the bank said no, a plan
+# marked done with nothing written, a CAS3 address while the booking is still open, and a
+# Duty to Refer the council did not accept.
+UNTRUE_ITEMS: list[tuple[str, ItemStatus, dict[str, EvidenceValue]]] = [
+    ("release.day_plan", ItemStatus.DONE, {"travel_arranged": True, "met_by": "No one"}),
+    ("bank.account", ItemStatus.DONE, {"bank": "santander", "outcome": "declined"}),
+    ("work.plan", ItemStatus.DONE, {"employment_lead_seen": True}),
+    (
+        "accommodation.address",
+        ItemStatus.DONE,
+        {"accommodation_type": "cas3", "address": "CAS3 shared house, Leeds"},
+    ),
+    (
+        "accommodation.cas_referral",
+        ItemStatus.IN_PROGRESS,
+        {"tier": "cas3", "date_referred": "2026-10-12"},
+    ),
+    (
+        "accommodation.duty_to_refer",
+        ItemStatus.DONE,
+        {"local_authority": "Leeds", "date_referred": "2026-09-30", "outcome": "not_accepted"},
+    ),
+]
+
+
+def record_untrue_case(store: CaseStore, template: Template, number: str = "C3456DE") -> Case:
+    case = store.add(make_person(number, date(2026, 12, 16)), template)
+    for item_id, status, evidence in UNTRUE_ITEMS:
+        case = store.save_item(number, item_id, status=status, evidence=dict(evidence))
+    return case

@@ -83,9 +83,9 @@ def test_one_row_per_person_with_the_key_evidence(
     assert [rich[c] for c in COM_COLUMNS] == ["Sam Okafor", "", "020 7946 0999", "Lambeth PDU"]
     assert (rich["Worst flag"], rich["Most urgent"]) == (
         "critical",
-        "ID held or applied for: overdue",
+        "Accommodation: address not booked",  # a CAS3 address whose booking is not arranged
     )
-    assert (rich["Critical gaps"], rich["Warning gaps"], rich["Info gaps"]) == ("1", "2", "1")
+    assert (rich["Critical gaps"], rich["Warning gaps"], rich["Info gaps"]) == ("2", "2", "1")
     assert rows[0]["Assigned officer"] == "Jo Bloggs" and rows[2]["Assigned officer"] == ""
     assert rows[2]["Surname"] == 'Zoë, "Jr" Smith'  # quoting survives commas and quotes
     assert rows[2]["Release date"] == rows[2]["Days to release"] == ""

@@ -4,16 +4,25 @@ from __future__ import annotations
 
 import io
 import re
+from collections.abc import Callable
 
 import pytest
 from pypdf import PdfReader
 
 from planner.domain.template import Template
+from planner.export import pdf as pdf_module
 from planner.export.font_subset import FONT_FOLDER, LATIN_RANGES, SUBSETS, latin_only
 from planner.export.pdf import render_pdf
+from planner.export.pdf_layout import Document, document
 from planner.store.repository import CaseStore
 from tests.conftest import make_person
-from tests.unit.test_export_cases import SENSITIVE_VALUES, record_rich_case, summary_of
+from tests.unit.test_export_cases import (
+    GENERATED_AT,
+    SENSITIVE_VALUES,
+    record_rich_case,
+    record_untrue_case,
+    summary_of,
+)
 
 
 def _pages(data: bytes) -> list[str]:
@@ -138,3 +147,81 @@ def test_tabs_and_carriage_returns_in_notes_draw_no_missing_glyphs(
     text = " ".join(_pages(render_pdf(summary_of(store))))
     assert "Windows line" in text and "Tabbed column" in text
     assert "missing" not in caplog.text
+
+
+# --- what the PDF says, and where it breaks pages -----------------------------------------
+
+
+def test_pdf_says_what_the_evidence_says(store: CaseStore, template: Template) -> None:
+    record_untrue_case(store, template)
+    text = " ".join(_pages(render_pdf(summary_of(store, "C3456DE"))))
+    assert "Who meets them NOT ARRANGED Nobody meets them; travel arranged: Yes" in text
+    assert "NOT ARRANGED No appointment recorded" in text  # the status once, then the facts
+    assert "NOT BOOKED" not in text.replace("Leeds (NOT BOOKED)", "")
+    assert "CAS3: CAS3 shared house, Leeds (NOT BOOKED)" in text
+    assert "done, but the need is not met (Outcome: Declined)" in text
+    assert "The release address is CAS3 but the booking is not arranged" in text
+
+
+def test_dates_carry_the_year_and_overdue_ones_say_so(pdf: bytes) -> None:
+    text = " ".join(_pages(pdf))
+    assert "in progress (overdue: was due Wed 21 Oct 2026)" in text
+    assert "not started (due Wed 2 Dec 2026)" in text
+    assert "generated Mon 23 Nov 2026 10:15 by Pat Officer" in text  # the footer too
+    # every day written out has its year: 'Wed 21 Oct' never stands alone
+    days = re.findall(r"\b(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun) \d{1,2} [A-Z][a-z]{2}\b(?! \d{4})", text)
+    assert days == []
+
+
+def _sweep(draw: Callable[[Document], None], step: float = 5.0) -> list[list[str]]:
+    """Draw the same block starting at every height down a page, each run on pages of its
+    own; the text of the pages each run used."""
+    pdf = document(
+        title="sweep",
+        author="test",
+        created=GENERATED_AT,
+        header_left="",
+        header_right="",
+        footer_left="",
+    )
+    runs: list[tuple[int, int]] = []
+    y = pdf.t_margin
+    while y < pdf.bottom:
+        if runs:
+            pdf.add_page()
+        pdf.set_y(y)
+        first = pdf.page
+        draw(pdf)
+        runs.append((first, pdf.page))
+        y += step
+    texts = _pages(bytes(pdf.output()))
+    return [texts[first - 1 : last] for first, last in runs]
+
+
+def _on_one_page(runs: list[list[str]], *parts: str) -> None:
+    """In every run, the first part is drawn, and on the same page as all the others."""
+    for n, pages in enumerate(runs):
+        [page] = [p for p in pages if parts[0] in p] or [""]
+        for part in parts:
+            assert part in page, (n, part, pages)
+
+
+def test_the_contacts_table_is_never_split(rich: CaseStore) -> None:
+    summary = summary_of(rich)
+    runs = _sweep(lambda pdf: pdf_module._contacts(pdf, summary))
+    _on_one_page(runs, "Contacts", "Prison offender manager (POM)", "Community offender manager")
+    assert any(len(pages) == 2 for pages in runs)  # near the foot it moves on, whole
+
+
+def test_a_heading_never_sits_alone_at_the_foot_of_a_page(rich: CaseStore) -> None:
+    summary = summary_of(rich)
+    first_section = summary.model_copy(update={"sections": summary.sections[:1]})
+    runs = _sweep(lambda pdf: pdf_module._checklist(pdf, first_section))
+    _on_one_page(runs, "Checklist by section", "1 of 2 resolved", "Release date and type confirmed")
+    accommodation = next(s for s in summary.sections if s.id == "accommodation")
+    runs = _sweep(lambda pdf: pdf_module._section(pdf, accommodation))
+    _on_one_page(runs, "2 of 3 resolved", "Release address confirmed", "Accommodation type")
+    # an item keeps its evidence with it
+    _on_one_page(runs, "Community Accommodation Service referral", "Booking starts")
+    runs = _sweep(lambda pdf: pdf_module._gaps(pdf, summary))
+    _on_one_page(runs, "Still open: 5 gaps", "The release address is CAS3")

@@ -10,7 +10,7 @@ from planner.domain.gaps import Severity
 from planner.domain.status import ItemStatus
 from planner.domain.template import Template
 from planner.export.evidence import REDACTION_NOTICE
-from planner.export.model import NO_ADDRESS, NO_RELEASE_DATE, HandoverSummary
+from planner.export.model import NO_ADDRESS, NO_RELEASE_DATE, HandoverSummary, item_status_text
 from planner.store.repository import CaseStore
 from tests.conftest import make_person
 from tests.unit.test_export_cases import (
@@ -19,6 +19,7 @@ from tests.unit.test_export_cases import (
     PLANNER_VERSION,
     SENSITIVE_VALUES,
     record_rich_case,
+    record_untrue_case,
     summary_of,
 )
 
@@ -107,7 +108,7 @@ def test_footer_names_officer_template_and_versions(rich: CaseStore) -> None:
         OFFICER,
         PLANNER_VERSION,
     )
-    assert (g.template_id, g.template_version) == ("england-wales", 1)
+    assert (g.template_id, g.template_version) == ("england-wales", 2)
 
 
 def test_a_bare_case_is_honest_about_what_is_missing(store: CaseStore, template: Template) -> None:
@@ -118,7 +119,8 @@ def test_a_bare_case_is_honest_about_what_is_missing(store: CaseStore, template:
     assert facts["Release address"] == NO_ADDRESS
     assert s.gaps[0].kind == "no_release_date"
     jobcentre = next(a for a in s.day_one if a.topic == "Jobcentre appointment")
-    assert (jobcentre.arranged, jobcentre.detail) == (False, "NOT BOOKED")
+    # the mark carries the status; the detail says what is recorded, not the status again
+    assert (jobcentre.arranged, jobcentre.detail) == (False, "No appointment recorded")
     assert [c.name for c in s.contacts] == [None, None]
 
 
@@ -179,3 +181,107 @@ def test_sensitive_fields_outside_health_are_redacted(store: CaseStore, template
     redacted = summary_of(store, redact=True)
     assert "Secret Ltd" not in _all_text(redacted)
     assert "CSCS card" in _all_text(redacted)
+
+
+# --- the summary says what the evidence says ----------------------------------------------
+
+
+@pytest.fixture
+def untrue(store: CaseStore, template: Template) -> HandoverSummary:
+    record_untrue_case(store, template)
+    return summary_of(store, "C3456DE")
+
+
+def test_nobody_to_meet_them_is_not_arranged(untrue: HandoverSummary) -> None:
+    meets = next(a for a in untrue.day_one if a.topic == "Who meets them")
+    assert not meets.arranged  # the day plan is done, but no one meets them
+    assert meets.detail == "Nobody meets them; travel arranged: Yes"
+
+
+@pytest.mark.parametrize(
+    ("met_by", "arranged"),
+    [
+        ("No one; travel warrant issued", False),
+        ("nobody", False),
+        ("N/A", False),
+        ("none.", False),
+        ("Noel, his brother", True),
+        ("Nonna Rossi", True),
+        ("Nan (grandmother)", True),
+    ],
+)
+def test_who_meets_them_reads_what_was_typed(
+    store: CaseStore, template: Template, met_by: str, arranged: bool
+) -> None:
+    store.add(make_person(), template)
+    store.save_item(
+        "A1234BC",
+        "release.day_plan",
+        status=ItemStatus.DONE,
+        evidence={"travel_arranged": True, "met_by": met_by},
+    )
+    meets = next(a for a in summary_of(store).day_one if a.topic == "Who meets them")
+    assert meets.arranged is arranged
+
+
+def test_an_outcome_that_means_not_met_is_not_arranged_or_complete(
+    untrue: HandoverSummary,
+) -> None:
+    duty = next(a for a in untrue.day_one if a.topic == "Duty to Refer")
+    assert not duty.arranged
+    assert duty.detail.endswith("outcome: Not accepted (marked done, but the need is not met)")
+    sections = {s.id: s for s in untrue.sections}
+    bank = sections["bank"]
+    # declined, and past the banking programme's 6 weeks: critical
+    assert (bank.status_label, bank.resolved) == ("in progress, critical", 0)
+    [account] = bank.items
+    assert account.not_counted == "the need is not met (Outcome: Declined)"
+    assert item_status_text(account) == "done, but the need is not met (Outcome: Declined)"
+    assert {g.kind for g in untrue.gaps} >= {"not_met", "no_evidence", "address_not_booked"}
+
+
+def test_done_without_its_evidence_lowers_readiness_and_says_why(
+    untrue: HandoverSummary,
+) -> None:
+    work = next(s for s in untrue.sections if s.id == "work")
+    assert (work.status_label, work.resolved, work.applicable) == ("in progress, warning", 0, 1)
+    assert item_status_text(work.items[0]) == "done, but Plan is not recorded"
+    # day plan and the address are done and met; the bank, the plan, the referral are not
+    assert (untrue.readiness.resolved, untrue.readiness.applicable) == (2, 15)
+
+
+def test_a_cas3_address_without_its_booking_is_shown_and_flagged(
+    untrue: HandoverSummary,
+) -> None:
+    assert untrue.release.address_not_booked
+    facts = dict(untrue.key_facts())
+    assert facts["Release address"] == "CAS3: CAS3 shared house, Leeds (NOT BOOKED)"
+    first = untrue.gaps[0]
+    assert (first.kind, first.severity) == ("address_not_booked", Severity.CRITICAL)
+    cas = next(a for a in untrue.day_one if a.topic == "CAS booking")
+    assert not cas.arranged
+
+
+def test_each_day_one_line_says_its_status_once(
+    untrue: HandoverSummary, store: CaseStore, template: Template
+) -> None:
+    store.add(make_person("D4567EF"), template)
+    bare = summary_of(store, "D4567EF")
+    for action in [*untrue.day_one, *bare.day_one]:
+        assert "arranged" not in action.detail.replace("travel arranged", "").lower(), action
+        assert "booked" not in action.detail.lower(), action
+    details = {a.topic: a.detail for a in bare.day_one}
+    assert details["Jobcentre appointment"] == "No appointment recorded"
+    assert details["CAS booking"] == "No CAS referral recorded"
+
+
+def test_open_items_carry_their_due_date_with_the_year_and_overdue(rich: CaseStore) -> None:
+    summary = summary_of(rich)
+    items = {i.id: i for s in summary.sections for i in s.items}
+    cas = items["accommodation.cas_referral"]
+    assert (cas.due, cas.overdue) == (date(2026, 10, 21), True)
+    assert item_status_text(cas) == "in progress (overdue: was due Wed 21 Oct 2026)"
+    sent = items["handover.summary_sent"]
+    assert (sent.overdue, item_status_text(sent)) == (False, "not started (due Wed 2 Dec 2026)")
+    assert items["bank.account"].due is None  # resolved: no due date
+    assert summary.as_of == date(2026, 11, 23)

@@ -767,7 +767,9 @@ def test_section_statuses(store, template):
     by_id = {s.section: s for s in ev.sections}
     assert [s.section for s in ev.sections] == [s.id for s in template.sections]
     assert by_id["work"].title == "Work, education and training"
-    assert by_id["work"].label == "complete, check flags"  # done without evidence
+    # done without its evidence is not complete: still to do, with a warning
+    assert by_id["work"].label == "in progress, warning"
+    assert (by_id["work"].applicable, by_id["work"].resolved) == (1, 0)
     assert by_id["accommodation"].label == "complete"
     assert (by_id["accommodation"].applicable, by_id["accommodation"].resolved) == (1, 1)
     assert by_id["benefits"].label == "in progress"  # uc_appointment not yet due
@@ -945,3 +947,229 @@ def test_a_section_with_an_item_in_progress_is_in_progress(store, template):
     sections = {s.section: s for s in store.evaluate(case, TODAY).sections}
     assert sections["id"].label.startswith("in progress")
     assert sections["bank"].label.startswith("not started")
+
+
+# --- done that is not done: missing evidence, outcomes that mean not met ------------------
+
+
+def test_a_done_bank_account_declined_is_flagged_and_not_counted(store, template):
+    case = open_case(store, template, days(60))  # R-42 still ahead
+    case = store.save_item(
+        NUMBER,
+        "bank.account",
+        status=ItemStatus.DONE,
+        evidence={"bank": "lloyds", "outcome": "declined"},
+    )
+    ev = check(store, template, case)
+    flag = only(ev, FlagKind.NOT_MET, "bank.account")
+    assert flag.severity is Severity.WARNING
+    assert flag.reason == (
+        "Bank account held or opened: marked done, but the outcome is Declined, so the need "
+        "is not met. Find another way and reopen the item."
+    )
+    assert (ev.assessment.resolved, ev.readiness) == (0, 0.0)
+    bank = next(s for s in ev.sections if s.section == "bank")
+    assert (bank.resolved, bank.label) == (0, "in progress, warning")
+    case = store.save_item(NUMBER, "bank.account", evidence={"outcome": "opened"})
+    ev = check(store, template, case)
+    assert item_flags(ev, "bank.account") == []
+    assert ev.assessment.resolved == 1
+    assert next(s for s in ev.sections if s.section == "bank").label == "complete"
+
+
+@pytest.mark.parametrize(
+    ("release_in", "severity"),
+    [(60, Severity.WARNING), (41, Severity.CRITICAL), (10, Severity.CRITICAL)],
+)
+def test_not_met_turns_critical_past_the_escalation_or_near_release(
+    store, template, release_in, severity
+):
+    case = open_case(store, template, days(release_in))
+    case = store.save_item(
+        NUMBER,
+        "bank.account",
+        status=ItemStatus.DONE,
+        evidence={"bank": "hsbc", "outcome": "returned_incomplete"},
+    )
+    assert item_flags(check(store, template, case), "bank.account") == [
+        (FlagKind.NOT_MET, severity)
+    ]
+
+
+@pytest.mark.parametrize(
+    ("item_id", "evidence", "words"),
+    [
+        ("bank.account", {"bank": "coop", "outcome": "returned_ineligible"}, "Returned: inel"),
+        ("id.documents", {"document_type": "passport", "outcome": "rejected"}, "is Rejected"),
+        (
+            "accommodation.duty_to_refer",
+            {"local_authority": "Leeds", "date_referred": "2026-10-01", "outcome": "not_accepted"},
+            "the outcome is Not accepted",
+        ),
+    ],
+)
+def test_outcomes_the_template_marks_not_met_are_flagged(store, template, item_id, evidence, words):
+    case = open_case(store, template, date(2027, 6, 16))
+    case = store.save_item(NUMBER, item_id, status=ItemStatus.DONE, evidence=evidence)
+    ev = check(store, template, case)
+    assert words in only(ev, FlagKind.NOT_MET, item_id).reason
+    assert ev.assessment.resolved == 0
+
+
+def test_not_met_is_template_data(store, template, tmp_path: Path):
+    """A site that treats a declined account as fine says so in its template, not code."""
+    data = template.model_dump(mode="json", by_alias=True)
+    for item in data["items"]:
+        for field in item["evidence"]:
+            for choice in field["choices"]:
+                choice.pop("not_met", None)
+    data["version"] = template.version + 1
+    lenient = Template.model_validate(data)
+    case = open_case(store, template, date(2027, 6, 16))
+    case = store.save_item(
+        NUMBER,
+        "bank.account",
+        status=ItemStatus.DONE,
+        evidence={"bank": "coop", "outcome": "declined"},
+    )
+    strict = evaluate(case, template, TODAY)
+    assert [f.kind for f in strict.flags_for_item("bank.account")] == [FlagKind.NOT_MET]
+    assert evaluate(case, lenient, TODAY).flags_for_item("bank.account") == ()
+
+
+def test_done_without_required_evidence_lowers_readiness_and_keeps_a_section_open(store, template):
+    case = open_case(store, template, date(2027, 6, 16))
+    case = store.save_item(
+        NUMBER, "benefits.work_coach", status=ItemStatus.DONE, evidence={"date_seen": "2026-10-02"}
+    )
+    ev = check(store, template, case)
+    assert ev.assessment.resolved == 1
+    benefits = next(s for s in ev.sections if s.section == "benefits")
+    assert (benefits.resolved, benefits.applicable) == (1, 2)
+    case = store.save_item(
+        NUMBER,
+        "benefits.uc_appointment",
+        status=ItemStatus.DONE,
+        evidence={"jobcentre": "JCP", "appointment_date": "2027-06-17", "appointment_time": " "},
+    )
+    ev = check(store, template, case)
+    assert ev.assessment.resolved == 1  # a time of only spaces is no time at all
+    assert ev.readiness == pytest.approx(1 / len(EVERYONE))
+    benefits = next(s for s in ev.sections if s.section == "benefits")
+    assert benefits.label == "in progress, warning"
+    assert only(ev, FlagKind.NO_EVIDENCE, "benefits.uc_appointment").reason.endswith(
+        "marked done without appointment time. Record it or reopen the item."
+    )
+    case = store.save_item(
+        NUMBER, "benefits.uc_appointment", evidence={"appointment_time": "09:30"}
+    )
+    ev = check(store, template, case)
+    assert ev.assessment.resolved == 2
+    assert next(s for s in ev.sections if s.section == "benefits").label == "complete"
+
+
+# --- an escalation follows its evidence ---------------------------------------------------
+
+
+@pytest.mark.parametrize("status", [ItemStatus.IN_PROGRESS, ItemStatus.BLOCKED, ItemStatus.DONE])
+def test_id_with_a_date_received_is_never_not_received(store, template, status):
+    case = open_case(store, template, days(20))  # R-28 passed eight days ago
+    case = store.save_item(
+        NUMBER,
+        "id.documents",
+        status=status,
+        evidence={
+            "document_type": "birth_certificate",
+            "date_applied": "2026-09-01",
+            "date_received": "2026-11-20",
+        },
+        reason="Waiting for the person to sign" if status is ItemStatus.BLOCKED else None,
+    )
+    ev = check(store, template, case)
+    assert not any("not been received" in f.reason for f in ev.flags)
+    expected = {
+        # the item is still open: overdue since R-84, critical within 14 days only
+        ItemStatus.IN_PROGRESS: [(FlagKind.OVERDUE, Severity.WARNING)],
+        ItemStatus.BLOCKED: [(FlagKind.BLOCKED, Severity.WARNING)],
+        ItemStatus.DONE: [],
+    }
+    assert item_flags(ev, "id.documents") == expected[status]
+
+
+def test_id_in_progress_without_a_date_received_escalates_at_r28(store, template):
+    case = open_case(store, template, days(20))
+    case = store.save_item(
+        NUMBER,
+        "id.documents",
+        status=ItemStatus.IN_PROGRESS,
+        evidence={"document_type": "passport"},
+    )
+    flag = only(check(store, template, case), FlagKind.OVERDUE, "id.documents")
+    assert (flag.severity, flag.escalated) == (Severity.CRITICAL, True)
+    assert "not been received" in flag.reason
+
+
+# --- an address that depends on a booking -------------------------------------------------
+
+
+def _cas3_address(store: CaseStore, case: Case) -> Case:
+    return store.save_item(
+        case.number,
+        "accommodation.address",
+        status=ItemStatus.DONE,
+        evidence={"accommodation_type": "cas3", "address": "Flat 2, 14 Acre Lane"},
+    )
+
+
+@pytest.mark.parametrize(("release_in", "flagged"), [(28, True), (29, False), (3, True)])
+def test_a_cas3_address_without_a_booking_is_critical_within_28_days(
+    store, template, release_in, flagged
+):
+    case = _cas3_address(store, open_case(store, template, days(release_in)))
+    case = store.save_item(
+        NUMBER,
+        "accommodation.cas_referral",
+        status=ItemStatus.IN_PROGRESS,
+        evidence={"tier": "cas3", "date_referred": "2026-10-12"},
+    )
+    ev = check(store, template, case)
+    found = [f for f in ev.flags if f.kind is FlagKind.ADDRESS_NOT_BOOKED]
+    assert ev.assessment.address_not_booked == "cas3"  # true whatever the day
+    if not flagged:
+        assert found == []
+        return
+    [flag] = found
+    assert (flag.severity, flag.item_id, flag.section) == (
+        Severity.CRITICAL,
+        "accommodation.cas_referral",
+        "accommodation",
+    )
+    assert flag.reason.startswith("The release address is CAS3 but the booking is not arranged")
+    assert ev.flags[0] is flag  # homelessness first among the critical flags
+
+
+def test_a_cas3_address_is_booked_once_the_referral_is_done_with_its_evidence(store, template):
+    case = _cas3_address(store, open_case(store, template, days(20)))
+    case = store.save_item(
+        NUMBER, "accommodation.cas_referral", status=ItemStatus.DONE, evidence={"tier": "cas3"}
+    )
+    ev = check(store, template, case)  # done, but no date referred: not arranged
+    assert FlagKind.ADDRESS_NOT_BOOKED in kinds(ev)
+    case = store.save_item(
+        NUMBER, "accommodation.cas_referral", evidence={"date_referred": "2026-10-12"}
+    )
+    ev = check(store, template, case)
+    assert FlagKind.ADDRESS_NOT_BOOKED not in kinds(ev)
+    assert ev.assessment.address_not_booked is None
+
+
+@pytest.mark.parametrize("kind", ["settled", "temporary", "no_fixed_abode"])
+def test_other_addresses_need_no_cas_booking(store, template, kind):
+    case = open_case(store, template, days(20))
+    case = store.save_item(
+        NUMBER,
+        "accommodation.address",
+        status=ItemStatus.DONE,
+        evidence={"accommodation_type": kind, "address": "Somewhere"},
+    )
+    assert FlagKind.ADDRESS_NOT_BOOKED not in kinds(check(store, template, case))

@@ -112,8 +112,8 @@ def choice_values(template: Template, item_id: str, field: str) -> set[str]:
 
 def test_shipped_template_loads(shipped: Template) -> None:
     assert shipped.id == "england-wales"
-    assert shipped.version == 1
-    assert shipped.key == "england-wales@1"
+    assert shipped.version == 2
+    assert shipped.key == "england-wales@2"
 
 
 def test_shipped_template_has_every_domain_item_in_order(shipped: Template) -> None:
@@ -236,6 +236,72 @@ def test_shipped_required_fields(shipped: Template) -> None:
         assert item.required_fields, f"{item.id}: nothing must be recorded before done"
 
 
+def test_shipped_outcomes_that_mean_not_met(shipped: Template) -> None:
+    """Which recorded outcomes leave a done item's need unmet is data in the template."""
+    not_met = {
+        (item.id, field.name): set(field.not_met_values)
+        for item in shipped.items
+        for field in item.evidence
+        if field.not_met_values
+    }
+    assert not_met == {
+        ("id.documents", "outcome"): {"rejected", "returned"},
+        ("bank.account", "outcome"): {
+            "declined",
+            "returned_ineligible",
+            "returned_inaccurate",
+            "returned_incomplete",
+        },
+        ("accommodation.duty_to_refer", "outcome"): {"not_accepted", "withdrawn"},
+    }
+
+
+def test_shipped_dates_of_what_has_happened_are_past(shipped: Template) -> None:
+    ahead = {
+        f"{item.id}.{field.name}"
+        for item in shipped.items
+        for field in item.evidence
+        if field.type is FieldType.DATE and not field.past
+    }
+    # appointments and bookings may lie ahead; every other date records what happened
+    assert ahead == {
+        "benefits.uc_appointment.appointment_date",
+        "accommodation.cas_referral.booking_start",
+        "health.substance_misuse.appointment_date",
+        "health.mental_health.appointment_date",
+    }
+
+
+def test_shipped_address_not_booked_rule(shipped: Template) -> None:
+    rule = shipped.flags.address_not_booked
+    assert rule is not None
+    assert (rule.item, rule.field, rule.booking_item, rule.within_days) == (
+        "accommodation.address",
+        "accommodation_type",
+        "accommodation.cas_referral",
+        28,
+    )
+    assert set(rule.values) == {"cas1", "cas2", "cas3"}
+
+
+def test_a_template_not_using_later_fields_dumps_as_before(tmp_path: Path) -> None:
+    """not_met, past and address_not_booked are left out of a dump while unused, so the
+    fingerprint of a template stored before they existed stays the same."""
+    template = load_template(_write(tmp_path, MINI))
+    dumped = template.model_dump(mode="json", by_alias=True)
+    assert "address_not_booked" not in dumped["flags"]
+    choice = dumped["items"][0]["evidence"][0]["choices"][0]
+    assert choice == {"value": "x", "label": "X"}
+    assert "past" not in dumped["items"][1]["evidence"][0]
+    marked = MINI.replace(
+        '{ value = "y", label = "Y" }', '{ value = "y", label = "Y", not_met = true }'
+    )
+    changed = load_template(_write(tmp_path, marked, "marked.toml"))
+    assert changed.model_dump(mode="json")["items"][0]["evidence"][0]["choices"][1]["not_met"]
+    assert changed.fingerprint() != template.fingerprint()
+    assert Template.model_validate(changed.model_dump(mode="json", by_alias=True)) == changed
+
+
 def test_shipped_health_evidence_is_sensitive(shipped: Template) -> None:
     for item in shipped.items:
         for field in item.evidence:
@@ -295,7 +361,18 @@ def test_shipped_conditions_reference_real_fields(shipped: Template) -> None:
 
 def test_shipped_header_explains_the_format() -> None:
     head = SHIPPED.read_text(encoding="utf-8").split("\nid = ", 1)[0]
-    for word in ("version", "applies", "required", "sensitive", "checked", "[[items.evidence]]"):
+    words = (
+        "version",
+        "applies",
+        "required",
+        "sensitive",
+        "checked",
+        "[[items.evidence]]",
+        "not_met = true",
+        "past = true",
+        "[flags.address_not_booked]",
+    )
+    for word in words:
         assert word in head
 
 
@@ -497,24 +574,24 @@ def test_library_lists_builtin_default() -> None:
     assert infos[0].id == library.default_id == "england-wales"
     assert infos[0].item_count == len(DOMAIN_IDS)
     assert infos[0].path == SHIPPED
-    assert library.get("england-wales").version == 1
+    assert library.get("england-wales").version == 2
     assert library.problems() == []
 
 
 def test_site_dir_overrides_builtin(tmp_path: Path) -> None:
-    site = SHIPPED.read_text(encoding="utf-8").replace("version = 1", "version = 2", 1)
+    site = SHIPPED.read_text(encoding="utf-8").replace("version = 2", "version = 3", 1)
     site = site.replace('title = "England and Wales pre-release checklist"', 'title = "Our prison"')
     _write(tmp_path, site, "ours.toml")
     _write(tmp_path, MINI, "mini.toml")
     library = TemplateLibrary([tmp_path])
     template = library.get("england-wales")
-    assert (template.version, template.title) == (2, "Our prison")
+    assert (template.version, template.title) == (3, "Our prison")
     infos = {i.id: i for i in library.list()}
     assert set(infos) == {"england-wales", "mini"}
     assert infos["england-wales"].path == tmp_path / "ours.toml"
-    old = library.get_version("england-wales", 1)
+    old = library.get_version("england-wales", 2)
     assert old is not None and old.title == "England and Wales pre-release checklist"
-    assert library.get_version("england-wales", 3) is None
+    assert library.get_version("england-wales", 4) is None
 
 
 def test_broken_site_template_is_reported_not_raised(tmp_path: Path) -> None:
@@ -834,6 +911,57 @@ def test_no_fixed_abode_flag_must_name_real_choices(tmp_path: Path) -> None:
     assert problem.line == _line_of(text, "^values = ")
 
 
+def test_not_met_must_be_true_or_false_and_never_on_every_choice(tmp_path: Path) -> None:
+    text = MINI.replace('{ value = "x", label = "X" }', '{ value = "x", label = "X", not_met = 1 }')
+    problem = _one(tmp_path, text)
+    assert problem.place.startswith("items[0] (a.one) > evidence[0] > choices[0] > not_met")
+    every = MINI.replace('label = "X" }', 'label = "X", not_met = true }').replace(
+        'label = "Y" }', 'label = "Y", not_met = true }'
+    )
+    problem = _one(tmp_path, every)
+    assert problem.place == "items[0] (a.one) > evidence[0] > choices"
+    assert "every choice of 'kind' is marked not_met" in problem.message
+    assert problem.line == _line_of(every, "^choices = ")
+
+
+def test_past_is_only_for_dates(tmp_path: Path) -> None:
+    text = MINI.replace('type = "text"', 'type = "text"\npast = true')
+    problem = _one(tmp_path, text)
+    assert problem.place == "items[1] (a.two) > evidence[1]"
+    assert "'note' is marked past but is text" in problem.message
+    assert load_template(
+        _write(tmp_path, MINI.replace('type = "date"', 'type = "date"\npast = true'))
+    )
+
+
+@pytest.mark.parametrize(
+    ("rule", "place", "message"),
+    [
+        (
+            'item = "a.one"\nfield = "kind"\nvalues = ["x", "z"]\nbooking_item = "a.two"',
+            "flags > address_not_booked > values",
+            "names 'z', not choice of a.one.kind (its choices: x, y)",
+        ),
+        (
+            'item = "a.one"\nfield = "kind"\nvalues = ["x"]\nbooking_item = "a.three"',
+            "flags > address_not_booked > booking_item",
+            "names unknown booking item 'a.three'",
+        ),
+        (
+            'item = "a.nine"\nfield = "kind"\nvalues = ["x"]\nbooking_item = "a.two"',
+            "flags > address_not_booked > item",
+            "names unknown item 'a.nine'",
+        ),
+    ],
+)
+def test_address_not_booked_flag_must_name_real_items_and_choices(
+    tmp_path: Path, rule: str, place: str, message: str
+) -> None:
+    text = MINI.replace("[[sections]]", f"[flags.address_not_booked]\n{rule}\n\n[[sections]]", 1)
+    problem = _one(tmp_path, text)
+    assert (problem.place, problem.message) == (place, message)
+
+
 def test_meaning_is_checked_wherever_a_template_is_read(tmp_path: Path) -> None:
     import tomllib
 
@@ -845,7 +973,7 @@ def test_meaning_is_checked_wherever_a_template_is_read(tmp_path: Path) -> None:
 
 
 def test_broken_site_template_is_never_swapped_for_the_builtin(tmp_path: Path) -> None:
-    site = SHIPPED.read_text(encoding="utf-8").replace("version = 1", "version = 2", 1)
+    site = SHIPPED.read_text(encoding="utf-8").replace("version = 2", "version = 3", 1)
     site = site.replace("due_days_before_release = 112", "due_days_before_release = true", 1)
     _write(tmp_path, site, "ours.toml")
     library = TemplateLibrary([tmp_path])
@@ -922,7 +1050,7 @@ def test_shipped_template_passes_its_own_check(capsys: pytest.CaptureFixture[str
     from planner.cli import main
 
     assert main(["templates", "check", str(SHIPPED)]) == 0
-    assert "england-wales@1 is valid" in capsys.readouterr().out
+    assert "england-wales@2 is valid" in capsys.readouterr().out
 
 
 def test_import_and_add_refuse_a_broken_site_template_naming_its_line(
@@ -930,7 +1058,7 @@ def test_import_and_add_refuse_a_broken_site_template_naming_its_line(
 ) -> None:
     from planner.cli import main
 
-    site = SHIPPED.read_text(encoding="utf-8").replace("version = 1", "version = 2", 1)
+    site = SHIPPED.read_text(encoding="utf-8").replace("version = 2", "version = 3", 1)
     site = site.replace('not_in = ["settled"]', 'not_in = ["setled"]', 1)
     folder = tmp_path / "site"
     folder.mkdir()

@@ -6,6 +6,8 @@ item meanwhile, the officer sees both versions and chooses which one stands.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from datetime import date
 from typing import ClassVar
 
 from rich.text import Text
@@ -16,14 +18,15 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Label, Select, Static, TextArea
 
-from planner.domain.assessment import due_date
+from planner.domain.assessment import due_date, missing_evidence
 from planner.domain.calendar import format_day
 from planner.domain.case import Case
 from planner.domain.checklist import EvidenceValue, ItemRecord
 from planner.domain.errors import InvalidInput
+from planner.domain.evidence import evidence_date_problem
 from planner.domain.gaps import Evaluation, Flag
 from planner.domain.status import ItemStatus
-from planner.domain.template import ItemTemplate
+from planner.domain.template import EvidenceField, ItemTemplate
 from planner.domain.text import notes_text, visible
 from planner.store.errors import StaleEdit
 from planner.tui.formatting import SEVERITY_STYLE, flag_line, status_text
@@ -63,6 +66,9 @@ def editor_for(
         due=format_day(due) if due else "",
         status=status,
         focus=focus,
+        plausible=lambda field, day: evidence_date_problem(
+            field, day, case.person, evaluation.today
+        ),
     )
 
 
@@ -91,8 +97,10 @@ class ItemEditor(ModalScreen[bool]):
         due: str = "",
         status: ItemStatus | None = None,
         focus: str | None = None,
+        plausible: Callable[[EvidenceField, date], str | None] | None = None,
     ) -> None:
         super().__init__()
+        self.plausible = plausible
         self.session = session
         self.number = number
         self.item = item
@@ -122,7 +130,7 @@ class ItemEditor(ModalScreen[bool]):
             statuses = [(status_text(s), s) for s in ItemStatus]
             yield ChoiceField("status", "Status", statuses, self.start_status, allow_blank=False)
             for field in item.evidence:
-                yield evidence_field(field, self.record.evidence.get(field.name))
+                yield evidence_field(field, self.record.evidence.get(field.name), self.plausible)
             yield TextField(
                 "reason",
                 "Reason",
@@ -213,9 +221,8 @@ class ItemEditor(ModalScreen[bool]):
             report_save_failure(self, exc, lambda: self._save(change, expected_rev))
             return
         saved = case.checklist.item(self.item.id)
-        missing = [
-            f.label for f in self.item.required_fields if saved.evidence.get(f.name) in (None, "")
-        ]
+        unrecorded = missing_evidence(self.item, saved)
+        missing = [f.label for f in self.item.required_fields if f.name in unrecorded]
         if saved.status is ItemStatus.DONE and missing:
             toast(self, f"Saved. Still to record: {', '.join(missing)}.", severity="warning")
         else:

@@ -20,7 +20,9 @@ from planner.domain.template import EvidenceField, FieldType
 from planner.domain.text import visible
 from planner.tui.literal import literal, literal_text
 
-DATE_HINT = "YYYY-MM-DD or DD/MM/YYYY"
+DATE_HINT = "DD/MM/YYYY, DD/MM/YY or YYYY-MM-DD"
+# Why a parsed date cannot be what the officer meant for this field (None if it can be).
+DateCheck = Callable[[date], str | None]
 YES_NO: tuple[tuple[str, bool], ...] = (("Yes", True), ("No", False))
 
 
@@ -148,7 +150,8 @@ class TextField(FormField):
 
 
 class DateField(TextField):
-    """A date typed as ISO or dd/mm/yyyy; an impossible date is refused as you type."""
+    """A date typed as dd/mm/yyyy, dd/mm/yy or ISO, shown back as dd/mm/yyyy; an impossible
+    (or, with `plausible`, an implausible) date is refused as you type."""
 
     def __init__(
         self,
@@ -158,11 +161,13 @@ class DateField(TextField):
         *,
         required: bool = False,
         hint: str = "",
+        plausible: DateCheck | None = None,
     ) -> None:
-        shown = value.isoformat() if value else ""
+        shown = f"{value:%d/%m/%Y}" if value else ""
         super().__init__(
             name, label, shown, required=required, hint=hint, placeholder=DATE_HINT, max_length=10
         )
+        self.plausible = plausible
 
     def read(self) -> date | None:  # type: ignore[override]
         text = self.text
@@ -177,6 +182,10 @@ class DateField(TextField):
         except InvalidInput as exc:
             self.show_error(str(exc))
             raise
+        problem = self.plausible(day) if self.plausible else None
+        if problem is not None:
+            self.show_error(sentence(problem) + ".")
+            raise InvalidInput(f"{self.field_name}: {problem}")
         self.show_error("")
         return day
 
@@ -234,8 +243,13 @@ class ChoiceField(FormField):
         return value
 
 
-def evidence_field(field: EvidenceField, value: EvidenceValue | None) -> FormField:
-    """The widget for one evidence field of a checklist item."""
+def evidence_field(
+    field: EvidenceField,
+    value: EvidenceValue | None,
+    plausible: Callable[[EvidenceField, date], str | None] | None = None,
+) -> FormField:
+    """The widget for one evidence field of a checklist item; a date field refuses what
+    `plausible` finds wrong with it."""
     name = f"ev-{field.name}"
     hint = f"Needed before done counts. {field.help}".strip() if field.required else field.help
     if field.type is FieldType.DATE:
@@ -245,7 +259,8 @@ def evidence_field(field: EvidenceField, value: EvidenceValue | None) -> FormFie
                 day = date.fromisoformat(value)
             except ValueError:
                 day = None
-        widget: FormField = DateField(name, field.label, day, hint=hint)
+        check = (lambda d: plausible(field, d)) if plausible else None
+        widget: FormField = DateField(name, field.label, day, hint=hint, plausible=check)
     elif field.type is FieldType.CHOICE:
         choices = [(c.label, c.value) for c in field.choices]
         widget = ChoiceField(name, field.label, choices, value, hint=hint)
