@@ -13,7 +13,7 @@ either stays an open item with its problem, so it is flagged and counted as stil
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any, NamedTuple
@@ -115,7 +115,7 @@ class Assessment:
         }
 
     @classmethod
-    def from_json(cls, number: str, data: dict[str, Any]) -> Assessment:
+    def from_json(cls, number: str, data: Mapping[str, Any]) -> Assessment:
         release = data["release"]
         return cls(
             number=number,
@@ -132,7 +132,7 @@ class Assessment:
         )
 
 
-def stored_assessment_is_current(data: dict[str, Any], template_key: str) -> bool:
+def stored_assessment_is_current(data: Mapping[str, Any], template_key: str) -> bool:
     return data.get("engine") == ENGINE_VERSION and data.get("template") == template_key
 
 

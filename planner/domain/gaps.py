@@ -154,10 +154,20 @@ class FlagRules:
             self.settings.critical_within_days
         )
         today_iso, soon_iso = self.today_iso, self.soon_iso
+        blocked = ItemStatus.BLOCKED.value
         for row in assessment.open_rows:
-            item = OpenItem._make(row)
-            if _quiet(item, today_iso, soon_iso):
+            # The common case, read off the stored row itself: an open item not yet due
+            # soon, not blocked, with no problem and nothing past, raises nothing.
+            due, recommended, escalate, problem = row[3], row[4], row[5], row[7]
+            if (
+                problem is None
+                and row[2] != blocked
+                and (due is None or due > soon_iso)
+                and (escalate is None or today_iso <= escalate)
+                and (recommended is None or today_iso <= recommended)
+            ):
                 continue
+            item = OpenItem._make(row)
             flag = self._item_flag(assessment.number, item, near)
             if flag is not None:
                 flags.append(flag)
@@ -278,17 +288,6 @@ class FlagRules:
             number, FlagKind.OVERDUE, Severity.CRITICAL, item.item_id, item.section, escalate,
             spec.title, self.today, reason, None, True,
         )  # fmt: skip
-
-
-def _quiet(item: OpenItem, today_iso: str, soon_iso: str) -> bool:
-    """A cheap test for the common case: an open item not yet due soon raises nothing."""
-    return (
-        item.problem is None
-        and item.status != ItemStatus.BLOCKED
-        and (item.due is None or item.due > soon_iso)
-        and (item.escalate is None or today_iso <= item.escalate)
-        and (item.recommended is None or today_iso <= item.recommended)
-    )
 
 
 def _outcomes(spec: ItemTemplate, not_met: list[tuple[str, str]]) -> str:

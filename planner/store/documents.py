@@ -14,7 +14,7 @@ assessment inside; it is read as it is and written again the new way (see
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from datetime import date
 from typing import Any
 
@@ -30,6 +30,7 @@ from planner.domain.case import Case
 from planner.domain.template import Template
 from planner.domain.validated import STORED_RECORD
 from planner.store.errors import DatabaseCorrupt
+from planner.store.lazy import bulk_parsing
 from planner.store.summary import CaseSummary
 
 
@@ -148,9 +149,8 @@ def summary_from_entry(
 def _assessment(
     number: str, stored: Any, template: str, reassess: Callable[[str], Assessment]
 ) -> Assessment:
-    data = dict(stored) if stored is not None else None
-    if data is not None and stored_assessment_is_current(data, template):
-        return Assessment.from_json(number, data)
+    if stored is not None and stored_assessment_is_current(stored, template):
+        return Assessment.from_json(number, stored)
     return reassess(number)  # written by an older gap engine: assess the full record again
 
 
@@ -183,6 +183,15 @@ def split_entry(entry: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, Any
     core["engine"] = ENGINE_VERSION
     core["counts"] = [stored["applicable"], stored["resolved"]]
     return core, stored
+
+
+def load_assessments(summaries: Iterable[CaseSummary]) -> None:
+    """Parse the assessments of many summaries at once, with the garbage collector paused
+    (see :func:`planner.store.lazy.bulk_parsing`): thousands of small parses one by one
+    cost several times more, the collector rescanning everything parsed so far."""
+    with bulk_parsing():
+        for summary in summaries:
+            summary.assessment  # noqa: B018 - parsed on first access
 
 
 class SummaryCache:

@@ -49,6 +49,7 @@ from planner.store.documents import (
     case_documents,
     case_from_doc,
     index_entry,
+    load_assessments,
     split_entry,
     stale_entries,
 )
@@ -328,7 +329,9 @@ class CaseStore:
         flags: list[Flag] = []
         with self._locked(shared=True):
             rules: dict[str, FlagRules] = {}
-            for summary in sorted(self.summaries(), key=_by_number):
+            summaries = self.summaries()
+            load_assessments(summaries)
+            for summary in sorted(summaries, key=_by_number):
                 key = summary.assessment.template_key
                 rule = rules.get(key) or rules.setdefault(key, FlagRules(self.template(key), today))
                 flags.extend(rule.flags(summary.assessment, sort=False))
