@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import stat
 import threading
@@ -9,8 +10,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import Literal
 
-from planner.config import Settings, save_settings
+from planner.config import ConfigError, Settings, save_setting
 from planner.domain.case import Case
 from planner.domain.gaps import Evaluation, evaluate
 from planner.domain.template import Template
@@ -21,6 +23,7 @@ from planner.store.repository import CaseStore
 from planner.store.snapshot import read_snapshot_header
 
 StoreOpener = Callable[[], CaseStore]
+FolderKind = Literal["import", "export"]
 
 
 def reopen_with_passphrase(old: CaseStore, passphrase: str) -> CaseStore:
@@ -177,13 +180,38 @@ class Session:
         if self._store is not None:
             self._store.officer = name
         self.settings = self.settings.model_copy(update={"officer": name})
-        save_settings(self.settings, self.config_path)
+        save_setting("officer", name, self.config_path)
 
     def set_theme(self, theme: str) -> None:
         if theme == self.settings.theme:
             return
         self.settings = self.settings.model_copy(update={"theme": theme})
-        save_settings(self.settings, self.config_path)
+        save_setting("theme", theme, self.config_path)
+
+    def start_folder(self, kind: FolderKind) -> Path:
+        """Where an import or export starts: the folder last used for it, or the home
+        folder; never wherever planner happened to be started from."""
+        remembered = getattr(self.settings, f"last_{kind}_folder")
+        if remembered:
+            folder = Path(remembered).expanduser()
+            try:
+                if folder.is_dir():
+                    return folder
+            except OSError:
+                pass
+        return Path.home()
+
+    def remember_folder(self, kind: FolderKind, folder: Path) -> None:
+        """Keep `folder` as the one to start from next time, in the config file (only that
+        key is written). From a worker: it writes a file. Failing to keep it loses nothing."""
+        key = f"last_{kind}_folder"
+        value = str(folder)
+        if getattr(self.settings, key) == value:
+            return
+        self.settings = self.settings.model_copy(update={key: value})
+        # Not kept, the next import or export starts from the home folder instead.
+        with contextlib.suppress(ConfigError, OSError):
+            save_setting(key, value, self.config_path)
 
 
 def _writable(path: Path) -> bool:
