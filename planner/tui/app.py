@@ -19,6 +19,7 @@ from textual.theme import Theme
 
 from planner.config import Settings
 from planner.domain.template_loading import TemplateLibrary
+from planner.store.codec import Codec
 from planner.store.errors import StoreError, WrongPassphrase
 from planner.store.repository import CaseStore
 from planner.tui.commands import ScreenCommands
@@ -27,9 +28,15 @@ from planner.tui.keys import checked_keymap
 from planner.tui.literal import toast
 from planner.tui.screens.caseload import CaseloadScreen
 from planner.tui.screens.help import HelpScreen, screen_keys
-from planner.tui.screens.passphrase import PassphraseChanged, PassphraseScreen
+from planner.tui.screens.passphrase import (
+    ENCRYPT,
+    EncryptOfferScreen,
+    NewPassphraseScreen,
+    PassphraseChanged,
+    PassphraseScreen,
+)
 from planner.tui.screens.prompts import OfficerPrompt, PickerScreen
-from planner.tui.session import Session
+from planner.tui.session import NewDatabase, Session
 from planner.tui.themes import DEFAULT_THEME, PLANNER_THEMES, THEME_CHOICES
 
 PASSPHRASE_WATCH_SECONDS = 3.0  # as often as the screens look for changes
@@ -78,6 +85,45 @@ class PlannerApp(GuardedApp):
         self.set_interval(PASSPHRASE_WATCH_SECONDS, self.look_for_new_passphrase)
         if not self.session.officer:
             self.push_screen(OfficerPrompt(), self._officer_given)
+        else:
+            self.offer_encryption()
+
+    # --- first run: who is acting, and a new database offered encryption ------------------
+
+    def offer_encryption(self) -> None:
+        """A database this run creates: encrypt it (recommended) or not, before it is made."""
+        new = self.session.new_database
+        if new is None:
+            return
+
+        def answered(answer: str | None) -> None:
+            if answer == ENCRYPT:
+                self.push_screen(NewPassphraseScreen(new, self.session.officer), chosen)
+            else:
+                new.decide(None)
+                toast(
+                    self,
+                    f"{new.path.name} is not encrypted; 'planner passphrase' encrypts it.",
+                    severity="warning",
+                    timeout=10,
+                )
+
+        def chosen(codec: Codec | None) -> None:
+            if codec is None:  # back to the question
+                self.push_screen(EncryptOfferScreen(new.path), answered)
+                return
+            new.decide(codec)
+            toast(
+                self,
+                f"{new.path.name} is encrypted. Keep the passphrase safe: without it the "
+                "records cannot be read.",
+                timeout=10,
+            )
+
+        if new.encrypt:
+            answered(ENCRYPT)
+        else:
+            self.push_screen(EncryptOfferScreen(new.path), answered)
 
     def apply_keys(self, keys: Mapping[str, str]) -> None:
         """Use the config file's `[keys]`; say which entries cannot be used."""
@@ -107,6 +153,7 @@ class PlannerApp(GuardedApp):
         self.session.set_officer(name)
         self.screen.sub_title = name
         toast(self, f"Welcome, {name}. Your name is saved for next time.")
+        self.offer_encryption()
 
     def action_help(self) -> None:
         if isinstance(self.screen, HelpScreen):
@@ -179,6 +226,8 @@ class PlannerApp(GuardedApp):
             then()
 
     def on_unmount(self) -> None:
+        if self.session.new_database is not None:
+            self.session.new_database.cancel()  # a worker waiting to create it goes
         self.session.close()
 
 
@@ -190,12 +239,15 @@ def make_app(
     templates: TemplateLibrary | None = None,
     officer: str | None = None,
     config_path: Path | None = None,
+    new_database: NewDatabase | None = None,
 ) -> PlannerApp:
     """Build the app on a store, or on a function that opens one.
 
     Given a function, the store is opened in a worker after the first paint, so a large
     database never keeps the screen blank. `officer` defaults to the settings'; with no
     officer at all the app asks for a name first and saves it in the config file.
+    With `new_database` (the store's file does not exist yet), the officer is offered to
+    encrypt it, and chooses its passphrase, before the store is opened.
     """
     owns = not isinstance(store, CaseStore)
     opener: Callable[[], CaseStore] = store if not isinstance(store, CaseStore) else lambda: store
@@ -207,5 +259,6 @@ def make_app(
         officer=(officer if officer is not None else settings.officer).strip(),
         config_path=config_path,
         owns_store=owns,
+        new_database=new_database,
     )
     return PlannerApp(session)

@@ -17,7 +17,7 @@ from planner.domain.case import Case
 from planner.domain.gaps import Evaluation, evaluate
 from planner.domain.template import Template
 from planner.domain.template_loading import TemplateLibrary
-from planner.store.codec import accepts
+from planner.store.codec import Codec, accepts
 from planner.store.errors import StoreError
 from planner.store.repository import CaseStore
 from planner.store.snapshot import read_snapshot_header
@@ -41,6 +41,36 @@ def reopen_with_passphrase(old: CaseStore, passphrase: str) -> CaseStore:
 
 
 @dataclass
+class NewDatabase:
+    """The database this run creates: before it is made, the officer is offered to
+    encrypt it. `use` is given their choice (a codec, or None for a plain database);
+    `words` are words a guesser would try first (the file's name, its folder)."""
+
+    path: Path
+    use: Callable[[Codec | None], None]
+    words: tuple[str, ...] = ()
+    cost: int | None = None  # scrypt's cost for the new key (the store's default if None)
+    encrypt: bool = False  # the config file asks for encryption: go straight to the passphrase
+    _decided: threading.Event = field(default_factory=threading.Event, repr=False)
+    _cancelled: bool = False
+
+    def decide(self, codec: Codec | None) -> None:
+        self.use(codec)
+        self._decided.set()
+
+    def cancel(self) -> None:
+        """planner is closing before the officer chose: nothing is created."""
+        self._cancelled = True
+        self._decided.set()
+
+    def wait(self) -> None:
+        """Until the officer has chosen (from the worker that opens the store)."""
+        self._decided.wait()
+        if self._cancelled:
+            raise StoreError(f"{self.path.name} was not created")
+
+
+@dataclass
 class Session:
     """Shared by the screens of one app. The store may open late, in a worker."""
 
@@ -56,6 +86,7 @@ class Session:
     failure: str | None = None  # why the app had to stop, for the CLI to report
     _header_key: tuple[int, int, int, int] | None = field(default=None, repr=False)
     _header_fits: bool = field(default=True, repr=False)
+    new_database: NewDatabase | None = None  # first run: offer encryption before creating
 
     @property
     def store(self) -> CaseStore:
@@ -109,6 +140,8 @@ class Session:
 
     def open(self) -> CaseStore:
         """Open the store (from a worker thread: at 20,000 people this takes seconds)."""
+        if self.new_database is not None:
+            self.new_database.wait()
         with self._lock:
             if self._store is None:
                 store = self.opener()

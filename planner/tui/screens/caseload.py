@@ -131,7 +131,8 @@ class CaseloadScreen(DataScreen):
         if not self.loaded:
             unexpected = f"an unexpected error ({type(error).__name__})"  # no record's values
             reason = str(error) if isinstance(error, StoreError) else unexpected
-            self.session.failure = f"cannot open the caseload: {reason}"
+            if self.session.failure is None:  # why planner stopped, if it already had
+                self.session.failure = f"cannot open the caseload: {reason}"
             self.app.exit(return_code=1)
         else:
             toast(self, f"Could not refresh the caseload: {error}", severity="error")
