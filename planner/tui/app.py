@@ -26,6 +26,7 @@ from planner.tui.commands import ScreenCommands
 from planner.tui.guard import GuardedApp
 from planner.tui.keys import checked_keymap
 from planner.tui.literal import toast
+from planner.tui.no_color import use_readable_monochrome
 from planner.tui.screens.caseload import CaseloadScreen
 from planner.tui.screens.help import HelpScreen, screen_keys
 from planner.tui.screens.passphrase import (
@@ -48,6 +49,8 @@ class PlannerApp(GuardedApp):
     CSS_PATH = "app.tcss"
     TITLE = "planner"
     COMMANDS = App.COMMANDS | {ScreenCommands}
+    # A class for the narrow layouts of app.tcss (the caseload's preview at 80 columns).
+    HORIZONTAL_BREAKPOINTS = [(0, "-under-100"), (100, "")]
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding(
             "f1,question_mark",
@@ -68,6 +71,8 @@ class PlannerApp(GuardedApp):
 
     def __init__(self, session: Session) -> None:
         super().__init__()
+        if self.no_color:  # greys, with text that stands out from its background
+            use_readable_monochrome(self._filters)
         self.session = session
         self._unlocking = False
         self._after_unlock: list[Callable[[], None]] = []

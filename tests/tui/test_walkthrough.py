@@ -119,3 +119,26 @@ async def test_walk_again_after_the_summary(app: PlannerApp) -> None:
         await pilot.press("r")
         assert not walk.finished and walk.index == 0
         assert len(walk.steps) == total - 1  # the declined item, with its reason, is resolved
+
+
+async def test_a_letter_typed_in_a_text_field_is_that_letter_never_a_status(
+    app: PlannerApp, db_path: Path
+) -> None:
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await wait_for_caseload(pilot)
+        screen.open_number("A1234BC")
+        await pilot.pause()
+        await pilot.press("w")
+        walk = app.screen
+        assert isinstance(walk, WalkThroughScreen)
+        item_id = walk.item_id
+        await pilot.press("b")  # blocked asks why: a text field has focus
+        prompt = app.screen
+        assert isinstance(prompt, TextPrompt)
+        await pilot.press(*"n", *"dibx", "e")
+        assert app.screen is prompt  # no second question, no editor
+        assert prompt.query_one(Input).value == "ndibxe"
+        assert not walk.check_action("mark", ("not_required",))  # while the field has focus
+        assert walk.index == 0
+    with CaseStore(db_path) as fresh:
+        assert fresh.get("A1234BC").checklist.item(item_id or "").rev == 0  # nothing saved

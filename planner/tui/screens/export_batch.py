@@ -26,6 +26,7 @@ from planner.tui.screens.export_dialog import ExportDialog, cli_words_removed
 from planner.tui.screens.file_picker import folder_picker
 from planner.tui.session import Session
 from planner.tui.widgets.evidence import ChoiceField, TextField
+from planner.tui.widgets.tick_box import TickBox
 
 SHOWN = "shown"
 
@@ -82,7 +83,7 @@ class BatchExportScreen(ExportDialog):
                     "format", "Format", FORMAT_CHOICES, ExportFormat.PDF, allow_blank=False
                 )
             with Horizontal(classes="redact"):
-                yield Checkbox("Redacted", id="redact")
+                yield TickBox("Redacted", id="redact")
                 yield Static(REDACT_HINT, classes="hint")
             path = TextField(
                 "folder",

@@ -40,6 +40,7 @@ from planner.tui.screens.file_picker import save_picker
 from planner.tui.screens.prompts import ConfirmScreen
 from planner.tui.session import Session
 from planner.tui.widgets.evidence import ChoiceField, TextField
+from planner.tui.widgets.tick_box import TickBox
 
 SUMMARY_SENT = "handover.summary_sent"
 REDACT_HINT = "Leaves out health, equality and notes."
@@ -122,7 +123,7 @@ class ExportScreen(ExportDialog):
                     "format", "Format", FORMAT_CHOICES, ExportFormat.PDF, allow_blank=False
                 )
                 with Vertical(classes="redact"):
-                    yield Checkbox("Redacted", id="redact")
+                    yield TickBox("Redacted", id="redact")
                     yield Static(REDACT_HINT, classes="hint")
             path = TextField(
                 "path",

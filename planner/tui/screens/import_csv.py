@@ -29,6 +29,7 @@ from planner.tui.literal import literal_text, toast
 from planner.tui.screens.file_picker import csv_picker
 from planner.tui.session import Session
 from planner.tui.widgets.evidence import TextField
+from planner.tui.widgets.tick_box import TickBox
 
 
 def report_text(
@@ -99,7 +100,7 @@ class ImportScreen(ModalScreen[bool]):
                 hint="Needs columns Prison Number, Surname, Forename, Date of Birth and a "
                 "release date; people already here are updated, never duplicated.",
             )
-            yield Checkbox("Import the good rows even if some rows are bad", id="skip-invalid")
+            yield TickBox("Import the good rows even if some rows are bad", id="skip-invalid")
             with Horizontal(classes="buttons"):
                 yield Button("Choose… (F2)", action="screen.choose", id="import-choose")
                 yield Button("Check only (Ctrl+R)", action="screen.run(True)")

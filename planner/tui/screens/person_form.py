@@ -33,6 +33,7 @@ from planner.tui.widgets.evidence import (
     TextField,
 )
 from planner.tui.widgets.save_buttons import SaveBackButtons, save_allowed
+from planner.tui.widgets.tick_box import TickBox
 
 
 def _label(name: str) -> str:
@@ -149,7 +150,7 @@ class PersonFormScreen(FormScreen[str | None]):
             circumstances = p.circumstances if p else Circumstances()
             with Container(classes="form-grid"):
                 for name, label in CIRCUMSTANCE_LABELS.items():
-                    yield Checkbox(label, bool(getattr(circumstances, name)), id=f"c-{name}")
+                    yield TickBox(label, bool(getattr(circumstances, name)), id=f"c-{name}")
             yield ErrorLine(id="form-error")
             yield SaveBackButtons("form-save", read_only=self.session.read_only)
 

@@ -17,7 +17,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.widget import Widget
-from textual.widgets import Footer, Header, Input, Static, TextArea
+from textual.widgets import Header, Input, Static, TextArea
 
 from planner.domain.assessment import applies, due_date
 from planner.domain.calendar import format_day
@@ -42,6 +42,7 @@ from planner.tui.screens.prompts import TextPrompt
 from planner.tui.session import Session
 from planner.tui.widgets.banner import StoreBanner
 from planner.tui.widgets.evidence import evidence_text
+from planner.tui.widgets.footer import PlannerFooter
 
 _STEP = Binding.Group("Step")
 STEP_KEYS = (
@@ -151,7 +152,7 @@ class WalkThroughScreen(DataScreen):
         with VerticalScroll(id="walk-step"):
             yield Static("", id="walk-body")
         yield Static(STEP_KEYS, id="walk-keys")
-        yield Footer()
+        yield PlannerFooter()
 
     def on_mount(self) -> None:
         self._read()
