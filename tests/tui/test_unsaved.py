@@ -141,6 +141,8 @@ async def escape_asks(pilot: Pilot[Any], form: FormScreen[Any]) -> UnsavedChange
     question = pilot.app.screen
     assert isinstance(question, UnsavedChangesScreen)
     assert pilot.app.screen_stack[-2] is form
+    text = str(question.query_one("#unsaved-question").render())
+    assert text.startswith(f"You have changed {form.what_is_edited}") and "not saved" in text
     return question
 
 

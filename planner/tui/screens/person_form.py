@@ -259,8 +259,8 @@ class PersonFormScreen(FormScreen[str | None]):
     @property
     def what_is_edited(self) -> str:
         if self.original is None:
-            return "The new person"
-        return f"The details of {self.original.display_name}"
+            return "the new person"
+        return f"the details of {self.original.display_name}"
 
     @property
     def can_save(self) -> bool:

@@ -140,7 +140,7 @@ class TextPrompt(FormScreen[str | None]):
 
     @property
     def what_is_edited(self) -> str:
-        return "Your answer"
+        return "your answer"
 
     @on(Input.Submitted, "#prompt-input")
     def answer(self) -> None:

@@ -58,7 +58,7 @@ class UnsavedChangesScreen(ModalScreen[str]):
         with Vertical(classes="dialog prompt confirm") as box:
             box.border_title = "Unsaved changes"
             box.border_subtitle = "s save · d discard · Esc keep editing"
-            question = f"{self._what} has changes that are not saved."
+            question = f"You have changed {self._what} and not saved it."
             if not self._can_save:
                 question += " This database is read-only: they cannot be saved here."
             yield Static(literal(question), id="unsaved-question")
@@ -118,7 +118,8 @@ class FormScreen(ModalScreen[ResultT]):
 
     @property
     def what_is_edited(self) -> str:
-        return "This form"
+        """What the officer changed, to finish 'You have changed …': 'this form'."""
+        return "this form"
 
     @property
     def can_save(self) -> bool:
