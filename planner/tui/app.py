@@ -37,6 +37,7 @@ from planner.tui.screens.passphrase import (
     PassphraseScreen,
 )
 from planner.tui.screens.prompts import OfficerPrompt, PickerScreen
+from planner.tui.screens.unsaved import DISCARD, SAVE, FormScreen, UnsavedChangesScreen
 from planner.tui.session import NewDatabase, Session
 from planner.tui.themes import DEFAULT_THEME, PLANNER_THEMES, THEME_CHOICES
 
@@ -159,6 +160,34 @@ class PlannerApp(GuardedApp):
         self.screen.sub_title = name
         toast(self, f"Welcome, {name}. Your name is saved for next time.")
         self.offer_encryption()
+
+    async def action_quit(self) -> None:
+        """Ctrl+Q (or q) leaves planner; with a form's changes not saved, it asks first:
+        save (then leave), leave without them, or keep editing."""
+        form = next(
+            (
+                screen
+                for screen in reversed(self.screen_stack)
+                if isinstance(screen, FormScreen) and screen.has_unsaved_changes()
+            ),
+            None,
+        )
+        if form is None:
+            self.exit()
+            return
+        if isinstance(self.screen, UnsavedChangesScreen):
+            return  # already asking
+
+        def answered(answer: str | None) -> None:
+            if answer == SAVE:
+                form.quit_when_saved = True
+                form.action_save()
+            elif answer == DISCARD:
+                self.exit()
+
+        self.push_screen(
+            UnsavedChangesScreen(form.what_is_edited, can_save=form.can_save), answered
+        )
 
     def action_help(self) -> None:
         if isinstance(self.screen, HelpScreen):

@@ -248,3 +248,28 @@ async def test_an_invalid_form_chosen_to_save_stays_open_with_its_messages(
         await settled(pilot)
         assert app.screen is form
     assert numbers(db_path) == before
+
+
+@pytest.mark.parametrize(("answer", "kept"), [("d", False), ("s", True)])
+async def test_quitting_with_a_changed_form_asks_too(
+    app: PlannerApp, db_path: Path, answer: str, kept: bool
+) -> None:
+    async with app.run_test(size=(120, 40)) as pilot:
+        form = await edited_item(pilot)
+        await pilot.press("ctrl+q")
+        assert isinstance(app.screen, UnsavedChangesScreen)
+        await pilot.press("escape")  # keep editing: nothing quits
+        assert app.screen_stack[-1] is form and app.is_running
+        await pilot.press("ctrl+q")
+        await pilot.press(answer)
+        await settled(pilot)
+        await wait_until(pilot, lambda: not app.is_running, "planner to quit")
+    assert (practice(db_path) == "Unsaved Surgery") is kept
+
+
+async def test_quitting_with_nothing_changed_just_quits(app: PlannerApp) -> None:
+    async with app.run_test(size=(120, 40)) as pilot:
+        person = await open_person(pilot, "A1234BC")
+        await open_item(pilot, person, "health.gp")
+        await pilot.press("ctrl+q")
+        await wait_until(pilot, lambda: not app.is_running, "planner to quit")

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from typing import Any, ClassVar, TypeVar
 
 from textual.app import ComposeResult
+from textual.await_complete import AwaitComplete
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen, Screen
@@ -111,6 +112,7 @@ class FormScreen(ModalScreen[ResultT]):
         super().__init__()
         self._opened_with: tuple[object, ...] | None = None
         self.saving = False
+        self.quit_when_saved = False  # planner was asked to quit: leave once this is saved
 
     def on_mount(self) -> None:
         # Runs after the subclass's own on_mount (Textual calls each class's handler).
@@ -130,6 +132,14 @@ class FormScreen(ModalScreen[ResultT]):
 
     def action_save(self) -> None:
         raise NotImplementedError  # pragma: no cover
+
+    def dismiss(self, result: ResultT | None = None) -> AwaitComplete:
+        """Close the form; when planner was asked to quit and the officer chose to save,
+        this is the save done (or the conflict settled), so planner leaves now."""
+        closing = super().dismiss(result)
+        if self.quit_when_saved:
+            self.app.exit()
+        return closing
 
     def leave(self, result: ResultT) -> None:
         """Close with `result`; with unsaved changes, ask first."""
