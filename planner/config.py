@@ -18,7 +18,9 @@ from typing import Any
 
 import platformdirs
 import tomli_w
+import tomlkit
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from tomlkit.exceptions import TOMLKitError
 
 from planner.inputs import MB, InputMissing, InputRefused, read_input
 from planner.store.files import atomic_write
@@ -46,6 +48,9 @@ class Settings(BaseModel):
     # Remapped keys of the terminal UI: binding id to keys, e.g. "person.export" = "ctrl+e"
     # (several keys separated by commas). `planner` lists the ids on its help screen (F1).
     keys: dict[str, str] = Field(default_factory=dict)
+    # The folders the UI's file pickers last used, to start there next time.
+    last_import_folder: str = ""
+    last_export_folder: str = ""
 
     @field_validator("keys", mode="before")
     @classmethod
@@ -99,6 +104,29 @@ def save_settings(settings: Settings, path: Path | None = None) -> Path:
     path = path or config_path()
     path.parent.mkdir(parents=True, exist_ok=True)
     atomic_write(path, [tomli_w.dumps(settings.model_dump()).encode()])
+    return path
+
+
+def save_setting(key: str, value: str, path: Path | None = None) -> Path:
+    """Write one top-level setting into the config file and change nothing else in it:
+    the officer's comments, the layout and every other key stay as they were."""
+    path = path or config_path()
+    try:
+        text = read_input(path, limit=MAX_CONFIG_BYTES, what="a config file").decode("utf-8-sig")
+    except InputMissing:
+        text = ""
+    except InputRefused as exc:
+        raise ConfigError(f"config file {exc}") from None
+    except UnicodeDecodeError:
+        raise ConfigError(f"config file {path}: is not UTF-8 text; save it as UTF-8") from None
+    try:
+        document = tomlkit.parse(text)
+        document[key] = value
+        data = tomlkit.dumps(document).encode()
+    except TOMLKitError as exc:
+        raise ConfigError(f"config file {path}: {exc}") from None
+    path.parent.mkdir(parents=True, exist_ok=True)
+    atomic_write(path, [data])
     return path
 
 

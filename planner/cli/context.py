@@ -193,6 +193,10 @@ class Env:
         self._codec = codec
         return codec
 
+    def use_codec(self, codec: Codec | None) -> None:
+        """Create the new database with `codec` (None: not encrypted), chosen in the UI."""
+        self._codec = codec
+
     def codec(self, *, creating: bool) -> Codec | None:
         """The codec to open the database with: None for a plain database."""
         if self._codec is not None:

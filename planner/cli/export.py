@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -14,7 +13,13 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from planner.cli.args import prison_number
 from planner.cli.context import Env, pass_env
 from planner.export.caseload_csv import caseload_file_name
-from planner.export.files import ExportError, ExportFormat, InvalidExport
+from planner.export.files import (
+    ExportError,
+    ExportFormat,
+    InvalidExport,
+    OutputTarget,
+    output_target,
+)
 from planner.export.service import (
     Progress as ProgressCallback,
 )
@@ -39,14 +44,14 @@ class BadExport(click.ClickException):
     exit_code = 2
 
 
-def _output_path(text: str | None) -> Path | None:
-    """The -o value; one ending in a path separator names a folder, made if missing."""
+def _output_target(text: str | None) -> OutputTarget | None:
+    """The -o value, by the rule the UI shares: one ending in a path separator, or naming
+    a folder that exists, is a folder (made if missing)."""
     if text is None:
         return None
-    path = Path(text).expanduser()
-    if text.endswith(("/", os.sep)):
-        path.mkdir(parents=True, exist_ok=True, mode=0o700)
-    return path
+    target = output_target(text)
+    target.make_folder()
+    return target
 
 
 @click.command(
@@ -79,9 +84,9 @@ Examples:
     "-o",
     "output_text",
     type=click.Path(),
-    help="File to write (a folder for --within; a path ending in / is a folder, made if "
-    "needed). Default: a name made of the prison number, surname and release date, in "
-    "the current folder.",
+    help="File to write, or a folder to write into (always a folder for --within). A "
+    "path ending in / or naming an existing folder is a folder, made if needed. Default: "
+    "a name made of the prison number, surname and release date, in the current folder.",
 )
 @click.option(
     "--within",
@@ -127,8 +132,9 @@ def export(
     export_format = ExportFormat(fmt)
     if not caseload:
         env.acting_officer()  # a handover summary names the officer who produced it
-    output = _output_path(output_text)
     with env.open_store(create=False) as store, _export_errors():
+        target = _output_target(output_text)
+        output = target.path if target else None
         if number is not None:
             path = export_case(
                 store,
@@ -165,10 +171,8 @@ def export(
             click.echo(f"Wrote {len(paths)} {kind} summaries to {folder}")
         else:
             name = caseload_file_name(env.today)  # as the UI names it
-            target = output or Path.cwd() / name
-            if target.is_dir():
-                target = target / name
-            path = export_caseload(store, target, today=env.today, force=force)
+            csv_path = target.file(name) if target else Path.cwd() / name
+            path = export_caseload(store, csv_path, today=env.today, force=force)
             click.echo(f"Wrote {path}")
 
 

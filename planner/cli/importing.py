@@ -8,9 +8,11 @@ import click
 import orjson
 
 from planner.cli.context import Env, pass_env
+from planner.cli.output import echo_plain
 from planner.domain.errors import InvalidInput
 from planner.domain.releases_csv import ParsedReleases, load_releases
 from planner.domain.template import Template
+from planner.export.import_changes import ImportChanges, import_changes
 from planner.store.importing import (
     ImportReport,
     apply_import,
@@ -60,7 +62,9 @@ Example:
   A1234BC,Example,Alex,17/05/1990,04/12/2026,B-2-014
 
 \b
-  planner import releases.csv --dry-run     # check the file, write nothing
+  planner import releases.csv --dry-run     # check the file, write nothing: lists who
+                                            # would be added, and who updated with each
+                                            # change (Release date: old -> new)
   planner import releases.csv               # import it
 
 \b
@@ -115,8 +119,19 @@ def import_command(
             click.echo(f"planner: {_refusal(parsed, report)}", err=True)
         raise click.exceptions.Exit(EXIT_BAD_INPUT)
     if not as_json:
+        if report.dry_run:
+            for line in _preview(env, parsed).lines():
+                echo_plain(line)
         where = "dry run, nothing written" if report.dry_run else f"into {env.db_path}"
         click.echo(f"{file.name} {where}: {report.summary()}.")
+
+
+def _preview(env: Env, parsed: ParsedReleases) -> ImportChanges:
+    """Who a dry run would add, and who it would update with each change (old -> new)."""
+    if not env.db_path.exists():
+        return import_changes(None, parsed)
+    with env.open_store(create=False, read_only=True, auto_backup=False) as store:
+        return import_changes(store, parsed)
 
 
 def _run(

@@ -7,8 +7,10 @@ existing file is replaced only when the caller says so.
 
 from __future__ import annotations
 
+import os
 import re
 import unicodedata
+from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 from pathlib import Path
@@ -65,6 +67,43 @@ def summary_file_name(number: str, surname: str, release: date | None, fmt: Expo
     """'{number}_{surname}_{release-date}.{ext}', e.g. 'A1234BC_ONeill-Ward_2026-12-16.pdf'."""
     day = release.isoformat() if release else "no-release-date"
     return f"{number}_{safe_name_part(surname)}_{day}.{fmt.extension}"
+
+
+@dataclass(frozen=True)
+class OutputTarget:
+    """Where an export was asked to go: a file, or a folder to put the file in."""
+
+    path: Path
+    is_folder: bool
+
+    def file(self, name: str) -> Path:
+        """The file to write: `name` inside the folder, or the file itself."""
+        return self.path / name if self.is_folder else self.path
+
+    def make_folder(self) -> None:
+        """Make the folder (and its parents) if it is missing, readable by its owner only."""
+        if self.is_folder:
+            try:
+                self.path.mkdir(parents=True, exist_ok=True, mode=0o700)
+            except OSError as exc:
+                raise InvalidExport(
+                    f"cannot make folder {self.path}: {exc.strerror or exc}"
+                ) from None
+
+
+def output_target(text: str, *, base: Path | None = None) -> OutputTarget:
+    """The one rule for an export path, in the command line and the terminal UI alike:
+    a path that ends in a path separator, or names a folder that exists, is a folder.
+
+    `~` is expanded; a relative path is taken from `base` (when given).
+    """
+    ends_as_folder = text.endswith(("/", os.sep)) or (
+        os.altsep is not None and text.endswith(os.altsep)
+    )
+    path = Path(text).expanduser()
+    if base is not None and not path.is_absolute():
+        path = base / path
+    return OutputTarget(path, ends_as_folder or path.is_dir())
 
 
 def check_writable(path: Path, *, force: bool) -> None:

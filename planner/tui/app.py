@@ -19,17 +19,26 @@ from textual.theme import Theme
 
 from planner.config import Settings
 from planner.domain.template_loading import TemplateLibrary
+from planner.store.codec import Codec
 from planner.store.errors import StoreError, WrongPassphrase
 from planner.store.repository import CaseStore
 from planner.tui.commands import ScreenCommands
 from planner.tui.guard import GuardedApp
 from planner.tui.keys import checked_keymap
 from planner.tui.literal import toast
+from planner.tui.no_color import use_readable_monochrome
 from planner.tui.screens.caseload import CaseloadScreen
 from planner.tui.screens.help import HelpScreen, screen_keys
-from planner.tui.screens.passphrase import PassphraseChanged, PassphraseScreen
+from planner.tui.screens.passphrase import (
+    ENCRYPT,
+    EncryptOfferScreen,
+    NewPassphraseScreen,
+    PassphraseChanged,
+    PassphraseScreen,
+)
 from planner.tui.screens.prompts import OfficerPrompt, PickerScreen
-from planner.tui.session import Session
+from planner.tui.screens.unsaved import DISCARD, SAVE, FormScreen, UnsavedChangesScreen
+from planner.tui.session import NewDatabase, Session
 from planner.tui.themes import DEFAULT_THEME, PLANNER_THEMES, THEME_CHOICES
 
 PASSPHRASE_WATCH_SECONDS = 3.0  # as often as the screens look for changes
@@ -41,6 +50,8 @@ class PlannerApp(GuardedApp):
     CSS_PATH = "app.tcss"
     TITLE = "planner"
     COMMANDS = App.COMMANDS | {ScreenCommands}
+    # A class for the narrow layouts of app.tcss (the caseload's preview at 80 columns).
+    HORIZONTAL_BREAKPOINTS = [(0, "-under-100"), (100, "")]
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding(
             "f1,question_mark",
@@ -61,6 +72,8 @@ class PlannerApp(GuardedApp):
 
     def __init__(self, session: Session) -> None:
         super().__init__()
+        if self.no_color:  # greys, with text that stands out from its background
+            use_readable_monochrome(self._filters)
         self.session = session
         self._unlocking = False
         self._after_unlock: list[Callable[[], None]] = []
@@ -78,6 +91,45 @@ class PlannerApp(GuardedApp):
         self.set_interval(PASSPHRASE_WATCH_SECONDS, self.look_for_new_passphrase)
         if not self.session.officer:
             self.push_screen(OfficerPrompt(), self._officer_given)
+        else:
+            self.offer_encryption()
+
+    # --- first run: who is acting, and a new database offered encryption ------------------
+
+    def offer_encryption(self) -> None:
+        """A database this run creates: encrypt it (recommended) or not, before it is made."""
+        new = self.session.new_database
+        if new is None:
+            return
+
+        def answered(answer: str | None) -> None:
+            if answer == ENCRYPT:
+                self.push_screen(NewPassphraseScreen(new, self.session.officer), chosen)
+            else:
+                new.decide(None)
+                toast(
+                    self,
+                    f"{new.path.name} is not encrypted; 'planner passphrase' encrypts it.",
+                    severity="warning",
+                    timeout=10,
+                )
+
+        def chosen(codec: Codec | None) -> None:
+            if codec is None:  # back to the question
+                self.push_screen(EncryptOfferScreen(new.path), answered)
+                return
+            new.decide(codec)
+            toast(
+                self,
+                f"{new.path.name} is encrypted. Keep the passphrase safe: without it the "
+                "records cannot be read.",
+                timeout=10,
+            )
+
+        if new.encrypt:
+            answered(ENCRYPT)
+        else:
+            self.push_screen(EncryptOfferScreen(new.path), answered)
 
     def apply_keys(self, keys: Mapping[str, str]) -> None:
         """Use the config file's `[keys]`; say which entries cannot be used."""
@@ -107,6 +159,35 @@ class PlannerApp(GuardedApp):
         self.session.set_officer(name)
         self.screen.sub_title = name
         toast(self, f"Welcome, {name}. Your name is saved for next time.")
+        self.offer_encryption()
+
+    async def action_quit(self) -> None:
+        """Ctrl+Q (or q) leaves planner; with a form's changes not saved, it asks first:
+        save (then leave), leave without them, or keep editing."""
+        form = next(
+            (
+                screen
+                for screen in reversed(self.screen_stack)
+                if isinstance(screen, FormScreen) and screen.has_unsaved_changes()
+            ),
+            None,
+        )
+        if form is None:
+            self.exit()
+            return
+        if isinstance(self.screen, UnsavedChangesScreen):
+            return  # already asking
+
+        def answered(answer: str | None) -> None:
+            if answer == SAVE:
+                form.quit_when_saved = True
+                form.action_save()
+            elif answer == DISCARD:
+                self.exit()
+
+        self.push_screen(
+            UnsavedChangesScreen(form.what_is_edited, can_save=form.can_save), answered
+        )
 
     def action_help(self) -> None:
         if isinstance(self.screen, HelpScreen):
@@ -179,6 +260,8 @@ class PlannerApp(GuardedApp):
             then()
 
     def on_unmount(self) -> None:
+        if self.session.new_database is not None:
+            self.session.new_database.cancel()  # a worker waiting to create it goes
         self.session.close()
 
 
@@ -190,12 +273,15 @@ def make_app(
     templates: TemplateLibrary | None = None,
     officer: str | None = None,
     config_path: Path | None = None,
+    new_database: NewDatabase | None = None,
 ) -> PlannerApp:
     """Build the app on a store, or on a function that opens one.
 
     Given a function, the store is opened in a worker after the first paint, so a large
     database never keeps the screen blank. `officer` defaults to the settings'; with no
     officer at all the app asks for a name first and saves it in the config file.
+    With `new_database` (the store's file does not exist yet), the officer is offered to
+    encrypt it, and chooses its passphrase, before the store is opened.
     """
     owns = not isinstance(store, CaseStore)
     opener: Callable[[], CaseStore] = store if not isinstance(store, CaseStore) else lambda: store
@@ -207,5 +293,6 @@ def make_app(
         officer=(officer if officer is not None else settings.officer).strip(),
         config_path=config_path,
         owns_store=owns,
+        new_database=new_database,
     )
     return PlannerApp(session)

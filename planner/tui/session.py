@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import stat
 import threading
@@ -9,18 +10,20 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import Literal
 
-from planner.config import Settings, save_settings
+from planner.config import ConfigError, Settings, save_setting
 from planner.domain.case import Case
 from planner.domain.gaps import Evaluation, evaluate
 from planner.domain.template import Template
 from planner.domain.template_loading import TemplateLibrary
-from planner.store.codec import accepts
+from planner.store.codec import Codec, accepts
 from planner.store.errors import StoreError
 from planner.store.repository import CaseStore
 from planner.store.snapshot import read_snapshot_header
 
 StoreOpener = Callable[[], CaseStore]
+FolderKind = Literal["import", "export"]
 
 
 def reopen_with_passphrase(old: CaseStore, passphrase: str) -> CaseStore:
@@ -35,6 +38,36 @@ def reopen_with_passphrase(old: CaseStore, passphrase: str) -> CaseStore:
         read_only=True if old.read_only else None,
         auto_backup=False,
     )
+
+
+@dataclass
+class NewDatabase:
+    """The database this run creates: before it is made, the officer is offered to
+    encrypt it. `use` is given their choice (a codec, or None for a plain database);
+    `words` are words a guesser would try first (the file's name, its folder)."""
+
+    path: Path
+    use: Callable[[Codec | None], None]
+    words: tuple[str, ...] = ()
+    cost: int | None = None  # scrypt's cost for the new key (the store's default if None)
+    encrypt: bool = False  # the config file asks for encryption: go straight to the passphrase
+    _decided: threading.Event = field(default_factory=threading.Event, repr=False)
+    _cancelled: bool = False
+
+    def decide(self, codec: Codec | None) -> None:
+        self.use(codec)
+        self._decided.set()
+
+    def cancel(self) -> None:
+        """planner is closing before the officer chose: nothing is created."""
+        self._cancelled = True
+        self._decided.set()
+
+    def wait(self) -> None:
+        """Until the officer has chosen (from the worker that opens the store)."""
+        self._decided.wait()
+        if self._cancelled:
+            raise StoreError(f"{self.path.name} was not created")
 
 
 @dataclass
@@ -53,6 +86,7 @@ class Session:
     failure: str | None = None  # why the app had to stop, for the CLI to report
     _header_key: tuple[int, int, int, int] | None = field(default=None, repr=False)
     _header_fits: bool = field(default=True, repr=False)
+    new_database: NewDatabase | None = None  # first run: offer encryption before creating
 
     @property
     def store(self) -> CaseStore:
@@ -106,6 +140,8 @@ class Session:
 
     def open(self) -> CaseStore:
         """Open the store (from a worker thread: at 20,000 people this takes seconds)."""
+        if self.new_database is not None:
+            self.new_database.wait()
         with self._lock:
             if self._store is None:
                 store = self.opener()
@@ -177,13 +213,38 @@ class Session:
         if self._store is not None:
             self._store.officer = name
         self.settings = self.settings.model_copy(update={"officer": name})
-        save_settings(self.settings, self.config_path)
+        save_setting("officer", name, self.config_path)
 
     def set_theme(self, theme: str) -> None:
         if theme == self.settings.theme:
             return
         self.settings = self.settings.model_copy(update={"theme": theme})
-        save_settings(self.settings, self.config_path)
+        save_setting("theme", theme, self.config_path)
+
+    def start_folder(self, kind: FolderKind) -> Path:
+        """Where an import or export starts: the folder last used for it, or the home
+        folder; never wherever planner happened to be started from."""
+        remembered = getattr(self.settings, f"last_{kind}_folder")
+        if remembered:
+            folder = Path(remembered).expanduser()
+            try:
+                if folder.is_dir():
+                    return folder
+            except OSError:
+                pass
+        return Path.home()
+
+    def remember_folder(self, kind: FolderKind, folder: Path) -> None:
+        """Keep `folder` as the one to start from next time, in the config file (only that
+        key is written). From a worker: it writes a file. Failing to keep it loses nothing."""
+        key = f"last_{kind}_folder"
+        value = str(folder)
+        if getattr(self.settings, key) == value:
+            return
+        self.settings = self.settings.model_copy(update={key: value})
+        # Not kept, the next import or export starts from the home folder instead.
+        with contextlib.suppress(ConfigError, OSError):
+            save_setting(key, value, self.config_path)
 
 
 def _writable(path: Path) -> bool:

@@ -25,6 +25,13 @@ from tests.conftest import NOW, TODAY, make_person
 OFFICER = "Test Officer"
 
 
+@pytest.fixture(autouse=True)
+def _home_in_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Imports and exports start in the home folder (until one is remembered): make it the
+    test's own."""
+    monkeypatch.setenv("HOME", str(tmp_path))
+
+
 def fill_caseload(store: CaseStore, template: Template) -> None:
     """Seven people: one a flag kind each, inside and outside the default 12-week window."""
     # 23 days to go, nothing done yet.
@@ -127,3 +134,20 @@ def inline_error(screen: Screen[Any], field: str) -> str:
     """The message shown beside a form field: empty when none is on screen."""
     line = screen.query_one(f"#field-{field} ErrorLine", ErrorLine)
     return str(line.render()) if line.display else ""
+
+
+SAVE_GROUPS = frozenset({"save", "walk-save"})
+
+
+async def settled(pilot: Pilot[Any]) -> None:
+    """Until every save under way (they run in thread workers) has finished and its
+    outcome is on screen."""
+    app = pilot.app
+    for _ in range(1500):  # up to 15 s on a busy machine
+        if not any(w.group in SAVE_GROUPS and not w.is_finished for w in app.workers):
+            break
+        await pilot.pause(0.01)
+    else:
+        raise AssertionError("a save never finished")
+    await pilot.pause()
+    await pilot.pause()

@@ -15,7 +15,7 @@ from planner.tui.screens.import_csv import ImportScreen
 from planner.tui.screens.person import PersonScreen
 from planner.tui.screens.person_form import PersonFormScreen
 from planner.tui.widgets.case_table import CaseTable
-from tests.tui.conftest import inline_error, wait_for_caseload, wait_until
+from tests.tui.conftest import inline_error, settled, wait_for_caseload, wait_until
 
 
 async def fill(pilot: Pilot[Any], field: str, text: str) -> None:
@@ -53,21 +53,25 @@ async def test_add_person_refuses_a_bad_prison_number_then_adds(
         await fill(pilot, "release_date", "30/02/2027")
         assert "not a real date" in error_of(pilot, "release_date")
         await pilot.press("ctrl+s")
+        await settled(pilot)
         assert isinstance(app.screen, PersonFormScreen)
         assert "not of the form A1234BC" in error_of(pilot, "number")  # every problem at once
         await fill(pilot, "release_date", "14/01/2027")
         await pilot.press("ctrl+s")
+        await settled(pilot)
         assert isinstance(app.screen, PersonFormScreen)
         assert "not of the form A1234BC" in error_of(pilot, "number")
         assert people(db_path) == before  # nothing saved
 
         await fill(pilot, "number", "a1234bc")
         await pilot.press("ctrl+s")
+        await settled(pilot)
         assert "already in this database" in error_of(pilot, "number")
 
         await fill(pilot, "number", "h1111hh")
         app.screen.query_one("#c-veteran", Checkbox).value = True
         await pilot.press("ctrl+s")
+        await settled(pilot)
         await pilot.pause()
         person = app.screen
         assert isinstance(person, PersonScreen)
@@ -89,11 +93,13 @@ async def test_edit_details_with_inline_validation(app: PlannerApp, db_path: Pat
         assert app.screen.query_one("#field-number Input", Input).disabled
         await fill(pilot, "crn", "X12")
         await pilot.press("ctrl+s")
+        await settled(pilot)
         assert "CRN" in error_of(pilot, "crn")
         await fill(pilot, "crn", "x123456")
         await fill(pilot, "location", "D-1-001")
         app.screen.query_one("#c-on_medication", Checkbox).value = True
         await pilot.press("ctrl+s")
+        await settled(pilot)
         await pilot.pause()
         assert isinstance(app.screen, PersonScreen)
         assert "D-1-001" in str(app.screen.query_one("#person-header").render())
@@ -157,6 +163,7 @@ async def test_details_changed_meanwhile_shows_both_versions(
             theirs = other.get("A1234BC").person.model_copy(update={"location": "THEIRS-1"})
             other.update_person(theirs)
         await pilot.press("ctrl+s")
+        await settled(pilot)
         await pilot.pause()
         conflict = app.screen
         assert isinstance(conflict, ConflictScreen)

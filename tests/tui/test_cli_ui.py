@@ -12,6 +12,7 @@ from textual.app import App
 
 from planner.cli import main
 from planner.config import config_path
+from planner.store.doctor import encrypted
 from planner.store.repository import CaseStore
 from planner.tui.app import PlannerApp
 from planner.tui.screens.caseload import CaseloadScreen
@@ -19,6 +20,7 @@ from planner.tui.screens.prompts import OfficerPrompt
 from planner.tui.widgets.case_table import CaseTable
 
 Script = list[str]
+STRONG = "lantern quarry mosaic thimble"
 
 
 def run_headless(monkeypatch: pytest.MonkeyPatch, script: Script, seen: dict[str, Any]) -> None:
@@ -46,15 +48,31 @@ def run_headless(monkeypatch: pytest.MonkeyPatch, script: Script, seen: dict[str
 
 
 def test_first_run_on_a_new_database(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """The name, then the offer to encrypt, declined with one key."""
     seen: dict[str, Any] = {}
-    run_headless(monkeypatch, [*"Sam Jones", "enter"], seen)
+    run_headless(monkeypatch, [*"Sam Jones", "enter", "n"], seen)
     db = tmp_path / "new.db"
     assert main(["--db", str(db), "--today", "2026-11-23"]) == 0
     assert seen["screen"] == "CaseloadScreen"
     assert seen["rows"] == []
     assert "press n to add a person" in seen["empty"]
     assert tomllib.loads(config_path().read_text(encoding="utf-8"))["officer"] == "Sam Jones"
-    assert db.exists()
+    assert db.exists() and not encrypted(db)
+
+
+def test_first_run_encrypts_the_new_database_when_accepted(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """Enter takes the recommended answer; the passphrase is typed twice in the UI."""
+    seen: dict[str, Any] = {}
+    typed = [*STRONG, "enter", *STRONG, "enter"]
+    run_headless(monkeypatch, ["enter", *typed], seen)
+    db = tmp_path / "new.db"
+    assert main(["--db", str(db), "--officer", "Sam Jones", "--today", "2026-11-23"]) == 0
+    assert seen["screen"] == "CaseloadScreen"
+    assert encrypted(db)
+    with CaseStore(db, passphrase=STRONG) as store:
+        assert len(store) == 0
 
 
 def test_opens_the_configured_database(

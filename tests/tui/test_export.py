@@ -35,9 +35,12 @@ def messages(app: PlannerApp) -> list[str]:
 
 
 @pytest.fixture(autouse=True)
-def _in_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Exports start in the current folder: make it the test's."""
-    monkeypatch.chdir(tmp_path)
+def _started_elsewhere(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """planner started in some other folder: exports never start there (the home folder,
+    the test's own, until a folder is remembered)."""
+    elsewhere = tmp_path / "started-here"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)
 
 
 async def test_export_from_the_person_screen_then_record_it_sent(
@@ -73,7 +76,9 @@ async def test_export_from_the_person_screen_then_record_it_sent(
     assert record.changed_by == OFFICER
 
 
-async def test_no_to_the_offer_records_nothing(app: PlannerApp, db_path: Path) -> None:
+async def test_no_to_the_offer_records_nothing(
+    app: PlannerApp, db_path: Path, tmp_path: Path
+) -> None:
     async with app.run_test(size=(120, 40)) as pilot:
         await open_person(pilot, "A1234BC")
         await pilot.press("x")
@@ -82,7 +87,8 @@ async def test_no_to_the_offer_records_nothing(app: PlannerApp, db_path: Path) -
         await wait_until(pilot, lambda: isinstance(app.screen, ConfirmScreen), "the offer")
         await pilot.press("n")
         await pilot.pause()
-    assert (Path.cwd() / "A1234BC_Example_2026-12-16.txt").stat().st_size > 0
+    assert (tmp_path / "A1234BC_Example_2026-12-16.txt").stat().st_size > 0
+    assert not any(Path.cwd().iterdir())
     assert on_disk(db_path, "A1234BC", SUMMARY_SENT).status is ItemStatus.NOT_STARTED
 
 

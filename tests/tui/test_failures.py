@@ -26,7 +26,14 @@ from planner.tui.screens.item_editor import ItemEditor
 from planner.tui.screens.person import PersonScreen
 from planner.tui.widgets.evidence import ChoiceField
 from tests.conftest import NOW, TODAY
-from tests.tui.conftest import OFFICER, build_app, fill_caseload, wait_for_caseload, wait_until
+from tests.tui.conftest import (
+    OFFICER,
+    build_app,
+    fill_caseload,
+    settled,
+    wait_for_caseload,
+    wait_until,
+)
 from tests.tui.test_person import choose_status, on_disk, open_item, open_person
 
 SECRET = "Zebedee Quill"  # stands for a record's values: never to reach the terminal
@@ -231,6 +238,7 @@ async def test_a_locked_database_on_save_says_so_and_keeps_the_edit(
             await choose_status(pilot, ItemStatus.IN_PROGRESS)
             with other_planner:
                 await pilot.press("ctrl+s")
+                await settled(pilot)
                 await pilot.pause()
                 assert app.screen is editor
                 told = [n.message for n in app._notifications][-1]

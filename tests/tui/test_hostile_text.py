@@ -37,7 +37,7 @@ from planner.tui.screens.walkthrough import WalkThroughScreen
 from planner.tui.widgets.case_table import CaseTable, fit
 from tests.conftest import NOW, make_person
 from tests.hostile_text import hostile_text
-from tests.tui.conftest import build_app, inline_error, wait_for_caseload, wait_until
+from tests.tui.conftest import build_app, inline_error, settled, wait_for_caseload, wait_until
 from tests.tui.test_person import open_item, open_person
 
 NUMBER = "H1234HH"
@@ -198,6 +198,7 @@ async def test_the_person_form_refuses_control_and_bidi_characters_beside_the_fi
             release_date="9999-12-31",
         )
         await pilot.press("ctrl+s")
+        await settled(pilot)
         assert isinstance(app.screen, PersonFormScreen)
         assert inline_error(form, "forename") == "contains a control character (U+001B)"
         assert "bidirectional control character (U+202E)" in inline_error(form, "surname")
@@ -235,6 +236,7 @@ async def test_the_item_editor_refuses_them_in_evidence_reason_and_notes(
         paste(editor, "#field-reason Input", "why \u2066not\u2069")
         editor.query_one("#notes", TextArea).text = "fine\nthen \x9b2J"
         await pilot.press("ctrl+s")
+        await settled(pilot)
         assert isinstance(app.screen, ItemEditor)
         assert inline_error(editor, "ev-address") == "Contains a control character (U+001B)"
         assert "bidirectional control character (U+2066)" in inline_error(editor, "reason")
@@ -252,6 +254,7 @@ async def test_an_evidence_date_out_of_range_is_refused_beside_the_field(
         editor = await open_item(pilot, person, "bank.account")
         paste(editor, "#field-ev-date_applied Input", "01/01/0001")
         await pilot.press("ctrl+s")
+        await settled(pilot)
         assert isinstance(app.screen, ItemEditor)
         assert "0001-01-01 is not between 1900-01-01" in inline_error(editor, "ev-date_applied")
 

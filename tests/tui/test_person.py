@@ -16,7 +16,7 @@ from planner.tui.screens.history import HistoryScreen
 from planner.tui.screens.item_editor import ItemEditor
 from planner.tui.screens.person import PersonScreen
 from tests.conftest import NOW
-from tests.tui.conftest import inline_error, wait_for_caseload, wait_until
+from tests.tui.conftest import inline_error, settled, wait_for_caseload, wait_until
 
 
 async def open_person(pilot: Pilot[Any], number: str) -> PersonScreen:
@@ -84,6 +84,7 @@ async def test_change_status_and_evidence_saves_to_disk(app: PlannerApp, db_path
         await type_into(pilot, "#field-ev-date_applied Input", "02/11/2026")
         await type_into(pilot, "#field-ev-funded_by Input", "Prisoner ID programme")
         await pilot.press("ctrl+s")
+        await settled(pilot)
         await pilot.pause()
         assert isinstance(app.screen, PersonScreen)
         assert any(n.message == "Saved" for n in app._notifications)
@@ -101,6 +102,7 @@ async def test_impossible_date_is_refused_inline(app: PlannerApp, db_path: Path)
         await type_into(pilot, "#field-ev-date_applied Input", "31/02/2026")
         assert "not a real date" in inline_error(editor, "ev-date_applied")
         await pilot.press("ctrl+s")
+        await settled(pilot)
         assert isinstance(app.screen, ItemEditor)  # still open, nothing saved
         assert on_disk(db_path, "A1234BC", "id.documents").rev == 0
         await type_into(pilot, "#field-ev-date_applied Input", "2026-11-02")
@@ -113,10 +115,12 @@ async def test_reason_is_needed_for_not_required(app: PlannerApp, db_path: Path)
         editor = await open_item(pilot, person, "work.plan")
         await choose_status(pilot, ItemStatus.NOT_REQUIRED)
         await pilot.press("ctrl+s")
+        await settled(pilot)
         assert isinstance(app.screen, ItemEditor)
         assert "reason is needed" in inline_error(editor, "reason")
         await type_into(pilot, "#field-reason Input", "Retired")
         await pilot.press("ctrl+s")
+        await settled(pilot)
         await pilot.pause()
         record = on_disk(db_path, "A1234BC", "work.plan")
         assert (record.status, record.reason) == (ItemStatus.NOT_REQUIRED, "Retired")
@@ -135,6 +139,7 @@ async def test_stale_edit_overwrite_with_mine(app: PlannerApp, db_path: Path) ->
             )
         await type_into(pilot, "#field-ev-practice Input", "Mine")
         await pilot.press("ctrl+s")
+        await settled(pilot)
         await pilot.pause()
         conflict = app.screen
         assert isinstance(conflict, ConflictScreen)
@@ -156,6 +161,7 @@ async def test_stale_edit_keep_theirs(app: PlannerApp, db_path: Path) -> None:
             other.save_item("A1234BC", "health.gp", evidence={"practice": "Theirs"})
         await type_into(pilot, "#field-ev-practice Input", "Mine")
         await pilot.press("ctrl+s")
+        await settled(pilot)
         await pilot.pause()
         assert isinstance(app.screen, ConflictScreen)
         await pilot.press("t")
@@ -178,11 +184,10 @@ async def test_the_save_button_saves(app: PlannerApp, db_path: Path) -> None:
         assert on_disk(db_path, "A1234BC", "health.gp").evidence["practice"] == "Clicked"
 
 
-async def test_escape_leaves_the_editor_without_saving(app: PlannerApp, db_path: Path) -> None:
+async def test_escape_unchanged_leaves_the_editor_at_once(app: PlannerApp, db_path: Path) -> None:
     async with app.run_test(size=(120, 40)) as pilot:
         person = await open_person(pilot, "A1234BC")
         await open_item(pilot, person, "health.gp")
-        await type_into(pilot, "#field-ev-practice Input", "Unsaved")
         await pilot.press("escape")
         assert isinstance(app.screen, PersonScreen)
         assert on_disk(db_path, "A1234BC", "health.gp").rev == 0

@@ -23,7 +23,7 @@ from planner.tui.screens.person import PersonScreen
 from planner.tui.screens.prompts import ConfirmScreen
 from planner.tui.screens.walkthrough import WalkThroughScreen
 from tests.conftest import NOW
-from tests.tui.conftest import build_app, fill_caseload, wait_for_caseload, wait_until
+from tests.tui.conftest import build_app, fill_caseload, settled, wait_for_caseload, wait_until
 from tests.tui.test_person import choose_status, on_disk, open_item, open_person
 
 
@@ -93,6 +93,7 @@ async def test_read_only_database_shows_a_banner_and_refuses_every_change(
             await pilot.press("escape", "x")
             assert isinstance(app.screen, ExportScreen)
             await pilot.press("ctrl+s")
+            await settled(pilot)
             export = app.screen
             await wait_until(pilot, lambda: export.written is not None, "the export")
             assert not isinstance(app.screen, ConfirmScreen)  # nothing to record here
@@ -113,6 +114,7 @@ async def test_a_read_only_refusal_anyway_is_one_line(
         await open_item(pilot, person, "psr.status")
         monkeypatch.setattr(caseload, "save_item", refuse)
         await pilot.press("ctrl+s")
+        await settled(pilot)
         await pilot.pause()
         assert isinstance(app.screen, ItemEditor)  # the edit is still there
         last = list(app._notifications)[-1].message
@@ -144,13 +146,13 @@ async def test_a_failed_write_says_nothing_was_lost_and_retries(
         first = app.screen.item_id
         assert first is not None
         await pilot.press("i")  # in progress
-        await pilot.pause()
+        await settled(pilot)
         dialog = app.screen
         assert isinstance(dialog, ConfirmScreen)
         question = str(dialog.query_one("#confirm-question", Static).render())
         assert "No space left on device" in question and "Nothing was lost" in question
         await pilot.press("y")
-        await pilot.pause()
+        await settled(pilot)
         assert isinstance(app.screen, WalkThroughScreen)
     assert calls == 2
     assert on_disk(db_path, "A1234BC", first).status is ItemStatus.IN_PROGRESS
@@ -213,6 +215,7 @@ async def test_a_damaged_history_shows_in_the_banner_and_nothing_is_saved_on_top
         editor = await open_item(pilot, person, "psr.status")
         await choose_status(pilot, ItemStatus.IN_PROGRESS)
         await pilot.press("ctrl+s")
+        await settled(pilot)
         await pilot.pause()
         assert app.screen is editor
         told = list(app._notifications)[-1].message

@@ -15,7 +15,7 @@ from planner.tui.screens.item_editor import ItemEditor
 from planner.tui.screens.prompts import TextPrompt
 from planner.tui.screens.walkthrough import WalkThroughScreen, walk_order
 from tests.conftest import TODAY
-from tests.tui.conftest import wait_for_caseload
+from tests.tui.conftest import settled, wait_for_caseload
 
 
 def test_order_is_severity_then_due_date(caseload: CaseStore) -> None:
@@ -54,6 +54,7 @@ async def test_walk_from_start_to_summary(app: PlannerApp, db_path: Path) -> Non
 
         first, second, third = steps[:3]
         await pilot.press("i")  # in progress, and on to the next
+        await settled(pilot)
         assert walk.index == 1
 
         await pilot.press("b")  # blocked asks why
@@ -61,7 +62,7 @@ async def test_walk_from_start_to_summary(app: PlannerApp, db_path: Path) -> Non
         await pilot.press("enter")  # a blank reason is refused
         assert isinstance(app.screen, TextPrompt)
         await pilot.press(*"Waiting for birth certificate", "enter")
-        await pilot.pause()
+        await settled(pilot)
         assert walk.index == 2
 
         await pilot.press("n")  # not required, then change of mind
@@ -79,6 +80,7 @@ async def test_walk_from_start_to_summary(app: PlannerApp, db_path: Path) -> Non
         assert isinstance(editor, ItemEditor)
         assert isinstance(app.focused, Input)
         await pilot.press(*"Riverside Surgery", "ctrl+s")
+        await settled(pilot)
         await pilot.pause()
         assert app.screen_stack.index(walk) == len(app.screen_stack) - 1
         assert "health.gp" in walk.changed
@@ -111,9 +113,32 @@ async def test_walk_again_after_the_summary(app: PlannerApp) -> None:
         total = len(walk.steps)
         await pilot.press("x")
         await pilot.press(*"Wants to arrange it himself", "enter")
-        await pilot.pause()
+        await settled(pilot)
         while not walk.finished:
             await pilot.press("right")
         await pilot.press("r")
         assert not walk.finished and walk.index == 0
         assert len(walk.steps) == total - 1  # the declined item, with its reason, is resolved
+
+
+async def test_a_letter_typed_in_a_text_field_is_that_letter_never_a_status(
+    app: PlannerApp, db_path: Path
+) -> None:
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await wait_for_caseload(pilot)
+        screen.open_number("A1234BC")
+        await pilot.pause()
+        await pilot.press("w")
+        walk = app.screen
+        assert isinstance(walk, WalkThroughScreen)
+        item_id = walk.item_id
+        await pilot.press("b")  # blocked asks why: a text field has focus
+        prompt = app.screen
+        assert isinstance(prompt, TextPrompt)
+        await pilot.press(*"n", *"dibx", "e")
+        assert app.screen is prompt  # no second question, no editor
+        assert prompt.query_one(Input).value == "ndibxe"
+        assert not walk.check_action("mark", ("not_required",))  # while the field has focus
+        assert walk.index == 0
+    with CaseStore(db_path) as fresh:
+        assert fresh.get("A1234BC").checklist.item(item_id or "").rev == 0  # nothing saved

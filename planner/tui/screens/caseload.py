@@ -11,7 +11,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.message import Message
-from textual.widgets import Footer, Header, Input, Static
+from textual.widgets import Header, Input, Static
 from textual.worker import Worker, WorkerState
 
 from planner.domain.text import visible
@@ -37,6 +37,7 @@ from planner.tui.screens.prompts import PickerScreen
 from planner.tui.session import Session
 from planner.tui.widgets.banner import StoreBanner
 from planner.tui.widgets.case_table import CaseTable
+from planner.tui.widgets.footer import PlannerFooter
 
 
 class CaseloadScreen(DataScreen):
@@ -74,7 +75,7 @@ class CaseloadScreen(DataScreen):
         yield Input(placeholder="Search by name or prison number  ( / )", id="search")
         yield CaseTable(id="caseload")
         yield Static("", id="preview")
-        yield Footer()
+        yield PlannerFooter()
 
     def on_mount(self) -> None:
         table = self.query_one(CaseTable)
@@ -131,7 +132,8 @@ class CaseloadScreen(DataScreen):
         if not self.loaded:
             unexpected = f"an unexpected error ({type(error).__name__})"  # no record's values
             reason = str(error) if isinstance(error, StoreError) else unexpected
-            self.session.failure = f"cannot open the caseload: {reason}"
+            if self.session.failure is None:  # why planner stopped, if it already had
+                self.session.failure = f"cannot open the caseload: {reason}"
             self.app.exit(return_code=1)
         else:
             toast(self, f"Could not refresh the caseload: {error}", severity="error")

@@ -22,9 +22,11 @@ from planner.export.service import due_for_release, export_batch
 from planner.store.errors import StoreError
 from planner.tui.literal import literal_text, toast
 from planner.tui.screens.export_case import FORMAT_CHOICES, REDACT_HINT
-from planner.tui.screens.export_dialog import ExportDialog, cli_words_removed, start_folder
+from planner.tui.screens.export_dialog import ExportDialog, cli_words_removed
+from planner.tui.screens.file_picker import folder_picker
 from planner.tui.session import Session
 from planner.tui.widgets.evidence import ChoiceField, TextField
+from planner.tui.widgets.tick_box import TickBox
 
 SHOWN = "shown"
 
@@ -71,7 +73,7 @@ class BatchExportScreen(ExportDialog):
             ("the next 28 days", "28"),
             (f"the {_plural(len(self.shown), 'person')} shown", SHOWN),
         ]
-        folder = start_folder() / f"handover-summaries-{self.session.today.isoformat()}"
+        folder = self.folder / f"handover-summaries-{self.session.today.isoformat()}"
         with VerticalScroll(classes="dialog export batch") as box:
             box.border_title = "Export handover summaries"
             box.border_subtitle = "Ctrl+S exports · Esc cancels or goes back"
@@ -81,7 +83,7 @@ class BatchExportScreen(ExportDialog):
                     "format", "Format", FORMAT_CHOICES, ExportFormat.PDF, allow_blank=False
                 )
             with Horizontal(classes="redact"):
-                yield Checkbox("Redacted", id="redact")
+                yield TickBox("Redacted", id="redact")
                 yield Static(REDACT_HINT, classes="hint")
             path = TextField(
                 "folder",
@@ -112,9 +114,10 @@ class BatchExportScreen(ExportDialog):
     def action_export(self, replace: bool) -> None:
         if self.running:
             return
-        folder = self.read_path("folder")
-        if folder is None:
+        target = self.read_target("folder")
+        if target is None:
             return
+        folder = target.path  # always a folder here
         fmt = self._choice("format")
         who = self._choice("who")
         if not isinstance(fmt, ExportFormat) or not isinstance(who, str):
@@ -161,9 +164,18 @@ class BatchExportScreen(ExportDialog):
         except (ExportError, StoreError) as exc:
             self.app.call_from_thread(self.failed, cli_words_removed(str(exc)))
         else:
+            if written:
+                self.remember(folder.parent)
             self.app.call_from_thread(self._finished, written, len(numbers), folder)
         finally:
             self.app.call_from_thread(self._set_running, False)
+
+    def action_choose(self) -> None:
+        def chosen(path: Path | None) -> None:
+            if path is not None:
+                self.set_path("folder", path)
+
+        self.app.push_screen(folder_picker(self.typed_folder("folder")), chosen)
 
     def _set_running(self, running: bool) -> None:
         self.query_one("#export-run", Button).disabled = running

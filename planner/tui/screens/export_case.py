@@ -1,10 +1,10 @@
 """Export one person's handover summary, then offer to record that it went to probation.
 
-The officer chooses the format, whether to redact, and where the file goes (the current
-folder and the predictable name to start with). The file is written in a worker; an
-existing file is replaced only when the officer says so. After a full (not redacted)
-summary is written, planner asks whether to mark "Handover summary sent" done with today's
-date and the format: it never records that on its own.
+The officer chooses the format, whether to redact, and where the file goes (the folder
+last exported to, or the home folder, and the predictable name to start with; F2 picks).
+The file is written in a worker; an existing file is replaced only when the officer says
+so. After a full (not redacted) summary is written, planner asks whether to mark "Handover
+summary sent" done with today's date and the format: it never records that on its own.
 """
 
 from __future__ import annotations
@@ -24,15 +24,23 @@ from planner.domain.checklist import EvidenceValue, ItemRecord
 from planner.domain.person import Person
 from planner.domain.status import ItemStatus
 from planner.domain.template import FieldType, ItemTemplate
-from planner.export.files import ExportError, ExportFormat, OutputExists, summary_file_name
+from planner.export.files import (
+    ExportError,
+    ExportFormat,
+    OutputExists,
+    OutputTarget,
+    summary_file_name,
+)
 from planner.export.service import export_case
 from planner.store.errors import StaleEdit, StoreError
 from planner.tui.literal import literal, literal_text, toast
 from planner.tui.saving import SAVE_REFUSED, report_save_failure
-from planner.tui.screens.export_dialog import ExportDialog, cli_words_removed, start_folder
+from planner.tui.screens.export_dialog import ExportDialog, cli_words_removed
+from planner.tui.screens.file_picker import save_picker
 from planner.tui.screens.prompts import ConfirmScreen
 from planner.tui.session import Session
 from planner.tui.widgets.evidence import ChoiceField, TextField
+from planner.tui.widgets.tick_box import TickBox
 
 SUMMARY_SENT = "handover.summary_sent"
 REDACT_HINT = "Leaves out health, equality and notes."
@@ -115,12 +123,12 @@ class ExportScreen(ExportDialog):
                     "format", "Format", FORMAT_CHOICES, ExportFormat.PDF, allow_blank=False
                 )
                 with Vertical(classes="redact"):
-                    yield Checkbox("Redacted", id="redact")
+                    yield TickBox("Redacted", id="redact")
                     yield Static(REDACT_HINT, classes="hint")
             path = TextField(
                 "path",
                 "Save as",
-                str(start_folder() / self._file_name),
+                str(self.folder / self._file_name),
                 required=True,
                 hint="A file name, or a folder to put the file in.",
             )
@@ -156,19 +164,27 @@ class ExportScreen(ExportDialog):
     def action_export(self, replace: bool) -> None:
         if self.running:
             return
-        path = self.read_path("path")
-        if path is None:
+        target = self.read_target("path")
+        if target is None:
             return
-        if path.is_dir():
-            path = path / suggested_name(self.person, self.format, self.redact)
         self.running = True
         self.say("Writing…")
-        self._write(path, self.format, self.redact, replace)
+        self._write(target, self.format, self.redact, replace)
+
+    def action_choose(self) -> None:
+        def chosen(path: Path | None) -> None:
+            if path is not None:
+                self.set_path("path", path)
+
+        name = suggested_name(self.person, self.format, self.redact)
+        self.app.push_screen(save_picker(self.typed_folder("path"), name), chosen)
 
     @work(thread=True, exclusive=True, group="export", exit_on_error=False)
-    def _write(self, path: Path, fmt: ExportFormat, redact: bool, replace: bool) -> None:
+    def _write(self, target: OutputTarget, fmt: ExportFormat, redact: bool, replace: bool) -> None:
         session = self.session
+        path = target.file(suggested_name(self.person, fmt, redact))
         try:
+            target.make_folder()
             written = export_case(
                 session.store,
                 self.person.number,
@@ -185,6 +201,7 @@ class ExportScreen(ExportDialog):
         except (ExportError, StoreError) as exc:
             self.app.call_from_thread(self.failed, cli_words_removed(str(exc)))
         else:
+            self.remember(written.parent)
             self.app.call_from_thread(self._written, written, fmt, redact)
 
     def _written(self, path: Path, fmt: ExportFormat, redact: bool) -> None:

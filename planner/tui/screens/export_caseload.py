@@ -10,11 +10,12 @@ from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.widgets import Select
 
-from planner.export.files import ExportError, OutputExists
+from planner.export.files import ExportError, OutputExists, OutputTarget
 from planner.export.service import export_caseload
 from planner.store.errors import StoreError
 from planner.tui.literal import literal_text, toast
-from planner.tui.screens.export_dialog import ExportDialog, cli_words_removed, start_folder
+from planner.tui.screens.export_dialog import ExportDialog, cli_words_removed
+from planner.tui.screens.file_picker import save_picker
 from planner.tui.session import Session
 from planner.tui.widgets.evidence import ChoiceField, TextField
 
@@ -34,12 +35,12 @@ class CaseloadCsvScreen(ExportDialog):
             ("Released in the next 28 days", "28"),
             ("Released in the next 12 weeks", "84"),
         ]
-        name = f"caseload-{self.session.today.isoformat()}.csv"
+        name = self.file_name
         with VerticalScroll(classes="dialog export") as box:
             box.border_title = "Export the caseload (CSV)"
             box.border_subtitle = "Ctrl+S exports · Esc goes back"
             yield ChoiceField("who", "Who", who, EVERYONE, allow_blank=False)
-            path = TextField("path", "Save as", str(start_folder() / name), required=True)
+            path = TextField("path", "Save as", str(self.folder / name), required=True)
             path.add_class("path")
             yield path
             yield from self.compose_result()
@@ -50,20 +51,31 @@ class CaseloadCsvScreen(ExportDialog):
     def action_export(self, replace: bool) -> None:
         if self.running:
             return
-        path = self.read_path("path")
+        target = self.read_target("path")
         who = self.query_one("#field-who Select", Select).value
-        if path is None or not isinstance(who, str):
+        if target is None or not isinstance(who, str):
             return
-        if path.is_dir():
-            path = path / f"caseload-{self.session.today.isoformat()}.csv"
         self.running = True
         self.say("Writing…")
-        self._write(path, None if who == EVERYONE else int(who), replace)
+        self._write(target, None if who == EVERYONE else int(who), replace)
+
+    @property
+    def file_name(self) -> str:
+        return f"caseload-{self.session.today.isoformat()}.csv"
+
+    def action_choose(self) -> None:
+        def chosen(path: Path | None) -> None:
+            if path is not None:
+                self.set_path("path", path)
+
+        self.app.push_screen(save_picker(self.typed_folder("path"), self.file_name), chosen)
 
     @work(thread=True, exclusive=True, group="export", exit_on_error=False)
-    def _write(self, path: Path, within_days: int | None, replace: bool) -> None:
+    def _write(self, target: OutputTarget, within_days: int | None, replace: bool) -> None:
         session = self.session
+        path = target.file(self.file_name)
         try:
+            target.make_folder()
             written = export_caseload(
                 session.store, path, today=session.today, force=replace, within_days=within_days
             )
@@ -73,6 +85,7 @@ class CaseloadCsvScreen(ExportDialog):
         except (ExportError, StoreError) as exc:
             self.app.call_from_thread(self.failed, cli_words_removed(str(exc)))
         else:
+            self.remember(written.parent)
             self.app.call_from_thread(self._written, written)
 
     def _written(self, path: Path) -> None:

@@ -3,6 +3,11 @@
 Each dialog writes in a thread worker (a PDF takes a moment, a batch minutes) and shows
 the outcome in its result line: the full path written, the error in one line, or that the
 target exists, with a Replace button (Ctrl+O). Nothing is replaced without that.
+
+A path is read by the command line's rule (`planner.export.files.output_target`): ending
+in a path separator, or naming a folder that exists, it is a folder, made if missing.
+Exports start in the folder last exported to (kept in the config file), or the home
+folder: never wherever planner happened to be started from. F2 opens a file picker.
 """
 
 from __future__ import annotations
@@ -20,18 +25,10 @@ from textual.widgets import Button, Input, Static
 from textual.worker import Worker, WorkerState
 
 from planner.domain.errors import InvalidInput
+from planner.export.files import OutputTarget, output_target
 from planner.tui.literal import literal, literal_text
 from planner.tui.session import Session
 from planner.tui.widgets.evidence import TextField
-
-
-def start_folder() -> Path:
-    """Where exports go unless the officer says otherwise: the folder planner was started
-    in (the home folder if that has gone)."""
-    try:
-        return Path.cwd()
-    except OSError:
-        return Path.home()
 
 
 def cli_words_removed(message: str) -> str:
@@ -54,6 +51,13 @@ class ExportDialog(ModalScreen[bool]):
             tooltip="Replace what is already there",
             id="export.replace",
         ),
+        Binding(
+            "f2",
+            "choose",
+            "Choose…",
+            tooltip="Choose where the file goes, in a file picker",
+            id="export.choose",
+        ),
         Binding("escape", "back", "Back", tooltip="Close this dialog", id="export.back"),
     ]
 
@@ -62,6 +66,7 @@ class ExportDialog(ModalScreen[bool]):
     def __init__(self, session: Session) -> None:
         super().__init__()
         self.session = session
+        self.folder = session.start_folder("export")  # relative paths start here too
         self.running = False
         self.changed = False
         self.exists: str | None = None  # what is in the way: replacing it is offered
@@ -76,6 +81,7 @@ class ExportDialog(ModalScreen[bool]):
                 action="screen.export(True)",
                 id="export-replace",
             )
+            yield Button("Choose… (F2)", action="screen.choose", id="export-choose")
             yield Button(
                 f"{run_label} (Ctrl+S)",
                 variant="primary",
@@ -95,14 +101,38 @@ class ExportDialog(ModalScreen[bool]):
     def action_export(self, replace: bool) -> None:
         raise NotImplementedError  # pragma: no cover
 
-    def read_path(self, field_id: str) -> Path | None:
-        """The typed path, absolute, or None after saying beside the field what is wrong."""
+    def read_target(self, field_id: str) -> OutputTarget | None:
+        """Where the typed path says to write (by the command line's rule: a path ending
+        in a separator, or naming a folder, is a folder), or None after saying beside the
+        field what is wrong."""
         try:
             raw = self.query_one(f"#field-{field_id}", TextField).read() or ""
         except InvalidInput:
             return None
-        path = Path(raw).expanduser()
-        return path if path.is_absolute() else start_folder() / path
+        return output_target(raw, base=self.folder)
+
+    def set_path(self, field_id: str, path: Path) -> None:
+        """Put `path` in the field, as if typed."""
+        field = self.query_one(f"#field-{field_id} Input", Input)
+        field.value = str(path)
+        field.focus()
+
+    def action_choose(self) -> None:
+        raise NotImplementedError  # pragma: no cover
+
+    def typed_folder(self, field_id: str) -> Path:
+        """The folder the typed path is in (or names), to open a file picker at; the
+        start folder when that is not a folder that exists."""
+        target = self.read_target(field_id)
+        if target is not None:
+            folder = target.path if target.is_folder else target.path.parent
+            if folder.is_dir():
+                return folder
+        return self.folder
+
+    def remember(self, folder: Path) -> None:
+        """From the worker, once a file is written: start there next time."""
+        self.session.remember_folder("export", folder)
 
     @on(Input.Changed, ".path Input")
     def _path_changed(self) -> None:

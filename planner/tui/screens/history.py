@@ -6,13 +6,14 @@ from typing import Any, ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 
 from planner.store.audit import AuditEntry
 from planner.tui.literal import literal_text
 from planner.tui.screens.base import DataScreen
 from planner.tui.session import Session
 from planner.tui.widgets.banner import StoreBanner
+from planner.tui.widgets.footer import PlannerFooter
 
 _MAX_CELL = 60
 
@@ -48,7 +49,7 @@ class HistoryScreen(DataScreen):
         yield StoreBanner()
         yield Static("", id="history-summary")
         yield DataTable(id="history", cursor_type="row", zebra_stripes=True)
-        yield Footer()
+        yield PlannerFooter()
 
     def on_mount(self) -> None:
         self.sub_title = self.number

@@ -1,4 +1,9 @@
-"""Import a releases-due list (CSV) from the UI, with the CLI's per-line report."""
+"""Import a releases-due list (CSV) from the UI, with the CLI's per-line report.
+
+"Check only" lists who would be added and who updated, with each change (old -> new),
+before anything is written. F2 picks the file, starting in the folder last imported from
+(kept in the config file) or the home folder; a relative path is taken from there too.
+"""
 
 from __future__ import annotations
 
@@ -11,21 +16,27 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Button, Checkbox, Static
+from textual.widgets import Button, Checkbox, Input, Static
 from textual.worker import Worker, WorkerState
 
 from planner.domain.errors import InvalidInput
 from planner.domain.releases_csv import ParsedReleases, load_releases
 from planner.domain.text import visible
+from planner.export.import_changes import ImportChanges, import_changes
 from planner.store.errors import StoreError
 from planner.store.importing import ImportReport, apply_import
 from planner.tui.literal import literal_text, toast
+from planner.tui.screens.file_picker import csv_picker
 from planner.tui.session import Session
 from planner.tui.widgets.evidence import TextField
+from planner.tui.widgets.tick_box import TickBox
 
 
-def report_text(path: Path, parsed: ParsedReleases, report: ImportReport) -> Text:
-    """What `planner import` prints: one line per bad row, warnings, then the outcome."""
+def report_text(
+    path: Path, parsed: ParsedReleases, report: ImportReport, changes: ImportChanges | None = None
+) -> Text:
+    """What `planner import` prints: one line per bad row, warnings, who would be added
+    and updated (with each change, old -> new) on a check, then the outcome."""
     text = Text()
     for problem in parsed.problems:
         text.append(visible(str(problem)) + "\n", "bold red")
@@ -43,6 +54,8 @@ def report_text(path: Path, parsed: ParsedReleases, report: ImportReport) -> Tex
             )
         text.append(outcome, "bold red")
     else:
+        for line in changes.lines(dry_run=report.dry_run) if changes else ():
+            text.append(visible(line) + "\n", "bold" if not line.startswith(" ") else "")
         where = "check only, nothing written" if report.dry_run else "imported"
         text.append(visible(f"{path.name} ({where}): {report.summary()}."), "bold green")
     return text
@@ -60,6 +73,13 @@ class ImportScreen(ModalScreen[bool]):
             id="import.check",
         ),
         Binding("ctrl+s", "run(False)", "Import", tooltip="Import the file", id="import.run"),
+        Binding(
+            "f2",
+            "choose",
+            "Choose…",
+            tooltip="Choose the CSV file in a file picker",
+            id="import.choose",
+        ),
         Binding("escape", "back", "Back", tooltip="Back to the caseload", id="import.back"),
     ]
 
@@ -80,8 +100,9 @@ class ImportScreen(ModalScreen[bool]):
                 hint="Needs columns Prison Number, Surname, Forename, Date of Birth and a "
                 "release date; people already here are updated, never duplicated.",
             )
-            yield Checkbox("Import the good rows even if some rows are bad", id="skip-invalid")
+            yield TickBox("Import the good rows even if some rows are bad", id="skip-invalid")
             with Horizontal(classes="buttons"):
+                yield Button("Choose… (F2)", action="screen.choose", id="import-choose")
                 yield Button("Check only (Ctrl+R)", action="screen.run(True)")
                 yield Button(
                     "Import (Ctrl+S)",
@@ -108,6 +129,8 @@ class ImportScreen(ModalScreen[bool]):
         except InvalidInput:
             return
         path = Path(raw or "").expanduser()
+        if not path.is_absolute():
+            path = self.session.start_folder("import") / path
         skip = self.query_one("#skip-invalid", Checkbox).value
         self.query_one("#import-report", Static).update("Reading the file…")
         self._import(path, dry_run, skip)
@@ -120,17 +143,40 @@ class ImportScreen(ModalScreen[bool]):
             self.app.call_from_thread(self.query_one("#field-path", TextField).show_error, str(exc))
             self.app.call_from_thread(self.query_one("#import-report", Static).update, "")
             return
+        self.session.remember_folder("import", path.parent)
         template = self.session.new_case_template()
-        report = apply_import(
-            self.session.store, parsed, template, dry_run=dry_run, skip_invalid=skip_invalid
-        )
-        self.app.call_from_thread(self._show, path, parsed, report)
+        store = self.session.store
+        changes = import_changes(store, parsed) if dry_run else None
+        report = apply_import(store, parsed, template, dry_run=dry_run, skip_invalid=skip_invalid)
+        self.app.call_from_thread(self._show, path, parsed, report, changes)
 
-    def _show(self, path: Path, parsed: ParsedReleases, report: ImportReport) -> None:
+    def _show(
+        self,
+        path: Path,
+        parsed: ParsedReleases,
+        report: ImportReport,
+        changes: ImportChanges | None,
+    ) -> None:
         if report.imported and not report.dry_run and report.changed:
             self.wrote = True
             toast(self, f"Imported: {report.summary()}")
-        self.query_one("#import-report", Static).update(report_text(path, parsed, report))
+        self.query_one("#import-report", Static).update(report_text(path, parsed, report, changes))
+
+    def action_choose(self) -> None:
+        """A file picker, in the folder of the path typed, or the one last imported from
+        (the home folder the first time)."""
+
+        def chosen(path: Path | None) -> None:
+            if path is not None:
+                field = self.query_one("#field-path Input", Input)
+                field.value = str(path)
+                field.focus()
+
+        typed = self.query_one("#field-path Input", Input).value.strip()
+        folder = Path(typed).expanduser().parent if typed else None
+        if folder is None or not folder.is_absolute() or not folder.is_dir():
+            folder = self.session.start_folder("import")
+        self.app.push_screen(csv_picker(folder), chosen)
 
     @on(Worker.StateChanged)
     def report_a_failure(self, event: Worker.StateChanged) -> None:

@@ -15,7 +15,6 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
-from textual.screen import ModalScreen
 from textual.widgets import Label, Select, Static, TextArea
 
 from planner.domain.assessment import due_date, missing_evidence
@@ -33,6 +32,7 @@ from planner.tui.formatting import SEVERITY_STYLE, flag_line, status_text
 from planner.tui.literal import literal, toast
 from planner.tui.saving import SAVE_REFUSED, report_save_failure
 from planner.tui.screens.conflict import ConflictScreen, item_differences
+from planner.tui.screens.unsaved import FormScreen
 from planner.tui.session import Session
 from planner.tui.widgets.evidence import (
     ChoiceField,
@@ -72,8 +72,9 @@ def editor_for(
     )
 
 
-class ItemEditor(ModalScreen[bool]):
-    """Dismisses with True once saved, False when the officer goes back without saving."""
+class ItemEditor(FormScreen[bool]):
+    """Dismisses with True once saved, False when the officer goes back without saving
+    (after saying what to do with any changes)."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding(
@@ -83,7 +84,9 @@ class ItemEditor(ModalScreen[bool]):
             tooltip="Save now (it is written to disk at once)",
             id="item.save",
         ),
-        Binding("escape", "back", "Back", tooltip="Back without saving", id="item.back"),
+        Binding(
+            "escape", "back", "Back", tooltip="Back (asks about unsaved changes)", id="item.back"
+        ),
     ]
 
     def __init__(
@@ -204,8 +207,9 @@ class ItemEditor(ModalScreen[bool]):
         expected_rev: int,
     ) -> None:
         status, evidence, reason, notes = change
-        try:
-            case = self.session.store.save_item(
+
+        def write() -> Case:
+            return self.session.store.save_item(
                 self.number,
                 self.item.id,
                 status=status,
@@ -214,12 +218,16 @@ class ItemEditor(ModalScreen[bool]):
                 notes=notes,
                 expected_rev=expected_rev,
             )
-        except StaleEdit as exc:
-            self._resolve_conflict(change, exc)
-            return
-        except SAVE_REFUSED as exc:
-            report_save_failure(self, exc, lambda: self._save(change, expected_rev))
-            return
+
+        def refused(exc: Exception) -> None:
+            if isinstance(exc, StaleEdit):
+                self._resolve_conflict(change, exc)
+            elif isinstance(exc, SAVE_REFUSED):
+                report_save_failure(self, exc, lambda: self._save(change, expected_rev))
+
+        self.save_in_background(write, self._saved, refused, refusals=(StaleEdit, *SAVE_REFUSED))
+
+    def _saved(self, case: Case) -> None:
         saved = case.checklist.item(self.item.id)
         unrecorded = missing_evidence(self.item, saved)
         missing = [f.label for f in self.item.required_fields if f.name in unrecorded]
@@ -247,5 +255,13 @@ class ItemEditor(ModalScreen[bool]):
         who = theirs.changed_by or "someone else"
         self.app.push_screen(ConflictScreen(f"{self.item.title}: changed by {who}", rows), decided)
 
+    @property
+    def what_is_edited(self) -> str:
+        return f"“{self.item.title}”"
+
+    @property
+    def can_save(self) -> bool:
+        return not self.session.read_only
+
     def action_back(self) -> None:
-        self.dismiss(False)
+        self.leave(False)

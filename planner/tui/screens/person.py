@@ -11,7 +11,7 @@ from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
-from textual.widgets import Footer, Header, OptionList, Static
+from textual.widgets import Header, OptionList, Static
 from textual.widgets.option_list import Option
 
 from planner.domain.assessment import applies, due_date
@@ -36,6 +36,7 @@ from planner.tui.saving import refuse_if_read_only
 from planner.tui.screens.base import DataScreen
 from planner.tui.session import Session
 from planner.tui.widgets.banner import StoreBanner
+from planner.tui.widgets.footer import PlannerFooter
 
 NARROW = 110
 SECTION_PREFIX = "section:"
@@ -179,7 +180,7 @@ class PersonScreen(DataScreen):
         with Horizontal(id="person-body"):
             yield OptionList(id="checklist")
             yield OptionList(id="gaps")
-        yield Footer()
+        yield PlannerFooter()
 
     def on_mount(self) -> None:
         self.reload()

@@ -13,7 +13,6 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Container, VerticalScroll
 from textual.css.query import NoMatches
-from textual.screen import ModalScreen
 from textual.widgets import Checkbox, Label
 
 from planner.domain.equality import ETHNICITIES, Sex
@@ -23,6 +22,7 @@ from planner.store.errors import CaseExists, StaleEdit
 from planner.tui.literal import literal, toast
 from planner.tui.saving import SAVE_REFUSED, report_save_failure
 from planner.tui.screens.conflict import ConflictScreen, Difference
+from planner.tui.screens.unsaved import FormScreen
 from planner.tui.session import Session
 from planner.tui.widgets.evidence import (
     YES_NO,
@@ -33,6 +33,7 @@ from planner.tui.widgets.evidence import (
     TextField,
 )
 from planner.tui.widgets.save_buttons import SaveBackButtons, save_allowed
+from planner.tui.widgets.tick_box import TickBox
 
 
 def _label(name: str) -> str:
@@ -46,12 +47,18 @@ def person_differences(mine: Person, theirs: Person) -> list[Difference]:
     ]
 
 
-class PersonFormScreen(ModalScreen[str | None]):
-    """Dismisses with the prison number saved, or None."""
+class PersonFormScreen(FormScreen[str | None]):
+    """Dismisses with the prison number saved, or None (after asking about any changes)."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+s", "save", "Save", tooltip="Check and save", id="person_form.save"),
-        Binding("escape", "back", "Back", tooltip="Back without saving", id="person_form.back"),
+        Binding(
+            "escape",
+            "back",
+            "Back",
+            tooltip="Back (asks about unsaved changes)",
+            id="person_form.back",
+        ),
     ]
 
     def __init__(self, session: Session, person: Person | None = None) -> None:
@@ -143,7 +150,7 @@ class PersonFormScreen(ModalScreen[str | None]):
             circumstances = p.circumstances if p else Circumstances()
             with Container(classes="form-grid"):
                 for name, label in CIRCUMSTANCE_LABELS.items():
-                    yield Checkbox(label, bool(getattr(circumstances, name)), id=f"c-{name}")
+                    yield TickBox(label, bool(getattr(circumstances, name)), id=f"c-{name}")
             yield ErrorLine(id="form-error")
             yield SaveBackButtons("form-save", read_only=self.session.read_only)
 
@@ -196,22 +203,26 @@ class PersonFormScreen(ModalScreen[str | None]):
         if person is None:
             toast(self, "Not saved: see the messages on the form.", severity="warning")
             return
-        store = self.session.store
-        try:
-            if self.original is None:
+        store, original = self.session.store, self.original
+
+        def write() -> Person:
+            if original is None:
                 store.add(person, self.session.new_case_template())
             else:
-                store.update_person(person, expected=self.original)
-        except CaseExists as exc:
-            self._field_error("number", str(exc))
-            return
-        except StaleEdit as exc:
-            self._resolve_conflict(person, exc)
-            return
-        except SAVE_REFUSED as exc:
-            report_save_failure(self, exc, self.action_save)
-            return
-        self._saved(person)
+                store.update_person(person, expected=original)
+            return person
+
+        def refused(exc: Exception) -> None:
+            if isinstance(exc, CaseExists):
+                self._field_error("number", str(exc))
+            elif isinstance(exc, StaleEdit):
+                self._resolve_conflict(person, exc)
+            elif isinstance(exc, SAVE_REFUSED):
+                report_save_failure(self, exc, self.action_save)
+
+        self.save_in_background(
+            write, self._saved, refused, refusals=(CaseExists, StaleEdit, *SAVE_REFUSED)
+        )
 
     def _saved(self, person: Person) -> None:
         warning = person.pnc_warning()
@@ -226,12 +237,16 @@ class PersonFormScreen(ModalScreen[str | None]):
 
         def decided(choice: str | None) -> None:
             if choice == "mine":
-                try:
+
+                def write() -> Person:
                     self.session.store.update_person(person, expected=theirs)
-                except SAVE_REFUSED as again:
-                    report_save_failure(self, again, lambda: decided("mine"))
-                    return
-                self._saved(person)
+                    return person
+
+                def refused(again: Exception) -> None:
+                    if isinstance(again, SAVE_REFUSED):
+                        report_save_failure(self, again, lambda: decided("mine"))
+
+                self.save_in_background(write, self._saved, refused, refusals=SAVE_REFUSED)
             elif choice == "theirs":
                 toast(self, "Kept their version; your changes were not saved.")
                 self.dismiss(None)
@@ -241,5 +256,15 @@ class PersonFormScreen(ModalScreen[str | None]):
             ConflictScreen(f"{person.number}: details changed meanwhile", rows), decided
         )
 
+    @property
+    def what_is_edited(self) -> str:
+        if self.original is None:
+            return "the new person"
+        return f"the details of {self.original.display_name}"
+
+    @property
+    def can_save(self) -> bool:
+        return not self.session.read_only
+
     def action_back(self) -> None:
-        self.dismiss(None)
+        self.leave(None)

@@ -14,11 +14,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Button, Input, Label, OptionList, Static
+from textual.widgets import Button, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from planner.domain.text import name_text, visible
 from planner.tui.literal import literal, literal_text
+from planner.tui.screens.unsaved import FormScreen
 from planner.tui.widgets.evidence import ErrorLine, text_problem
 
 
@@ -102,9 +103,10 @@ class PickerScreen(ModalScreen[str | None]):
         self.dismiss(None)
 
 
-class TextPrompt(ModalScreen[str | None]):
+class TextPrompt(FormScreen[str | None]):
     """Ask for one line of text; `required` refuses a blank answer, and `check` (a domain
-    text rule) what it refuses, with an inline message."""
+    text rule) what it refuses, with an inline message. Escape with a changed answer asks
+    whether to save it (Enter's answer), discard it or keep typing."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "Back", id="prompt.back"),
@@ -132,13 +134,20 @@ class TextPrompt(ModalScreen[str | None]):
         with Vertical(classes="dialog prompt") as box:
             box.border_title = literal(self._title)
             box.border_subtitle = "Enter saves · Esc goes back"
-            yield Label(literal(self._question))
+            yield Static(literal(self._question), classes="question")
             yield Input(visible(self._value), placeholder=self._placeholder, id="prompt-input")
             yield ErrorLine(id="prompt-error")
 
+    @property
+    def what_is_edited(self) -> str:
+        return "your answer"
+
     @on(Input.Submitted, "#prompt-input")
-    def answer(self, event: Input.Submitted) -> None:
-        text = event.value.strip()
+    def answer(self) -> None:
+        self.action_save()
+
+    def action_save(self) -> None:
+        text = self.query_one("#prompt-input", Input).value.strip()
         error = self.query_one("#prompt-error", ErrorLine)
         if self._required and not text:
             error.show("An answer is needed here.")
@@ -150,7 +159,7 @@ class TextPrompt(ModalScreen[str | None]):
         self.dismiss(text)
 
     def action_cancel(self) -> None:
-        self.dismiss(None)
+        self.leave(None)
 
 
 class OfficerPrompt(ModalScreen[str | None]):

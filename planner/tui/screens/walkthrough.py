@@ -12,10 +12,12 @@ from typing import ClassVar
 from rich.console import Group
 from rich.table import Table
 from rich.text import Text
+from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
-from textual.widgets import Footer, Header, Static
+from textual.widget import Widget
+from textual.widgets import Header, Input, Static, TextArea
 
 from planner.domain.assessment import applies, due_date
 from planner.domain.calendar import format_day
@@ -33,13 +35,14 @@ from planner.tui.formatting import (
     status_text,
 )
 from planner.tui.literal import literal_text, toast
-from planner.tui.saving import SAVE_REFUSED, report_save_failure
+from planner.tui.saving import SAVE_REFUSED, SaveRefused, report_save_failure
 from planner.tui.screens.base import DataScreen
 from planner.tui.screens.item_editor import editor_for
 from planner.tui.screens.prompts import TextPrompt
 from planner.tui.session import Session
 from planner.tui.widgets.banner import StoreBanner
 from planner.tui.widgets.evidence import evidence_text
+from planner.tui.widgets.footer import PlannerFooter
 
 _STEP = Binding.Group("Step")
 STEP_KEYS = (
@@ -48,6 +51,12 @@ STEP_KEYS = (
 )
 READ_ONLY_KEYS = "→ next · ← previous · Esc back · read-only: nothing can be changed here"
 SUMMARY_KEYS = "r walk through what is still open · ← back to the last step · Esc back"
+LETTER_ACTIONS = frozenset({"mark", "edit", "restart", "step"})  # bound to letters
+
+
+def typing_in_a_field(screen: Widget) -> bool:
+    """True while a text field has focus (on this screen or a dialog over it)."""
+    return isinstance(screen.app.focused, Input | TextArea)
 
 
 def walk_order(case: Case, template: Template, evaluation: Evaluation) -> list[str]:
@@ -130,6 +139,7 @@ class WalkThroughScreen(DataScreen):
         self.steps: list[str] = []
         self.index = 0
         self.changed: set[str] = set()
+        self.saving = False  # a status is being written; keys wait for it
         self.remaining: list[str] = []  # what the summary lists as still open
         self.case: Case | None = None
         self.template: Template | None = None
@@ -142,7 +152,7 @@ class WalkThroughScreen(DataScreen):
         with VerticalScroll(id="walk-step"):
             yield Static("", id="walk-body")
         yield Static(STEP_KEYS, id="walk-keys")
-        yield Footer()
+        yield PlannerFooter()
 
     def on_mount(self) -> None:
         self._read()
@@ -260,7 +270,13 @@ class WalkThroughScreen(DataScreen):
     # --- actions --------------------------------------------------------------------------
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """Status keys on a step; r on the summary (each hidden where it does nothing)."""
+        """Status keys on a step; r on the summary (each hidden where it does nothing).
+
+        A letter typed into a text field is that letter, never a status: while one has
+        focus, the one-letter keys do nothing here.
+        """
+        if action in LETTER_ACTIONS and typing_in_a_field(self):
+            return False
         if action in {"mark", "edit"} and self.finished:
             return False
         if action == "restart":
@@ -280,7 +296,7 @@ class WalkThroughScreen(DataScreen):
 
     def action_mark(self, status_value: str) -> None:
         item_id = self.item_id
-        if item_id is None or self.case is None or self.template is None:
+        if item_id is None or self.case is None or self.template is None or self.saving:
             return
         status = ItemStatus(status_value)
         item = self.template.item(item_id)
@@ -308,25 +324,37 @@ class WalkThroughScreen(DataScreen):
             self._save(item_id, status, None)
 
     def _save(self, item_id: str, status: ItemStatus, reason: str | None) -> None:
+        """Save the status off the event loop; move on once it is on disk."""
         assert self.case is not None
         rev = self.case.checklist.item(item_id).rev
+        self.saving = True
+        self._write_status(item_id, status, reason, rev)
+
+    @work(thread=True, group="walk-save")
+    def _write_status(self, item_id: str, status: ItemStatus, reason: str | None, rev: int) -> None:
         try:
             self.session.store.save_item(
                 self.number, item_id, status=status, reason=reason, expected_rev=rev
             )
-        except StaleEdit as exc:
-            toast(
-                self,
-                f"Not saved: {exc}. Showing the latest; try again.",
-                severity="warning",
-            )
-            self.data_changed(-1)
-            return
         except SAVE_REFUSED as exc:
-            report_save_failure(self, exc, lambda: self._save(item_id, status, reason))
-            return
+            self.app.call_from_thread(self._not_saved, item_id, status, reason, exc)
+        else:
+            self.app.call_from_thread(self._saved, item_id, status)
+        finally:
+            self.app.call_from_thread(setattr, self, "saving", False)
+
+    def _saved(self, item_id: str, status: ItemStatus) -> None:
         toast(self, f"Saved: {status.label}")
         self._advance(item_id)
+
+    def _not_saved(
+        self, item_id: str, status: ItemStatus, reason: str | None, exc: SaveRefused
+    ) -> None:
+        if isinstance(exc, StaleEdit):
+            toast(self, f"Not saved: {exc}. Showing the latest; try again.", severity="warning")
+            self.data_changed(-1)
+            return
+        report_save_failure(self, exc, lambda: self._save(item_id, status, reason))
 
     def _advance(self, item_id: str) -> None:
         self.changed.add(item_id)
