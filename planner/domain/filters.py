@@ -315,7 +315,7 @@ class _Parser:
         tok = self.take()
         if tok is not None and tok.kind is Tok.TEXT:
             return tok.text
-        if tok is not None and tok.kind is Tok.WORD and tok.text.lower() not in KEYWORDS:
+        if tok is not None and tok.kind is Tok.WORD and (in_list or not tok.is_word("and")):
             words = [tok.text]
             while (more := self.peek()) is not None and more.kind is Tok.WORD:
                 if not in_list and more.is_word("and"):
