@@ -104,11 +104,14 @@ def plan(cols: Sequence[Col], natural: Sequence[int], width: int) -> Plan:
             return Plan(shown, widths, sorted(below))
         movable = [i for i in shown[1:] if not cols[i].keep]
         wrapping = [i for i in movable if cols[i].wrap]
-        choice = (wrapping or movable or shown[1:])[-1:]
-        if not choice:
+        if wrapping:  # the widest text goes first: it would wrap the most
+            choice = max(wrapping, key=lambda i: (natural[i], i))
+        elif movable or shown[1:]:
+            choice = (movable or shown[1:])[-1]
+        else:
             return Plan(shown, [min(natural[shown[0]], width)], sorted(below))
-        shown.remove(choice[0])
-        below.append(choice[0])
+        shown.remove(choice)
+        below.append(choice)
 
 
 def _fit(cols: Sequence[Col], natural: Sequence[int], width: int) -> list[int] | None:
@@ -118,16 +121,22 @@ def _fit(cols: Sequence[Col], natural: Sequence[int], width: int) -> list[int] |
     fixed = sum(n for c, n in zip(cols, natural, strict=True) if not c.wrap)
     room = width - fixed - GAP * (len(cols) - 1)
     wrapping = sorted((n, i) for i, (c, n) in enumerate(zip(cols, natural, strict=True)) if c.wrap)
-    if not wrapping or sum(min(n, MIN_WRAP) for n, _ in wrapping) > room:
+    if not wrapping or sum(_narrowest(n) for n, _ in wrapping) > room:
         return None
     widths = list(natural)
     left = len(wrapping)
     for n, i in wrapping:  # the narrowest take what they need, the rest share what is left
         share = room // left
-        widths[i] = max(min(n, share), min(n, MIN_WRAP))
+        widths[i] = max(min(n, share), _narrowest(n))
         room -= widths[i]
         left -= 1
     return widths if sum(widths) + GAP * (len(cols) - 1) <= width else None
+
+
+def _narrowest(natural: int) -> int:
+    """How narrow a wrapping column may be made: two lines for its longest text, and
+    never under MIN_WRAP; below that, it is better listed under the row."""
+    return min(natural, max(MIN_WRAP, -(-natural // 2)))
 
 
 def render(cols: Sequence[Col], lines: Sequence[Line], width: int) -> Iterator[str]:
