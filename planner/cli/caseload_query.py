@@ -8,6 +8,7 @@ config file's `[views]`.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import date, timedelta
 from typing import Any
 
 import click
@@ -17,7 +18,7 @@ from planner.domain.columns import DEFAULT_COLUMNS, Column, ColumnReader, parse_
 from planner.domain.errors import InvalidInput
 from planner.domain.filter_terms import Filter
 from planner.domain.filter_vocabulary import Vocabulary
-from planner.domain.filtering import CaseloadFilter
+from planner.domain.filtering import CaseloadFilter, release_window
 from planner.domain.filters import parse_filter
 from planner.domain.saved_views import SavedView, find_view, saved_views
 from planner.domain.template import Template
@@ -54,10 +55,15 @@ def views_of(env: Env) -> list[SavedView]:
 class CaseloadQuery:
     """The filter, columns and flags of one command over an open store."""
 
-    def __init__(self, env: Env, store: CaseStore, summaries: Sequence[CaseSummary]) -> None:
+    def __init__(
+        self, env: Env, store: CaseStore, summaries: Sequence[CaseSummary] | None = None
+    ) -> None:
         self.env = env
         self.store = store
-        keys = dict.fromkeys(s.assessment.template_key for s in summaries)
+        if summaries is not None:
+            keys = list(dict.fromkeys(s.assessment.template_key for s in summaries))
+        else:  # every template version the database's cases were made with
+            keys = list(store.stored_templates())
         templates = [store.template(k) for k in keys] or [default_template(env)]
         self.vocabulary = Vocabulary(templates)
         self.filtering = CaseloadFilter(
@@ -73,6 +79,24 @@ class CaseloadQuery:
             view = find_view(views_of(self.env), view_name)
             wanted = view.filter(self.vocabulary) & wanted
         return wanted
+
+    def window(self, wanted: Filter, within: int | None) -> tuple[date, date] | None:
+        """The release dates the people listed can have (None: any, or none at all)."""
+        bounds = release_window(wanted, self.env.today)
+        if within is not None:
+            soon = (self.env.today, self.env.today + timedelta(days=within))
+            bounds = soon if bounds is None else (max(bounds[0], soon[0]), min(bounds[1], soon[1]))
+        return bounds
+
+    def summaries(self, window: tuple[date, date] | None) -> list[CaseSummary]:
+        """The summaries of the people released in `window` (everyone when None): reading
+        only those from the index is much cheaper than reading all 20,000."""
+        if window is None:
+            return self.store.summaries()
+        first, last = window
+        if first > last:
+            return []
+        return self.store.summaries_released_between(first, last)
 
     def columns(self, text: str | None, *extra: str) -> list[Column]:
         names: Sequence[str] = (

@@ -117,14 +117,14 @@ def list_(
     if sum((as_csv, output is not None, as_json)) > 1:
         raise click.UsageError("give at most one of --csv, --output and --json")
     with env.open_store(create=False) as store:
-        summaries = store.summaries()
-        query = CaseloadQuery(env, store, summaries)
+        query = CaseloadQuery(env, store)
         wanted = query.filter(wheres, view_name)
         if search is not None:
-            rows = by_release_date(_search(summaries, search))
+            rows = _search(store.summaries(), search)
         else:
-            rows = _select(summaries, env.today, within, show_all)
-        rows = query.filtering.select(wanted, rows)
+            window = query.window(wanted, within)
+            rows = _select(query.summaries(window), env.today, within, show_all)
+        rows = by_release_date(query.filtering.select(wanted, rows))
         extra = ("window",) if search is not None else ()
         columns = query.columns(columns_text, *extra)
         values = query.reader().table(columns, rows)
@@ -160,7 +160,7 @@ def _select(
     chosen = [s for s in rows if show_all or s.state == CaseState.ACTIVE.value]
     if within is not None:
         chosen = [s for s in chosen if s.releases_within(today, within)]
-    return by_release_date(chosen)
+    return chosen
 
 
 def _print_caseload(

@@ -19,7 +19,9 @@ matches.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
+import contextlib
+import gc
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import date, timedelta
 from operator import attrgetter
 from typing import Protocol, TypeVar
@@ -128,7 +130,9 @@ class CaseloadFilter:
     def select(self, wanted: Filter, rows: Iterable[Row]) -> list[Row]:
         """The rows every condition holds for, in their order."""
         chosen = list(rows)
-        for test in sorted((self._test(c) for c in wanted.conditions), key=_by_cost):
+        keys = {row.assessment.template_key for row in chosen}
+        tests = [self._test(c) for c in wanted.conditions]
+        for test in sorted(tests, key=lambda t: t.cost(keys)):
             chosen = self._apply(test, chosen)
             if not chosen:
                 break
@@ -170,10 +174,11 @@ class CaseloadFilter:
         answers = test.answers(rows)
         pending = [i for i, answer in enumerate(answers) if answer is None]
         if pending:
-            docs = self._records([rows[i].number for i in pending])
-            for index in pending:
-                doc = docs.get(rows[index].number)
-                answers[index] = doc is not None and test.with_record(rows[index], doc)
+            with _parsing_many():
+                docs = self._records([rows[i].number for i in pending])
+                for index in pending:
+                    doc = docs.get(rows[index].number)
+                    answers[index] = doc is not None and test.with_record(rows[index], doc)
         return [row for row, kept in zip(rows, answers, strict=True) if kept]
 
     def _test(self, condition: Condition) -> _Test:
@@ -209,14 +214,60 @@ class CaseloadFilter:
         return _text_predicate(condition.op, values)
 
 
-def _by_cost(test: _Test) -> int:
-    return test.cost
+@contextlib.contextmanager
+def _parsing_many() -> Iterator[None]:
+    """Reading stored records parses them (once each): thousands of JSON documents make
+    millions of objects, and the cyclic garbage collector rescanning them all as they are
+    made doubled the time. JSON holds no cycles, so the collector waits until they are
+    made, and they are then frozen out of later collections (as the store does when it
+    loads a database)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+        gc.freeze()
+
+
+def release_window(wanted: Filter, today: date) -> tuple[date, date] | None:
+    """The release dates every person the filter lets through lies within (inclusive),
+    or None when it lets through people with no release date or any date: a caller
+    holding the caseload's index can then read only the summaries in that window."""
+    low, high = date.min, date.max
+    bounded = False
+    for condition in wanted.conditions:
+        if condition.subject.where is not Where.RELEASE:
+            continue
+        op, values = condition.op, condition.values
+        if op in (Op.WITHIN, Op.WITHIN_LAST):
+            days = timedelta(days=int(values[0]))
+            first, last = (today, today + days) if op is Op.WITHIN else (today - days, today)
+        elif op in (Op.EQ, Op.BEFORE, Op.AFTER):
+            day = today if values[0] == TODAY else date.fromisoformat(values[0])
+            first, last = {
+                Op.EQ: (day, day),
+                Op.BEFORE: (date.min, day - timedelta(days=1)),
+                Op.AFTER: (day + timedelta(days=1), date.max),
+            }[op]
+        else:
+            continue
+        low, high, bounded = max(low, first), min(high, last), True
+    return (low, high) if bounded else None
+
+
+# What a test costs a row, cheapest first: the summary, the assessment, the flags, and
+# the stored record (parsed the first time it is read).
+SUMMARY, ASSESSMENT, FLAGS, SOME_RECORDS, RECORDS = range(5)
 
 
 class _Test:
     """One condition, decided from a row when it can be, else from the stored record."""
 
-    cost = 0
+    def cost(self, template_keys: set[str]) -> int:
+        """How costly the test is for rows of these templates (see SUMMARY...RECORDS)."""
+        return SUMMARY
 
     def __init__(self, owner: CaseloadFilter, condition: Condition) -> None:
         self.owner = owner
@@ -262,7 +313,8 @@ class _ReleaseTest(_Test):
 
 
 class _FlagTest(_Test):
-    cost = 2
+    def cost(self, template_keys: set[str]) -> int:
+        return FLAGS
 
     def __init__(self, owner: CaseloadFilter, condition: Condition) -> None:
         super().__init__(owner, condition)
@@ -289,7 +341,14 @@ class _FlagTest(_Test):
 class _StatusTest(_Test):
     """An item's status: from the assessment's open items when the item is open there."""
 
-    cost = 1
+    def cost(self, template_keys: set[str]) -> int:
+        """The assessment settles an open item; a resolved one only when the answer is the
+        same for done, not required and declined, and the item applies to everyone."""
+        for key in template_keys:
+            item = self.owner.item(key, self.item_id)
+            if item is not None and (item.applies is not None or self.if_resolved is None):
+                return SOME_RECORDS
+        return ASSESSMENT
 
     def __init__(self, owner: CaseloadFilter, condition: Condition) -> None:
         super().__init__(owner, condition)
@@ -331,7 +390,19 @@ class _StatusTest(_Test):
 
 
 class _EvidenceTest(_Test):
-    cost = 3
+    def cost(self, template_keys: set[str]) -> int:
+        for key in template_keys:
+            if self.owner.item(key, self.item_id) is None:
+                continue
+            if None in self._answers(key):
+                return RECORDS
+        return ASSESSMENT
+
+    def _answers(self, key: str) -> tuple[bool | None, bool | None]:
+        answers = self._by_nfa.get(key)
+        if answers is None:
+            answers = self._by_nfa[key] = self._nfa_answers(key)
+        return answers
 
     def __init__(self, owner: CaseloadFilter, condition: Condition) -> None:
         super().__init__(owner, condition)
@@ -345,9 +416,7 @@ class _EvidenceTest(_Test):
         key = assessment.template_key
         if self.owner.item(key, self.item_id) is None:
             return False
-        answers = self._by_nfa.get(key)
-        if answers is None:
-            answers = self._by_nfa[key] = self._nfa_answers(key)
+        answers = self._answers(key)
         return answers[0] if assessment.no_fixed_abode else answers[1]
 
     def _nfa_answers(self, template_key: str) -> tuple[bool | None, bool | None]:
@@ -387,7 +456,8 @@ class _EvidenceTest(_Test):
 
 
 class _RecordFieldTest(_Test):
-    cost = 3
+    def cost(self, template_keys: set[str]) -> int:
+        return RECORDS
 
     def __init__(self, owner: CaseloadFilter, condition: Condition) -> None:
         super().__init__(owner, condition)

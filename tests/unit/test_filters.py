@@ -288,3 +288,69 @@ _VALUES = st.text(
 def test_any_text_value_prints_back_as_it_parses(path: str, op: str, value: str) -> None:
     condition = Condition(_VOCABULARY.subject(path), Op(op), (value,))
     assert parse_condition(str(condition), _VOCABULARY) == condition
+
+
+# --- completion, for the UI's filter bar ----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "start", "first"),
+    [
+        ("", 0, ["release", "flag", "number"]),
+        ("bank.ac", 0, ["bank.account", "bank.account.bank"]),
+        ("release within 28 and accommodation.address.acc", 22,
+         ["accommodation.address.accommodation_type"]),
+        ("bank.account ", 13, ["=", "!=", "in", "not in", "is applicable"]),
+        ("id.documents.date_received is ", 30, ["empty", "not empty"]),
+        ("bank.account = d", 15, ["done", "declined"]),
+        ("accommodation.address.accommodation_type in ", 44, ["("]),
+        ("accommodation.address.accommodation_type in (settled, r", 54, ["rough_sleeping"]),
+        ("flag = crit", 7, ["critical"]),
+        ("assigned = ", 11, ["me"]),
+        ("release within ", 15, ["7", "14", "28", "84", "last"]),
+        ("bank.account = done ", 20, ["and"]),
+        ("nonsense = ", 11, []),
+    ],
+)  # fmt: skip
+def test_completion_offers_what_may_come_next(
+    vocabulary: Vocabulary, text: str, start: int, first: list[str]
+) -> None:
+    from planner.domain.filter_completion import complete
+
+    offered = complete(text, vocabulary)
+    assert offered.start == start
+    assert list(offered.candidates[: len(first)]) == first
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.one_of(st.text(max_size=40), _ALMOST))
+def test_completion_never_raises(text: str) -> None:
+    from planner.domain.filter_completion import complete
+
+    offered = complete(text, _VOCABULARY)
+    assert 0 <= offered.start <= len(text)
+
+
+def test_release_window_of_a_filter(vocabulary: Vocabulary) -> None:
+    from datetime import date
+
+    from planner.domain.filtering import release_window
+
+    today = date(2026, 11, 23)
+
+    def window(text: str) -> tuple[date, date] | None:
+        return release_window(parse_filter(text, vocabulary), today)
+
+    assert window("release within 28") == (today, date(2026, 12, 21))
+    assert window("release within last 7") == (date(2026, 11, 16), today)
+    assert window("release within 28 and release after 2026-12-01") == (
+        date(2026, 12, 2),
+        date(2026, 12, 21),
+    )
+    assert window("release = 2026-12-16 and flag = critical") == (
+        date(2026, 12, 16),
+        date(2026, 12, 16),
+    )
+    assert window("release before today")[1] == date(2026, 11, 22)  # type: ignore[index]
+    for unbounded in ("flag = critical", "release is empty", "release != today", ""):
+        assert window(unbounded) is None
