@@ -145,3 +145,21 @@ def test_what_does_not_fit_goes_under_the_row() -> None:
     lines = list(render(cols, [["A1234BC", "SMITH, Jo", "x " * 50]], 50))
     assert lines[2].startswith("A1234BC  SMITH, Jo")
     assert lines[3].startswith("    Most urgent: x x")
+
+
+def test_every_filter_in_the_readme_reads(vocabulary: Vocabulary) -> None:
+    """The README's examples are real: each --where, view and column list parses."""
+    import re
+
+    from planner.domain.filters import parse_filter
+
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    wheres = re.findall(r"--where '([^']+)'", readme)
+    assert len(wheres) >= 8
+    for where in wheres:
+        parse_filter(where, vocabulary)
+    section = readme.split("**Saved views**")[1].split("**Columns.**")[0]
+    rows = re.findall(r"^\| [^|]+ \| `([^`]+)` \|$", section, flags=re.MULTILINE)
+    assert rows == [v.expression for v in BUILT_IN_VIEWS]
+    for columns in re.findall(r"--columns ([a-z_.,]+)", readme):
+        parse_columns(columns, vocabulary)
