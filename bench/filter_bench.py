@@ -129,6 +129,43 @@ def child_baseline_process(path: str) -> dict[str, Any]:
     return {"matched": len(found)}
 
 
+def child_stages(path: str) -> dict[str, Any]:
+    """Where a `planner list --where` process spends its time, step by step as the
+    command takes them (imports counted from this process's start)."""
+    started = time.perf_counter()
+    from planner.cli import views  # everything the command imports
+    from planner.cli.caseload_query import CaseloadQuery
+    from planner.cli.context import Env
+    from planner.config import load_settings
+
+    imported = time.perf_counter()
+    env = Env.build(load_settings(), path, OFFICER, TODAY)
+    store = env.open_store(create=False)
+    opened = time.perf_counter()
+    query = CaseloadQuery(env, store)
+    wanted = query.filter(FILTER, None)
+    rows = query.summaries(query.window(wanted, None))
+    read = time.perf_counter()
+    rows = query.filtering.select(wanted, [r for r in rows if r.state == "active"])
+    filtered = time.perf_counter()
+    columns = query.columns(None)
+    values = query.reader().table(columns, rows)
+    tabled = time.perf_counter()
+    store.close()
+    closed = time.perf_counter()
+    _ = views
+    return {
+        "imports": imported - started,
+        "open": opened - imported,
+        "summaries": read - opened,
+        "filter": filtered - read,
+        "columns": tabled - filtered,
+        "close": closed - tabled,
+        "rows": len(values),
+        "read": len(rows),
+    }
+
+
 def run_child(*args: str) -> dict[str, Any]:
     done = subprocess.run(
         [sys.executable, __file__, "--child", *args], check=True, capture_output=True, text=True
@@ -182,6 +219,8 @@ def main() -> None:
             print(json.dumps(child_apply(target, int(rest[0]), rest[1])))
         elif kind == "baseline":
             print(json.dumps(child_baseline(target, rest[0])))
+        elif kind == "stages":
+            print(json.dumps(child_stages(target)))
         else:
             print(json.dumps(child_baseline_process(target)))
         return
@@ -212,6 +251,7 @@ def main() -> None:
             timed_process([sys.executable, __file__, "--child", "process", str(path)])
             for _ in range(args.repeat)
         ]
+        stages = [run_child("stages", str(path)) for _ in range(args.repeat)]
         views = {
             v.name: [run_child("apply", str(path), repeat, v.expression) for _ in range(3)]
             for v in BUILT_IN_VIEWS
@@ -251,6 +291,11 @@ def main() -> None:
     )
     print(f"\nevery process, wall (ms): planner {_each(ours)}; baseline {_each(base)}")
     print(f"`planner list` printed {len(ours[0][2].splitlines())} lines")
+    parts = ("imports", "open", "summaries", "filter", "columns", "close")
+    print("\nwhere a `planner list --where` process spends its time (median, wall clock):")
+    print("| " + " | ".join(parts) + " |")
+    print("|" + "---|" * len(parts))
+    print("| " + " | ".join(ms(statistics.median(s[p] for s in stages)) for p in parts) + " |")
     print("\n| saved view, over everyone | people | first time in a process | again |")
     print("|---|---|---|---|")
     for name, runs in views.items():

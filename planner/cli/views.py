@@ -17,7 +17,7 @@ import click
 
 from planner.cli.args import prison_number
 from planner.cli.caseload_query import CaseloadQuery, view_option, where_option
-from planner.cli.context import Env, pass_env
+from planner.cli.context import BadInput, Env, pass_env
 from planner.cli.json_shapes import (
     case_json,
     flag_counts,
@@ -225,9 +225,8 @@ def _write_csv(
     force: bool,
     people: int,
 ) -> None:
-    from planner.cli.export import _export_errors
     from planner.export.caseload_csv import render_caseload_csv, safe_text
-    from planner.export.files import write_file
+    from planner.export.files import ExportError, InvalidExport, write_file
 
     header = [safe_text(csv_title(c)) for c in columns]
     body = [
@@ -243,8 +242,12 @@ def _write_csv(
         sys.stdout.buffer.write(data)
         sys.stdout.buffer.flush()
         return
-    with _export_errors():
+    try:
         path = write_file(Path(output).expanduser(), data, force=force)
+    except InvalidExport as exc:  # a file in the way, a folder that is not there
+        raise BadInput(str(exc)) from None
+    except ExportError as exc:
+        raise click.ClickException(str(exc)) from None
     click.echo(f"Wrote {people} {'person' if people == 1 else 'people'} to {path}")
 
 
