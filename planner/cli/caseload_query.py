@@ -16,7 +16,7 @@ import click
 from planner.cli.context import Env
 from planner.domain.columns import DEFAULT_COLUMNS, Column, ColumnReader, parse_columns
 from planner.domain.errors import InvalidInput
-from planner.domain.filter_terms import Filter
+from planner.domain.filter_terms import Filter, FilterError
 from planner.domain.filter_vocabulary import Vocabulary
 from planner.domain.filtering import CaseloadFilter, release_window
 from planner.domain.filters import parse_filter
@@ -99,10 +99,14 @@ class CaseloadQuery:
         return self.store.summaries_released_between(first, last)
 
     def columns(self, text: str | None, *extra: str) -> list[Column]:
-        names: Sequence[str] = (
-            text.split(",") if text else (self.env.settings.columns or DEFAULT_COLUMNS)
-        )
-        return parse_columns([*names, *extra], self.vocabulary)
+        """The --columns named, else the config file's `columns`, else the default."""
+        if text:
+            return parse_columns([*text.split(","), *extra], self.vocabulary)
+        configured = self.env.settings.columns
+        try:
+            return parse_columns([*(configured or DEFAULT_COLUMNS), *extra], self.vocabulary)
+        except FilterError as exc:
+            raise FilterError(f"config file, columns: {exc}") from None
 
     def reader(self) -> ColumnReader:
         return ColumnReader(self.filtering, self.store.raw_records, self.vocabulary)

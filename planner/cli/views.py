@@ -119,14 +119,13 @@ def list_(
     with env.open_store(create=False) as store:
         query = CaseloadQuery(env, store)
         wanted = query.filter(wheres, view_name)
+        columns = query.columns(columns_text, *(("window",) if search is not None else ()))
         if search is not None:
             rows = _search(store.summaries(), search)
         else:
             window = query.window(wanted, within)
             rows = _select(query.summaries(window), env.today, within, show_all)
         rows = by_release_date(query.filtering.select(wanted, rows))
-        extra = ("window",) if search is not None else ()
-        columns = query.columns(columns_text, *extra)
         values = query.reader().table(columns, rows)
         flag_sets = (
             {s.number: sorted(query.filtering.flags(s), key=flag_order) for s in rows}

@@ -234,6 +234,10 @@ def test_columns_from_the_config_file(
     run = planner(db, "list", "--where", "crn is not empty")
     assert run.lines[2].split() == ["Number", "CRN"]
     assert run.lines[4].split() == ["A1111AA", "X123456"]
+    config.write_text('columns = ["number", "nmae"]\n', encoding="utf-8")
+    wrong = planner(db, "list")
+    assert wrong.code == 2
+    assert 'config file, columns: unknown column "nmae" (did you mean name' in wrong.err
 
 
 def test_csv_of_the_view_with_its_columns(db: Path) -> None:
