@@ -414,3 +414,16 @@ def test_history_reads_in_labels_newest_first(db: Path) -> None:
     assert {"what": "Duty to Refer made to a local housing authority: Consent given"}.items() <= (
         next(e for e in as_json if e["field"] == "evidence.consent").items()
     )
+
+
+def test_history_shows_contacts_circumstances_and_dates_in_words(db: Path) -> None:
+    run = planner(db, "history", "B2222BB", columns=200)
+    assert run.code == 0, run.err
+    assert "Circumstances" in run.out and "— -> On medication" in run.out
+    assert "Release date" in run.out and "— -> Fri 22 Jan 2027" in run.out
+    assert "Ethnicity" in run.out and "White: Irish" in run.out
+    assert "Bank account held or opened: reason" in run.out and "Has an account" in run.out
+    smith = planner(db, "history", "A1111AA", columns=200)
+    assert "Community offender manager" in smith.out and "name: Sam Dobson; unit: Leeds PDU" in (
+        smith.out
+    )
