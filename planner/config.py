@@ -51,6 +51,13 @@ class Settings(BaseModel):
     # The folders the UI's file pickers last used, to start there next time.
     last_import_folder: str = ""
     last_export_folder: str = ""
+    # Saved views of the caseload, after the built-in ones: a name and a filter expression
+    # (or a list of conditions that must all hold), e.g. "Mine, no GP" = "assigned = me and
+    # health.gp != done". A view named like a built-in one replaces it.
+    views: dict[str, str] = Field(default_factory=dict)
+    # The caseload's columns, by the names `planner list --columns` takes; empty is the
+    # default set.
+    columns: list[str] = Field(default_factory=list)
 
     @field_validator("keys", mode="before")
     @classmethod
@@ -66,6 +73,24 @@ class Settings(BaseModel):
             else:
                 flat[str(name)] = keys
         return flat
+
+    @field_validator("views", mode="before")
+    @classmethod
+    def _view_expressions(cls, value: Any) -> Any:
+        """A view is an expression, or a list of conditions joined with "and"; a name
+        with a dot written unquoted (a table inside a table) is put back together."""
+        if not isinstance(value, dict):
+            return value
+        views: dict[str, Any] = {}
+        for name, expression in value.items():
+            if isinstance(expression, dict):
+                for inner, inner_expression in cls._view_expressions(expression).items():
+                    views[f"{name}.{inner}"] = inner_expression
+            elif isinstance(expression, list) and all(isinstance(e, str) for e in expression):
+                views[str(name)] = " and ".join(f"{e}" for e in expression if e.strip())
+            else:
+                views[str(name)] = expression
+        return views
 
 
 def config_path() -> Path:

@@ -13,6 +13,8 @@ from planner.domain.gaps import (
     Severity,
     days_to_release,
 )
+from planner.domain.history import AuditRecord, what
+from planner.domain.template import Template
 from planner.store.summary import CaseSummary
 
 
@@ -100,4 +102,25 @@ def summary_json(s: CaseSummary, flags: list[Flag], today: date) -> dict[str, An
         "state": s.state,
         "flags": flag_counts(flags),
         "most_urgent": flags[0].reason if flags else None,
+    }
+
+
+def history_json(number: str, entries: list[Any], template: Template | None) -> dict[str, Any]:
+    """Oldest change first, as recorded; `what` is the field as the history screen names it."""
+    records: list[AuditRecord] = entries
+    return {
+        "number": number,
+        "entries": [
+            {
+                "change": e.seq,
+                "at": e.at.isoformat(),
+                "by": e.by,
+                "item": e.item,
+                "field": e.field,
+                "what": what(e, template),
+                "old": e.old,
+                "new": e.new,
+            }
+            for e in records
+        ],
     }

@@ -25,15 +25,49 @@ JSON_VERSION = 1
 SEVERITY_STYLE = {Severity.CRITICAL: "bold red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
 
 
+DEFAULT_WIDTH = 80
+MIN_WIDTH = 20
+
+
+def terminal_width() -> int:
+    """$COLUMNS when set; else the width of the terminal the output goes to, or of the
+    one planner runs in when its output is piped (`planner list | less`); 80 when there
+    is no terminal at all."""
+    env = os.environ.get("COLUMNS", "").strip()
+    if env.isdigit() and int(env) > 0:
+        return max(int(env), MIN_WIDTH)
+    for stream in (sys.stdout, sys.stderr, sys.stdin):
+        try:
+            columns = os.get_terminal_size(stream.fileno()).columns
+        except (AttributeError, ValueError, OSError):
+            continue
+        if columns > 0:
+            return max(columns, MIN_WIDTH)
+    return DEFAULT_WIDTH
+
+
 def console() -> Console:
-    """The terminal's width; in a pipe 200 columns, or $COLUMNS when it is set."""
-    width = None if sys.stdout.isatty() or os.environ.get("COLUMNS") else 200
-    return Console(highlight=False, markup=False, emoji=False, width=width)
+    """A console as wide as :func:`terminal_width`."""
+    return Console(highlight=False, markup=False, emoji=False, width=terminal_width())
 
 
 def plain(value: object, style: str = "", *, multiline: bool = False) -> Text:
     """Any text (a name, a reason, an audit value) as it is, with `style`."""
     return Text(visible(str(value), multiline=multiline), style)
+
+
+def cell(value: object) -> str:
+    """Stored text for a plain table's cell: as it is, what must not reach a terminal as
+    codes, tabs as spaces (line breaks kept)."""
+    return visible(str(value), multiline=True).replace("\t", " ")
+
+
+def echo_wrapped(text: str, width: int | None = None) -> None:
+    """Print stored or long text wrapped to the terminal's width, never cut."""
+    from planner.cli.plain_table import wrap
+
+    for part in wrap(cell(text), width or terminal_width()):
+        click.echo(part)
 
 
 def echo_plain(line: str, *, err: bool = False) -> None:

@@ -220,7 +220,7 @@ async def test_history_lists_the_audit_trail(app: PlannerApp) -> None:
         table = history.query_one(DataTable)
         rows = [[str(c) for c in table.get_row_at(i)] for i in range(table.row_count)]
         whats = {row[2] for row in rows}
-        assert "bank.account · status" in whats
+        assert "Bank account held or opened: status" in whats
         assert any(row[1] == "Seeder" for row in rows)
         assert any(row[4] == "CIFAS marker on file" for row in rows)
         await pilot.press("escape")
@@ -240,6 +240,7 @@ async def test_history_follows_changes_made_elsewhere(app: PlannerApp, db_path: 
         history.check_for_changes()  # the 3-second poll, without the wait
         await wait_until(pilot, lambda: table.row_count > before, "the new change")
         newest = [str(cell) for cell in table.get_row_at(0)]
-        assert newest[1] == "Other Officer" and "psr.status" in newest[2]
+        assert newest[1] == "Other Officer"
+        assert newest[2] == "Pre-sentence report status recorded: status"
         summary = str(history.query_one("#history-summary").render())
         assert summary.startswith(f"{table.row_count} recorded field changes")

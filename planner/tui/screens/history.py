@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.widgets import DataTable, Header, Static
 
-from planner.store.audit import AuditEntry
+from planner.domain.history import history_lines
 from planner.tui.literal import literal_text
 from planner.tui.screens.base import DataScreen
 from planner.tui.session import Session
@@ -18,17 +18,9 @@ from planner.tui.widgets.footer import PlannerFooter
 _MAX_CELL = 60
 
 
-def _value(field: str, raw: Any) -> str:
-    """A value as it was recorded; only an item status reads as words ('not started')."""
-    if raw is None or raw == "":
-        return "—"
-    text = str(raw).replace("_", " ") if field == "status" else str(raw)
+def _cut(text: str) -> str:
+    """A value as a cell shows it (the whole value is in `planner history`)."""
     return text if len(text) <= _MAX_CELL else text[: _MAX_CELL - 1] + "…"
-
-
-def _what(entry: AuditEntry) -> str:
-    field = entry.field.removeprefix("person.").replace("_", " ")
-    return f"{entry.item} · {field}" if entry.item else field
 
 
 class HistoryScreen(DataScreen):
@@ -67,17 +59,19 @@ class HistoryScreen(DataScreen):
         store = self.session.store
         self.seen_change = store.change_number
         entries = store.history(self.number)
+        case = store.find(self.number)
+        lines = history_lines(entries, store.template_for(case) if case else None)
         table = self.query_one(DataTable)
         added = len(entries) - table.row_count
         cursor = table.cursor_row
         table.clear()
-        for entry in reversed(entries):
+        for line in lines:  # newest first, labelled as `planner history` lists them
             table.add_row(
-                entry.at.astimezone().strftime("%a %d %b %Y %H:%M"),
-                literal_text(entry.by or "—"),
-                literal_text(_what(entry)),
-                literal_text(_value(entry.field, entry.old)),
-                literal_text(_value(entry.field, entry.new)),
+                line.when,
+                literal_text(line.by or "—"),
+                literal_text(line.what),
+                literal_text(_cut(line.old)),
+                literal_text(_cut(line.new)),
             )
         if cursor > 0 and added > 0:
             table.move_cursor(row=cursor + added, animate=False)

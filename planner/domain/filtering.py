@@ -1,0 +1,577 @@
+"""Applying a filter to a caseload, fast enough for every keystroke at 20,000 people.
+
+The caseload's summaries (from the store's index) already hold the person's listed
+fields and the gap engine's assessment; evidence, and the person's other fields, live
+only in the full records. So each condition is decided as cheaply as it can be:
+
+1. from the summary alone: the person's listed fields, the release date;
+2. from the assessment: an item's status when the item is open (every applicable item
+   not yet resolved is one of the assessment's open items), and, for an item that applies
+   to everyone, that a resolved item is done, not required or declined;
+3. from the flags for today, computed once per person and kept while their assessment is
+   the same;
+4. from the stored record, read unvalidated (:mod:`planner.domain.raw_case`), and only for
+   the people still in question after the cheaper conditions.
+
+Conditions are checked cheapest first; all must hold, so the order never changes who
+matches.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import gc
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from datetime import date, timedelta
+from operator import attrgetter
+from typing import Protocol, TypeVar
+
+from planner.domain.assessment import Assessment, OpenItem
+from planner.domain.filter_terms import (
+    TODAY,
+    Condition,
+    Filter,
+    FilterError,
+    Kind,
+    Op,
+    Where,
+)
+from planner.domain.flags import Flag
+from planner.domain.gaps import FlagRules
+from planner.domain.raw_case import (
+    Record,
+    evidence_value,
+    item_applies,
+    item_status,
+    person_value,
+)
+from planner.domain.status import RESOLVED, ItemStatus
+from planner.domain.template import ItemTemplate, Template
+
+
+class CaseloadRow(Protocol):
+    """What a filter reads of a person without their record (the store's CaseSummary)."""
+
+    @property
+    def number(self) -> str: ...
+    @property
+    def surname(self) -> str: ...
+    @property
+    def forename(self) -> str: ...
+    @property
+    def prison(self) -> str: ...
+    @property
+    def location(self) -> str: ...
+    @property
+    def release_date(self) -> date | None: ...
+    @property
+    def release_kind(self) -> str: ...
+    @property
+    def state(self) -> str: ...
+    @property
+    def assigned_to(self) -> str: ...
+    @property
+    def assessment(self) -> Assessment: ...
+
+
+Row = TypeVar("Row", bound=CaseloadRow)
+Records = Callable[[Sequence[str]], Mapping[str, Record]]
+Predicate = Callable[[object], bool]
+
+# Where an assessment's open-item row holds what filters and columns read.
+OPEN_ITEM_ID = OpenItem._fields.index("item_id")
+OPEN_STATUS = OpenItem._fields.index("status")
+OPEN_DUE = OpenItem._fields.index("due")
+_ALL_STATUSES = frozenset(s.value for s in ItemStatus)
+_RESOLVED = frozenset(s.value for s in RESOLVED)
+_SUMMARY_FIELDS = {
+    "number": "number",
+    "surname": "surname",
+    "forename": "forename",
+    "prison": "prison",
+    "location": "location",
+    "release_kind": "release_kind",
+    "state": "state",
+    "assigned": "assigned_to",
+}
+ME = "me"  # `assigned = me`: the acting officer
+
+
+class CaseloadFilter:
+    """Applies filters to caseload rows as of one day, for one acting officer.
+
+    `template_for` gives a template by key (``england-wales@1``); `records` gives the
+    stored records of some prison numbers (``CaseStore.raw_records``); `flags_of` may
+    give a row's flags when the caller already has them. Keep one for as long as today
+    and the officer stay the same: it remembers each person's flags while their
+    assessment is unchanged.
+    """
+
+    def __init__(
+        self,
+        *,
+        today: date,
+        template_for: Callable[[str], Template],
+        records: Records,
+        officer: str = "",
+        flags_of: Callable[[CaseloadRow], Sequence[Flag]] | None = None,
+    ) -> None:
+        self.today = today
+        self.officer = officer
+        self._template_for = template_for
+        self._records = records
+        self._flags_of = flags_of
+        self._rules: dict[str, FlagRules] = {}
+        self._flags: dict[str, tuple[Assessment, list[Flag]]] = {}
+        self._items: dict[tuple[str, str], ItemTemplate | None] = {}
+
+    # --- the public face ------------------------------------------------------------------
+
+    def select(self, wanted: Filter, rows: Iterable[Row]) -> list[Row]:
+        """The rows every condition holds for, in their order."""
+        chosen = list(rows)
+        keys = {row.assessment.template_key for row in chosen}
+        tests = [self._test(c) for c in wanted.conditions]
+        for test in sorted(tests, key=lambda t: t.cost(keys)):
+            chosen = self._apply(test, chosen)
+            if not chosen:
+                break
+        return chosen
+
+    def matches(self, wanted: Filter, row: CaseloadRow) -> bool:
+        return bool(self.select(wanted, [row]))
+
+    def flags(self, row: CaseloadRow) -> Sequence[Flag]:
+        """The row's flags for today, in no set order (kept while its assessment is)."""
+        if self._flags_of is not None:
+            return self._flags_of(row)
+        assessment = row.assessment
+        kept = self._flags.get(row.number)
+        if kept is not None and kept[0] is assessment:
+            return kept[1]
+        key = assessment.template_key
+        rules = self._rules.get(key)
+        if rules is None:
+            rules = self._rules[key] = FlagRules(self._template_for(key), self.today)
+        flags = rules.flags(assessment, sort=False)
+        self._flags[row.number] = (assessment, flags)
+        return flags
+
+    def template(self, template_key: str) -> Template:
+        return self._template_for(template_key)
+
+    def item(self, template_key: str, item_id: str) -> ItemTemplate | None:
+        """The item of that template, None when the template has no such item."""
+        key = (template_key, item_id)
+        if key not in self._items:
+            template = self._template_for(template_key)
+            self._items[key] = template.items_by_id.get(item_id)
+        return self._items[key]
+
+    # --- evaluation -----------------------------------------------------------------------
+
+    def _apply(self, test: _Test, rows: list[Row]) -> list[Row]:
+        answers = test.answers(rows)
+        pending = [i for i, answer in enumerate(answers) if answer is None]
+        if pending:
+            with _parsing_many():
+                docs = self._records([rows[i].number for i in pending])
+                for index in pending:
+                    doc = docs.get(rows[index].number)
+                    answers[index] = doc is not None and test.with_record(rows[index], doc)
+        return [row for row, kept in zip(rows, answers, strict=True) if kept]
+
+    def _test(self, condition: Condition) -> _Test:
+        subject = condition.subject
+        if subject.where is Where.STATUS:
+            return _StatusTest(self, condition)
+        if subject.where is Where.EVIDENCE:
+            return _EvidenceTest(self, condition)
+        if subject.where is Where.FLAG:
+            return _FlagTest(self, condition)
+        if subject.where is Where.RELEASE:
+            return _ReleaseTest(self, condition)
+        if subject.needs_record:
+            return _RecordFieldTest(self, condition)
+        return _SummaryFieldTest(self, condition)
+
+    def predicate(self, condition: Condition) -> Predicate:
+        """A test of one stored value (a string, True/False, or None) for a condition."""
+        kind = condition.subject.kind
+        if kind is Kind.DATE:
+            return _date_predicate(condition, self.today)
+        if kind is Kind.YES_NO:
+            return _yes_no_predicate(condition)
+        if kind is Kind.CHOICE:
+            return _choice_predicate(condition)
+        values = condition.values
+        if condition.subject.name == "assigned" and any(v.lower() == ME for v in values):
+            if not self.officer:
+                raise FilterError(
+                    f'{condition}: "me" means the acting officer, and no officer name is set'
+                )
+            values = tuple(self.officer if v.lower() == ME else v for v in values)
+        return _text_predicate(condition.op, values)
+
+
+@contextlib.contextmanager
+def _parsing_many() -> Iterator[None]:
+    """Reading stored records parses them (once each): thousands of JSON documents make
+    millions of objects, and the cyclic garbage collector rescanning them all as they are
+    made doubled the time. JSON holds no cycles, so the collector waits until they are
+    made, and they are then frozen out of later collections (as the store does when it
+    loads a database)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+        gc.freeze()
+
+
+def release_window(wanted: Filter, today: date) -> tuple[date, date] | None:
+    """The release dates every person the filter lets through lies within (inclusive),
+    or None when it lets through people with no release date or any date: a caller
+    holding the caseload's index can then read only the summaries in that window."""
+    low, high = date.min, date.max
+    bounded = False
+    for condition in wanted.conditions:
+        if condition.subject.where is not Where.RELEASE:
+            continue
+        op, values = condition.op, condition.values
+        if op in (Op.WITHIN, Op.WITHIN_LAST):
+            days = timedelta(days=int(values[0]))
+            first, last = (today, today + days) if op is Op.WITHIN else (today - days, today)
+        elif op in (Op.EQ, Op.BEFORE, Op.AFTER):
+            day = today if values[0] == TODAY else date.fromisoformat(values[0])
+            first, last = {
+                Op.EQ: (day, day),
+                Op.BEFORE: (date.min, day - timedelta(days=1)),
+                Op.AFTER: (day + timedelta(days=1), date.max),
+            }[op]
+        else:
+            continue
+        low, high, bounded = max(low, first), min(high, last), True
+    return (low, high) if bounded else None
+
+
+# What a test costs a row, cheapest first: the summary, the assessment, the flags, and
+# the stored record (parsed the first time it is read).
+SUMMARY, ASSESSMENT, FLAGS, SOME_RECORDS, RECORDS = range(5)
+
+
+class _Test:
+    """One condition, decided from a row when it can be, else from the stored record."""
+
+    def cost(self, template_keys: set[str]) -> int:
+        """How costly the test is for rows of these templates (see SUMMARY...RECORDS)."""
+        return SUMMARY
+
+    def __init__(self, owner: CaseloadFilter, condition: Condition) -> None:
+        self.owner = owner
+        self.condition = condition
+
+    def decide(self, row: CaseloadRow) -> bool | None:
+        """True or False, or None when only the stored record can tell."""
+        return None
+
+    def answers(self, rows: Sequence[CaseloadRow]) -> list[bool | None]:
+        decide = self.decide
+        return [decide(row) for row in rows]
+
+    def with_record(self, row: CaseloadRow, doc: Record) -> bool:
+        return False
+
+
+class _SummaryFieldTest(_Test):
+    def __init__(self, owner: CaseloadFilter, condition: Condition) -> None:
+        super().__init__(owner, condition)
+        self.read = attrgetter(_SUMMARY_FIELDS[condition.subject.name])
+        self.holds = owner.predicate(condition)
+
+    def decide(self, row: CaseloadRow) -> bool | None:
+        return self.holds(self.read(row))
+
+    def answers(self, rows: Sequence[CaseloadRow]) -> list[bool | None]:
+        holds, read = self.holds, self.read
+        return [holds(read(row)) for row in rows]
+
+
+class _ReleaseTest(_Test):
+    def __init__(self, owner: CaseloadFilter, condition: Condition) -> None:
+        super().__init__(owner, condition)
+        self.holds = _day_predicate(condition, owner.today)
+
+    def decide(self, row: CaseloadRow) -> bool | None:
+        return self.holds(row.release_date)
+
+    def answers(self, rows: Sequence[CaseloadRow]) -> list[bool | None]:
+        holds = self.holds
+        return [holds(row.release_date) for row in rows]
+
+
+class _FlagTest(_Test):
+    def cost(self, template_keys: set[str]) -> int:
+        return FLAGS
+
+    def __init__(self, owner: CaseloadFilter, condition: Condition) -> None:
+        super().__init__(owner, condition)
+        wanted = frozenset(condition.values)
+        op = condition.op
+
+        def some(flags: Sequence[Flag]) -> bool:
+            return any(f.severity.value in wanted or f.kind.value in wanted for f in flags)
+
+        tests: dict[Op, Callable[[Sequence[Flag]], bool]] = {
+            Op.EQ: some,
+            Op.IN: some,
+            Op.NE: lambda flags: not some(flags),
+            Op.NOT_IN: lambda flags: not some(flags),
+            Op.EMPTY: lambda flags: not flags,
+            Op.NOT_EMPTY: bool,
+        }
+        self.holds = tests[op]
+
+    def decide(self, row: CaseloadRow) -> bool | None:
+        return self.holds(self.owner.flags(row))
+
+
+class _StatusTest(_Test):
+    """An item's status: from the assessment's open items when the item is open there."""
+
+    def cost(self, template_keys: set[str]) -> int:
+        """The assessment settles an open item; a resolved one only when the answer is the
+        same for done, not required and declined, and the item applies to everyone."""
+        for key in template_keys:
+            item = self.owner.item(key, self.item_id)
+            if item is not None and (item.applies is not None or self.if_resolved is None):
+                return SOME_RECORDS
+        return ASSESSMENT
+
+    def __init__(self, owner: CaseloadFilter, condition: Condition) -> None:
+        super().__init__(owner, condition)
+        op, values = condition.op, frozenset(condition.values)
+        self.item_id = condition.subject.item
+        self.on_missing = op is Op.NOT_APPLICABLE  # the answer when the item does not apply
+        wanted: frozenset[str] = {
+            Op.EQ: values,
+            Op.IN: values,
+            Op.NE: _ALL_STATUSES - values,
+            Op.NOT_IN: _ALL_STATUSES - values,
+            Op.APPLICABLE: _ALL_STATUSES,
+            Op.NOT_APPLICABLE: frozenset(),
+        }[op]
+        self.wanted = wanted
+        # A resolved item that applies to everyone is done, not required or declined.
+        self.if_resolved: bool | None = (
+            True if wanted >= _RESOLVED else False if not (_RESOLVED & wanted) else None
+        )
+
+    def decide(self, row: CaseloadRow) -> bool | None:
+        assessment = row.assessment
+        item = self.owner.item(assessment.template_key, self.item_id)
+        if item is None:
+            return self.on_missing
+        item_id = self.item_id
+        for open_row in assessment.open_rows:
+            if open_row[OPEN_ITEM_ID] == item_id:
+                return open_row[OPEN_STATUS] in self.wanted
+        if item.applies is None:
+            return self.if_resolved
+        return None
+
+    def with_record(self, row: CaseloadRow, doc: Record) -> bool:
+        item = self.owner.item(row.assessment.template_key, self.item_id)
+        if item is None or not item_applies(item, doc):
+            return self.on_missing
+        return item_status(doc, self.item_id) in self.wanted
+
+
+class _EvidenceTest(_Test):
+    def cost(self, template_keys: set[str]) -> int:
+        for key in template_keys:
+            if self.owner.item(key, self.item_id) is None:
+                continue
+            if None in self._answers(key):
+                return RECORDS
+        return ASSESSMENT
+
+    def _answers(self, key: str) -> tuple[bool | None, bool | None]:
+        answers = self._by_nfa.get(key)
+        if answers is None:
+            answers = self._by_nfa[key] = self._nfa_answers(key)
+        return answers
+
+    def __init__(self, owner: CaseloadFilter, condition: Condition) -> None:
+        super().__init__(owner, condition)
+        self.item_id = condition.subject.item
+        self.field = condition.subject.name
+        self.holds = owner.predicate(condition)
+        self._by_nfa: dict[str, tuple[bool | None, bool | None]] = {}
+
+    def decide(self, row: CaseloadRow) -> bool | None:
+        assessment = row.assessment
+        key = assessment.template_key
+        if self.owner.item(key, self.item_id) is None:
+            return False
+        answers = self._answers(key)
+        return answers[0] if assessment.no_fixed_abode else answers[1]
+
+    def _nfa_answers(self, template_key: str) -> tuple[bool | None, bool | None]:
+        """What the assessment's no-fixed-abode mark settles, with and without it.
+
+        The mark is exactly "the template's no-fixed-abode field holds one of its values",
+        so a condition on that field with those values needs no record (the view "No
+        fixed abode within 28 days" reads none at all).
+        """
+        rule = self.owner.template(template_key).flags.no_fixed_abode
+        item = self.owner.item(template_key, self.item_id)
+        if rule is None or item is None or item.applies is not None:
+            return None, None
+        if (rule.item, rule.field) != (self.item_id, self.field):
+            return None, None
+        marked, wanted, op = (
+            frozenset(rule.values),
+            frozenset(self.condition.values),
+            (self.condition.op),
+        )
+        if op is Op.EMPTY:
+            return False, None
+        if op is Op.NOT_EMPTY:
+            return True, None
+        positive = op in (Op.EQ, Op.IN)
+        if op not in (Op.EQ, Op.IN, Op.NE, Op.NOT_IN):
+            return None, None
+        with_mark = positive if marked <= wanted else None
+        without_mark = (not positive) if wanted <= marked else None
+        return with_mark, without_mark
+
+    def with_record(self, row: CaseloadRow, doc: Record) -> bool:
+        item = self.owner.item(row.assessment.template_key, self.item_id)
+        if item is None or not item_applies(item, doc):
+            return False
+        return self.holds(evidence_value(doc, self.item_id, self.field))
+
+
+class _RecordFieldTest(_Test):
+    def cost(self, template_keys: set[str]) -> int:
+        return RECORDS
+
+    def __init__(self, owner: CaseloadFilter, condition: Condition) -> None:
+        super().__init__(owner, condition)
+        self.name = condition.subject.name
+        self.holds = owner.predicate(condition)
+
+    def with_record(self, row: CaseloadRow, doc: Record) -> bool:
+        return self.holds(person_value(doc, self.name))
+
+
+# --- comparing one value ------------------------------------------------------------------
+
+
+def _text(value: object) -> str:
+    return value.strip().casefold() if isinstance(value, str) else ""
+
+
+def _text_predicate(op: Op, values: tuple[str, ...]) -> Predicate:
+    folded = [v.strip().casefold() for v in values]
+    first = folded[0] if folded else ""
+    group = frozenset(folded)
+    tests: dict[Op, Predicate] = {
+        Op.EQ: lambda v: _text(v) == first,
+        Op.NE: lambda v: _text(v) != first,
+        Op.IN: lambda v: _text(v) in group,
+        Op.NOT_IN: lambda v: _text(v) not in group,
+        Op.CONTAINS: lambda v: first in _text(v),
+        Op.STARTS_WITH: lambda v: _text(v).startswith(first),
+        Op.EMPTY: lambda v: not _text(v),
+        Op.NOT_EMPTY: lambda v: bool(_text(v)),
+    }
+    return tests[op]
+
+
+def _choice(value: object) -> str | None:
+    return value if isinstance(value, str) and value.strip() else None
+
+
+def _choice_predicate(condition: Condition) -> Predicate:
+    values = condition.values
+    first = values[0] if values else ""
+    group = frozenset(values)
+    tests: dict[Op, Predicate] = {
+        Op.EQ: lambda v: _choice(v) == first,
+        Op.NE: lambda v: _choice(v) != first,
+        Op.IN: lambda v: _choice(v) in group,
+        Op.NOT_IN: lambda v: _choice(v) not in group,
+        Op.EMPTY: lambda v: _choice(v) is None,
+        Op.NOT_EMPTY: lambda v: _choice(v) is not None,
+    }
+    return tests[condition.op]
+
+
+def _yes_no_predicate(condition: Condition) -> Predicate:
+    wanted = bool(condition.values) and condition.values[0] == "yes"
+    tests: dict[Op, Predicate] = {
+        Op.EQ: lambda v: isinstance(v, bool) and v is wanted,
+        Op.NE: lambda v: not (isinstance(v, bool) and v is wanted),
+        Op.EMPTY: lambda v: not isinstance(v, bool),
+        Op.NOT_EMPTY: lambda v: isinstance(v, bool),
+    }
+    return tests[condition.op]
+
+
+def _iso(value: object) -> str | None:
+    """A stored date as its ISO day; None for no date."""
+    if isinstance(value, str) and len(value) >= 10:
+        return value[:10]
+    return None
+
+
+def _date_predicate(condition: Condition, today: date) -> Predicate:
+    op = condition.op
+    today_iso = today.isoformat()
+    if op in (Op.WITHIN, Op.WITHIN_LAST):
+        days = timedelta(days=int(condition.values[0]))
+        if op is Op.WITHIN:
+            low, high = today_iso, (today + days).isoformat()
+        else:
+            low, high = (today - days).isoformat(), today_iso
+
+        def within(v: object) -> bool:
+            day = _iso(v)
+            return day is not None and low <= day <= high
+
+        return within
+    value = condition.values[0] if condition.values else ""
+    bound = today_iso if value == TODAY else value
+    tests: dict[Op, Predicate] = {
+        Op.EQ: lambda v: _iso(v) == bound,
+        Op.NE: lambda v: _iso(v) != bound,
+        Op.BEFORE: lambda v: (day := _iso(v)) is not None and day < bound,
+        Op.AFTER: lambda v: (day := _iso(v)) is not None and day > bound,
+        Op.EMPTY: lambda v: _iso(v) is None,
+        Op.NOT_EMPTY: lambda v: _iso(v) is not None,
+    }
+    return tests[op]
+
+
+def _day_predicate(condition: Condition, today: date) -> Callable[[date | None], bool]:
+    """The date predicate for a value held as a date (the summary's release date)."""
+    op = condition.op
+    if op in (Op.WITHIN, Op.WITHIN_LAST):
+        days = timedelta(days=int(condition.values[0]))
+        low, high = (today, today + days) if op is Op.WITHIN else (today - days, today)
+        return lambda d: d is not None and low <= d <= high
+    value = condition.values[0] if condition.values else ""
+    bound = today if value in ("", TODAY) else date.fromisoformat(value)
+    tests: dict[Op, Callable[[date | None], bool]] = {
+        Op.EQ: lambda d: d == bound,
+        Op.NE: lambda d: d != bound,
+        Op.BEFORE: lambda d: d is not None and d < bound,
+        Op.AFTER: lambda d: d is not None and d > bound,
+        Op.EMPTY: lambda d: d is None,
+        Op.NOT_EMPTY: lambda d: d is not None,
+    }
+    return tests[op]

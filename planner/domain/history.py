@@ -1,0 +1,165 @@
+"""A person's history as officers read it: labels from the template, values in words.
+
+The audit log records fields by their ids (``evidence.consent``, ``person.release_date``)
+and values as stored (``True``, ``2026-12-16``, ``no_fixed_abode``). Both the UI's history
+screen and ``planner history`` list it through :func:`history_lines`, newest change first,
+one line per changed field, so the two read alike.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any, Protocol
+
+from planner.domain.calendar import format_day
+from planner.domain.equality import ETHNICITIES
+from planner.domain.person import CIRCUMSTANCE_LABELS
+from planner.domain.status import ItemStatus
+from planner.domain.template import EvidenceField, FieldType, Template
+
+EMPTY = "—"
+
+_PERSON_LABELS = {
+    "number": "Prison number",
+    "surname": "Surname",
+    "forename": "Forename",
+    "date_of_birth": "Date of birth",
+    "release_date": "Release date",
+    "release_kind": "Release type",
+    "hdc_eligible": "HDC eligible",
+    "prison": "Prison",
+    "location": "Location",
+    "crn": "CRN",
+    "pnc": "PNC number",
+    "sex": "Sex",
+    "ethnicity": "Ethnicity",
+    "circumstances": "Circumstances",
+    "state": "State",
+    "prison_offender_manager": "Prison offender manager",
+    "community_offender_manager": "Community offender manager",
+    "phone": "Phone",
+    "email": "Email",
+}
+_CASE_LABELS = {"notes": "Case notes", "assigned_to": "Assigned to", "case": "Record"}
+_ITEM_LABELS = {"status": "status", "reason": "reason", "notes": "notes"}
+_PERSON_DATES = frozenset({"date_of_birth", "release_date"})
+
+
+class AuditRecord(Protocol):
+    """One changed field, as the audit log keeps it (the store's AuditEntry)."""
+
+    @property
+    def seq(self) -> int: ...
+    @property
+    def at(self) -> datetime: ...
+    @property
+    def by(self) -> str: ...
+    @property
+    def item(self) -> str | None: ...
+    @property
+    def field(self) -> str: ...
+    @property
+    def old(self) -> Any: ...
+    @property
+    def new(self) -> Any: ...
+
+
+@dataclass(frozen=True, slots=True)
+class HistoryLine:
+    """One changed field in words: when, who, what, from what, to what."""
+
+    change: int
+    at: datetime
+    by: str
+    what: str
+    old: str
+    new: str
+
+    @property
+    def when(self) -> str:
+        """When, in this computer's time zone: 'Mon 23 Nov 2026 09:30'."""
+        return self.at.astimezone().strftime("%a %d %b %Y %H:%M")
+
+
+def history_lines(
+    entries: Sequence[AuditRecord], template: Template | None = None
+) -> list[HistoryLine]:
+    """The entries newest first, labelled from `template` (the person's own)."""
+    return [
+        HistoryLine(e.seq, e.at, e.by, what(e, template), *_values(e, template))
+        for e in reversed(entries)
+    ]
+
+
+def what(entry: AuditRecord, template: Template | None) -> str:
+    """'Duty to Refer made to a local housing authority: Consent given', 'Release date'."""
+    if entry.item:
+        item = template.items_by_id.get(entry.item) if template else None
+        title = item.title if item else entry.item
+        name = entry.field
+        if name.startswith("evidence."):
+            key = name.removeprefix("evidence.")
+            field = item.field(key) if item else None
+            label = field.label if field else key.replace("_", " ")
+        else:
+            label = _ITEM_LABELS.get(name, name.replace("_", " "))
+        return f"{title}: {label}"
+    if entry.field.startswith("person."):
+        key = entry.field.removeprefix("person.")
+        return _PERSON_LABELS.get(key, key.replace("_", " ").capitalize())
+    return _CASE_LABELS.get(entry.field, entry.field.replace("_", " "))
+
+
+def _values(entry: AuditRecord, template: Template | None) -> tuple[str, str]:
+    field: EvidenceField | None = None
+    if entry.item and entry.field.startswith("evidence.") and template is not None:
+        item = template.items_by_id.get(entry.item)
+        field = item.field(entry.field.removeprefix("evidence.")) if item else None
+    return value_text(entry, entry.old, field), value_text(entry, entry.new, field)
+
+
+def value_text(entry: AuditRecord, value: Any, field: EvidenceField | None = None) -> str:
+    """A recorded value in words, whole: statuses and choices by their labels, yes/no,
+    dates with their weekday, a contact's parts, the circumstances that are on."""
+    if value is None or value == "":
+        return EMPTY
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    name = entry.field
+    if entry.item and name == "status":
+        return _status(str(value))
+    if field is not None:
+        if field.type is FieldType.CHOICE:
+            return field.choice_label(str(value))
+        if field.type is FieldType.DATE:
+            return _day(value)
+    person = name.removeprefix("person.") if name.startswith("person.") else None
+    if person in _PERSON_DATES:
+        return _day(value)
+    if person == "ethnicity":
+        return ETHNICITIES.get(str(value), str(value))
+    if person in ("sex", "state"):
+        return str(value).replace("_", " ")
+    if isinstance(value, Mapping):
+        if person == "circumstances":
+            on = [CIRCUMSTANCE_LABELS.get(str(k), str(k)) for k, v in value.items() if v]
+            return ", ".join(on) or "none"
+        parts = [f"{k}: {v}" for k, v in value.items() if v not in (None, "", False)]
+        return "; ".join(parts) or EMPTY
+    return str(value)
+
+
+def _status(value: str) -> str:
+    try:
+        return ItemStatus(value).label
+    except ValueError:
+        return value
+
+
+def _day(value: Any) -> str:
+    try:
+        return format_day(date.fromisoformat(str(value)[:10]))
+    except ValueError:
+        return str(value)
