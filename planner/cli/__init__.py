@@ -12,15 +12,13 @@ import sys
 from datetime import date
 
 import click
-from pydantic import ValidationError
 
 from planner import __version__
-from planner.cli.context import Env
-from planner.config import ConfigError, load_settings
-from planner.domain.dates import parse_date
-from planner.domain.errors import InvalidInput, describe_validation_error
-from planner.domain.text import visible
-from planner.store.errors import CaseExists, CaseNotFound, StaleEdit, StoreError
+from planner.cli.command_index import COMMANDS
+from planner.cli.lazy_group import LazyGroup
+
+# Only what `planner --help` needs is imported here: each command's module (and the
+# store, pydantic, the exports behind it) is imported when that command runs.
 
 EXIT_OK = 0
 EXIT_FAILURE = 1
@@ -30,6 +28,9 @@ EXIT_BAD_INPUT = 2
 def _today(_ctx: click.Context, _param: click.Parameter, value: str | None) -> date | None:
     if value is None:
         return None
+    from planner.domain.dates import parse_date
+    from planner.domain.errors import InvalidInput
+
     try:
         return parse_date(value, "date")
     except InvalidInput as exc:
@@ -37,6 +38,8 @@ def _today(_ctx: click.Context, _param: click.Parameter, value: str | None) -> d
 
 
 @click.group(
+    cls=LazyGroup,
+    lazy=COMMANDS,
     invoke_without_command=True,
     context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
 )
@@ -65,31 +68,14 @@ def cli(ctx: click.Context, db: str | None, officer: str | None, today: date | N
     Run with no command to open the terminal UI. Deadlines count back from release day;
     gaps are flagged weeks before it. Everything stays on this computer.
     """
+    from planner.cli.context import Env
+    from planner.config import load_settings
+
     ctx.obj = Env.build(load_settings(), db, officer, today)
     if ctx.invoked_subcommand is None:
         from planner.cli.ui import open_ui
 
         open_ui(ctx.obj)
-
-
-def _register() -> None:
-    from planner.cli import assignment, cases, demo, importing, templates, views
-
-    for module in (cases, assignment, views, importing, templates, demo):
-        for command in module.COMMANDS:
-            cli.add_command(command)
-    for optional in ("planner.cli.export", "planner.cli.data", "planner.cli.doctor"):
-        try:
-            module = __import__(optional, fromlist=["COMMANDS"])
-        except ModuleNotFoundError as exc:
-            if exc.name != optional:
-                raise
-            continue
-        for command in module.COMMANDS:
-            cli.add_command(command)
-
-
-_register()
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -111,37 +97,47 @@ def main(argv: list[str] | None = None) -> int:
     except click.ClickException as exc:
         _say(exc.format_message())
         return exc.exit_code
-    except (InvalidInput, CaseNotFound, CaseExists, ConfigError) as exc:
-        _say(str(exc))
-        return EXIT_BAD_INPUT
-    except ValidationError as exc:
-        _say(describe_validation_error(exc))
-        return EXIT_BAD_INPUT
-    except StaleEdit as exc:
-        _say(str(exc))
-        return EXIT_FAILURE
-    except StoreError as exc:
-        _say(str(exc))
-        return EXIT_FAILURE
     except KeyboardInterrupt:
         _say("interrupted")
         return 130
-    except BrokenPipeError:
-        return EXIT_OK
     except Exception as exc:  # never show a traceback to a user
-        if os.environ.get("PLANNER_DEBUG"):
-            raise
-        # Only the class: an exception's message may quote a record's values.
-        _say(
-            f"internal error ({type(exc).__name__}); nothing unsaved was written; "
-            "set PLANNER_DEBUG=1 to see details"
-        )
-        return EXIT_FAILURE
+        return _failed(exc)
     return EXIT_OK
+
+
+def _failed(exc: Exception) -> int:
+    """Say what went wrong in one line; the exit code says whose fault it was."""
+    from pydantic import ValidationError
+
+    from planner.config import ConfigError
+    from planner.domain.errors import InvalidInput, describe_validation_error
+    from planner.store.errors import CaseExists, CaseNotFound, StaleEdit, StoreError
+
+    if isinstance(exc, InvalidInput | CaseNotFound | CaseExists | ConfigError):
+        _say(str(exc))
+        return EXIT_BAD_INPUT
+    if isinstance(exc, ValidationError):
+        _say(describe_validation_error(exc))
+        return EXIT_BAD_INPUT
+    if isinstance(exc, StaleEdit | StoreError):
+        _say(str(exc))
+        return EXIT_FAILURE
+    if isinstance(exc, BrokenPipeError):
+        return EXIT_OK
+    if os.environ.get("PLANNER_DEBUG"):
+        raise exc
+    # Only the class: an exception's message may quote a record's values.
+    _say(
+        f"internal error ({type(exc).__name__}); nothing unsaved was written; "
+        "set PLANNER_DEBUG=1 to see details"
+    )
+    return EXIT_FAILURE
 
 
 def _say(message: str) -> None:
     """One line on stderr; whatever the message quotes is shown, never acted on."""
+    from planner.domain.text import visible
+
     click.echo(f"planner: {visible(message)}", err=True)
 
 

@@ -190,6 +190,3 @@ def _load_json(load: OfficerLoad) -> dict[str, Any]:
         "people_with_critical": load.critical_people,
         "numbers": list(load.numbers),
     }
-
-
-COMMANDS: list[click.Command] = [assign, unassign, staff]

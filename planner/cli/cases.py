@@ -313,6 +313,3 @@ def set_(
     click.echo(f"{key} {item.id}: {new_status.label}, saved.")
     for flag in flags:
         echo_plain(f"  {flag.severity.symbol} {flag.severity.value}: {flag.reason}")
-
-
-COMMANDS: list[click.Command] = [add, update, set_]

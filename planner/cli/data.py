@@ -408,6 +408,3 @@ def _print_backup_retention(env: Env, backups: list[Backup]) -> None:
         )
     else:
         click.echo("There are no backups beside the database that hold their records.")
-
-
-COMMANDS: list[click.Command] = [init, passphrase, backup, restore_command, purge]

@@ -97,6 +97,3 @@ def _template(env: Env) -> Template:
         return env.templates.get(template_id)
     except KeyError as exc:
         raise InvalidInput(str(exc.args[0]) if exc.args else str(exc)) from None
-
-
-COMMANDS: list[click.Command] = [demo_command]

@@ -124,6 +124,3 @@ def _repair(env: Env, report: Diagnosis, codec: Codec | None, yes: bool) -> None
         return
     _print(after)
     raise click.exceptions.Exit(1)
-
-
-COMMANDS: list[click.Command] = [doctor]

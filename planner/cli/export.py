@@ -207,6 +207,3 @@ def _progress(total: int) -> Iterator[ProgressCallback | None]:
             bar.update(task, completed=done, description=path.name)
 
         yield advance
-
-
-COMMANDS: list[click.Command] = [export]

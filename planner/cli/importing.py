@@ -164,6 +164,3 @@ def _refusal(parsed: ParsedReleases, report: ImportReport) -> str:
         f"{rows} {'has a problem' if bad == 1 else 'have problems'}; nothing was imported. "
         f"Fix the file, or use --skip-invalid to import the other {good}."
     )
-
-
-COMMANDS: list[click.Command] = [import_command]

@@ -106,6 +106,3 @@ def check(file: Path) -> None:
         f"{file.name}: template {template.key} is valid "
         f"({len(template.sections)} sections, {len(template.items)} items)."
     )
-
-
-COMMANDS: list[click.Command] = [templates]

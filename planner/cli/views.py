@@ -520,12 +520,3 @@ def _change(old: str, new: str) -> str:
     if "\n" in old or "\n" in new:
         return f"from: {old}\nto: {new}"
     return f"{old} -> {new}"
-
-
-def _commands() -> list[click.Command]:
-    from planner.cli.vocabulary import fields, views
-
-    return [list_, show, gaps, history, views, fields]
-
-
-COMMANDS: list[click.Command] = _commands()

@@ -165,6 +165,3 @@ def _field_json(field: EvidenceField) -> dict[str, object]:
         "required": field.required,
         "choices": [{"value": c.value, "label": c.label} for c in field.choices],
     }
-
-
-COMMANDS: list[click.Command] = [views, fields]

@@ -1,0 +1,85 @@
+"""`planner --help` prints every command without importing them, and says what they say."""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+import subprocess
+import sys
+
+import click
+import pytest
+
+import planner.cli
+from planner.cli import cli, main
+from planner.cli.command_index import COMMANDS
+
+
+@pytest.mark.parametrize("name", sorted(COMMANDS))
+def test_each_listed_command_loads_under_its_name_with_its_help(name: str) -> None:
+    command = COMMANDS[name].load()
+    assert command is not None
+    assert command.name == name
+    assert COMMANDS[name].short_help == command.get_short_help_str(400), (
+        f"planner/cli/command_index.py: the line for {name!r} should read "
+        f"{command.get_short_help_str(400)!r}"
+    )
+
+
+@pytest.mark.parametrize("width", [60, 80, 120])
+def test_the_static_command_list_reads_as_the_commands_own_help(width: int) -> None:
+    ctx = click.Context(cli, info_name="planner", terminal_width=width)
+    static = click.HelpFormatter(width=width)
+    cli.format_commands(ctx, static)
+    for name in COMMANDS:
+        cli.get_command(ctx, name)  # now loaded: click lists them from their own help
+    loaded = click.HelpFormatter(width=width)
+    click.Group.format_commands(cli, ctx, loaded)
+    assert static.getvalue() == loaded.getvalue()
+
+
+def test_every_command_the_cli_defines_is_listed() -> None:
+    defined: set[str] = set()
+    nested: set[str] = set()
+    for info in pkgutil.iter_modules(planner.cli.__path__, "planner.cli."):
+        module = importlib.import_module(info.name)
+        for value in vars(module).values():
+            if isinstance(value, click.Command) and value is not cli:
+                if value.callback is not None and value.callback.__module__ == info.name:
+                    defined.add(str(value.name))
+                if isinstance(value, click.Group):
+                    nested.update(value.commands)
+    assert defined - nested == set(COMMANDS)
+
+
+def test_help_lists_every_command(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--help"]) == 0
+    out = capsys.readouterr().out
+    for name in COMMANDS:
+        assert f"\n  {name} " in out
+
+
+def test_an_unknown_command_is_one_line_and_exit_2(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["lsit"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "lsit" in err
+
+
+_IMPORTED_BY_HELP = """
+import sys
+from planner.cli import main
+code = main(["--help"])
+heavy = ("planner.store", "planner.export", "planner.domain", "planner.tui", "pydantic",
+         "tinydb", "fpdf", "textual")
+print(code, sorted(m for m in sys.modules if m.startswith(heavy)))
+"""
+
+
+def test_help_imports_neither_the_store_nor_the_exports_nor_pydantic() -> None:
+    done = subprocess.run(
+        [sys.executable, "-c", _IMPORTED_BY_HELP],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert done.stdout.splitlines()[-1] == "0 []"
