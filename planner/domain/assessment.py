@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
+from operator import itemgetter
 from typing import Any, NamedTuple
 
 from planner.domain.case import Case
@@ -33,8 +34,9 @@ from planner.domain.template import (
     Template,
 )
 
-# Bump when the meaning of a stored assessment changes, so stored ones are recomputed.
-ENGINE_VERSION = 5
+# Bump when the meaning (or the stored form) of an assessment changes, so stored ones are
+# recomputed.
+ENGINE_VERSION = 6
 
 PROBLEM_NO_EVIDENCE = "no_evidence"
 PROBLEM_NO_REASON = "no_reason"
@@ -42,25 +44,95 @@ PROBLEM_NOT_MET = "not_met"
 # Problems that leave a `done` item still to do: it does not count as resolved.
 _NOT_DONE = frozenset({PROBLEM_NOT_MET, PROBLEM_NO_EVIDENCE})
 
+# --- the stored form of an open item ---------------------------------------------------------
+#
+# 20,000 assessments are parsed to flag a caseload, so an open item is stored as a short
+# list of small values rather than an object of strings: its status and problem as codes,
+# its dates as day ordinals (compared as integers), and empty trailing fields left out:
+#
+#   [position, item id, status, due, recommended, escalate, bits, quiet until,
+#    missing evidence (of a done item), reason, outcomes that mean not met]
+#
+# `position` is the item's place in the template (flags keep template order among equals);
+# `bits` holds 1 when an escalation is pending, plus the problem's code times 2. `quiet
+# until` is the last day on which the item certainly raises no flag: the day before it is
+# due soon, and no later than its recommended or escalation day; LOUD for an item with a
+# problem or blocked, which may flag on any day. Rows are stored in order of that day, so
+# flagging a case reads only the rows that can flag today and stops at the first that
+# cannot.
+ROW_POSITION, ROW_ITEM, ROW_STATUS, ROW_DUE, ROW_RECOMMENDED, ROW_ESCALATE = range(6)
+ROW_BITS, ROW_QUIET, ROW_MISSING, ROW_REASON, ROW_NOT_MET = range(6, 11)
+LOUD = -1
+_NEVER = date.max.toordinal()
+# The codes are part of the stored form: append, never reorder (or bump ENGINE_VERSION).
+STATUS_CODES: tuple[str, ...] = (
+    "not_started",
+    "in_progress",
+    "done",
+    "not_required",
+    "declined",
+    "blocked",
+)
+PROBLEM_CODES: tuple[str | None, ...] = (
+    None,
+    PROBLEM_NO_EVIDENCE,
+    PROBLEM_NO_REASON,
+    PROBLEM_NOT_MET,
+)
+BLOCKED_CODE = STATUS_CODES.index(ItemStatus.BLOCKED.value)
+RESOLVED_CODES = frozenset(STATUS_CODES.index(s.value) for s in ItemStatus if s.resolved)
+_STATUS_CODE = {status: code for code, status in enumerate(STATUS_CODES)}
+_PROBLEM_CODE = {problem: code for code, problem in enumerate(PROBLEM_CODES)}
+
 
 class OpenItem(NamedTuple):
-    """An applicable item that may raise a flag: unresolved, or resolved with a problem.
-
-    Fields hold JSON-native values (status as its string, dates as ISO strings, which
-    compare in date order) so a stored assessment loads without any conversion.
-    """
+    """An applicable item that may raise a flag: unresolved, or resolved with a problem."""
 
     item_id: str
-    section: str
     status: str
-    due: str | None
-    recommended: str | None
-    escalate: str | None
+    due: date | None
+    recommended: date | None
+    escalate: date | None
     escalate_pending: bool  # the escalation holds once its day has passed (see _escalates)
     problem: str | None  # PROBLEM_NOT_MET, _NO_EVIDENCE or _NO_REASON for resolved items
-    missing: list[str]  # names of required evidence fields not yet recorded
+    missing: list[str]  # a done item's required evidence fields not recorded
     reason: str  # the officer's reason (blocked, declined, not required)
     not_met: list[tuple[str, str]]  # (field, value) of recorded outcomes that mean not met
+
+    @classmethod
+    def from_row(cls, row: Sequence[Any]) -> OpenItem:
+        """The item a stored row holds."""
+        bits = row[ROW_BITS]
+        extra = len(row)
+        return cls(
+            item_id=row[ROW_ITEM],
+            status=STATUS_CODES[row[ROW_STATUS]],
+            due=_day(row[ROW_DUE]),
+            recommended=_day(row[ROW_RECOMMENDED]),
+            escalate=_day(row[ROW_ESCALATE]),
+            escalate_pending=bool(bits & 1),
+            problem=PROBLEM_CODES[bits >> 1],
+            missing=list(row[ROW_MISSING]) if extra > ROW_MISSING else [],
+            reason=row[ROW_REASON] if extra > ROW_REASON else "",
+            not_met=[(f, v) for f, v in row[ROW_NOT_MET]] if extra > ROW_NOT_MET else [],
+        )
+
+
+def row_missing(row: Sequence[Any]) -> Sequence[str]:
+    return row[ROW_MISSING] if len(row) > ROW_MISSING else ()
+
+
+def row_reason(row: Sequence[Any]) -> str:
+    reason: str = row[ROW_REASON] if len(row) > ROW_REASON else ""
+    return reason
+
+
+def row_not_met(row: Sequence[Any]) -> list[tuple[str, str]]:
+    return [(f, v) for f, v in row[ROW_NOT_MET]] if len(row) > ROW_NOT_MET else []
+
+
+def _day(ordinal: int | None) -> date | None:
+    return None if ordinal is None else date.fromordinal(ordinal)
 
 
 class SectionTally(NamedTuple):
@@ -82,8 +154,9 @@ class Assessment:
     address_not_booked: str | None
     applicable: int
     resolved: int
-    section_rows: Sequence[Sequence[Any]]
-    open_rows: Sequence[Sequence[Any]]
+    section_ids: str  # the template's section ids, space-separated
+    tallies: Sequence[int]  # applicable, resolved, started for each section in turn
+    open_rows: Sequence[Sequence[Any]]  # in the stored form above, by `quiet until`
     no_com: bool = False  # no community offender manager recorded (planner.domain.com_flag)
 
     @property
@@ -92,11 +165,34 @@ class Assessment:
 
     @property
     def sections(self) -> tuple[SectionTally, ...]:
-        return tuple(SectionTally._make(row) for row in self.section_rows)
+        t = self.tallies
+        return tuple(
+            SectionTally(section, t[3 * n], t[3 * n + 1], t[3 * n + 2])
+            for n, section in enumerate(self.section_ids.split())
+        )
 
     @property
     def open_items(self) -> tuple[OpenItem, ...]:
-        return tuple(OpenItem._make(row) for row in self.open_rows)
+        """The open items in template order."""
+        rows = sorted(self.open_rows, key=itemgetter(ROW_POSITION))
+        return tuple(OpenItem.from_row(row) for row in rows)
+
+    def open_status(self, item_id: str) -> str | None:
+        """The status of an open item; None when the item is resolved or does not apply."""
+        for row in self.open_rows:
+            if row[ROW_ITEM] == item_id:
+                status: str = STATUS_CODES[row[ROW_STATUS]]
+                return status
+        return None
+
+    def next_due(self) -> date | None:
+        """The soonest due date of an item still open (a past one when one is overdue)."""
+        dues = [
+            row[ROW_DUE]
+            for row in self.open_rows
+            if row[ROW_DUE] is not None and row[ROW_STATUS] not in RESOLVED_CODES
+        ]
+        return date.fromordinal(min(dues)) if dues else None
 
     def to_json(self) -> dict[str, Any]:
         """A compact JSON form, stored beside the record."""
@@ -109,7 +205,8 @@ class Assessment:
             "unbooked": self.address_not_booked,
             "applicable": self.applicable,
             "resolved": self.resolved,
-            "sections": [list(row) for row in self.section_rows],
+            "sections": self.section_ids,
+            "tallies": list(self.tallies),
             "open": [list(row) for row in self.open_rows],
             "com": self.no_com,
         }
@@ -126,7 +223,8 @@ class Assessment:
             address_not_booked=data["unbooked"],
             applicable=data["applicable"],
             resolved=data["resolved"],
-            section_rows=data["sections"],
+            section_ids=data["sections"],
+            tallies=data["tallies"],
             open_rows=data["open"],
             no_com=data["com"],
         )
@@ -143,8 +241,9 @@ def assess(case: Case, template: Template) -> Assessment:
     release = person.release_date
     created = case.created_at.date()
     tallies: dict[str, list[int]] = {s.id: [0, 0, 0] for s in template.sections}
-    open_items: list[OpenItem] = []
-    for item in template.items:
+    open_rows: list[list[Any]] = []
+    soon = template.flags.due_soon_days
+    for position, item in enumerate(template.items):
         if not applies(item, case):
             continue
         record = checklist.item(item.id)
@@ -152,12 +251,13 @@ def assess(case: Case, template: Template) -> Assessment:
         tally[0] += 1
         if record.status is not ItemStatus.NOT_STARTED:
             tally[2] += 1
-        open_item = _open_item(item, record, release, created)
-        if open_item is None:
+        row = _open_row(position, item, record, release, created, soon)
+        if row is None:
             tally[1] += 1
         else:
-            open_items.append(open_item)
-            if record.status.resolved and open_item.problem not in _NOT_DONE:
+            open_rows.append(row)
+            problem = PROBLEM_CODES[row[ROW_BITS] >> 1]
+            if record.status.resolved and problem not in _NOT_DONE:
                 tally[1] += 1  # closed, if with a flag of its own (a deadline, no reason)
     nfa_rule = template.flags.no_fixed_abode
     nfa = False
@@ -175,8 +275,9 @@ def assess(case: Case, template: Template) -> Assessment:
         address_not_booked=_address_not_booked(case, template),
         applicable=applicable,
         resolved=resolved,
-        section_rows=tuple(SectionTally(s, a, r, st) for s, (a, r, st) in tallies.items()),
-        open_rows=tuple(open_items),
+        section_ids=" ".join(tallies),
+        tallies=[n for tally in tallies.values() for n in tally],
+        open_rows=sorted(open_rows, key=itemgetter(ROW_QUIET, ROW_POSITION)),
         no_com=com_missing(case, template, applies),
     )
 
@@ -261,11 +362,16 @@ def due_date(item: ItemTemplate, release: date | None, created: date) -> date | 
     return due
 
 
-def _open_item(
-    item: ItemTemplate, record: ItemRecord, release: date | None, created: date
-) -> OpenItem | None:
-    """The item as a possible source of flags; None for one resolved with no problem and
-    no escalation still to come."""
+def _open_row(
+    position: int,
+    item: ItemTemplate,
+    record: ItemRecord,
+    release: date | None,
+    created: date,
+    soon: int,
+) -> list[Any] | None:
+    """The item as a possible source of flags, in the stored form; None for one resolved
+    with no problem and no escalation still to come."""
     status = record.status
     problem: str | None = None
     missing: list[str] = []
@@ -277,36 +383,47 @@ def _open_item(
             problem = PROBLEM_NOT_MET
         elif missing:
             problem = PROBLEM_NO_EVIDENCE
-    elif status.resolved:
-        if not record.reason.strip():
-            problem = PROBLEM_NO_REASON
-    else:
-        missing = missing_evidence(item, record)
+    elif status.resolved and not record.reason.strip():
+        problem = PROBLEM_NO_REASON
     escalate_pending = _escalates(item, record, bool(not_met))
     if status.resolved and problem is None and not escalate_pending:
         return None
     esc = item.escalation
-    return OpenItem(
-        item_id=item.id,
-        section=item.section,
-        status=status.value,
-        due=_iso(due_date(item, release, created)),
-        recommended=(
-            _iso(release - timedelta(days=item.recommended_days_before_release))
-            if release is not None and item.recommended_days_before_release is not None
-            else None
-        ),
-        escalate=(
-            _iso(release - timedelta(days=esc.days_before_release))
-            if release is not None and esc is not None
-            else None
-        ),
-        escalate_pending=escalate_pending,
-        problem=problem,
-        missing=missing,
-        reason=record.reason,
-        not_met=not_met,
+    due = _ordinal(due_date(item, release, created))
+    recommended = (
+        _ordinal(release - timedelta(days=item.recommended_days_before_release))
+        if release is not None and item.recommended_days_before_release is not None
+        else None
     )
+    escalate = (
+        _ordinal(release - timedelta(days=esc.days_before_release))
+        if release is not None and esc is not None
+        else None
+    )
+    if problem is not None or status is ItemStatus.BLOCKED:
+        quiet = LOUD
+    else:
+        quiet = min(
+            _NEVER if due is None else due - soon - 1,
+            _NEVER if escalate is None else escalate,
+            _NEVER if recommended is None else recommended,
+        )
+    row: list[Any] = [
+        position,
+        item.id,
+        _STATUS_CODE[status.value],
+        due,
+        recommended,
+        escalate,
+        int(escalate_pending) | _PROBLEM_CODE[problem] << 1,
+        quiet,
+        missing,
+        record.reason,
+        [list(pair) for pair in not_met],
+    ]
+    while len(row) > ROW_MISSING and not row[-1]:
+        row.pop()  # empty trailing fields are left out
+    return row
 
 
 def _escalates(item: ItemTemplate, record: ItemRecord, not_met: bool) -> bool:
@@ -338,5 +455,5 @@ def _escalates(item: ItemTemplate, record: ItemRecord, not_met: bool) -> bool:
     )
 
 
-def _iso(day: date | None) -> str | None:
-    return None if day is None else day.isoformat()
+def _ordinal(day: date | None) -> int | None:
+    return None if day is None else day.toordinal()

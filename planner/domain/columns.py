@@ -33,9 +33,6 @@ from planner.domain.equality import ETHNICITIES
 from planner.domain.filter_terms import FilterError, Kind, Subject, Where
 from planner.domain.filter_vocabulary import ALIASES, Vocabulary, nearest, shown
 from planner.domain.filtering import (
-    OPEN_DUE,
-    OPEN_ITEM_ID,
-    OPEN_STATUS,
     CaseloadFilter,
     CaseloadRow,
     Records,
@@ -270,9 +267,9 @@ class ColumnReader:
         if source is Source.STATUS:
             if item is None:
                 return NOT_APPLICABLE
-            for open_row in row.assessment.open_rows:
-                if open_row[OPEN_ITEM_ID] == col.key:
-                    return ItemStatus(open_row[OPEN_STATUS]).label
+            status = row.assessment.open_status(col.key)
+            if status is not None:
+                return ItemStatus(status).label
             if not item_applies(item, doc):
                 return NOT_APPLICABLE
             return _status_label(item_status(doc, col.key))
@@ -339,12 +336,7 @@ def _status_label(status: str) -> str:
 
 def next_due(row: CaseloadRow) -> date | None:
     """The soonest due date of an item still open (a past one when one is overdue)."""
-    dues = [
-        r[OPEN_DUE]
-        for r in row.assessment.open_rows
-        if r[OPEN_STATUS] not in _RESOLVED and r[OPEN_DUE]
-    ]
-    return date.fromisoformat(min(dues)) if dues else None
+    return row.assessment.next_due()
 
 
 def cell_text(value: Cell, shape: Shape) -> str:

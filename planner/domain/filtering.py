@@ -26,7 +26,7 @@ from datetime import date, timedelta
 from operator import attrgetter
 from typing import Protocol, TypeVar
 
-from planner.domain.assessment import Assessment, OpenItem
+from planner.domain.assessment import Assessment
 from planner.domain.filter_terms import (
     TODAY,
     Condition,
@@ -78,10 +78,6 @@ Row = TypeVar("Row", bound=CaseloadRow)
 Records = Callable[[Sequence[str]], Mapping[str, Record]]
 Predicate = Callable[[object], bool]
 
-# Where an assessment's open-item row holds what filters and columns read.
-OPEN_ITEM_ID = OpenItem._fields.index("item_id")
-OPEN_STATUS = OpenItem._fields.index("status")
-OPEN_DUE = OpenItem._fields.index("due")
 _ALL_STATUSES = frozenset(s.value for s in ItemStatus)
 _RESOLVED = frozenset(s.value for s in RESOLVED)
 _SUMMARY_FIELDS = {
@@ -374,10 +370,9 @@ class _StatusTest(_Test):
         item = self.owner.item(assessment.template_key, self.item_id)
         if item is None:
             return self.on_missing
-        item_id = self.item_id
-        for open_row in assessment.open_rows:
-            if open_row[OPEN_ITEM_ID] == item_id:
-                return open_row[OPEN_STATUS] in self.wanted
+        status = assessment.open_status(self.item_id)
+        if status is not None:
+            return status in self.wanted
         if item.applies is None:
             return self.if_resolved
         return None

@@ -7,16 +7,33 @@ whole caseload on every keystroke.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
+from operator import itemgetter
+from typing import Any
 
 from planner.domain.assessment import (
+    BLOCKED_CODE,
+    PROBLEM_CODES,
     PROBLEM_NO_EVIDENCE,
     PROBLEM_NO_REASON,
     PROBLEM_NOT_MET,
+    RESOLVED_CODES,
+    ROW_BITS,
+    ROW_DUE,
+    ROW_ESCALATE,
+    ROW_ITEM,
+    ROW_POSITION,
+    ROW_QUIET,
+    ROW_RECOMMENDED,
+    ROW_STATUS,
+    STATUS_CODES,
     Assessment,
-    OpenItem,
     assess,
+    row_missing,
+    row_not_met,
+    row_reason,
 )
 from planner.domain.calendar import release_day_risk
 from planner.domain.case import Case
@@ -28,7 +45,6 @@ from planner.domain.flags import (
     flag_order,
     parse_severity,
 )
-from planner.domain.status import RESOLVED, ItemStatus
 from planner.domain.template import ItemTemplate, Template
 
 __all__ = [
@@ -135,6 +151,9 @@ def flags_for(
     return FlagRules(template, today).flags(assessment, sort=sort)
 
 
+_BY_POSITION = itemgetter(ROW_POSITION)
+
+
 class FlagRules:
     """The flag rules of one template applied on one day, reusable across a caseload."""
 
@@ -142,8 +161,8 @@ class FlagRules:
         self.template = template
         self.today = today
         self.settings = template.flags
-        self.today_iso = today.isoformat()
-        self.soon_iso = (today + timedelta(days=self.settings.due_soon_days)).isoformat()
+        self.today_ordinal = today.toordinal()
+        self.soon_ordinal = self.today_ordinal + self.settings.due_soon_days
 
     def flags(self, assessment: Assessment, *, sort: bool = True) -> list[Flag]:
         if assessment.state != "active":
@@ -153,22 +172,18 @@ class FlagRules:
         near = release is not None and (release - self.today).days <= (
             self.settings.critical_within_days
         )
-        today_iso, soon_iso = self.today_iso, self.soon_iso
-        blocked = ItemStatus.BLOCKED.value
+        # Rows come in order of the last day each is certainly quiet: only those before
+        # the first one still quiet today can raise a flag.
+        today = self.today_ordinal
+        loud: list[Sequence[Any]] = []
         for row in assessment.open_rows:
-            # The common case, read off the stored row itself: an open item not yet due
-            # soon, not blocked, with no problem and nothing past, raises nothing.
-            due, recommended, escalate, problem = row[3], row[4], row[5], row[7]
-            if (
-                problem is None
-                and row[2] != blocked
-                and (due is None or due > soon_iso)
-                and (escalate is None or today_iso <= escalate)
-                and (recommended is None or today_iso <= recommended)
-            ):
-                continue
-            item = OpenItem._make(row)
-            flag = self._item_flag(assessment.number, item, near)
+            if row[ROW_QUIET] >= today:
+                break
+            loud.append(row)
+        if len(loud) > 1:
+            loud.sort(key=_BY_POSITION)  # template order, which ties keep
+        for row in loud:
+            flag = self._item_flag(assessment.number, row, near)
             if flag is not None:
                 flags.append(flag)
         if sort:
@@ -233,61 +248,67 @@ class FlagRules:
             )
         return flags
 
-    def _item_flag(self, number: str, item: OpenItem, near: bool) -> Flag | None:
-        """The one flag an open item raises today, if any. Dates compare as ISO strings."""
-        spec = self.template.item(item.item_id)
-        today, today_iso = self.today, self.today_iso
-        escalated = (
-            item.escalate_pending and item.escalate is not None and today_iso > item.escalate
-        )
-        status = item.status
-        due = None if item.due is None else date.fromisoformat(item.due)
+    def _item_flag(self, number: str, row: Sequence[Any], near: bool) -> Flag | None:
+        """The one flag an open item raises today, if any. Days compare as ordinals."""
+        spec = self.template.item(row[ROW_ITEM])
+        today = self.today_ordinal
+        bits, escalate, due = row[ROW_BITS], row[ROW_ESCALATE], row[ROW_DUE]
+        escalated = bool(bits & 1) and escalate is not None and today > escalate
+        status = row[ROW_STATUS]
+        problem = PROBLEM_CODES[bits >> 1]
         kind: FlagKind
         detail = ""
-        if status in RESOLVED:
-            if item.problem == PROBLEM_NOT_MET:
-                kind, detail = FlagKind.NOT_MET, _outcomes(spec, item.not_met)
+        if status in RESOLVED_CODES:
+            if problem == PROBLEM_NOT_MET:
+                kind, detail = FlagKind.NOT_MET, _outcomes(spec, row_not_met(row))
                 severity = Severity.CRITICAL if near or escalated else Severity.WARNING
-            elif escalated and status == ItemStatus.DONE:
+            elif escalated and status == _DONE_CODE:
                 # The harder deadline outranks a missing-evidence warning.
-                return self._escalation_flag(number, spec, item)
-            elif item.problem == PROBLEM_NO_EVIDENCE:
-                labels = [f.label for f in spec.required_fields if f.name in item.missing]
+                return self._escalation_flag(number, spec, escalate)
+            elif problem == PROBLEM_NO_EVIDENCE:
+                missing = row_missing(row)
+                labels = [f.label for f in spec.required_fields if f.name in missing]
                 kind, severity, detail = FlagKind.NO_EVIDENCE, Severity.WARNING, _join(labels)
-            elif item.problem == PROBLEM_NO_REASON:
+            elif problem == PROBLEM_NO_REASON:
                 kind, severity = FlagKind.NO_REASON, Severity.WARNING
-                detail = status.replace("_", " ")
+                detail = STATUS_CODES[status].replace("_", " ")
             else:
                 return None
-        elif status == ItemStatus.BLOCKED:
-            kind, detail = FlagKind.BLOCKED, item.reason
+        elif status == BLOCKED_CODE:
+            kind, detail = FlagKind.BLOCKED, row_reason(row)
             severity = Severity.CRITICAL if near or escalated else Severity.WARNING
         elif escalated:
-            return self._escalation_flag(number, spec, item)
-        elif due is not None and today_iso > item.due:  # type: ignore[operator]
+            return self._escalation_flag(number, spec, escalate)
+        elif due is not None and today > due:
             kind, severity = FlagKind.OVERDUE, Severity.CRITICAL if near else Severity.WARNING
-            detail = status.replace("_", " ")
-        elif due is not None and item.due <= self.soon_iso:  # type: ignore[operator]
+            detail = STATUS_CODES[status].replace("_", " ")
+        elif due is not None and due <= self.soon_ordinal:
             kind, severity = FlagKind.DUE_SOON, Severity.INFO
-        elif item.recommended is not None and today_iso > item.recommended:
-            recommended = date.fromisoformat(item.recommended)
+        elif (recommended := row[ROW_RECOMMENDED]) is not None and today > recommended:
             return Flag(
-                number, FlagKind.DUE_SOON, Severity.INFO, item.item_id, item.section, due,
-                spec.title, today, "", recommended,
+                number, FlagKind.DUE_SOON, Severity.INFO, spec.id, spec.section, _day(due),
+                spec.title, self.today, "", date.fromordinal(recommended),
             )  # fmt: skip
         else:
             return None
         return Flag(
-            number, kind, severity, item.item_id, item.section, due, spec.title, today, detail
-        )
-
-    def _escalation_flag(self, number: str, spec: ItemTemplate, item: OpenItem) -> Flag:
-        reason = spec.escalation.reason if spec.escalation else "past its hard deadline"
-        escalate = date.fromisoformat(item.escalate) if item.escalate else None
-        return Flag(
-            number, FlagKind.OVERDUE, Severity.CRITICAL, item.item_id, item.section, escalate,
-            spec.title, self.today, reason, None, True,
+            number, kind, severity, spec.id, spec.section, _day(due), spec.title, self.today,
+            detail,
         )  # fmt: skip
+
+    def _escalation_flag(self, number: str, spec: ItemTemplate, escalate: int) -> Flag:
+        reason = spec.escalation.reason if spec.escalation else "past its hard deadline"
+        return Flag(
+            number, FlagKind.OVERDUE, Severity.CRITICAL, spec.id, spec.section,
+            date.fromordinal(escalate), spec.title, self.today, reason, None, True,
+        )  # fmt: skip
+
+
+_DONE_CODE = STATUS_CODES.index("done")
+
+
+def _day(ordinal: int | None) -> date | None:
+    return None if ordinal is None else date.fromordinal(ordinal)
 
 
 def _outcomes(spec: ItemTemplate, not_met: list[tuple[str, str]]) -> str:

@@ -10,7 +10,7 @@ urgent first), what was declined or not required and why, and who to call. With
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date, datetime
+from datetime import datetime
 
 from planner.domain.assessment import applies
 from planner.domain.calendar import format_day, release_day_risk
@@ -180,8 +180,7 @@ def _section(
             if item.section != status.section or not applies(item, case):
                 continue
             record = case.checklist.item(item.id)
-            open_due = None if record.status.resolved else due.get(item.id)
-            day = None if open_due is None else date.fromisoformat(open_due)
+            day = None if record.status.resolved else due.get(item.id)
             items.append(
                 Item(
                     id=item.id,

@@ -30,7 +30,7 @@ from planner.domain.case import Case
 from planner.domain.template import Template
 from planner.domain.validated import STORED_RECORD
 from planner.store.errors import DatabaseCorrupt
-from planner.store.lazy import bulk_parsing
+from planner.store.lazy import LazyDocument, bulk_parsing
 from planner.store.summary import CaseSummary
 
 
@@ -149,6 +149,8 @@ def summary_from_entry(
 def _assessment(
     number: str, stored: Any, template: str, reassess: Callable[[str], Assessment]
 ) -> Assessment:
+    if isinstance(stored, LazyDocument):
+        stored = stored.parsed()  # one parse, then plain dict reads
     if stored is not None and stored_assessment_is_current(stored, template):
         return Assessment.from_json(number, stored)
     return reassess(number)  # written by an older gap engine: assess the full record again

@@ -25,6 +25,10 @@ class LazyDocument(Mapping[str, Any]):
         self._raw = raw
         self._parsed: dict[str, Any] | None = None
 
+    def parsed(self) -> dict[str, Any]:
+        """The document as a dict, parsed now if it was not yet (do not change it)."""
+        return self._data()
+
     def _data(self) -> dict[str, Any]:
         if self._parsed is None:
             value = orjson.loads(self._raw)

@@ -22,13 +22,23 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from planner.domain.assessment import Assessment, applies, assess
+from planner.domain.assessment import (
+    ROW_DUE,
+    ROW_ESCALATE,
+    ROW_POSITION,
+    ROW_QUIET,
+    ROW_RECOMMENDED,
+    Assessment,
+    applies,
+    assess,
+)
 from planner.domain.case import Case
 from planner.domain.checklist import Checklist, ItemRecord
 from planner.domain.gaps import (
     Evaluation,
     Flag,
     FlagKind,
+    FlagRules,
     Severity,
     evaluate,
     flag_order,
@@ -901,6 +911,39 @@ def test_stored_assessment_gives_the_same_flags(template, data):
             FlagKind.NO_RELEASE_DATE in {f.kind for f in flags}
         )
     assert 0.0 <= evaluation.readiness <= 1.0
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data())
+def test_reading_only_the_rows_loud_today_misses_no_flag(template, data):
+    """The rows a case's flags are read from stop at the first one quiet today; reading
+    every row instead (each one's own flag, in template order) gives the same flags, on
+    every day around each row's thresholds."""
+    case = data.draw(random_cases(template))
+    assessment = assess(case, template)
+    if case.person.state is not CaseState.ACTIVE:
+        return
+    thresholds = {
+        day
+        for row in assessment.open_rows
+        for day in (row[ROW_DUE], row[ROW_RECOMMENDED], row[ROW_ESCALATE], row[ROW_QUIET])
+        if day is not None and 0 < day < date.max.toordinal()
+    }
+    candidates = sorted({d + shift for d in thresholds for shift in (-1, 0, 1)})
+    for ordinal in [TODAY.toordinal(), *candidates]:
+        today = date.fromordinal(ordinal)
+        rules = FlagRules(template, today)
+        release = assessment.release_date
+        near = release is not None and (release - today).days <= (
+            template.flags.critical_within_days
+        )
+        every_row = rules._release_flags(assessment)
+        for row in sorted(assessment.open_rows, key=lambda r: r[ROW_POSITION]):
+            flag = rules._item_flag(assessment.number, row, near)
+            if flag is not None:
+                every_row.append(flag)
+        every_row.sort(key=flag_order)
+        assert rules.flags(assessment) == every_row, today
 
 
 def test_id_already_held_does_not_escalate_for_want_of_a_received_date(store, template):

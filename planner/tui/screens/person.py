@@ -117,7 +117,9 @@ def flag_prompt(flag: Flag) -> Text:
     text = Text()
     text.append(severity_word(flag.severity), SEVERITY_STYLE[flag.severity])
     text.append(f" · {flag.kind.label}\n", "bold")
-    text.append(visible(flag.reason))
+    # The sentence may quote an officer's reason, which is free text: its tabs and line
+    # breaks are the officer's own and shown as such.
+    text.append(visible(flag.reason, multiline=True))
     return text
 
 
