@@ -71,6 +71,8 @@ class CaseloadRow(Protocol):
     @property
     def assigned_to(self) -> str: ...
     @property
+    def template_key(self) -> str: ...
+    @property
     def assessment(self) -> Assessment: ...
 
 
@@ -126,7 +128,9 @@ class CaseloadFilter:
     def select(self, wanted: Filter, rows: Iterable[Row]) -> list[Row]:
         """The rows every condition holds for, in their order."""
         chosen = list(rows)
-        keys = {row.assessment.template_key for row in chosen}
+        if not wanted.conditions:
+            return chosen
+        keys = {row.template_key for row in chosen}
         tests = [self._test(c) for c in wanted.conditions]
         for test in sorted(tests, key=lambda t: t.cost(keys)):
             chosen = self._apply(test, chosen)

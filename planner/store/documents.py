@@ -14,7 +14,7 @@ assessment inside; it is read as it is and written again the new way (see
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Mapping
 from datetime import date
 from typing import Any
 
@@ -30,7 +30,7 @@ from planner.domain.case import Case
 from planner.domain.template import Template
 from planner.domain.validated import STORED_RECORD
 from planner.store.errors import DatabaseCorrupt
-from planner.store.lazy import LazyDocument, bulk_parsing
+from planner.store.lazy import LazyDocument
 from planner.store.summary import CaseSummary
 
 
@@ -112,7 +112,7 @@ def summary_from_entry(
             and type(rev) is int
         ):
             raise TypeError("an index entry holds a value of the wrong type")
-        loaded: Assessment | Callable[[], Assessment]
+        loaded: Assessment | Callable[[bool], Assessment]
         if "assessment" in entry or entry.get("engine") != ENGINE_VERSION or stored is None:
             loaded = _assessment(number, entry.get("assessment", stored), template, reassess)
             applicable, resolved = loaded.applicable, loaded.resolved
@@ -121,9 +121,9 @@ def summary_from_entry(
             if type(applicable) is not int or type(resolved) is not int:
                 raise TypeError("an index entry's counts are not numbers")
 
-            def loaded(stored: Mapping[str, Any] = stored) -> Assessment:
+            def loaded(keep: bool, stored: Mapping[str, Any] = stored) -> Assessment:
                 try:
-                    return _assessment(number, stored, template, reassess)
+                    return _assessment(number, stored, template, reassess, keep=keep)
                 except (KeyError, TypeError, ValueError, AttributeError):
                     raise _damaged(number) from None
 
@@ -138,6 +138,7 @@ def summary_from_entry(
             state=state,
             rev=rev,
             assessment=loaded,
+            template_key=template,
             assigned_to=assigned,
             applicable=applicable,
             resolved=resolved,
@@ -147,10 +148,16 @@ def summary_from_entry(
 
 
 def _assessment(
-    number: str, stored: Any, template: str, reassess: Callable[[str], Assessment]
+    number: str,
+    stored: Any,
+    template: str,
+    reassess: Callable[[str], Assessment],
+    *,
+    keep: bool = True,
 ) -> Assessment:
     if isinstance(stored, LazyDocument):
-        stored = stored.parsed()  # one parse, then plain dict reads
+        # One parse, then plain dict reads; kept with the document unless `keep` is off.
+        stored = stored.parsed() if keep else stored.read()
     if stored is not None and stored_assessment_is_current(stored, template):
         return Assessment.from_json(number, stored)
     return reassess(number)  # written by an older gap engine: assess the full record again
@@ -185,15 +192,6 @@ def split_entry(entry: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, Any
     core["engine"] = ENGINE_VERSION
     core["counts"] = [stored["applicable"], stored["resolved"]]
     return core, stored
-
-
-def load_assessments(summaries: Iterable[CaseSummary]) -> None:
-    """Parse the assessments of many summaries at once, with the garbage collector paused
-    (see :func:`planner.store.lazy.bulk_parsing`): thousands of small parses one by one
-    cost several times more, the collector rescanning everything parsed so far."""
-    with bulk_parsing():
-        for summary in summaries:
-            summary.assessment  # noqa: B018 - parsed on first access
 
 
 class SummaryCache:

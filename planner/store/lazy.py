@@ -29,12 +29,20 @@ class LazyDocument(Mapping[str, Any]):
         """The document as a dict, parsed now if it was not yet (do not change it)."""
         return self._data()
 
+    def read(self) -> dict[str, Any]:
+        """The document as a dict, parsed now and not kept if it was not parsed yet: for
+        one pass over a whole caseload, which would otherwise hold every document twice
+        (as text and parsed) until the store closes."""
+        if self._parsed is not None:
+            return self._parsed
+        value = orjson.loads(self._raw)
+        if not isinstance(value, dict):
+            raise ValueError("a stored document is not a JSON object")
+        return value
+
     def _data(self) -> dict[str, Any]:
         if self._parsed is None:
-            value = orjson.loads(self._raw)
-            if not isinstance(value, dict):
-                raise ValueError("a stored document is not a JSON object")
-            self._parsed = value
+            self._parsed = self.read()
         return self._parsed
 
     def __getitem__(self, key: str) -> Any:

@@ -49,7 +49,6 @@ from planner.store.documents import (
     case_documents,
     case_from_doc,
     index_entry,
-    load_assessments,
     split_entry,
     stale_entries,
 )
@@ -63,6 +62,7 @@ from planner.store.errors import (
 )
 from planner.store.integrity import Problem
 from planner.store.layout import DatabaseFiles
+from planner.store.lazy import bulk_parsing
 from planner.store.locking import is_writable
 from planner.store.opening import daily_backup, open_database
 from planner.store.rekey import RekeyReport, rekey_database, reseal_backups
@@ -329,12 +329,16 @@ class CaseStore:
         flags: list[Flag] = []
         with self._locked(shared=True):
             rules: dict[str, FlagRules] = {}
-            summaries = self.summaries()
-            load_assessments(summaries)
-            for summary in sorted(summaries, key=_by_number):
-                key = summary.assessment.template_key
-                rule = rules.get(key) or rules.setdefault(key, FlagRules(self.template(key), today))
-                flags.extend(rule.flags(summary.assessment, sort=False))
+            # Each assessment is parsed, flagged and let go: the caseload's parsed
+            # assessments held at once would double the memory the open store needs.
+            with bulk_parsing():
+                for summary in sorted(self.summaries(), key=_by_number):
+                    assessment = summary.read_assessment()
+                    key = assessment.template_key
+                    rule = rules.get(key)
+                    if rule is None:
+                        rule = rules[key] = FlagRules(self.template(key), today)
+                    flags.extend(rule.flags(assessment, sort=False))
         flags.sort(key=flag_order)
         return flags
 

@@ -32,6 +32,7 @@ class CaseSummary:
         "rev",
         "state",
         "surname",
+        "template_key",
     )
 
     def __init__(
@@ -46,7 +47,8 @@ class CaseSummary:
         release_kind: str,
         state: str,
         rev: int,
-        assessment: Assessment | Callable[[], Assessment],
+        assessment: Assessment | Callable[[bool], Assessment],
+        template_key: str = "",
         assigned_to: str = "",
         applicable: int | None = None,
         resolved: int | None = None,
@@ -61,10 +63,12 @@ class CaseSummary:
         self.state = state
         self.rev = rev
         self.assigned_to = assigned_to
+        self.template_key = template_key  # the checklist template, "key@version"
         if isinstance(assessment, Assessment):
             self._assessment: Assessment | None = assessment
-            self._load: Callable[[], Assessment] | None = None
+            self._load: Callable[[bool], Assessment] | None = None
             applicable, resolved = assessment.applicable, assessment.resolved
+            template_key = assessment.template_key
         else:
             self._assessment, self._load = None, assessment
         self.applicable = applicable if applicable is not None else 0
@@ -74,9 +78,17 @@ class CaseSummary:
     def assessment(self) -> Assessment:
         if self._assessment is None:
             assert self._load is not None
-            self._assessment = self._load()
+            self._assessment = self._load(True)
             self._load = None
         return self._assessment
+
+    def read_assessment(self) -> Assessment:
+        """The assessment, parsed now and not kept if it was not parsed yet: a pass over
+        the whole caseload (all gaps) holds one parsed assessment at a time."""
+        if self._assessment is not None:
+            return self._assessment
+        assert self._load is not None
+        return self._load(False)
 
     @property
     def readiness(self) -> float:
