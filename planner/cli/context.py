@@ -29,7 +29,7 @@ from planner.domain.text import name_text
 from planner.inputs import InputRefused, refuse_unless_regular
 from planner.store.codec import Codec
 from planner.store.crypto import AesGcmCodec, check_new_passphrase, codec_for
-from planner.store.errors import PassphraseNeeded, StoreError, WrongPassphrase
+from planner.store.errors import PassphraseNeeded, WrongPassphrase
 from planner.store.repository import CaseStore
 from planner.store.snapshot import read_snapshot_header
 
@@ -114,7 +114,6 @@ class Env:
     officer: str
     today: date
     db_from_user: bool = False
-    codec_factory: object = None
     encrypt: bool = False  # encrypt a database created in this run (`planner init --encrypt`)
     _library: TemplateLibrary | None = field(default=None, repr=False)
     _codec: Codec | None = field(default=None, repr=False)
@@ -156,16 +155,6 @@ class Env:
     def wants_encryption(self) -> bool:
         """Encrypt new databases: `init --encrypt`, or the `encrypt` setting."""
         return self.encrypt or bool(getattr(self.settings, "encrypt", False))
-
-    def needs_passphrase(self) -> bool:
-        """True when the database exists, is encrypted, and is not unlocked yet this run."""
-        if self._codec is not None or not self.db_path.exists():
-            return False
-        try:
-            header, _ = read_snapshot_header(self.db_path)
-        except (StoreError, OSError):  # a damaged file: opening it will say what is wrong
-            return False
-        return header.codec.get("name") != "plain"
 
     def unlock(self, passphrase: str | None = None) -> Codec | None:
         """Unlock the existing database with `passphrase` (default: PLANNER_PASSPHRASE or a
