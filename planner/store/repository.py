@@ -60,6 +60,7 @@ from planner.store.errors import (
     StoreError,
     WriteFailed,
 )
+from planner.store.holiday_cache import use_holiday_cache_file
 from planner.store.integrity import Problem
 from planner.store.layout import DatabaseFiles
 from planner.store.lazy import bulk_parsing
@@ -135,6 +136,7 @@ class CaseStore:
         auto_backup: bool = True,
         background_folds: bool = True,
     ) -> None:
+        use_holiday_cache_file()  # deadlines count working days: keep the calendar
         self.path = Path(path)
         self.files = DatabaseFiles(self.path)
         self.officer = officer

@@ -13,8 +13,9 @@ import orjson
 import pytest
 
 import planner.domain.bank_holidays as module
-from planner.domain.bank_holidays import FIRST_YEAR, LAST_YEAR, bank_holidays, cache_path
+from planner.domain.bank_holidays import FIRST_YEAR, LAST_YEAR, bank_holidays, keep_span_in
 from planner.domain.calendar import bank_holiday_name
+from planner.store.holiday_cache import HolidayCacheFile, cache_path
 
 
 def computed_by_holidays(year: int) -> dict[date, str]:
@@ -26,9 +27,10 @@ def computed_by_holidays(year: int) -> dict[date, str]:
 def cache_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     folder = tmp_path / "cache"
     monkeypatch.setenv("PLANNER_CACHE_DIR", str(folder))
-    module._span.cache_clear()
+    kept = module.span_cache()
+    keep_span_in(HolidayCacheFile())
     yield folder
-    module._span.cache_clear()  # later tests build it again in their own folder
+    keep_span_in(kept)  # later tests build it again in their own folder
 
 
 def forbid_computing(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -105,9 +107,23 @@ def test_a_cache_folder_that_cannot_be_written_only_costs_time(
     blocker = tmp_path / "a file, not a folder"
     blocker.write_text("")
     monkeypatch.setenv("PLANNER_CACHE_DIR", str(blocker / "cache"))
-    module._span.cache_clear()
+    kept = module.span_cache()
+    keep_span_in(HolidayCacheFile())
     try:
         assert dict(bank_holidays(2026)) == computed_by_holidays(2026)
     finally:
-        module._span.cache_clear()
+        keep_span_in(kept)
     assert list(tmp_path.iterdir()) == [blocker]
+
+
+def test_without_a_cache_the_domain_computes_and_writes_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    monkeypatch.setenv("PLANNER_CACHE_DIR", str(tmp_path / "cache"))
+    kept = module.span_cache()
+    keep_span_in(None)
+    try:
+        assert dict(bank_holidays(2026)) == computed_by_holidays(2026)
+    finally:
+        keep_span_in(kept)
+    assert not (tmp_path / "cache").exists()
