@@ -92,7 +92,7 @@ def build_docs(count: int, seed: int = 7) -> Docs:
     from planner.domain.checklist import Checklist, ItemRecord
     from planner.domain.person import CaseState, Circumstances, Person, ReleaseKind
     from planner.domain.status import ItemStatus
-    from planner.store.repository import case_documents
+    from planner.store.documents import case_documents
 
     template = _template()
     rng = random.Random(seed)
@@ -182,8 +182,9 @@ def write_ours(path: Path, docs: Docs, codec: Any = None, now: datetime | None =
     written in one snapshot through the store's own replace_tables, under its lock, so the
     tables are laid out exactly as CaseStore lays them out."""
     from planner.domain.person import Person
-    from planner.store.repository import ASSESSMENTS, CASES, INDEX, CaseStore
+    from planner.store.repository import CaseStore
     from planner.store.rewrite import replace_tables
+    from planner.store.tables import ASSESSMENTS, CASES, INDEX
 
     when = now or datetime.now(UTC)
     template = _template()

@@ -124,7 +124,7 @@ def passphrase(env: Env) -> None:
             why=f"a new passphrase for {name} is needed",
             context=guessable_words(env.db_path, env.officer),
         )
-        report = store.change_passphrase(codec)
+        report = store.admin.change_passphrase(codec)
     done = "is now encrypted" if was_plain else "has a new passphrase"
     backups = len(report.backups_done)
     click.echo(
@@ -164,7 +164,7 @@ def backup(env: Env, path: Path | None, list_only: bool) -> None:
     if path is not None and path.exists() and (not path.is_dir() or any(path.iterdir())):
         raise BadInput(f"{path} already exists; give a new folder for the backup")
     with env.open_store(create=False, auto_backup=False) as store:
-        taken = store.backup(path)
+        taken = store.admin.backup(path)
         codec = store.codec
     changes = verify_backup(taken, codec)
     size = sum(p.stat().st_size for p in taken.folder.iterdir() if p.is_file())
@@ -262,7 +262,7 @@ def restore_command(env: Env, path: Path, yes: bool, force: bool) -> None:
         ) from None
     env._codec = codec if not is_plain(codec) else None
     with CaseStore(data, officer=officer, codec=codec, auto_backup=False) as store:
-        store.record_event(
+        store.admin.record_event(
             "database.restored",
             f"restored from backup {chosen.folder.name} taken {chosen.taken.isoformat()}",
         )
@@ -352,7 +352,7 @@ def purge(env: Env, before_text: str, released_only: bool, dry_run: bool, yes: b
         raise BadInput("--released-before must not be after today")
     states = ("released",) if released_only else DEFAULT_STATES
     with env.open_store(create=False, writes=not dry_run) as store:
-        plan = store.plan_purge(before, states)
+        plan = store.admin.plan_purge(before, states)
         _print_plan(plan)
         if not plan.people:
             click.echo("Nobody to remove.")
@@ -368,8 +368,8 @@ def purge(env: Env, before_text: str, released_only: bool, dry_run: bool, yes: b
         if not _confirm(question, yes):
             click.echo("Nothing was removed.")
             return
-        removed = store.purge(plan)
-        backups = store.backups()
+        removed = store.admin.purge(plan)
+        backups = store.admin.backups()
     click.echo(
         f"Removed {removed} {'person' if removed == 1 else 'people'}, with their checklists "
         "and history. The audit log records the purge (how many, by whom, when) without names."

@@ -15,8 +15,9 @@ of a day, takes a verified backup (see :mod:`planner.store.opening`).
 
 What the store keeps for a case is in :mod:`planner.store.documents`, its tables in
 :mod:`planner.store.tables`, and the template versions cases use in
-:mod:`planner.store.stored_templates`; the names other modules import from here
-(`case_documents`, `KeyedTable`, `CASES`, `INDEX`...) are still importable from here.
+:mod:`planner.store.stored_templates`. Administration of the database as a whole (purges,
+passphrase changes, backups) is :class:`planner.store.admin.StoreAdmin`, reached as
+`store.admin`.
 """
 
 from __future__ import annotations
@@ -36,17 +37,17 @@ from planner.domain.gaps import Evaluation, Flag, FlagRules, evaluate, flag_orde
 from planner.domain.person import Person
 from planner.domain.status import ItemStatus
 from planner.domain.template import Template
+from planner.store.admin import StoreAdmin
 from planner.store.audit import AuditEntry
-from planner.store.backup import extent_of, rotate, take_backup
-from planner.store.backup_folders import Backup, backups_root, list_backups
+from planner.store.backup import extent_of, take_backup
+from planner.store.backup_folders import Backup
 from planner.store.codec import Codec, is_plain
-from planner.store.commit import case_change, note, reassessed
+from planner.store.commit import case_change, reassessed
 from planner.store.compaction import Fold, Staged, write_staged
 from planner.store.crypto import PassphraseSource
 from planner.store.database import Change, Database
 from planner.store.documents import (
     SummaryCache,
-    case_documents,
     case_from_doc,
     index_entry,
     split_entry,
@@ -66,32 +67,17 @@ from planner.store.layout import DatabaseFiles
 from planner.store.lazy import bulk_parsing
 from planner.store.locking import is_writable
 from planner.store.opening import daily_backup, open_database
-from planner.store.rekey import RekeyReport, rekey_database, reseal_backups
-from planner.store.retention import DEFAULT_STATES, PurgePlan, plan_purge, purge_cases
-from planner.store.stored_templates import StoredTemplates, TemplateRecord, template_document
+from planner.store.stored_templates import StoredTemplates, template_document
 from planner.store.summary import CaseSummary
 from planner.store.tables import (
     ASSESSMENTS,
     CASES,
     INDEX,
     TEMPLATES,
-    KeyedTable,
     keyed_tables,
 )
 
-__all__ = [
-    "ASSESSMENTS",
-    "CASES",
-    "DEFAULT_BACKUPS_KEEP",
-    "INDEX",
-    "TEMPLATES",
-    "CaseStore",
-    "CaseSummary",
-    "KeyedTable",
-    "TemplateRecord",
-    "case_documents",
-    "utc_now",
-]
+__all__ = ["DEFAULT_BACKUPS_KEEP", "CaseStore", "utc_now"]
 
 DEFAULT_BACKUPS_KEEP = 14
 
@@ -522,77 +508,11 @@ class CaseStore:
                     "every change"
                 ) from exc
 
-    def record_event(self, field: str, description: str) -> None:
-        """Audit an event about the database as a whole (a restore, a passphrase change).
-
-        `description` must hold no personal data: it is kept when people are purged.
-        """
-        with self._locked():
-            try:
-                self._db.commit(note(field, description), at=self._clock(), by=self.officer)
-            except OSError as exc:
-                raise self._write_failed(exc) from exc
-
-    # --- retention and encryption ---------------------------------------------------------
-
-    def plan_purge(self, before: date, states: Iterable[str] = DEFAULT_STATES) -> PurgePlan:
-        """Who a retention purge would remove: state in `states`, released before `before`."""
-        return plan_purge(self.summaries(), before, states)
-
-    def purge(self, plan: PurgePlan) -> int:
-        """Remove the people of `plan` (re-checked now: anyone whose record changed so the
-        rule no longer applies is kept), their checklists and every audit entry about them,
-        and note the purge in the audit log without personal data. Returns how many went.
-
-        The database is rewritten as a new snapshot with an empty journal, so no copy of
-        their records is left in the database files. Backups taken before still hold them.
-        """
-        with self._locked():
-            self._db.require_sound()
-            numbers = plan_purge(self.summaries(), plan.before, plan.states).numbers
-            numbers &= plan.numbers
-            if not numbers:
-                return 0
-            purge_cases(self._db, plan, numbers, at=self._clock(), by=self.officer)
-            return len(numbers)
-
-    def change_passphrase(self, codec: Codec) -> RekeyReport:
-        """Seal every file (database, journal, audit log, backups) with `codec`.
-
-        `codec` is usually ``AesGcmCodec.create(new_passphrase)``; on a plain database this
-        encrypts it. A crash at any instant leaves a database that opens with the old or
-        the new passphrase. Other planners that have the database open must open it again.
-        """
-        with self._locked():
-            old = self._storage.codec
-            rekey_database(self._db, codec, at=self._clock(), by=self.officer)
-            return reseal_backups(self.path, old, codec)
-
-    # --- backups --------------------------------------------------------------------------
-
-    def backup(self, folder: Path | None = None) -> Backup:
-        """Take a verified backup now: into `folder` (a new folder), or beside the database
-        (then the oldest beyond `backups_keep` are removed)."""
-        with self._locked():
-            if folder is None:
-                self._db.require_sound()
-            elif self._db.problem is not None:
-                raise self._db.problem.error()
-            root = backups_root(self.path)
-            try:
-                if folder is not None:
-                    return self._take_backup(folder=Path(folder))
-                backup = self._take_backup(root=root)
-                rotate(root, self._backups_keep)
-            except OSError as exc:
-                raise WriteFailed(
-                    f"could not write the backup ({exc.strerror or exc}); the database is unharmed"
-                ) from exc
-            return backup
-
-    def backups(self) -> list[Backup]:
-        """The backups beside the database, newest first."""
-        return list_backups(backups_root(self.path))
+    @property
+    def admin(self) -> StoreAdmin:
+        """The database as a whole: retention purges, passphrase changes, backups and
+        events about the database (see :class:`planner.store.admin.StoreAdmin`)."""
+        return StoreAdmin(self)
 
     # --- internals ------------------------------------------------------------------------
 

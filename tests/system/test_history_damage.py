@@ -197,7 +197,7 @@ def found_and_refused(db: Path, codec: Codec, kinds: set[str]) -> str:
             lambda: store.update_notes(PEOPLE[0], "written on top"),
             lambda: store.save_item(PEOPLE[1], "health.gp", status=ItemStatus.DONE),
             store.compact,
-            lambda: store.record_event("database.note", "a note"),
+            lambda: store.admin.record_event("database.note", "a note"),
         ):
             with pytest.raises(DatabaseCorrupt, match="planner doctor"):
                 attempt()

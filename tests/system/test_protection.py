@@ -247,9 +247,9 @@ def _assert_every_change_refused(store: CaseStore, template: Template) -> None:
         lambda: store.update_person(make_person(NUMBER, location="X")),
         lambda: store.remove([NUMBER]),
         store.compact,
-        lambda: store.backup(),
-        lambda: store.record_event("x", "y"),
-        lambda: store.change_passphrase(PlainCodec()),
+        lambda: store.admin.backup(),
+        lambda: store.admin.record_event("x", "y"),
+        lambda: store.admin.change_passphrase(PlainCodec()),
     ]
     for attempt in attempts:
         with pytest.raises(ReadOnlyDatabase) as caught:
@@ -572,7 +572,7 @@ def test_a_passphrase_change_killed_at_every_step_opens_with_old_or_new(
 
         def change(db: Path = db) -> None:
             with CaseStore(db, codec=old, auto_backup=False) as store:
-                store.change_passphrase(new)
+                store.admin.change_passphrase(new)
 
         finished = run_until_killed(change, step)
         side, content = _opens_with(db, old, new)
@@ -611,7 +611,7 @@ def test_a_passphrase_change_killed_at_random_moments(tmp_path: Path, template: 
 
     def change(db: Path = work / origin.name) -> None:
         with CaseStore(db, codec=old, auto_backup=False) as store:
-            store.change_passphrase(new)
+            store.admin.change_passphrase(new)
 
     started = time.monotonic()
     assert run_until_killed(change, kill_at=0) is True  # 0: never killed; just time it
@@ -635,7 +635,7 @@ def test_a_restore_killed_at_every_step_leaves_the_old_or_the_restored_database(
     origin = _build(tmp_path / "origin", template, PlainCodec(), people=3)
     with CaseStore(origin, auto_backup=False) as store:
         current = _content(store)
-        oldest = store.backups()[-1]
+        oldest = store.admin.backups()[-1]
     with CaseStore(oldest.files.data) as backup_store:
         backed_up = _content(backup_store)
     assert backed_up != current

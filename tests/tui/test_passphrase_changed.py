@@ -62,7 +62,7 @@ def app(encrypted: Path) -> Iterator[PlannerApp]:
 def change_passphrase_elsewhere(db: Path) -> None:
     """What `planner passphrase` does in another planner: every file sealed anew."""
     with CaseStore(db, officer="Another Officer", passphrase=OLD) as other:
-        other.change_passphrase(AesGcmCodec.create(NEW, cost=FAST))
+        other.admin.change_passphrase(AesGcmCodec.create(NEW, cost=FAST))
 
 
 def on_disk(db: Path, number: str, item_id: str) -> Any:
@@ -199,7 +199,7 @@ async def test_a_plain_database_encrypted_elsewhere_asks_for_its_passphrase(
         async with app.run_test(size=(120, 40)) as pilot:
             await open_person(pilot, "A1234BC")
             with CaseStore(db_path, officer="Another Officer") as other:
-                other.change_passphrase(AesGcmCodec.create(NEW, cost=FAST))
+                other.admin.change_passphrase(AesGcmCodec.create(NEW, cost=FAST))
             app.look_for_new_passphrase()
             await settle(lambda: isinstance(app.screen, PassphraseScreen), "the dialog")
             await unlock_with(app, NEW)

@@ -103,7 +103,7 @@ def test_a_backup_is_a_consistent_copy_that_opens_as_it_was(
 ):
     seed(db_path, template, clock, notes="in the backup")
     with open_store(db_path, clock) as store:
-        taken = store.backup()
+        taken = store.admin.backup()
         history = store.history()
         store.update_notes(NUMBER, "after the backup")
     assert taken.seq == 2
@@ -146,9 +146,9 @@ def test_backup_into_a_named_folder(db_path: Path, template: Template, clock: Cl
     seed(db_path, template, clock)
     target = tmp_path / "usb" / "copy"
     with open_store(db_path, clock) as store:
-        taken = store.backup(target)
+        taken = store.admin.backup(target)
         with pytest.raises(BackupInvalid, match="not empty"):
-            store.backup(target)
+            store.admin.backup(target)
     assert taken.folder == target
     assert verify_backup(read_backup(target), PlainCodec()) == 2
 
@@ -234,7 +234,7 @@ def test_restore_of_a_damaged_backup_is_refused_before_touching_anything(
     seed(db_path, template, clock)
     with open_store(db_path, clock) as store:
         store.compact()
-        taken = store.backup()
+        taken = store.admin.backup()
     target = taken.files.data
     target.chmod(0o600)
     raw = bytearray(target.read_bytes())
@@ -257,7 +257,7 @@ def test_a_restore_cut_short_after_its_commit_is_finished_by_the_next_open(
 ):
     seed(db_path, template, clock, notes="backed up")
     with open_store(db_path, clock) as store:
-        taken = store.backup()
+        taken = store.admin.backup()
         store.update_notes(NUMBER, "newer")
     real = files_module.replace_durably
     calls: list[Path] = []
@@ -283,7 +283,7 @@ def test_a_restore_cut_short_before_its_commit_changes_nothing(
 ):
     seed(db_path, template, clock, notes="backed up")
     with open_store(db_path, clock) as store:
-        taken = store.backup()
+        taken = store.admin.backup()
         store.update_notes(NUMBER, "newer")
 
     def crash(*_args: object, **_kwargs: object) -> None:

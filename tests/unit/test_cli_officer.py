@@ -27,7 +27,7 @@ def work(tmp_path: Path, template: Template) -> Path:
     db = tmp_path / "p.db"
     with CaseStore(db, officer="Seeder", clock=lambda: NOW) as store:
         store.add(make_person(NUMBER), template)
-        store.backup(tmp_path / "backup")
+        store.admin.backup(tmp_path / "backup")
     (tmp_path / "releases.csv").write_text(
         "Prison Number,Surname,Forename,CRD\nB2345CD,Other,Sam,15/01/2027\n", encoding="utf-8"
     )

@@ -190,7 +190,7 @@ def test_no_name_or_number_in_any_file_of_an_encrypted_database(
     clock.now += timedelta(days=1)
     with CaseStore(db, codec=codec, clock=clock) as store:  # the daily backup
         assert store.last_backup is not None
-        store.backup(tmp_path / "usb-stick" / "copy")
+        store.admin.backup(tmp_path / "usb-stick" / "copy")
         assert store.get("A1234BC").person.surname == "Quigglesworth"
     # a crash mid-save leaves a temporary file: it must be sealed too
     script = (
@@ -416,7 +416,7 @@ def test_changing_the_passphrase_reseals_everything(
         cases = {c.number: c for c in store.cases()}
         history = store.history()
         new = AesGcmCodec.create(NEW_PASS, cost=FAST)
-        report = store.change_passphrase(new)
+        report = store.admin.change_passphrase(new)
         assert [p.name for p in report.backups_done] == [store.last_backup.folder.name]  # type: ignore[union-attr]
         assert report.backups_skipped == []
         assert {c.number: c for c in store.cases()} == cases  # the open store goes on
@@ -447,7 +447,7 @@ def test_another_open_store_is_told_the_passphrase_changed(
     db = tmp_path / "planner.db"
     build(db, template, codec, Clock())
     with CaseStore(db, codec=codec) as one, CaseStore(db, codec=codec) as two:
-        one.change_passphrase(AesGcmCodec.create(NEW_PASS, cost=FAST))
+        one.admin.change_passphrase(AesGcmCodec.create(NEW_PASS, cost=FAST))
         with pytest.raises(WrongPassphrase, match="changed meanwhile"):
             two.numbers()
 
@@ -461,7 +461,7 @@ def test_encrypting_a_plain_database_leaves_no_plaintext_in_it_or_its_backups(
     clock.now += timedelta(days=1)
     with CaseStore(db, clock=clock) as store:
         assert not store.encrypted and store.last_backup is not None
-        store.change_passphrase(AesGcmCodec.create(PASS, cost=FAST))
+        store.admin.change_passphrase(AesGcmCodec.create(PASS, cost=FAST))
         assert store.encrypted
     for path in every_file(tmp_path):
         assert secrets_in(path.read_bytes()) == [], path
@@ -482,8 +482,8 @@ def test_every_file_and_folder_planner_creates_is_private(
         build(db, template, codec, clock)
         clock.now += timedelta(days=1)
         with CaseStore(db, codec=codec, clock=clock) as store:
-            store.change_passphrase(AesGcmCodec.create(NEW_PASS, cost=FAST))
-            store.backup(tmp_path / "elsewhere")
+            store.admin.change_passphrase(AesGcmCodec.create(NEW_PASS, cost=FAST))
+            store.admin.backup(tmp_path / "elsewhere")
     finally:
         os.umask(old)
     for path in sorted(tmp_path.rglob("*")):

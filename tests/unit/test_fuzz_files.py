@@ -62,7 +62,7 @@ def _build(folder: Path, template: Template, codec: Codec) -> Path:
         store.compact()
         store.update_notes(NUMBERS[1], "journal one")
         store.save_item(NUMBERS[1], "health.gp", status=ItemStatus.DECLINED, reason="has one")
-        store.backup()
+        store.admin.backup()
         store.update_notes(NUMBERS[0], "after the backup")
     return db
 

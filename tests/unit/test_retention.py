@@ -50,18 +50,18 @@ def database_bytes(path: Path) -> bytes:
 
 def test_the_plan_takes_only_people_who_left_before_the_date(db: Path):
     with CaseStore(db) as store:
-        plan = store.plan_purge(CUT_OFF)
+        plan = store.admin.plan_purge(CUT_OFF)
         assert plan.numbers == GONE
         assert [p.number for p in plan.people] == ["A1111AA", "B2222BB"]  # oldest first
         assert plan.undated == 1
-        assert store.plan_purge(CUT_OFF, ["released"]).numbers == {"A1111AA"}
+        assert store.admin.plan_purge(CUT_OFF, ["released"]).numbers == {"A1111AA"}
         assert plan_purge(store.summaries(), date(2026, 1, 1), ["released"]).people == ()
 
 
 def test_purge_removes_records_checklists_and_audit_details(db: Path):
     with CaseStore(db, officer="Officer Purdey") as store:
         kept_history = store.history("C3333CC")
-        removed = store.purge(store.plan_purge(CUT_OFF))
+        removed = store.admin.purge(store.admin.plan_purge(CUT_OFF))
         assert removed == 2
         assert set(store.numbers()) == {"C3333CC", "D4444DD", "E5555EE"}
         assert store.history("A1111AA") == []
@@ -82,11 +82,11 @@ def test_purge_removes_records_checklists_and_audit_details(db: Path):
 
 def test_someone_who_no_longer_fits_the_rule_is_kept(db: Path):
     with CaseStore(db) as store:
-        plan = store.plan_purge(CUT_OFF)
+        plan = store.admin.plan_purge(CUT_OFF)
         store.update_person(
             make_person("A1111AA", release=date(2026, 6, 1), surname="Gone-Longago")
         )  # active again: a recall
-        assert store.purge(plan) == 1
+        assert store.admin.purge(plan) == 1
         assert "A1111AA" in store.numbers() and "B2222BB" not in store.numbers()
 
 
@@ -97,18 +97,18 @@ def test_a_failed_purge_loses_nobody(db: Path, monkeypatch: pytest.MonkeyPatch):
         raise OSError(errno.ENOSPC, "No space left on device")
 
     with CaseStore(db) as store:
-        plan = store.plan_purge(CUT_OFF)
+        plan = store.admin.plan_purge(CUT_OFF)
         monkeypatch.setattr(os, "replace", full)
         with pytest.raises(WriteFailed, match="run it again"):
-            store.purge(plan)
+            store.admin.purge(plan)
         monkeypatch.setattr(os, "replace", real)
         assert len(store) == 5
-        assert store.purge(plan) == 2
+        assert store.admin.purge(plan) == 2
 
 
 def test_read_only_databases_cannot_be_purged(db: Path):
     with CaseStore(db, read_only=True) as store, pytest.raises(ReadOnlyDatabase):
-        store.purge(store.plan_purge(CUT_OFF))
+        store.admin.purge(store.admin.plan_purge(CUT_OFF))
 
 
 # --- the command line -----------------------------------------------------------------------
@@ -146,7 +146,7 @@ def test_cli_asks_first_and_refuses_without_a_yes(db: Path, capsys):
 
 def test_cli_purge_with_yes_says_what_backups_still_hold(db: Path, capsys):
     with CaseStore(db, auto_backup=False) as store:
-        store.backup()
+        store.admin.backup()
     code, out, err = run(
         capsys, "--db", str(db), "purge", "--released-before", "2026-10-01", "--yes"
     )

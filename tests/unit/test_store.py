@@ -381,7 +381,7 @@ def test_a_change_touches_only_its_own_documents(
     opened.update_notes("A0008AA", "notes")
     opened.add(make_person(NUMBER), template)
     opened.remove(["A0009AA"])
-    opened.record_event("database.note", "a note about nothing in particular")
+    opened.admin.record_event("database.note", "a note about nothing in particular")
     assert opened.change_number == start + 5
     records = [journal_record(line) for line in journal_lines(db_path)[-5:]]
     touched = [sorted((table, key) for table, key, _doc in r["ops"]) for r in records]
