@@ -7,7 +7,7 @@ from pathlib import Path
 
 from textual.widgets import Input
 
-from planner.domain.assessment import due_date
+from planner.domain.assessment import due_date, missing_evidence
 from planner.domain.status import ItemStatus
 from planner.store.repository import CaseStore
 from planner.tui.app import PlannerApp
@@ -142,3 +142,28 @@ async def test_a_letter_typed_in_a_text_field_is_that_letter_never_a_status(
         assert walk.index == 0
     with CaseStore(db_path) as fresh:
         assert fresh.get("A1234BC").checklist.item(item_id or "").rev == 0  # nothing saved
+
+
+async def test_done_asks_for_the_evidence_the_gap_engine_counts_missing(
+    app: PlannerApp, db_path: Path
+) -> None:
+    with CaseStore(db_path, officer="Test Officer") as store:
+        store.save_item("A1234BC", "benefits.uc_appointment", evidence={"jobcentre": "Leeds"})
+        case = store.get("A1234BC")
+        template = store.template_for(case)
+        record = case.checklist.item("benefits.uc_appointment")
+        expected = missing_evidence(template.item("benefits.uc_appointment"), record)
+    assert expected and "jobcentre" not in expected
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await wait_for_caseload(pilot)
+        screen.open_number("A1234BC")
+        await pilot.pause()
+        await pilot.press("w")
+        walk = app.screen
+        assert isinstance(walk, WalkThroughScreen)
+        while walk.item_id != "benefits.uc_appointment":
+            await pilot.press("right")
+        await pilot.press("d")
+        editor = app.screen
+        assert isinstance(editor, ItemEditor)
+        assert editor.focus_field == expected[0]

@@ -19,7 +19,7 @@ from textual.containers import VerticalScroll
 from textual.widget import Widget
 from textual.widgets import Header, Input, Static, TextArea
 
-from planner.domain.assessment import applies, due_date
+from planner.domain.assessment import applies, due_date, missing_evidence
 from planner.domain.calendar import format_day
 from planner.domain.case import Case
 from planner.domain.gaps import Evaluation
@@ -302,11 +302,9 @@ class WalkThroughScreen(DataScreen):
         item = self.template.item(item_id)
         record = self.case.checklist.item(item_id)
         if status is ItemStatus.DONE:
-            missing = [
-                f for f in item.required_fields if not str(record.evidence.get(f.name, "")).strip()
-            ]
+            missing = missing_evidence(item, record)  # the rule the gap engine flags by
             if missing:
-                self._open_editor(status, missing[0].name, advance=True)
+                self._open_editor(status, missing[0], advance=True)
                 return
             self._save(item_id, status, None)
         elif status.needs_reason:
