@@ -12,6 +12,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from planner.cli.args import prison_number
 from planner.cli.context import Env, pass_env
+from planner.cli.export_refusals import refusal
 from planner.export.caseload_csv import caseload_file_name
 from planner.export.files import (
     ExportError,
@@ -181,7 +182,7 @@ def _export_errors() -> Iterator[None]:
     try:
         yield
     except InvalidExport as exc:
-        raise BadExport(str(exc)) from None
+        raise BadExport(refusal(exc)) from None
     except ExportError as exc:
         raise click.ClickException(str(exc)) from None
 

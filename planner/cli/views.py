@@ -229,6 +229,7 @@ def _write_csv(
     force: bool,
     people: int,
 ) -> None:
+    from planner.cli.export_refusals import refusal
     from planner.export.caseload_csv import render_caseload_csv, safe_text
     from planner.export.files import ExportError, InvalidExport, write_file
 
@@ -249,7 +250,7 @@ def _write_csv(
     try:
         path = write_file(Path(output).expanduser(), data, force=force)
     except InvalidExport as exc:  # a file in the way, a folder that is not there
-        raise BadInput(str(exc)) from None
+        raise BadInput(refusal(exc)) from None
     except ExportError as exc:
         raise click.ClickException(str(exc)) from None
     click.echo(f"Wrote {people} {'person' if people == 1 else 'people'} to {path}")

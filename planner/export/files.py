@@ -27,7 +27,19 @@ class InvalidExport(ExportError):
 
 
 class OutputExists(InvalidExport):
-    """The target file exists and replacing it was not asked for."""
+    """Files to be written exist and replacing them was not asked for: `first` of them,
+    `existing` of the `total` to write. Each interface says how to replace them (the
+    command line's --force, the UI's Replace button)."""
+
+    def __init__(self, first: Path, *, existing: int = 1, total: int = 1) -> None:
+        self.first, self.existing, self.total = first, existing, total
+        if total == 1:
+            message = f"{first} already exists"
+        else:
+            message = (
+                f"{existing} of {total} files already exist in {first.parent} (first: {first.name})"
+            )
+        super().__init__(message)
 
 
 class ExportFormat(StrEnum):
@@ -111,7 +123,7 @@ def check_writable(path: Path, *, force: bool) -> None:
     if path.is_dir():
         raise InvalidExport(f"{path} is a folder; give a file name")
     if path.exists() and not force:
-        raise OutputExists(f"{path} already exists; use --force to replace it")
+        raise OutputExists(path)
     if not path.parent.is_dir():
         raise InvalidExport(f"folder {path.parent} does not exist")
 

@@ -151,10 +151,7 @@ def export_batch(
     ]
     existing = [p for p in paths if p.exists()]
     if existing and not force:
-        raise OutputExists(
-            f"{len(existing)} of {len(paths)} files already exist in {folder} "
-            f"(first: {existing[0].name}); use --force to replace them"
-        )
+        raise OutputExists(existing[0], existing=len(existing), total=len(paths))
     try:
         # Owner-only: the file names alone (prison number, surname, release date) are
         # personal data.

@@ -84,6 +84,9 @@ def test_batch_within_days(db: Path, capsys: pytest.CaptureFixture[str]) -> None
         "A1234BC_ONeill-Ward_2026-12-16.md",
         "B2345CD_Example_2026-11-30.md",
     ]
+    code, _, err = run(capsys, db, "export", "--within", "30", "-f", "md", "-o", "batch")
+    assert code == 2 and err.count("\n") == 1
+    assert "2 of 2 files already exist" in err and err.rstrip().endswith("to replace them")
 
 
 def test_batch_with_nobody_due(db: Path, capsys: pytest.CaptureFixture[str]) -> None:

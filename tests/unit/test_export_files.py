@@ -58,8 +58,10 @@ def test_files_are_private_and_never_overwritten_without_force(tmp_path: Path) -
     path = tmp_path / "out.md"
     write_file(path, b"first", force=False)
     assert path.stat().st_mode & 0o777 == 0o600
-    with pytest.raises(OutputExists, match="--force"):
+    with pytest.raises(OutputExists, match=r"already exists$") as refused:
         write_file(path, b"second", force=False)
+    assert (refused.value.first, refused.value.existing, refused.value.total) == (path, 1, 1)
+    assert "--force" not in str(refused.value)  # each interface says how to replace it
     assert path.read_bytes() == b"first"
     write_file(path, b"second", force=True)
     assert path.read_bytes() == b"second"
@@ -129,7 +131,7 @@ def test_batch_writes_nothing_when_a_file_is_in_the_way(
     folder = tmp_path / "out"
     folder.mkdir()
     (folder / "A1111AA_Example_2026-12-01.md").write_text("officer's edits")
-    with pytest.raises(OutputExists, match="1 of 2 files already exist"):
+    with pytest.raises(OutputExists, match=r"1 of 2 files already exist .*\)$"):
         export_batch(
             store,
             ["B2222BB", "A1111AA"],
