@@ -10,30 +10,19 @@ import click
 from pydantic import ValidationError
 
 from planner.domain.contact_details import PHONE_EXAMPLE
+from planner.domain.contact_fields import CONTACT_FIELDS, put_contact_values
 from planner.domain.errors import InvalidInput
 from planner.domain.person import Person
 
 F = TypeVar("F", bound=Callable[..., Any])
 
-POM = "prison_offender_manager"
-COM = "community_offender_manager"
-
 # option name -> (Person field, Contact field; "" for the person's own), help
 CONTACT_OPTIONS: dict[str, tuple[str, str, str]] = {
-    "pom": (POM, "name", "Prison offender manager's name."),
-    "pom_unit": (POM, "unit", "Prison offender manager's team or unit."),
-    "pom_phone": (POM, "phone", "Prison offender manager's phone."),
-    "pom_email": (POM, "email", "Prison offender manager's email."),
-    "com": (COM, "name", "Community offender manager's name."),
-    "com_pdu": (COM, "unit", "Community offender manager's probation delivery unit (PDU)."),
-    "com_phone": (COM, "phone", "Community offender manager's phone."),
-    "com_email": (COM, "email", "Community offender manager's email."),
-    "phone": ("phone", "", "The person's own phone, if they have one."),
-    "email": ("email", "", "The person's own email, if they have one."),
+    field.key: (field.contact or field.part, field.part if field.contact else "", field.about)
+    for field in CONTACT_FIELDS
 }
 OPTION_OF_FIELD: dict[tuple[str, ...], str] = {
-    (person_field, *((contact_field,) if contact_field else ())): "--" + name.replace("_", "-")
-    for name, (person_field, contact_field, _help) in CONTACT_OPTIONS.items()
+    field.location: "--" + field.key.replace("_", "-") for field in CONTACT_FIELDS
 }
 
 
@@ -57,19 +46,7 @@ def contact_options(*, clearing: bool) -> Callable[[F], F]:
 def apply_contacts(data: dict[str, Any], given: Mapping[str, str | None]) -> list[str]:
     """Put the contact options that were given into a person's data (a `model_dump`, or
     the fields of a new person); returns the names of the options given."""
-    used: list[str] = []
-    for name, (person_field, contact_field, _help) in CONTACT_OPTIONS.items():
-        value = given.get(name)
-        if value is None:
-            continue
-        used.append(name)
-        if contact_field:
-            contact = dict(data.get(person_field) or {})
-            contact[contact_field] = value
-            data[person_field] = contact
-        else:
-            data[person_field] = value
-    return used
+    return put_contact_values(data, given)
 
 
 def validated_person(data: Mapping[str, Any], option_names: Mapping[str, str]) -> Person:

@@ -3,7 +3,9 @@
 The audit log records fields by their ids (``evidence.consent``, ``person.release_date``)
 and values as stored (``True``, ``2026-12-16``, ``no_fixed_abode``). Both the UI's history
 screen and ``planner history`` list it through :func:`history_lines`, newest change first,
-one line per changed field, so the two read alike.
+one line per changed field, so the two read alike. A contact is recorded part by part
+(``person.community_offender_manager.email``) and reads as "COM email"; older records that
+kept a whole contact as one value read as its parts ("name: Sam Reed; unit: Leeds PDU").
 """
 
 from __future__ import annotations
@@ -42,6 +44,16 @@ _PERSON_LABELS = {
     "phone": "Phone",
     "email": "Email",
 }
+# A contact is recorded part by part: "person.community_offender_manager.email" is "COM email".
+_CONTACT_ROLES = {"prison_offender_manager": "POM", "community_offender_manager": "COM"}
+_CONTACT_PARTS = {
+    "name": "name",
+    "role": "role",
+    "unit": "unit",
+    "phone": "phone",
+    "email": "email",
+}
+_COM_UNIT = "PDU"  # a community offender manager's unit is their probation delivery unit
 _CASE_LABELS = {"notes": "Case notes", "assigned_to": "Assigned to", "case": "Record"}
 _ITEM_LABELS = {"status": "status", "reason": "reason", "notes": "notes"}
 _PERSON_DATES = frozenset({"date_of_birth", "release_date"})
@@ -86,10 +98,12 @@ class HistoryLine:
 def history_lines(
     entries: Sequence[AuditRecord], template: Template | None = None
 ) -> list[HistoryLine]:
-    """The entries newest first, labelled from `template` (the person's own)."""
+    """The entries newest change first (the fields of one change in the order recorded:
+    a contact's name before its email), labelled from `template` (the person's own)."""
+    newest_first = sorted(entries, key=lambda e: -e.seq)  # stable: a change keeps its order
     return [
         HistoryLine(e.seq, e.at, e.by, what(e, template), *_values(e, template))
-        for e in reversed(entries)
+        for e in newest_first
     ]
 
 
@@ -108,8 +122,19 @@ def what(entry: AuditRecord, template: Template | None) -> str:
         return f"{title}: {label}"
     if entry.field.startswith("person."):
         key = entry.field.removeprefix("person.")
+        contact, _, part = key.partition(".")
+        if part and contact in _CONTACT_ROLES:
+            return contact_part_label(contact, part)
         return _PERSON_LABELS.get(key, key.replace("_", " ").capitalize())
     return _CASE_LABELS.get(entry.field, entry.field.replace("_", " "))
+
+
+def contact_part_label(contact: str, part: str) -> str:
+    """'COM email', 'COM PDU', 'POM unit': one part of an offender manager's contact."""
+    role = _CONTACT_ROLES.get(contact, contact.replace("_", " "))
+    if contact == "community_offender_manager" and part == "unit":
+        return f"{role} {_COM_UNIT}"
+    return f"{role} {_CONTACT_PARTS.get(part, part.replace('_', ' '))}"
 
 
 def _values(entry: AuditRecord, template: Template | None) -> tuple[str, str]:

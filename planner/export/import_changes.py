@@ -14,6 +14,7 @@ from datetime import date
 from typing import Any
 
 from planner.domain.calendar import format_day
+from planner.domain.history import contact_part_label
 from planner.domain.person import CIRCUMSTANCE_LABELS, Person
 from planner.domain.releases_csv import ParsedReleases
 from planner.store.importing import plan_import
@@ -31,6 +32,7 @@ FIELD_LABELS: dict[str, str] = {
     "community_offender_manager": "COM",
     **CIRCUMSTANCE_LABELS,
 }
+_CONTACTS = frozenset({"prison_offender_manager", "community_offender_manager"})
 BLANK = "(blank)"
 
 
@@ -119,6 +121,8 @@ def _flat(data: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
 
 def _label(key: str) -> str:
     parts = key.split(".")
+    if len(parts) == 2 and parts[0] in _CONTACTS:
+        return contact_part_label(parts[0], parts[1])  # "COM PDU", as the history reads
     words = [FIELD_LABELS.get(part, part.replace("_", " ")) for part in parts]
     if words[0] == "circumstances":
         words = words[1:]

@@ -8,10 +8,14 @@ from planner.domain.case import Case
 from planner.domain.checklist import ItemRecord
 
 _ITEM_FIELDS = ("status", "reason", "notes")
+# Person fields that are contacts: recorded part by part ("person.community_offender_manager
+# .email"), so the history says which detail changed, from what to what.
+_CONTACT_FIELDS = frozenset({"prison_offender_manager", "community_offender_manager"})
 
 
 def case_changes(old: Case | None, new: Case | None) -> list[dict[str, Any]]:
-    """One entry per changed field: person details, case notes, item status and evidence."""
+    """One entry per changed field: person details (a contact's each part), case notes,
+    the assigned officer, item status and evidence."""
     number = (new or old).number if (new or old) else None  # type: ignore[union-attr]
     entries: list[dict[str, Any]] = []
 
@@ -30,7 +34,13 @@ def case_changes(old: Case | None, new: Case | None) -> list[dict[str, Any]]:
     before_person = old.person.model_dump(mode="json") if old else {}
     after_person = new.person.model_dump(mode="json")
     for name, value in after_person.items():
-        add(None, f"person.{name}", before_person.get(name), value)
+        earlier = before_person.get(name)
+        if name in _CONTACT_FIELDS and isinstance(value, dict):
+            was: dict[str, Any] = earlier if isinstance(earlier, dict) else {}
+            for part in [*value, *(k for k in was if k not in value)]:  # the model's order
+                add(None, f"person.{name}.{part}", was.get(part) or "", value.get(part) or "")
+        else:
+            add(None, f"person.{name}", earlier, value)
     add(None, "notes", old.notes if old else "", new.notes)
     add(None, "assigned_to", old.assigned_to if old else "", new.assigned_to)
     old_items = old.checklist.items if old else {}

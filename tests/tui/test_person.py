@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+import re
 from pathlib import Path
 from typing import Any
 
@@ -56,6 +58,14 @@ async def choose_status(pilot: Pilot[Any], status: ItemStatus) -> None:
     assert select.value is status
 
 
+def screen_runs(app: PlannerApp) -> str:
+    """The screen as text, each differently styled run with its spaces at either end
+    dropped, as a tool that copies text run by run reads it."""
+    svg = app.export_screenshot()
+    runs = re.findall(r"<text[^>]*>(.*?)</text>", svg)
+    return "".join(html.unescape(run).replace("\xa0", " ").strip() for run in runs)
+
+
 def on_disk(db_path: Path, number: str, item_id: str) -> Any:
     with CaseStore(db_path) as fresh:
         return fresh.get(number).checklist.item(item_id)
@@ -73,6 +83,11 @@ async def test_header_shows_release_day_risk_and_readiness(app: PlannerApp) -> N
         assert "governor may bring it forward" in header  # what can be done
         gaps = person.query_one("#gaps", OptionList)
         assert "Gaps (" in str(gaps.border_title)
+        # Copied as text run by run (a screenshot's text, a screen reader), the name and
+        # number, and a section's title and count, stay apart.
+        runs = screen_runs(app)
+        assert "Bea Brown · B2345CD" in runs and "Release· 1/2" in runs
+        assert "BrownB2345CD" not in runs and "Release1/2" not in runs
 
 
 async def test_change_status_and_evidence_saves_to_disk(app: PlannerApp, db_path: Path) -> None:

@@ -424,6 +424,5 @@ def test_history_shows_contacts_circumstances_and_dates_in_words(db: Path) -> No
     assert "Ethnicity" in run.out and "White: Irish" in run.out
     assert "Bank account held or opened: reason" in run.out and "Has an account" in run.out
     smith = planner(db, "history", "A1111AA", columns=200)
-    assert "Community offender manager" in smith.out and "name: Sam Dobson; unit: Leeds PDU" in (
-        smith.out
-    )
+    assert "COM name" in smith.out and "— -> Sam Dobson" in smith.out
+    assert "COM PDU" in smith.out and "— -> Leeds PDU" in smith.out

@@ -93,14 +93,21 @@ def test_update_changes_and_clears_contacts_and_each_change_is_audited(
     assert (com.name, com.phone, com.email) == ("Sam Reed", "", "sam.reed@justice.example")
     assert pom.name == "Chris Patel"
     with CaseStore(db, read_only=True) as store:
-        changes = [
-            e for e in store.history(NUMBER) if "offender_manager" in e.field and e.old is not None
-        ]
-    assert [(e.field, e.by) for e in changes] == [
-        ("person.community_offender_manager", OFFICER),
-        ("person.prison_offender_manager", OFFICER),
-        ("person.community_offender_manager", OFFICER),
+        changes = [e for e in store.history(NUMBER) if "offender_manager" in e.field]
+    # Each part of a contact is its own change: which detail, from what, to what.
+    com_field, pom_field = "person.community_offender_manager", "person.prison_offender_manager"
+    assert [(e.field, e.old, e.new, e.by) for e in changes] == [
+        (f"{com_field}.name", "", "Sam Reed", OFFICER),
+        (f"{com_field}.unit", "", "Leeds North", OFFICER),
+        (f"{com_field}.phone", "", "0113 496 0000", OFFICER),
+        (f"{com_field}.email", "", "sam.reed@justice.example", OFFICER),
+        (f"{pom_field}.name", "", "Chris Patel", OFFICER),
+        (f"{com_field}.phone", "0113 496 0000", "", OFFICER),
     ]
+    code, out, _ = run(capsys, db, "history", NUMBER)
+    assert "COM phone" in out and "0113 496 0000 -> —" in out
+    assert "COM PDU" in out and "— -> Leeds North" in out and "POM name" in out
+    assert "phone:" not in out  # never the whole contact as one value
     code, out, _ = run(capsys, db, "update", NUMBER, "--com", "Sam Reed")
     assert (code, out) == (0, f"{NUMBER}: no change.\n")
 
@@ -185,11 +192,9 @@ def test_a_reimport_changes_only_the_contact_details_the_list_gives(
         "sam.reed@justice.example",  # a blank cell never clears
     )
     with CaseStore(db, read_only=True) as store:
-        *_, change = [
-            e for e in store.history(NUMBER) if e.field == "person.community_offender_manager"
-        ]
-    assert change.by == OFFICER
-    assert (change.old["phone"], change.new["phone"]) == ("0113 496 0000", "+44 113 496 0999")
+        *_, change = [e for e in store.history(NUMBER) if "offender_manager" in e.field]
+    assert change.field == "person.community_offender_manager.phone" and change.by == OFFICER
+    assert (change.old, change.new) == ("0113 496 0000", "+44 113 496 0999")
 
 
 def test_bad_contact_cells_are_listed_by_line_and_column_and_nothing_is_imported(

@@ -20,6 +20,7 @@ from planner.domain.case import Case
 from planner.domain.gaps import Evaluation, Flag, FlagKind, SectionStatus, Severity
 from planner.domain.template import ItemTemplate, Template
 from planner.domain.text import visible
+from planner.export.contacts import com_name_and_unit
 from planner.store.errors import CaseNotFound
 from planner.tui.formatting import (
     SEVERITY_STYLE,
@@ -47,8 +48,9 @@ def person_header(case: Case, evaluation: Evaluation) -> Text:
     """Who, when, how ready, and what to do about a bad release day."""
     person = case.person
     text = Text()
-    text.append(visible(person.display_name), "bold")
-    text.append(f"  {person.number}")
+    # Name and number in one run with a visible separator: spaces alone between two
+    # differently styled runs vanish when the screen is copied as text ("Bea BrownB2345CD").
+    text.append(visible(f"{person.display_name} · {person.number}"), "bold")
     where = " · ".join(p for p in (person.prison, person.location, person.state.value) if p)
     text.append(visible(f" · {where}") + "\n")
     text.append("Release ")
@@ -76,10 +78,49 @@ def person_header(case: Case, evaluation: Evaluation) -> Text:
     return text
 
 
+def person_contacts(case: Case) -> Text:
+    """Who to reach: the COM (a name on the allocation item counts), the POM, and the
+    person's own phone and email when recorded. With details recorded the COM has a line
+    of its own; a missing COM says how to add one."""
+    person = case.person
+    text = Text()
+    com_name, com_unit = com_name_and_unit(case)
+    com = person.community_offender_manager
+    text.append("COM: ", "bold")
+    com_known = bool(com_name or com.phone or com.email)
+    if com_known:
+        unit = f"{com_unit} PDU" if com_unit and "pdu" not in com_unit.casefold() else com_unit
+        text.append(visible(_joined(com_name or "name not recorded", unit, com.phone, com.email)))
+        if com_name and not com.name.strip():
+            text.append(" (named on the allocation item)", "dim")
+    else:
+        text.append("not recorded (p adds one)", SEVERITY_STYLE[Severity.WARNING])
+    pom = person.prison_offender_manager
+    pom_known = bool(pom.name or pom.phone or pom.email)
+    own_known = bool(person.phone or person.email)
+    text.append("\nPOM: " if com_known or pom_known or own_known else " │ POM: ", "bold")
+    if pom_known:
+        text.append(
+            visible(_joined(pom.name or "name not recorded", pom.unit, pom.phone, pom.email))
+        )
+    else:
+        text.append("not recorded", "dim")
+    if own_known:
+        text.append(" │ Their own: ", "bold")
+        text.append(visible(_joined(person.phone, person.email)))
+    return text
+
+
+def _joined(*parts: str) -> str:
+    return ", ".join(part.strip() for part in parts if part.strip())
+
+
 def section_prompt(section: SectionStatus) -> Text:
     text = Text()
+    # A visible separator after the title: spaces alone between two differently styled
+    # runs vanish when the screen is copied as text ("Release1/2").
     text.append(visible(section.title), "bold underline")
-    detail = f"  {section.resolved}/{section.applicable} · {section.label}"
+    detail = f" · {section.resolved}/{section.applicable} · {section.label}"
     text.append(detail, SEVERITY_STYLE[section.worst] if section.worst is not None else "")
     return text
 
@@ -179,6 +220,7 @@ class PersonScreen(DataScreen):
         yield Header()
         yield StoreBanner()
         yield Static("", id="person-header")
+        yield Static("", id="person-contacts")
         with Horizontal(id="person-body"):
             yield OptionList(id="checklist")
             yield OptionList(id="gaps")
@@ -206,6 +248,7 @@ class PersonScreen(DataScreen):
         self.case, self.template, self.evaluation = case, template, evaluation
         self.sub_title = visible(f"{case.person.display_name} · {case.number}")
         self.query_one("#person-header", Static).update(person_header(case, evaluation))
+        self.query_one("#person-contacts", Static).update(person_contacts(case))
         self._show_checklist(case, template, evaluation)
         self._show_gaps(evaluation)
 
@@ -312,7 +355,8 @@ class PersonScreen(DataScreen):
         if self.case is None or refuse_if_read_only(self, self.session):
             return
         self.app.push_screen(
-            PersonFormScreen(self.session, self.case.person), lambda _: self.reload()
+            PersonFormScreen(self.session, self.case.person, case=self.case),
+            lambda _: self.reload(),
         )
 
     def action_export(self) -> None:

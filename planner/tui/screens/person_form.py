@@ -15,9 +15,21 @@ from textual.containers import Container, VerticalScroll
 from textual.css.query import NoMatches
 from textual.widgets import Checkbox, Label
 
+from planner.domain.case import Case
+from planner.domain.contact_details import PHONE_EXAMPLE
+from planner.domain.contact_fields import (
+    CONTACT_FIELDS,
+    CONTACT_FIELDS_BY_KEY,
+    CONTACT_HEADINGS,
+    ContactField,
+    contact_field_at,
+    put_contact_values,
+)
 from planner.domain.equality import ETHNICITIES, Sex
 from planner.domain.errors import InvalidInput
 from planner.domain.person import CIRCUMSTANCE_LABELS, CaseState, Circumstances, Person, ReleaseKind
+from planner.export.contacts import com_name_and_unit
+from planner.export.import_changes import person_differences as detail_differences
 from planner.store.errors import CaseExists, StaleEdit
 from planner.tui.literal import literal, toast
 from planner.tui.saving import SAVE_REFUSED, report_save_failure
@@ -35,16 +47,21 @@ from planner.tui.widgets.evidence import (
 from planner.tui.widgets.save_buttons import SaveBackButtons, save_allowed
 from planner.tui.widgets.tick_box import TickBox
 
+# "e.g.", so an example is never taken for a number someone recorded.
+_PLACEHOLDERS = {
+    "phone": f"e.g. {PHONE_EXAMPLE.split(' or ')[0]}",
+    "email": "e.g. name@example.org",
+}
+
 
 def _label(name: str) -> str:
     return name.replace("_", " ").capitalize()
 
 
 def person_differences(mine: Person, theirs: Person) -> list[Difference]:
-    a, b = mine.model_dump(mode="json"), theirs.model_dump(mode="json")
-    return [(_label(k), str(a[k]), str(b[k])) for k in a if a[k] != b[k]] or [
-        ("(no difference)", "", "")
-    ]
+    """Each detail that differs, as the import check lists them: a contact part by part."""
+    rows = [(c.label, c.old, c.new) for c in detail_differences(mine, theirs)]
+    return rows or [("(no difference)", "", "")]
 
 
 class PersonFormScreen(FormScreen[str | None]):
@@ -61,10 +78,13 @@ class PersonFormScreen(FormScreen[str | None]):
         ),
     ]
 
-    def __init__(self, session: Session, person: Person | None = None) -> None:
+    def __init__(
+        self, session: Session, person: Person | None = None, *, case: Case | None = None
+    ) -> None:
         super().__init__()
         self.session = session
         self.original = person
+        self.case = case  # the person's case, for the COM named on its allocation item
 
     @property
     def adding(self) -> bool:
@@ -146,6 +166,7 @@ class PersonFormScreen(FormScreen[str | None]):
                     [(label, code) for code, label in ETHNICITIES.items()],
                     p.ethnicity if p else None,
                 )
+            yield from self._contact_fields(p)
             yield Label("Circumstances (they switch checklist items on)", classes="section-label")
             circumstances = p.circumstances if p else Circumstances()
             with Container(classes="form-grid"):
@@ -153,6 +174,30 @@ class PersonFormScreen(FormScreen[str | None]):
                     yield TickBox(label, bool(getattr(circumstances, name)), id=f"c-{name}")
             yield ErrorLine(id="form-error")
             yield SaveBackButtons("form-save", read_only=self.session.read_only)
+
+    def _contact_fields(self, p: Person | None) -> ComposeResult:
+        """The offender managers' and the person's own contact details, each group under
+        its heading; all optional, checked as the CLI checks them (the Person model)."""
+        for contact, heading in CONTACT_HEADINGS.items():
+            yield Label(heading, classes="section-label")
+            with Container(classes="form-grid contacts"):
+                for field in CONTACT_FIELDS:
+                    if field.contact != contact:
+                        continue
+                    yield TextField(
+                        field.key,
+                        field.label,
+                        field.value(p) if p else "",
+                        placeholder=_PLACEHOLDERS.get(field.part, ""),
+                        hint=self._allocated_hint(field),
+                    )  # no length cap: a longer value recorded elsewhere is never cut
+
+    def _allocated_hint(self, field: ContactField) -> str:
+        """Beside a blank COM name: the name on the allocation item, which counts too."""
+        if self.case is None or field.key != "com" or field.value(self.case.person).strip():
+            return ""
+        named, _unit = com_name_and_unit(self.case)
+        return f"On the allocation item: {named}" if named else ""
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         return save_allowed(action, self.session.read_only)
@@ -167,12 +212,18 @@ class PersonFormScreen(FormScreen[str | None]):
         the fields' own checks (a real date, a needed name) and then the model's."""
         data: dict[str, Any] = self.original.model_dump() if self.original else {}
         failed: set[str] = set()
+        contacts: dict[str, str | None] = {}
         for widget in self.query(FormField):
             try:
-                data[widget.field_name] = widget.read()
+                value = widget.read()
             except InvalidInput:
                 failed.add(widget.field_name)
-                data[widget.field_name] = None
+                value = None
+            if widget.field_name in CONTACT_FIELDS_BY_KEY:
+                contacts[widget.field_name] = value or ""
+            else:
+                data[widget.field_name] = value
+        put_contact_values(data, contacts)
         if self.original is not None:
             data["number"] = self.original.number
         data["circumstances"] = {
@@ -184,9 +235,13 @@ class PersonFormScreen(FormScreen[str | None]):
             person = Person.model_validate(data)
         except ValidationError as exc:
             for error in exc.errors():
+                message = str(error["msg"]).removeprefix("Value error, ")
+                contact = contact_field_at(tuple(str(part) for part in error["loc"]))
+                if contact is not None:  # "Email is not an email address like ..."
+                    self._field_error(contact.key, f"{contact.label} {message}")
+                    continue
                 where = str(error["loc"][0]) if error["loc"] else ""
                 if where not in failed:
-                    message = str(error["msg"]).removeprefix("Value error, ")
                     self._field_error(where, message)
             return None
         return None if failed else person
