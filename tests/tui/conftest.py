@@ -136,7 +136,8 @@ def inline_error(screen: Screen[Any], field: str) -> str:
     return str(line.render()) if line.display else ""
 
 
-SAVE_GROUPS = frozenset({"save", "walk-save"})
+# Saves, and the reads that show what they wrote (every read of a screen is a worker too).
+SAVE_GROUPS = frozenset({"save", "saves", "load"})
 
 
 async def settled(pilot: Pilot[Any]) -> None:

@@ -21,7 +21,6 @@ from planner.domain.template import Template
 from planner.store.crypto import AesGcmCodec
 from planner.store.repository import CaseStore
 from planner.tui.app import PlannerApp
-from planner.tui.screens.caseload import CaseloadScreen
 from planner.tui.screens.item_editor import ItemEditor
 from planner.tui.screens.passphrase import PassphraseScreen
 from planner.tui.screens.person import PersonScreen
@@ -131,9 +130,11 @@ async def test_opening_a_person_after_a_real_planner_passphrase_asks_for_it(
         app.simulate_key("enter")  # not Pilot: its wait would hang on the failed screen
         await settle(lambda: isinstance(app.screen, PassphraseScreen), "the passphrase dialog")
         await unlock_with(app, NEW)
-        await settle(lambda: isinstance(app.screen, CaseloadScreen), "the caseload")
-        await pilot.press("enter")  # the officer goes on: the person opens
-        await settle(lambda: isinstance(app.screen, PersonScreen), "the person")
+        # The person asked for is read again with the new passphrase, and shown.
+        await settle(
+            lambda: isinstance(app.screen, PersonScreen) and app.screen.case is not None,
+            "the person",
+        )
     assert not app.return_code and app.stop_line is None
     assert_nothing_leaked(capsys)
 

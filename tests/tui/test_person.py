@@ -27,6 +27,7 @@ async def open_person(pilot: Pilot[Any], number: str) -> PersonScreen:
     await pilot.pause()
     person = pilot.app.screen
     assert isinstance(person, PersonScreen)
+    await wait_until(pilot, lambda: person.case is not None, "the person to be read")
     return person
 
 

@@ -3,11 +3,14 @@ keep their banner up to date with what the store has to say (read-only, damaged 
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from textual import work
 from textual.screen import Screen
+from textual.worker import get_current_worker
 
+from planner.store.errors import StoreError, WrongPassphrase
+from planner.tui.literal import toast
 from planner.tui.session import Session
 from planner.tui.widgets.banner import StoreBanner
 
@@ -51,7 +54,52 @@ class DataScreen(Screen[None]):
 
     def data_changed(self, change: int) -> None:
         """Re-read what the screen shows; `change` is the store's new change number."""
+        self.reload()
+
+    # --- reading, off the event loop ------------------------------------------------------
+
+    def reload(self) -> None:
+        """Read what the screen shows again, in a thread, then show it: the event loop
+        never waits for the database, which another process may hold locked for a while.
+        A newer reload supersedes one still reading."""
+        self._load()
+
+    def read_data(self) -> Any:
+        """What the screen shows, read from the store (called in a thread)."""
         raise NotImplementedError  # pragma: no cover
+
+    def show_data(self, data: Any) -> None:
+        """Show what read_data read (on the event loop)."""
+        raise NotImplementedError  # pragma: no cover
+
+    def read_refused(self, error: StoreError) -> None:
+        """The store could not be read (busy past its timeout, damaged): say so; what is
+        on screen stays, and the next change or poll tries again."""
+        if isinstance(error, WrongPassphrase):  # changed elsewhere: ask, then read again
+            from planner.tui.screens.passphrase import PassphraseChanged
+
+            self.app.post_message(PassphraseChanged(self.reload))
+            return
+        toast(self, f"Could not read the database: {error}", severity="error")
+
+    @work(thread=True, exclusive=True, group="load")
+    def _load(self) -> None:
+        worker = get_current_worker()
+        try:
+            change = self.session.store.change_number
+            data = self.read_data()
+        except StoreError as exc:
+            if not worker.is_cancelled:
+                self.app.call_from_thread(self.read_refused, exc)
+            return
+        if not worker.is_cancelled:
+            self.app.call_from_thread(self._loaded, change, data)
+
+    def _loaded(self, change: int, data: Any) -> None:
+        if self not in self.app.screen_stack:
+            return  # the screen was closed while reading
+        self.seen_change = change
+        self.show_data(data)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in self.EDITING and self.session.read_only:

@@ -8,7 +8,8 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.widgets import DataTable, Header, Static
 
-from planner.domain.history import history_lines
+from planner.domain.history import HistoryLine, history_lines
+from planner.store.audit import AuditEntry
 from planner.tui.literal import literal_text
 from planner.tui.screens.base import DataScreen
 from planner.tui.session import Session
@@ -50,17 +51,16 @@ class HistoryScreen(DataScreen):
         self.reload()
         table.focus()
 
-    def data_changed(self, change: int) -> None:
-        self.reload()
-
-    def reload(self) -> None:
-        """Read the trail again; the newest change is the top row, the cursor stays on its
-        row when changes arrive."""
+    def read_data(self) -> tuple[list[AuditEntry], list[HistoryLine]]:
         store = self.session.store
-        self.seen_change = store.change_number
         entries = store.history(self.number)
         case = store.find(self.number)
-        lines = history_lines(entries, store.template_for(case) if case else None)
+        return entries, history_lines(entries, store.template_for(case) if case else None)
+
+    def show_data(self, data: tuple[list[AuditEntry], list[HistoryLine]]) -> None:
+        """The trail as read; the newest change is the top row, the cursor stays on its
+        row when changes arrive."""
+        entries, lines = data
         table = self.query_one(DataTable)
         added = len(entries) - table.row_count
         cursor = table.cursor_row

@@ -21,7 +21,7 @@ from planner.domain.gaps import Evaluation, Flag, FlagKind, SectionStatus, Sever
 from planner.domain.template import ItemTemplate, Template
 from planner.domain.text import visible
 from planner.export.contacts import com_name_and_unit
-from planner.store.errors import CaseNotFound
+from planner.store.errors import CaseNotFound, StoreError
 from planner.tui.formatting import (
     SEVERITY_STYLE,
     STATUS_STYLE,
@@ -227,30 +227,33 @@ class PersonScreen(DataScreen):
         yield PlannerFooter()
 
     def on_mount(self) -> None:
+        self.query_one("#person-body").loading = True  # until the first read is shown
         self.reload()
         self.query_one("#checklist", OptionList).focus()
-
-    def data_changed(self, change: int) -> None:
-        self.reload()
 
     def on_resize(self, event: events.Resize) -> None:
         """Below 110 columns the gap panel goes under the checklist, not beside it."""
         self.set_class(event.size.width < NARROW, "-narrow")
 
-    def reload(self) -> None:
-        self.seen_change = self.session.store.change_number
-        try:
-            case, template, evaluation = self.session.read_case(self.number)
-        except CaseNotFound:
+    def read_data(self) -> tuple[Case, Template, Evaluation]:
+        return self.session.read_case(self.number)
+
+    def read_refused(self, error: StoreError) -> None:
+        if isinstance(error, CaseNotFound):
             toast(self, f"{self.number} is no longer in the database.", severity="error")
             self.dismiss(None)
-            return
+        else:
+            super().read_refused(error)
+
+    def show_data(self, data: tuple[Case, Template, Evaluation]) -> None:
+        case, template, evaluation = data
         self.case, self.template, self.evaluation = case, template, evaluation
         self.sub_title = visible(f"{case.person.display_name} · {case.number}")
         self.query_one("#person-header", Static).update(person_header(case, evaluation))
         self.query_one("#person-contacts", Static).update(person_contacts(case))
         self._show_checklist(case, template, evaluation)
         self._show_gaps(evaluation)
+        self.query_one("#person-body").loading = False
 
     def _show_checklist(self, case: Case, template: Template, evaluation: Evaluation) -> None:
         checklist = self.query_one("#checklist", OptionList)

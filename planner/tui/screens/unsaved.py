@@ -20,6 +20,7 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import Button, Checkbox, Input, Select, Static, TextArea
 
 from planner.tui.literal import literal, toast
+from planner.tui.save_queue import SAVING
 
 SAVE = "save"
 DISCARD = "discard"
@@ -175,9 +176,12 @@ class FormScreen(ModalScreen[ResultT]):
         if self.saving:
             return
         self.saving = True
+        shown = self.sub_title
+        self.sub_title = f"{shown} · {SAVING}" if shown else SAVING  # until it is on disk
 
         def finished(call: Callable[[], None]) -> None:
             self.saving = False
+            self.sub_title = shown
             call()
 
         def run() -> None:
@@ -188,7 +192,7 @@ class FormScreen(ModalScreen[ResultT]):
                 self.app.call_from_thread(finished, lambda: refused(error))
                 return
             except BaseException:
-                self.app.call_from_thread(setattr, self, "saving", False)
+                self.app.call_from_thread(finished, lambda: None)
                 raise
             self.app.call_from_thread(finished, lambda: done(outcome))
 

@@ -12,7 +12,6 @@ from typing import ClassVar
 from rich.console import Group
 from rich.table import Table
 from rich.text import Text
-from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
@@ -35,7 +34,8 @@ from planner.tui.formatting import (
     status_text,
 )
 from planner.tui.literal import literal_text, toast
-from planner.tui.saving import SAVE_REFUSED, SaveRefused, report_save_failure
+from planner.tui.save_queue import SAVING, Save, SaveQueue
+from planner.tui.saving import SaveRefused, report_save_failure
 from planner.tui.screens.base import DataScreen
 from planner.tui.screens.item_editor import editor_for
 from planner.tui.screens.prompts import TextPrompt
@@ -139,7 +139,10 @@ class WalkThroughScreen(DataScreen):
         self.steps: list[str] = []
         self.index = 0
         self.changed: set[str] = set()
-        self.saving = False  # a status is being written; keys wait for it
+        self.saves = SaveQueue(self, self._save_state)  # written in order; keys never wait
+        self.save_state = ""  # "saving…" while any status is being written, then "saved"
+        self._restarting = False
+        self._written_revs: dict[str, int] = {}  # each item's revision after this walk's save
         self.remaining: list[str] = []  # what the summary lists as still open
         self.case: Case | None = None
         self.template: Template | None = None
@@ -155,20 +158,29 @@ class WalkThroughScreen(DataScreen):
         yield PlannerFooter()
 
     def on_mount(self) -> None:
-        self._read()
-        assert self.case is not None and self.template is not None and self.evaluation is not None
-        self.steps = walk_order(self.case, self.template, self.evaluation)
-        self.sub_title = visible(f"{self.case.person.display_name} · {self.number}")
-        self._show()
-        self.query_one("#walk-step", VerticalScroll).focus()  # arrows scroll a long step
+        self.query_one("#walk-step").loading = True  # until the first read is shown
+        self.reload()
 
-    def data_changed(self, change: int) -> None:
-        self._read()
+    def read_data(self) -> tuple[Case, Template, Evaluation]:
+        return self.session.read_case(self.number)
+
+    def show_data(self, data: tuple[Case, Template, Evaluation]) -> None:
+        first = self.case is None
+        self.case, self.template, self.evaluation = data
+        if first or self._restarting:
+            self.steps = walk_order(self.case, self.template, self.evaluation)
+            self.index = 0
+            self._restarting = False
+        if first:
+            self.sub_title = visible(f"{self.case.person.display_name} · {self.number}")
+            self.query_one("#walk-step").loading = False
+            self.query_one("#walk-step", VerticalScroll).focus()  # arrows scroll a long step
         self._show()
 
-    def _read(self) -> None:
-        self.seen_change = self.session.store.change_number
-        self.case, self.template, self.evaluation = self.session.read_case(self.number)
+    def _save_state(self, state: str) -> None:
+        self.save_state = state
+        if self.case is not None:
+            self._show_progress()
 
     @property
     def finished(self) -> bool:
@@ -190,6 +202,25 @@ class WalkThroughScreen(DataScreen):
             self._show_step()
         self.refresh_bindings()
 
+    def _show_progress(self) -> None:
+        """Where the walk is, and whether its changes are on disk yet."""
+        progress = Text()
+        if self.finished:
+            changed = len(self.changed)
+            progress.append("Walk-through finished", "bold")
+            progress.append(f" · {changed} item{'s' if changed != 1 else ''} changed")
+        else:
+            assert self.template is not None
+            item_id = self.steps[self.index]
+            section = self.template.item(item_id).section
+            progress.append(f"Step {self.index + 1} of {len(self.steps)}", "bold")
+            progress.append(visible(f" · {self.template.section_title(section)}"))
+            if item_id in self.changed:
+                progress.append(" · changed in this walk", "green")
+        if self.save_state:
+            progress.append(f" · {self.save_state}", "yellow" if self.save_state == SAVING else "")
+        self.query_one("#walk-progress", Static).update(progress)
+
     def _show_step(self) -> None:
         case, template, evaluation = self.case, self.template, self.evaluation
         assert case is not None and template is not None and evaluation is not None
@@ -197,12 +228,7 @@ class WalkThroughScreen(DataScreen):
         item = template.item(item_id)
         record = case.checklist.item(item_id)
         flags = evaluation.flags_for_item(item_id)
-        progress = Text()
-        progress.append(f"Step {self.index + 1} of {len(self.steps)}", "bold")
-        progress.append(visible(f" · {template.section_title(item.section)}"))
-        if item_id in self.changed:
-            progress.append(" · changed in this walk", "green")
-        self.query_one("#walk-progress", Static).update(progress)
+        self._show_progress()
         body = Text()
         body.append(visible(item.title) + "\n", "bold")
         body.append("Status: ")
@@ -234,10 +260,7 @@ class WalkThroughScreen(DataScreen):
         case, template, evaluation = self.case, self.template, self.evaluation
         assert case is not None and template is not None and evaluation is not None
         remaining = self.remaining = walk_order(case, template, evaluation)
-        head = Text()
-        head.append("Walk-through finished", "bold")
-        head.append(f" · {len(self.changed)} item{'s' if len(self.changed) != 1 else ''} changed")
-        self.query_one("#walk-progress", Static).update(head)
+        self._show_progress()
         table = Table.grid(padding=(0, 2))
         table.add_column(no_wrap=True)  # worst flag
         table.add_column(no_wrap=True)  # status
@@ -288,15 +311,14 @@ class WalkThroughScreen(DataScreen):
         self._show()
 
     def action_restart(self) -> None:
-        self._read()
-        assert self.case is not None and self.template is not None and self.evaluation is not None
-        self.steps = walk_order(self.case, self.template, self.evaluation)
-        self.index = 0
-        self._show()
+        """Walk again through what is still open, as the database has it once every
+        change of this walk is read back."""
+        self._restarting = True
+        self.reload()
 
     def action_mark(self, status_value: str) -> None:
         item_id = self.item_id
-        if item_id is None or self.case is None or self.template is None or self.saving:
+        if item_id is None or self.case is None or self.template is None:
             return
         status = ItemStatus(status_value)
         item = self.template.item(item_id)
@@ -321,42 +343,50 @@ class WalkThroughScreen(DataScreen):
         else:
             self._save(item_id, status, None)
 
-    def _save(self, item_id: str, status: ItemStatus, reason: str | None) -> None:
-        """Save the status off the event loop; move on once it is on disk."""
+    def _save(
+        self, item_id: str, status: ItemStatus, reason: str | None, *, advance: bool = True
+    ) -> None:
+        """Move on at once; the status is written in the background, after any still being
+        written, and the step is read back from disk once it is."""
         assert self.case is not None
-        rev = self.case.checklist.item(item_id).rev
-        self.saving = True
-        self._write_status(item_id, status, reason, rev)
+        shown_rev = self.case.checklist.item(item_id).rev
+        number, store, written = self.number, self.session.store, self._written_revs
 
-    @work(thread=True, group="walk-save")
-    def _write_status(self, item_id: str, status: ItemStatus, reason: str | None, rev: int) -> None:
-        try:
-            self.session.store.save_item(
-                self.number, item_id, status=status, reason=reason, expected_rev=rev
-            )
-        except SAVE_REFUSED as exc:
-            self.app.call_from_thread(self._not_saved, item_id, status, reason, exc)
-        else:
-            self.app.call_from_thread(self._saved, item_id, status)
-        finally:
-            self.app.call_from_thread(setattr, self, "saving", False)
+        def write() -> None:
+            # An earlier save of this walk may have changed the item since it was shown:
+            # expect the revision it left (a change from anyone else is still caught).
+            rev = max(shown_rev, written.get(item_id, shown_rev))
+            case = store.save_item(number, item_id, status=status, reason=reason, expected_rev=rev)
+            written[item_id] = case.checklist.item(item_id).rev
 
-    def _saved(self, item_id: str, status: ItemStatus) -> None:
+        def refused(exc: SaveRefused) -> None:
+            self._not_saved(item_id, status, reason, exc)
+
+        self.saves.submit(Save(write, lambda: self._saved(status), refused))
+        if advance:
+            self._advance(item_id)
+
+    def _saved(self, status: ItemStatus) -> None:
         toast(self, f"Saved: {status.label}")
-        self._advance(item_id)
+        self.reload()
 
     def _not_saved(
         self, item_id: str, status: ItemStatus, reason: str | None, exc: SaveRefused
     ) -> None:
+        self.changed.discard(item_id)
+        title = self.template.item(item_id).title if self.template else item_id
         if isinstance(exc, StaleEdit):
-            toast(self, f"Not saved: {exc}. Showing the latest; try again.", severity="warning")
-            self.data_changed(-1)
+            toast(
+                self,
+                f"Not saved ({title}): {exc}. Showing the latest; try again.",
+                severity="warning",
+            )
+            self.reload()
             return
-        report_save_failure(self, exc, lambda: self._save(item_id, status, reason))
+        report_save_failure(self, exc, lambda: self._save(item_id, status, reason, advance=False))
 
     def _advance(self, item_id: str) -> None:
         self.changed.add(item_id)
-        self._read()
         self.index += 1
         self._show()
 
@@ -371,10 +401,10 @@ class WalkThroughScreen(DataScreen):
         def closed(saved: bool | None) -> None:
             if saved and advance:
                 self._advance(item_id)
+                self.reload()
             elif saved:
                 self.changed.add(item_id)
-                self._read()
-                self._show()
+                self.reload()
 
         item = self.template.item(item_id)
         self.app.push_screen(
