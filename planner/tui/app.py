@@ -6,6 +6,7 @@ changed elsewhere while the app is open is asked for, and the officer goes on.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable, Mapping
 from datetime import date
 from pathlib import Path
@@ -16,6 +17,7 @@ from textual.app import App
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
 from textual.theme import Theme
+from textual.worker import WorkerCancelled, WorkerFailed
 
 from planner.config import Settings
 from planner.domain.template_loading import TemplateLibrary
@@ -27,6 +29,7 @@ from planner.tui.guard import GuardedApp
 from planner.tui.keys import checked_keymap
 from planner.tui.literal import toast
 from planner.tui.no_color import use_readable_monochrome
+from planner.tui.save_queue import SAVE_GROUPS
 from planner.tui.screens.caseload import CaseloadScreen
 from planner.tui.screens.help import HelpScreen, screen_keys
 from planner.tui.screens.passphrase import (
@@ -173,6 +176,7 @@ class PlannerApp(GuardedApp):
             None,
         )
         if form is None:
+            await self.finish_saves()
             self.exit()
             return
         if isinstance(self.screen, UnsavedChangesScreen):
@@ -188,6 +192,17 @@ class PlannerApp(GuardedApp):
         self.push_screen(
             UnsavedChangesScreen(form.what_is_edited, can_save=form.can_save), answered
         )
+
+    async def finish_saves(self) -> None:
+        """Wait for the changes still being written (the walk-through moves on before its
+        saves land): an officer who leaves at once keeps what they saw saved."""
+        pending = [w for w in self.workers if w.group in SAVE_GROUPS and not w.is_finished]
+        if not pending:
+            return
+        self.notify("Finishing the saves under way, then leaving…")
+        for worker in pending:
+            with contextlib.suppress(WorkerCancelled, WorkerFailed):
+                await worker.wait()
 
     def action_help(self) -> None:
         if isinstance(self.screen, HelpScreen):

@@ -20,6 +20,8 @@ from planner.tui.saving import SAVE_REFUSED, SaveRefused
 
 SAVING = "saving…"
 SAVED = "saved"
+# The worker groups that write changes: the app lets them finish before it exits.
+SAVE_GROUPS = frozenset({"saves", "save"})
 
 
 @dataclass(frozen=True, slots=True)

@@ -169,3 +169,28 @@ async def test_a_form_says_saving_until_the_lock_is_free(app: PlannerApp, db_pat
     with CaseStore(db_path) as fresh:
         saved = fresh.get("A1234BC").checklist.item("health.gp")
         assert saved.evidence["practice"] == "Riverside Surgery"
+
+
+async def test_leaving_at_once_waits_for_the_saves_under_way(
+    app: PlannerApp, db_path: Path
+) -> None:
+    journal = Path(f"{db_path}.journal")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_person(pilot, "A1234BC")
+        await pilot.press("w")
+        walk = app.screen
+        assert isinstance(walk, WalkThroughScreen)
+        await wait_until(pilot, lambda: walk.case is not None, "the walk-through")
+        item = walk.item_id
+        holder = await hold_lock(journal)
+        try:
+            await press_promptly(pilot, "i")  # moved on; the status is still to be written
+            leaving = asyncio.ensure_future(app.action_quit())
+            await asyncio.sleep(0.5)
+            assert not leaving.done()  # waiting for the save, not gone without it
+        finally:
+            await release(holder)
+        await asyncio.wait_for(leaving, 30)
+    with CaseStore(db_path) as fresh:
+        assert item is not None
+        assert fresh.get("A1234BC").checklist.item(item).status is ItemStatus.IN_PROGRESS
