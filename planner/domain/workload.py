@@ -88,7 +88,7 @@ class OfficerLoad:
     `within[i]` counts the cases due for release from today to `windows[i]` days ahead;
     `critical_flags` counts every critical flag of the officer's active cases, and
     `critical_people` how many of those cases have one. `numbers` lists the cases, soonest
-    release first (no date last).
+    release first (no date last), and `critical` each one's critical flags, in that order.
     """
 
     officer: str
@@ -100,6 +100,7 @@ class OfficerLoad:
     critical_flags: int
     critical_people: int
     numbers: tuple[str, ...]
+    critical: tuple[int, ...]
 
     @property
     def label(self) -> str:
@@ -143,8 +144,8 @@ def _load(
     days = [None if c.release_date is None else (c.release_date - today).days for c in cases]
     criticals = [critical_count(c.assessment) for c in cases]
     ordered = sorted(
-        zip(days, (c.number for c in cases), strict=True),
-        key=lambda pair: (pair[0] is None, pair[0] if pair[0] is not None else 0, pair[1]),
+        zip(days, (c.number for c in cases), criticals, strict=True),
+        key=lambda case: (case[0] is None, case[0] if case[0] is not None else 0, case[1]),
     )
     return OfficerLoad(
         officer=officer,
@@ -155,5 +156,6 @@ def _load(
         release_passed=sum(1 for d in days if d is not None and d < 0),
         critical_flags=sum(criticals),
         critical_people=sum(1 for n in criticals if n),
-        numbers=tuple(number for _days, number in ordered),
+        numbers=tuple(number for _days, number, _critical in ordered),
+        critical=tuple(critical for _days, _number, critical in ordered),
     )

@@ -34,6 +34,7 @@ def binding_owners() -> list[type[DOMNode]]:
     from planner.tui.screens.person import PersonScreen
     from planner.tui.screens.person_form import PersonFormScreen
     from planner.tui.screens.prompts import ConfirmScreen, OfficerPrompt, PickerScreen, TextPrompt
+    from planner.tui.screens.staff import StaffScreen
     from planner.tui.screens.walkthrough import WalkThroughScreen
     from planner.tui.widgets.case_table import CaseTable
 
@@ -43,6 +44,7 @@ def binding_owners() -> list[type[DOMNode]]:
         PersonScreen,
         WalkThroughScreen,
         HistoryScreen,
+        StaffScreen,
         ItemEditor,
         ConflictScreen,
         PersonFormScreen,

@@ -65,6 +65,9 @@ def test_each_officers_load(store: CaseStore, template: Template) -> None:
     # Nothing done: within 42 days the bank account, and so on, are critical; at 90 not yet.
     assert (jo.critical_people, nobody.critical_people, nobody.critical_flags) == (3, 0, 0)
     assert jo.critical_flags > jo.critical_people
+    # Each case's own count, in the order of the numbers, adds up to the officer's.
+    assert len(jo.critical) == 3 and sum(jo.critical) == jo.critical_flags
+    assert all(jo.critical) and nobody.critical == (0,)
     windows = staff_loads(store.summaries(), store.template, TODAY, windows=(100,))
     assert windows[0].within == (2,)
 

@@ -302,6 +302,11 @@ class CaseloadScreen(DataScreen):
         shown = [row.number for row in self.query_one(CaseTable).rows]
         self.app.push_screen(BatchExportScreen(self.session, shown, self.filter.describe()))
 
+    def action_staff(self) -> None:
+        from planner.tui.screens.staff import StaffScreen
+
+        self.app.push_screen(StaffScreen(self.session))
+
     def action_export_csv(self) -> None:
         from planner.tui.screens.export_caseload import CaseloadCsvScreen
 

@@ -86,6 +86,14 @@ CASELOAD_BINDINGS: list[BindingType] = [
     ),
     Binding("n", "add_person", "Add", tooltip="Add a person", id="caseload.add"),
     Binding(
+        "S",
+        "staff",
+        "Staff",
+        show=False,
+        tooltip="Caseloads by officer and the unassigned, with critical flags",
+        id="caseload.staff",
+    ),
+    Binding(
         "x",
         "export",
         "Export",
