@@ -89,7 +89,7 @@ class CaseloadQuery:
         return bounds
 
     def summaries(self, window: tuple[date, date] | None) -> list[CaseSummary]:
-        """The summaries of the people released in `window` (everyone when None): reading
+        """The summaries of the people due for release in `window` (everyone when None): reading
         only those from the index is much cheaper than reading all 20,000."""
         if window is None:
             return self.store.summaries()

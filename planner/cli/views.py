@@ -181,7 +181,7 @@ def _print_caseload(
     else:
         scope = "everyone" if show_all else "active people"
         if within is not None:
-            scope += f" released in the next {within} days"
+            scope += f" due for release in the next {within} days"
     width = terminal_width()
     lines = [f"Caseload as of {format_day(env.today)}: {scope}"]
     if wanted:

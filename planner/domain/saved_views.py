@@ -55,7 +55,7 @@ BUILT_IN_VIEWS: tuple[SavedView, ...] = (
         "accommodation.address.accommodation_type in (no_fixed_abode, rough_sleeping)"
         " and release within 28",
         True,
-        "no fixed abode or rough sleeping, released in the next 28 days",
+        "no fixed abode or rough sleeping, due for release in the next 28 days",
     ),
     SavedView(
         "No jobcentre appointment",

@@ -226,7 +226,7 @@ def export_caseload(
     force: bool = False,
     within_days: int | None = None,
 ) -> Path:
-    """Write the caseload CSV: every case, or those released within `within_days`."""
+    """Write the caseload CSV: every case, or those due for release within `within_days`."""
     summaries = store.summaries()
     check_writable(path, force=force)
     if within_days is None:

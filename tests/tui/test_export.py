@@ -19,6 +19,7 @@ from planner.tui.screens.export_case import SUMMARY_SENT, ExportScreen, sent_evi
 from planner.tui.screens.export_caseload import CaseloadCsvScreen
 from planner.tui.screens.person import PersonScreen
 from planner.tui.screens.prompts import ConfirmScreen
+from planner.tui.widgets.evidence import FormField
 from tests.conftest import TODAY
 from tests.tui.conftest import OFFICER, wait_for_caseload, wait_until
 from tests.tui.test_person import on_disk, open_person
@@ -226,6 +227,36 @@ async def test_cancel_stops_a_batch_after_the_file_being_written(
         assert "1 file of 3 written" in result_text(dialog)
         await pilot.press("escape")
         assert app.screen is not dialog
+
+
+def choice_labels(dialog: Any) -> list[str]:
+    select = dialog.query_one("#field-who Select", Select)
+    return [str(label) for label, value in select._options if value is not Select.NULL]
+
+
+async def test_export_dialogs_say_due_for_release(app: PlannerApp) -> None:
+    """Whom an export covers reads as who is due for release, never as released."""
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_for_caseload(pilot)
+        await pilot.press("x")
+        batch = app.screen
+        assert isinstance(batch, BatchExportScreen)
+        assert batch.query_one("#field-who", FormField).label == "Who"
+        assert choice_labels(batch) == [
+            "Due for release in the next 7 days",
+            "Due for release in the next 14 days",
+            "Due for release in the next 28 days",
+            "The 3 people shown",
+        ]
+        await pilot.press("escape")
+        await pilot.press("X")
+        csv = app.screen
+        assert isinstance(csv, CaseloadCsvScreen)
+        assert choice_labels(csv) == [
+            "Everyone in the database",
+            "Due for release in the next 28 days",
+            "Due for release in the next 12 weeks",
+        ]
 
 
 async def test_caseload_csv(app: PlannerApp, tmp_path: Path) -> None:

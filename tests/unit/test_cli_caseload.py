@@ -426,3 +426,13 @@ def test_history_shows_contacts_circumstances_and_dates_in_words(db: Path) -> No
     smith = planner(db, "history", "A1111AA", columns=200)
     assert "COM name" in smith.out and "— -> Sam Dobson" in smith.out
     assert "COM PDU" in smith.out and "— -> Leeds PDU" in smith.out
+
+
+def test_a_window_is_due_for_release_not_released(db: Path) -> None:
+    """The people in a window have not been released yet: the heading says what it means."""
+    run = planner(db, "list", "--within", "28", columns=120)
+    assert run.code == 0, run.err
+    assert run.lines[0].endswith(": active people due for release in the next 28 days")
+    views = planner(db, "views")
+    assert "due for release in the next 28 days" in views.out
+    assert "released in" not in (run.out + views.out).lower()

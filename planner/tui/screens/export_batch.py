@@ -1,6 +1,6 @@
 """Handover summaries for many people at once: one file each, into one folder.
 
-Who: everyone released in the next 7, 14 or 28 days, or the people the caseload shows
+Who: everyone due for release in the next 7, 14 or 28 days, or the people the caseload shows
 now. The batch runs in a thread worker with a progress bar; Esc (or Cancel) stops it
 after the file being written, and the files already written stay.
 """
@@ -54,6 +54,10 @@ def _plural(count: int, word: str) -> str:
     return f"{count} {word}{'' if count == 1 else 's'}"
 
 
+def _people(count: int) -> str:
+    return f"{count} {'person' if count == 1 else 'people'}"
+
+
 class BatchExportScreen(ExportDialog):
     """Writes summaries into a folder; the caseload stays as it was."""
 
@@ -68,17 +72,17 @@ class BatchExportScreen(ExportDialog):
 
     def compose(self) -> ComposeResult:
         who = [
-            ("the next 7 days", "7"),
-            ("the next 14 days", "14"),
-            ("the next 28 days", "28"),
-            (f"the {_plural(len(self.shown), 'person')} shown", SHOWN),
+            ("Due for release in the next 7 days", "7"),
+            ("Due for release in the next 14 days", "14"),
+            ("Due for release in the next 28 days", "28"),
+            (f"The {_people(len(self.shown))} shown", SHOWN),
         ]
         folder = self.folder / f"handover-summaries-{self.session.today.isoformat()}"
         with VerticalScroll(classes="dialog export batch") as box:
             box.border_title = "Export handover summaries"
             box.border_subtitle = "Ctrl+S exports · Esc cancels or goes back"
             with Container(classes="form-grid"):
-                yield ChoiceField("who", "Released in", who, "14", allow_blank=False)
+                yield ChoiceField("who", "Who", who, "14", allow_blank=False)
                 yield ChoiceField(
                     "format", "Format", FORMAT_CHOICES, ExportFormat.PDF, allow_blank=False
                 )

@@ -32,8 +32,8 @@ class CaseloadCsvScreen(ExportDialog):
     def compose(self) -> ComposeResult:
         who = [
             ("Everyone in the database", EVERYONE),
-            ("Released in the next 28 days", "28"),
-            ("Released in the next 12 weeks", "84"),
+            ("Due for release in the next 28 days", "28"),
+            ("Due for release in the next 12 weeks", "84"),
         ]
         name = self.file_name
         with VerticalScroll(classes="dialog export") as box:
