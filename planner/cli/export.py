@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -25,11 +26,15 @@ from planner.export.service import (
     Progress as ProgressCallback,
 )
 from planner.export.service import (
+    caseload_csv,
     due_for_release,
     export_batch,
     export_case,
     export_caseload,
+    render_case,
 )
+
+STANDARD_OUTPUT = "-"  # `-o -`: the summary or the CSV on standard output, not in a file
 
 FORMAT_NAMES = {
     ExportFormat.PDF: "PDF",
@@ -43,6 +48,23 @@ class BadExport(click.ClickException):
     """A request the user can fix (a file in the way, a wrong path): exit code 2."""
 
     exit_code = 2
+
+
+def _refuse_standard_output(export_format: ExportFormat, batch: bool, caseload: bool) -> None:
+    """`-o -` takes one text: not a file per person, and not a PDF onto a terminal."""
+    if batch:
+        raise BadExport("--within writes a file per person: give -o a folder, not -")
+    if export_format is ExportFormat.PDF and not caseload and sys.stdout.isatty():
+        raise BadExport(
+            "a PDF cannot be shown on a terminal: give -o FILE.pdf, send it on with > or |, "
+            "or choose a text format (--format md, json or note)"
+        )
+
+
+def _write_standard_output(data: bytes) -> None:
+    sys.stdout.flush()
+    sys.stdout.buffer.write(data)
+    sys.stdout.buffer.flush()
 
 
 def _output_target(text: str | None) -> OutputTarget | None:
@@ -64,6 +86,7 @@ Examples:
   planner export A1234BC --format md -o handover.md
   planner export A1234BC --format note        text to paste into case notes, split into
                                               parts of at most 3,950 characters
+  planner export A1234BC --format md -o -     Markdown on standard output, for a pipe
   planner export A1234BC --redact             without sex, ethnicity, health detail, notes
   planner export --within 14 -o handover/     one PDF per person due for release in 14 days
   planner export --caseload -o caseload.csv   one row per person, for a spreadsheet
@@ -86,8 +109,10 @@ Examples:
     "output_text",
     type=click.Path(),
     help="File to write, or a folder to write into (always a folder for --within). A "
-    "path ending in / or naming an existing folder is a folder, made if needed. Default: "
-    "a name made of the prison number, surname and release date, in the current folder.",
+    "path ending in / or naming an existing folder is a folder, made if needed. - writes "
+    "to standard output instead (a PDF only into a pipe or a file, never a terminal; "
+    "./- is a file named -). Default: a name made of the prison number, surname and "
+    "release date, in the current folder.",
 )
 @click.option(
     "--within",
@@ -133,6 +158,22 @@ def export(
     export_format = ExportFormat(fmt)
     if not caseload:
         env.acting_officer()  # a handover summary names the officer who produced it
+    if output_text == STANDARD_OUTPUT:
+        _refuse_standard_output(export_format, within is not None, caseload)
+        with env.open_store(create=False) as store, _export_errors():
+            if number is not None:
+                data = render_case(
+                    store,
+                    prison_number(number),
+                    export_format,
+                    officer=env.officer,
+                    today=env.today,
+                    redact=redact,
+                )
+            else:
+                data = caseload_csv(store, env.today)
+        _write_standard_output(data)
+        return
     with env.open_store(create=False) as store, _export_errors():
         target = _output_target(output_text)
         output = target.path if target else None

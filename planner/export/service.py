@@ -86,6 +86,20 @@ def summary_for(
     )
 
 
+def render_case(
+    store: CaseStore,
+    number: str,
+    fmt: ExportFormat,
+    *,
+    officer: str,
+    today: date,
+    redact: bool = False,
+) -> bytes:
+    """One summary's bytes, for standard output rather than a file."""
+    summary = summary_for(store, number, officer=officer, today=today, redact=redact)
+    return render(summary, fmt)
+
+
 def default_name(summary: HandoverSummary, fmt: ExportFormat) -> str:
     p = summary.person
     return summary_file_name(p.prison_number, p.surname, summary.release.date, fmt)
@@ -227,8 +241,13 @@ def export_caseload(
     within_days: int | None = None,
 ) -> Path:
     """Write the caseload CSV: every case, or those due for release within `within_days`."""
-    summaries = store.summaries()
     check_writable(path, force=force)
+    return write_file(path, caseload_csv(store, today, within_days), force=force)
+
+
+def caseload_csv(store: CaseStore, today: date, within_days: int | None = None) -> bytes:
+    """The caseload CSV's bytes: every case, or those due for release within `within_days`."""
+    summaries = store.summaries()
     if within_days is None:
         cases = {case.number: case for case in store.cases()}
     else:
@@ -236,4 +255,4 @@ def export_caseload(
         summaries = [s for s in summaries if s.number in wanted]
         cases = {number: store.get(number) for number in wanted}
     header, rows = caseload_table(summaries, store.template, today, cases)
-    return write_file(path, render_caseload_csv(header, rows), force=force)
+    return render_caseload_csv(header, rows)

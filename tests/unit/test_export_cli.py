@@ -2,10 +2,18 @@
 
 from __future__ import annotations
 
+import io
+import json
+import os
+import select
+import subprocess
+import sys
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
+from pypdf import PdfReader
 
 from planner.cli import main
 from planner.domain.template import Template
@@ -133,3 +141,98 @@ def test_help_has_examples(capsys: pytest.CaptureFixture[str]) -> None:
     out = capsys.readouterr().out
     assert "planner export --within 14 -o handover/" in out
     assert "--redact" in out and "--force" in out
+
+
+# --- -o -: standard output -------------------------------------------------------------------
+
+
+def run_binary(capsysbinary: pytest.CaptureFixture[bytes], db: Path, *argv: str) -> Any:
+    code = main(["--db", str(db), "--officer", "Pat Officer", "--today", "2026-11-23", *argv])
+    out, err = capsysbinary.readouterr()
+    return code, out, err.decode()
+
+
+@pytest.mark.parametrize(
+    ("fmt", "start"),
+    [("md", b"# Handover summary: Alexandra"), ("json", b"{"), ("note", b"Part 1 of ")],
+)
+def test_a_dash_writes_a_text_summary_to_standard_output(
+    db: Path, capsysbinary: pytest.CaptureFixture[bytes], fmt: str, start: bytes
+) -> None:
+    code, out, err = run_binary(capsysbinary, db, "export", "A1234BC", "-f", fmt, "-o", "-")
+    assert (code, err) == (0, "")
+    assert out.startswith(start) and b"Wrote" not in out  # the summary and nothing else
+    assert b"A1234BC" in out
+    if fmt == "json":
+        assert json.loads(out)["person"]["prison_number"] == "A1234BC"
+    assert list(Path.cwd().iterdir()) == []  # no file named "-", nor any other
+
+
+def test_a_dash_writes_the_caseload_csv_to_standard_output(
+    db: Path, capsysbinary: pytest.CaptureFixture[bytes]
+) -> None:
+    code, piped, err = run_binary(capsysbinary, db, "export", "--caseload", "-o", "-")
+    assert (code, err) == (0, "")
+    assert run_binary(capsysbinary, db, "export", "--caseload", "-o", "caseload.csv")[0] == 0
+    assert piped == (Path.cwd() / "caseload.csv").read_bytes()  # the same bytes as the file
+    assert piped.decode("utf-8-sig").count("\n") == 4  # a header and three people
+
+
+def test_a_pdf_goes_to_standard_output_only_when_it_is_not_a_terminal(
+    db: Path, capsysbinary: pytest.CaptureFixture[bytes]
+) -> None:
+    code, out, err = run_binary(capsysbinary, db, "export", "A1234BC", "-o", "-")
+    assert (code, err) == (0, "")
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(out)).pages)
+    assert "Alexandra O'Neill-Ward" in text
+    assert list(Path.cwd().iterdir()) == []
+
+
+def test_a_pdf_is_refused_on_a_terminal(db: Path, tmp_path: Path) -> None:
+    """Run for real with standard output on a pseudo-terminal: one line, exit 2, no file."""
+    master, slave = os.openpty()
+    env = {**os.environ, "HOME": str(tmp_path), "NO_COLOR": "1"}
+    argv = ["--db", str(db), "--officer", "Pat Officer", "export", "A1234BC", "-o", "-"]
+    code = f"import sys; from planner.cli import run; sys.argv = ['planner', *{argv!r}]; run()"
+    process = subprocess.Popen(
+        [sys.executable, "-c", code],
+        stdin=subprocess.DEVNULL,
+        stdout=slave,
+        stderr=subprocess.PIPE,
+        env=env,
+    )
+    os.close(slave)
+    shown = b""  # what reached the terminal, read as it comes so the child never blocks
+    try:
+        while True:
+            if select.select([master], [], [], 30)[0]:
+                try:
+                    chunk = os.read(master, 65536)
+                except OSError:  # the child has gone and closed its side
+                    break
+                if not chunk:
+                    break
+                shown += chunk
+            elif process.poll() is not None:
+                break
+        assert process.stderr is not None
+        message = process.stderr.read().decode()
+        returncode = process.wait(timeout=30)
+    finally:
+        os.close(master)
+        if process.poll() is None:
+            process.kill()
+    assert shown == b""  # not a byte of PDF on the screen
+    assert returncode == 2
+    assert message.startswith("planner: a PDF cannot be shown on a terminal: give -o FILE.pdf")
+    assert message.count("\n") == 1
+    assert list(Path.cwd().iterdir()) == []
+
+
+def test_a_dash_cannot_take_a_file_per_person(
+    db: Path, capsysbinary: pytest.CaptureFixture[bytes]
+) -> None:
+    code, out, err = run_binary(capsysbinary, db, "export", "--within", "14", "-o", "-")
+    assert (code, out) == (2, b"")
+    assert err == "planner: --within writes a file per person: give -o a folder, not -\n"
+    assert list(Path.cwd().iterdir()) == []
