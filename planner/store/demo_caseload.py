@@ -30,11 +30,20 @@ from planner.domain.identifiers import expected_pnc_check_letter
 from planner.domain.person import Circumstances, Contact, Person, ReleaseKind
 from planner.domain.status import ItemStatus
 from planner.domain.template import ItemTemplate, Template
-from planner.store.demo_data import FOREIGN_NATIONALS, HOUSING, NAMES, RELEASE_KINDS, STAFF
+from planner.store.demo_data import (
+    DRAMA_PHONE_PREFIX,
+    FOREIGN_NATIONALS,
+    HOUSING,
+    NAMES,
+    PDU_PHONE_PREFIX,
+    RELEASE_KINDS,
+    STAFF,
+)
 from planner.store.demo_evidence import SampleEvidence
 
 DEMO_PRISON = "HMP Example"
 MAX_COUNT = 500
+COM_ITEM = "handover.com_allocated"
 
 
 @dataclass(frozen=True)
@@ -122,6 +131,9 @@ def build_demo_caseload(
     if not 1 <= count <= MAX_COUNT:
         raise ValueError(f"count must be between 1 and {MAX_COUNT}, not {count}")
     rng = random.Random(seed)
+    # The COMs' phone numbers come from a stream of their own, so the rest of the sample is
+    # what it was before they had any.
+    com_rng = random.Random(f"community offender managers {seed}")
     plans = _stages(today, count)
     _place_scenarios(plans, today)
     numbers: set[str] = set()
@@ -131,6 +143,7 @@ def build_demo_caseload(
         _circumstances(rng, plan)
         person = _person(rng, plan, today, numbers, used_names)
         items = _items(rng, plan, person, template, today)
+        person = _with_com(com_rng, person, items)
         cases.append(DemoCase(person, tuple(items), _case_notes(plan), _story(plan)))
     return cases
 
@@ -312,6 +325,29 @@ def _person(
             ),
         }
     )
+
+
+def _with_com(rng: random.Random, person: Person, items: Sequence[DemoItem]) -> Person:
+    """The person's record with the COM the allocation item names, their PDU, a phone and
+    an email, as an officer copies them in once probation says who it is. Where no COM is
+    named yet (not allocated, or only the PDU known) the record has none, so close to
+    release the missing-COM flag shows."""
+    allocation = next((item for item in items if item.item_id == COM_ITEM), None)
+    name = allocation.evidence.get("com_name") if allocation is not None else None
+    if allocation is None or not isinstance(name, str) or not name.strip():
+        return person
+    pdu = allocation.evidence.get("pdu")
+    unit = pdu if isinstance(pdu, str) else ""
+    prefix = PDU_PHONE_PREFIX.get(unit, DRAMA_PHONE_PREFIX)
+    first, *rest = name.lower().split()
+    com = Contact(
+        name=name,
+        role="Community offender manager",
+        unit=unit,
+        phone=f"{prefix}{rng.randint(0, 999):03d}",
+        email=f"{first}.{'-'.join(rest)}@probation.example.org",
+    )
+    return person.model_copy(update={"community_offender_manager": com})
 
 
 def _prison_number(rng: random.Random, numbers: set[str]) -> str:

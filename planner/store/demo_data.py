@@ -174,6 +174,22 @@ STAFF = (
     "Sam Dobson",
     "Fatima Rahman",
 )
+# Community offender managers (probation staff), as many as STAFF so that drawing one uses
+# the random stream as drawing from STAFF did: the rest of the sample stays as it was.
+PROBATION_STAFF = (
+    "Daniel Okafor",
+    "Rachel Price",
+    "Imran Hussain",
+    "Gemma Lawson",
+    "Kofi Mensah",
+    "Joanne Pike",
+    "Aled Morgan",
+    "Sinead Byrne",
+)
+# Telephone numbers Ofcom keeps for drama, so no real office is ever rung: the Leeds and
+# Sheffield ranges for those PDUs, the no-area range for the rest.
+PDU_PHONE_PREFIX = {"Leeds PDU": "0113 496 0", "Sheffield PDU": "0114 496 0"}
+DRAMA_PHONE_PREFIX = "01632 960"
 STREETS = ("Example Road", "Sample Street", "Demo Avenue", "Placeholder Lane", "Test Close")
 
 RELEASE_KINDS = (

@@ -15,7 +15,7 @@ from planner.domain.calendar import next_working_day
 from planner.domain.checklist import EvidenceValue
 from planner.domain.person import Person, ReleaseKind
 from planner.domain.template import EvidenceField, FieldType, ItemTemplate
-from planner.store.demo_data import FIRST_STEPS, STAFF, STREETS, TOWNS
+from planner.store.demo_data import FIRST_STEPS, PROBATION_STAFF, STREETS, TOWNS
 
 
 class SampleEvidence:
@@ -37,7 +37,7 @@ class SampleEvidence:
         self.foreign = foreign  # (group, forename, surname, immigration status)
         town = TOWNS[rng.randrange(len(TOWNS))]
         self.town, self.council, self.jobcentre, self.pdu = town
-        self.com = STAFF[rng.randrange(len(STAFF))]
+        self.com = PROBATION_STAFF[rng.randrange(len(PROBATION_STAFF))]
 
     def ago(self, most: int, least: int = 1) -> str:
         """An ISO date between `least` and `most` days before today (never after it)."""

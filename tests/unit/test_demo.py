@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from datetime import date, timedelta
 from pathlib import Path
@@ -252,3 +253,27 @@ def test_names_sex_and_wing_agree(caseload: list[DemoCase]) -> None:
             assert on_womens_wing, person.number
         elif person.sex is Sex.MALE:
             assert not on_womens_wing, person.number
+
+
+def test_most_people_have_a_com_and_a_few_show_the_flag(
+    caseload: list[DemoCase], demo_store: CaseStore, template: Template
+) -> None:
+    """Most people have their COM on record (with a PDU, a phone and an email, all
+    invented), the one the allocation item names; a few, not yet allocated, have none, and
+    those close to release carry the missing-COM flag."""
+    with_com = [c for c in caseload if c.person.community_offender_manager.name]
+    assert len(with_com) >= 0.7 * len(caseload)
+    for case in with_com:
+        com = case.person.community_offender_manager
+        allocation = next(i for i in case.items if i.item_id == "handover.com_allocated")
+        assert allocation.evidence["com_name"] == com.name
+        assert com.unit.endswith(" PDU") and com.unit == allocation.evidence["pdu"]
+        assert com.email.endswith("@probation.example.org")
+        # Ofcom's drama ranges: no real office is ever rung.
+        assert re.fullmatch(r"(0113 496 0|0114 496 0|01632 960)\d{3}", com.phone), com.phone
+        pom = case.person.prison_offender_manager
+        assert pom.name and pom.name != com.name and pom.email.endswith("@example.org")
+    write_demo(demo_store, template, TODAY)
+    flagged = {f.number for f in demo_store.all_flags(TODAY) if f.kind is FlagKind.NO_COM}
+    without = {c.person.number for c in caseload} - {c.person.number for c in with_com}
+    assert 2 <= len(flagged) <= 6 and flagged <= without
