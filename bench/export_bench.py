@@ -27,11 +27,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from planner.demo import DEMO_OFFICER, MAX_COUNT, DemoCase, build_demo_caseload
 from planner.domain.person import Person
 from planner.domain.template_loading import TemplateLibrary
 from planner.export.files import ExportFormat
 from planner.export.service import export_batch
-from planner.store.demo import DEMO_OFFICER, MAX_COUNT, DemoCase, build_demo_caseload
 from planner.store.repository import CaseStore
 
 PDF_TARGET_S = 30.0

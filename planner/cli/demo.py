@@ -10,10 +10,10 @@ from pathlib import Path
 import click
 
 from planner.cli.context import Env, pass_env
+from planner.demo import DEMO_OFFICER, MAX_COUNT, DemoRefused, write_demo
 from planner.domain.calendar import format_day
 from planner.domain.errors import InvalidInput
 from planner.domain.template import Template
-from planner.store.demo import DEMO_OFFICER, MAX_COUNT, DemoRefused, write_demo
 from planner.store.repository import CaseStore
 
 DEMO_FILE = "demo.db"

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from planner.cli import main
+from planner.demo import DEMO_OFFICER, is_demo_database
 from planner.domain.template import Template
-from planner.store.demo import DEMO_OFFICER, is_demo_database
 from planner.store.repository import CaseStore
 from tests.conftest import TODAY, make_person
 

@@ -9,12 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from planner.domain.calendar import ReleaseDayRiskKind, release_day_risk_kind
-from planner.domain.equality import Sex
-from planner.domain.gaps import FlagKind
-from planner.domain.status import ItemStatus
-from planner.domain.template import FieldType, Template
-from planner.store.demo import (
+from planner.demo import (
     DEMO_OFFICER,
     DEMO_PRISON,
     DemoCase,
@@ -24,6 +19,11 @@ from planner.store.demo import (
     is_demo_database,
     write_demo,
 )
+from planner.domain.calendar import ReleaseDayRiskKind, release_day_risk_kind
+from planner.domain.equality import Sex
+from planner.domain.gaps import FlagKind
+from planner.domain.status import ItemStatus
+from planner.domain.template import FieldType, Template
 from planner.store.repository import CaseStore
 from tests.conftest import NOW, TODAY, make_person
 

@@ -14,6 +14,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from planner.demo import DEMO_OFFICER, write_demo
 from planner.domain.assessment import applies
 from planner.domain.case import Case
 from planner.domain.checklist import Checklist, ItemRecord
@@ -22,7 +23,6 @@ from planner.domain.filters import FilterError, Vocabulary, parse_filter
 from planner.domain.person import Circumstances, Person
 from planner.domain.raw_case import Record, item_applies
 from planner.domain.template import Template
-from planner.store.demo import DEMO_OFFICER, write_demo
 from planner.store.repository import CaseStore
 from planner.store.summary import CaseSummary
 from tests.conftest import NOW, TODAY, make_person

@@ -1,6 +1,6 @@
 """Writing the sample caseload, and recognising a database that holds only the sample.
 
-`write_demo` writes the caseload of :func:`planner.store.demo_caseload.build_demo_caseload`
+`write_demo` writes the caseload of :func:`planner.demo.caseload.build_demo_caseload`
 through the ordinary `CaseStore` API, so the sample is audited like any other change.
 Every change is made by the officer named `DEMO_OFFICER`, which is also what marks a demo
 database: a database is a demo database when every case in it was created by "Demo data"
@@ -16,31 +16,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
-from planner.domain.checklist import EvidenceValue
-from planner.domain.template import Template
-from planner.store.demo_caseload import (
-    DEMO_PRISON,
-    MAX_COUNT,
+from planner.demo.caseload import (
     DemoCase,
-    DemoItem,
     build_demo_caseload,
 )
+from planner.domain.checklist import EvidenceValue
+from planner.domain.template import Template
 from planner.store.errors import StoreError
 from planner.store.repository import CaseStore
-
-__all__ = [
-    "DEMO_OFFICER",
-    "DEMO_PRISON",
-    "MAX_COUNT",
-    "DemoCase",
-    "DemoCheck",
-    "DemoItem",
-    "DemoRefused",
-    "build_demo_caseload",
-    "check_database",
-    "is_demo_database",
-    "write_demo",
-]
 
 DEMO_OFFICER = "Demo data"
 

@@ -6,8 +6,8 @@ mostly done) and the gaps real caseloads have: no fixed abode close to release, 
 items with reasons, work marked done without its evidence, items declined with a reason,
 care leavers, veterans, foreign nationals, people on medication or with children. It is
 deterministic for a given seed and day. The people, places and staff it draws on are in
-:mod:`planner.store.demo_data`; the evidence it records in
-:mod:`planner.store.demo_evidence`.
+:mod:`planner.demo.names`; the evidence it records in
+:mod:`planner.demo.evidence`.
 """
 
 from __future__ import annotations
@@ -17,6 +17,16 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 
+from planner.demo.evidence import SampleEvidence
+from planner.demo.names import (
+    DRAMA_PHONE_PREFIX,
+    FOREIGN_NATIONALS,
+    HOUSING,
+    NAMES,
+    PDU_PHONE_PREFIX,
+    RELEASE_KINDS,
+    STAFF,
+)
 from planner.domain.assessment import applies
 from planner.domain.calendar import (
     ReleaseDayRiskKind,
@@ -30,16 +40,6 @@ from planner.domain.identifiers import expected_pnc_check_letter
 from planner.domain.person import Circumstances, Contact, Person, ReleaseKind
 from planner.domain.status import ItemStatus
 from planner.domain.template import ItemTemplate, Template
-from planner.store.demo_data import (
-    DRAMA_PHONE_PREFIX,
-    FOREIGN_NATIONALS,
-    HOUSING,
-    NAMES,
-    PDU_PHONE_PREFIX,
-    RELEASE_KINDS,
-    STAFF,
-)
-from planner.store.demo_evidence import SampleEvidence
 
 DEMO_PRISON = "HMP Example"
 MAX_COUNT = 500

@@ -4,8 +4,8 @@ Names go with a recorded ethnicity (ONS 2021 codes); towns come with their counc
 jobcentre and probation delivery unit; the weights of release kinds and housing follow
 what a resettlement team sees. Every name, address and phone number here is invented;
 phone numbers are in Ofcom's drama range and email addresses use example.org. The logic
-that draws from these tables is in :mod:`planner.store.demo_caseload` and
-:mod:`planner.store.demo_evidence`.
+that draws from these tables is in :mod:`planner.demo.caseload` and
+:mod:`planner.demo.evidence`.
 """
 
 from __future__ import annotations

@@ -11,11 +11,11 @@ from __future__ import annotations
 import random
 from datetime import date, timedelta
 
+from planner.demo.names import FIRST_STEPS, PROBATION_STAFF, STREETS, TOWNS
 from planner.domain.calendar import next_working_day
 from planner.domain.checklist import EvidenceValue
 from planner.domain.person import Person, ReleaseKind
 from planner.domain.template import EvidenceField, FieldType, ItemTemplate
-from planner.store.demo_data import FIRST_STEPS, PROBATION_STAFF, STREETS, TOWNS
 
 
 class SampleEvidence:
