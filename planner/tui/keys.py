@@ -14,49 +14,34 @@ rest still apply.
 
 from __future__ import annotations
 
+import importlib
+import pkgutil
 from collections.abc import Mapping
 
-from textual.app import App
 from textual.binding import Binding
 from textual.dom import DOMNode
 
 
 def binding_owners() -> list[type[DOMNode]]:
-    """Every class of planner's UI that declares keys."""
-    from planner.tui.app import PlannerApp
-    from planner.tui.screens.caseload import CaseloadScreen
-    from planner.tui.screens.conflict import ConflictScreen
-    from planner.tui.screens.export_dialog import ExportDialog
-    from planner.tui.screens.help import HelpScreen
-    from planner.tui.screens.history import HistoryScreen
-    from planner.tui.screens.import_csv import ImportScreen
-    from planner.tui.screens.item_editor import ItemEditor
-    from planner.tui.screens.person import PersonScreen
-    from planner.tui.screens.person_form import PersonFormScreen
-    from planner.tui.screens.prompts import ConfirmScreen, OfficerPrompt, PickerScreen, TextPrompt
-    from planner.tui.screens.staff import StaffScreen
-    from planner.tui.screens.walkthrough import WalkThroughScreen
-    from planner.tui.widgets.case_table import CaseTable
+    """Every class of planner's UI that declares keys of its own: found by importing
+    every module of planner.tui, so a new screen's keys can be remapped without being
+    listed anywhere."""
+    import planner.tui
 
-    return [
-        PlannerApp,
-        CaseloadScreen,
-        PersonScreen,
-        WalkThroughScreen,
-        HistoryScreen,
-        StaffScreen,
-        ItemEditor,
-        ConflictScreen,
-        PersonFormScreen,
-        ImportScreen,
-        ExportDialog,
-        HelpScreen,
-        PickerScreen,
-        TextPrompt,
-        ConfirmScreen,
-        OfficerPrompt,
-        CaseTable,
-    ]
+    for module in pkgutil.walk_packages(planner.tui.__path__, "planner.tui."):
+        importlib.import_module(module.name)
+    owners: list[type[DOMNode]] = []
+    seen: set[type[DOMNode]] = set()
+    waiting: list[type[DOMNode]] = [DOMNode]
+    while waiting:
+        for owner in waiting.pop().__subclasses__():
+            if owner in seen:
+                continue
+            seen.add(owner)
+            waiting.append(owner)
+            if owner.__module__.startswith("planner.tui.") and "BINDINGS" in vars(owner):
+                owners.append(owner)
+    return sorted(owners, key=lambda owner: (owner.__module__, owner.__qualname__))
 
 
 def known_binding_ids() -> set[str]:
@@ -107,6 +92,7 @@ def keyless(keymap: Mapping[str, str]) -> list[str]:
 
 
 def _keys(key_list: str) -> list[str]:
-    """Keys in Textual's long form ('question_mark', not '?'), as a keymap compares them."""
-    normal = App._normalize_keymap({"keys": key_list})["keys"]
-    return [k.strip() for k in normal.split(",") if k.strip()]
+    """The keys of a list in Textual's long form ("question_mark", not "?"), as a keymap
+    compares them."""
+    keys = [k.strip() for k in key_list.split(",") if k.strip()]
+    return [b.key for b in Binding.make_bindings([Binding(",".join(keys), "keys")])] if keys else []
