@@ -71,6 +71,7 @@ class CaseloadQuery:
             template_for=store.template,
             records=store.raw_records,
             officer=env.officer,
+            keep_assessments=False,  # one pass: a 20,000 list would hold them all parsed
         )
 
     def filter(self, wheres: Sequence[str], view_name: str | None) -> Filter:

@@ -38,7 +38,6 @@ from planner.domain.filtering import (
     Records,
 )
 from planner.domain.flags import Flag, Severity, flag_order
-from planner.domain.gaps import days_to_release
 from planner.domain.raw_case import (
     Record,
     evidence_value,
@@ -299,10 +298,11 @@ def _summary_value(key: str, row: CaseloadRow, today: date) -> Cell:
         return f"{row.surname.upper()}, {row.forename}"
     if key == "release":
         return row.release_date
-    if key == "days":
-        return days_to_release(row.assessment, today)
+    if key == "days":  # from the listed fields: no assessment is parsed for these two
+        release = row.release_date
+        return None if release is None else (release - today).days
     if key == "ready":
-        return row.assessment.readiness
+        return row.readiness
     if key == "assigned":
         return row.assigned_to
     if key == "window":

@@ -73,7 +73,12 @@ class CaseloadRow(Protocol):
     @property
     def template_key(self) -> str: ...
     @property
+    def readiness(self) -> float: ...
+    @property
     def assessment(self) -> Assessment: ...
+    def read_assessment(self) -> Assessment:
+        """The assessment, without keeping it parsed for later (one pass over many)."""
+        ...
 
 
 Row = TypeVar("Row", bound=CaseloadRow)
@@ -102,7 +107,9 @@ class CaseloadFilter:
     stored records of some prison numbers (``CaseStore.raw_records``); `flags_of` may
     give a row's flags when the caller already has them. Keep one for as long as today
     and the officer stay the same: it remembers each person's flags while their
-    assessment is unchanged.
+    assessment is unchanged. With `keep_assessments` off (one pass over the caseload, as
+    a command makes), a row's assessment is read for its flags and let go, and the flags
+    are remembered while the row is the same object.
     """
 
     def __init__(
@@ -113,14 +120,16 @@ class CaseloadFilter:
         records: Records,
         officer: str = "",
         flags_of: Callable[[CaseloadRow], Sequence[Flag]] | None = None,
+        keep_assessments: bool = True,
     ) -> None:
         self.today = today
         self.officer = officer
         self._template_for = template_for
         self._records = records
         self._flags_of = flags_of
+        self._keep_assessments = keep_assessments
         self._rules: dict[str, FlagRules] = {}
-        self._flags: dict[str, tuple[Assessment, list[Flag]]] = {}
+        self._flags: dict[str, tuple[object, list[Flag]]] = {}
         self._items: dict[tuple[str, str], ItemTemplate | None] = {}
 
     # --- the public face ------------------------------------------------------------------
@@ -145,16 +154,23 @@ class CaseloadFilter:
         """The row's flags for today, in no set order (kept while its assessment is)."""
         if self._flags_of is not None:
             return self._flags_of(row)
-        assessment = row.assessment
         kept = self._flags.get(row.number)
-        if kept is not None and kept[0] is assessment:
+        if self._keep_assessments:
+            assessment = row.assessment
+            same: object = assessment
+        else:
+            same = row
+            if kept is not None and kept[0] is same:
+                return kept[1]
+            assessment = row.read_assessment()
+        if kept is not None and kept[0] is same:
             return kept[1]
         key = assessment.template_key
         rules = self._rules.get(key)
         if rules is None:
             rules = self._rules[key] = FlagRules(self._template_for(key), self.today)
         flags = rules.flags(assessment, sort=False)
-        self._flags[row.number] = (assessment, flags)
+        self._flags[row.number] = (same, flags)
         return flags
 
     def template(self, template_key: str) -> Template:
