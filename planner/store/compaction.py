@@ -65,6 +65,7 @@ class Fold:
     tables: Tables
     seq: int
     audit_head: AuditHead
+    journal_mark: tuple[int, int] | None = None  # the journal at `seq` (JournalStorage)
 
 
 @dataclass
@@ -118,7 +119,7 @@ def install(storage: JournalStorage, staged: Staged, fold: Fold) -> bool:
     assert payload is not None
     previous = genesis(key, payload)
     lines = [header]
-    for record in storage.records_after(fold.seq):
+    for record in storage.records_after(fold.seq, fold.journal_mark):
         previous = link(key, previous, record.seq, record.payload)
         lines.append(frame_record(record.seq, previous, record.payload))
     content = b"".join(lines)

@@ -319,7 +319,7 @@ class Database:
             return None
         if self.audit.last_seq != storage.seq:
             return None
-        return Fold(storage.tables_now(), storage.seq, self.audit.head())
+        return Fold(storage.tables_now(), storage.seq, self.audit.head(), storage.journal_mark)
 
     def install_fold(self, staged: Staged, fold: Fold) -> bool:
         """Put a fold written in the background in place; the caller holds the exclusive

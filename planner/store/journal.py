@@ -118,6 +118,9 @@ class JournalStorage(Storage):
         self._reset_journal_state()
 
     def _reset_journal_state(self) -> None:
+        # Changes whenever the journal in memory stops being a continuation of the one
+        # before (read afresh, or swapped after a fold): see `journal_mark`.
+        self._generation = getattr(self, "_generation", 0) + 1
         self._journal_id: tuple[int, int] | None = None
         self._journal_offset = 0  # end of the last complete record (where the next goes)
         self._journal_link = b""
@@ -466,13 +469,24 @@ class JournalStorage(Storage):
         never changed in place, so copying each table's mapping is enough."""
         return {name: dict(docs) for name, docs in self._tables.items()}
 
-    def records_after(self, seq: int) -> list[RecordLine]:
+    @property
+    def journal_mark(self) -> tuple[int, int]:
+        """Where the journal stands: valid for `records_after` while the journal is only
+        appended to (the same generation), whatever other processes append."""
+        return self._generation, self._journal_offset
+
+    def records_after(self, seq: int, mark: tuple[int, int] | None = None) -> list[RecordLine]:
         """The journal's record lines of the changes after `seq` (the caller holds the lock
-        and has refreshed; they are all after the snapshot)."""
+        and has refreshed; they are all after the snapshot). With the `journal_mark` taken
+        at change `seq`, only the journal's bytes after it are read (a fold's install
+        keeps the lock for as long as this takes, and the journal may be 16 MB)."""
         if seq < self._snapshot_seq:
             raise StoreError("the records asked for are folded into the snapshot already")
-        data = self._read_bytes(self._live_start)[: self._journal_offset - self._live_start]
-        return [r for r in record_lines(data, self._live_start).records if r.seq > seq]
+        start = self._live_start
+        if mark is not None and mark[0] == self._generation and start <= mark[1]:
+            start = mark[1]
+        data = self._read_bytes(start)[: self._journal_offset - start]
+        return [r for r in record_lines(data, start).records if r.seq > seq]
 
     def adopt_snapshot(self, seq: int, audit_head: AuditHead, journal_content: bytes) -> None:
         """The snapshot at the path is now the one of change `seq` (renamed in by the
@@ -483,6 +497,7 @@ class JournalStorage(Storage):
         self._snapshot_size = snap.st_size
         self._snapshot_seq = seq
         self.audit_head = audit_head
+        self._generation += 1  # a new journal: marks taken on the old one no longer hold
         lines = complete_lines(journal_content)
         payload = unframe(lines[0])
         assert payload is not None

@@ -29,6 +29,7 @@ from planner.domain.template_loading import (
     load_template,
 )
 from planner.store.commit import REASSESSED_FIELD as NOTE_FIELD
+from planner.store.compaction import Fold, write_staged
 from planner.store.database import Database
 from planner.store.errors import (
     CaseExists,
@@ -511,6 +512,42 @@ def test_compaction_by_many_saves_keeps_every_change(
         assert again.change_number == 1 + 150
         entries = [e for e in again.history() if e.item == "work.plan"]
         assert len(entries) == 150
+
+
+def test_a_fold_keeps_what_was_saved_while_its_snapshot_was_written(
+    db_path: Path, opened: CaseStore, template: Template
+):
+    """The install reads only the journal after the fold's change (its mark), and keeps
+    every change saved meanwhile, here and by another store on the same files."""
+    opened.add(make_person(NUMBER), template)
+    for n in range(30):
+        opened.save_item(NUMBER, "work.plan", evidence={"plan": f"v{n}"})
+    storage = opened._storage
+    with opened._locked():
+        fold = Fold(
+            storage.tables_now(), storage.seq, opened._db.audit.head(), storage.journal_mark
+        )
+    staged = write_staged(storage, fold)
+    opened.save_item(NUMBER, "health.gp", evidence={"practice": "Riverside"})
+    with fresh(db_path, officer="Officer Two") as other:
+        other.save_item(NUMBER, "work.plan", evidence={"plan": "from the other store"})
+    opened.save_item(NUMBER, "health.gp", status=ItemStatus.DONE)
+    with opened._locked():
+        assert storage.records_after(fold.seq, fold.journal_mark) == storage.records_after(fold.seq)
+        assert [r.seq for r in storage.records_after(fold.seq, fold.journal_mark)] == [
+            fold.seq + 1,
+            fold.seq + 2,
+            fold.seq + 3,
+        ]
+        assert opened._db.install_fold(staged, fold)
+    assert read_snapshot_header(db_path)[0].seq == fold.seq
+    with fresh(db_path) as again:
+        checklist = again.get(NUMBER).checklist
+        assert checklist.item("work.plan").evidence == {"plan": "from the other store"}
+        assert checklist.item("health.gp").status is ItemStatus.DONE
+        assert checklist.item("health.gp").evidence == {"practice": "Riverside"}
+        assert again.change_number == fold.seq + 3
+        assert again.integrity_problem is None
 
 
 # --- files on disk ------------------------------------------------------------------------
