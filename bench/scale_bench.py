@@ -470,7 +470,9 @@ def prepare(size: int, given: Path | None, keep: Path | None, work: Path) -> Cas
             del built
     db = copy_database(origin, work / f"work-{size}")
     ready = time.perf_counter() - started
-    print(f"- {size:,} people: {how}; ready and copied to work on in {ready:.1f} s", flush=True)
+    ours_mb, stock_mb = db.stat().st_size / 1e6, stock.stat().st_size / 1e6
+    sizes = f"snapshot {ours_mb:,.0f} MB, stock file {stock_mb:,.0f} MB"
+    print(f"- {size:,} people: {how}; {sizes}; ready in {ready:.1f} s", flush=True)
     # The first open of a day takes the database's backup and, in a new cache folder,
     # computes the bank holidays: done once here, so every measured run is a later one.
     first, run = child("store", str(db))
