@@ -26,7 +26,11 @@ Data: --keep DIR builds each caseload once into DIR (100,000 people take a few m
 several GB of memory) and reuses it on later runs; --db20k / --db100k use a database built
 before (the stock file is then written from it). Measurements run on copies, so a kept
 database is never changed. Whole-process rows write their output to a file, as a
-redirected command does, with COLUMNS=80.
+redirected command does, with COLUMNS=80. The saves: the journal of a copy is first
+grown by ordinary saves until a fold comes due about a third of the way into 1,000 timed
+saves (at 20,000 people a fold is due only every few thousand saves); the folds started
+and installed are reported, and a run without one is an error. bench/save_latency.py
+keeps the long 5,000-save run.
 
 Rows (for --only): open, gaps, list, gaps-cli, help, fold-save, save-opening, memory,
 memory-list, pdf, tui-key, tui-paint; with --big also open-100k, gaps-100k, memory-100k.
