@@ -136,7 +136,7 @@ def child_baseline(rows_file: str) -> dict[str, Any]:
 
     imported = time.time()
     rows = [tuple(row) for row in orjson.loads(Path(rows_file).read_bytes())]
-    columns = ("Number", "Name", "Location", "Release", "Days", "Ready", "Flags", "Most urgent")
+    columns = ("Number", "Name", "Location", "Release", "Days", "Ready", "!!", "!", "Most urgent")
 
     class Baseline(App[None]):
         def compose(self) -> ComposeResult:
@@ -189,15 +189,16 @@ def run_child(*args: str) -> dict[str, Any]:
 def baseline_rows(path: Path) -> tuple[list[list[str]], list[list[str]]]:
     """Everyone, and the default 12-week view, as the caseload's cells in plain text."""
     from planner.store.repository import CaseStore
-    from planner.tui.caseload_rows import RowFilter, apply_filter, build_rows, sort_rows
-    from planner.tui.widgets.case_table import COLUMNS
+    from planner.tui.caseload_rows import RowFilter, build_rows, sort_rows, view_of
+    from planner.tui.table_columns import default_columns
 
     with CaseStore(path, officer="bench", auto_backup=False) as store:
         rows = sort_rows(build_rows(store.summaries(), store.template, TODAY), "urgency")
-    window = apply_filter(rows, RowFilter())
+    window = view_of(rows, RowFilter()).shown
+    columns = [c for c in default_columns() if c.cell is not None]
     return (
-        [[column.cell(row) for column in COLUMNS] for row in rows],
-        [[column.cell(row) for column in COLUMNS] for row in window],
+        [[column.cell(row) for column in columns if column.cell] for row in rows],
+        [[column.cell(row) for column in columns if column.cell] for row in window],
     )
 
 
