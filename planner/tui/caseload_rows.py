@@ -12,6 +12,7 @@ from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
+from operator import attrgetter
 
 from planner.domain.assessment import Assessment
 from planner.domain.caseload_search import search, search_text
@@ -53,40 +54,19 @@ class CaseRow:
     active: bool = field(repr=False)
     summary: CaseSummary = field(repr=False, compare=False)
     flags: tuple[Flag, ...] = field(repr=False, compare=False)
+    # What the domain's caseload rules read (planner.domain.filtering.CaseloadRow), copied
+    # from the summary: plain slots, as a filter reads them 20,000 times a keystroke.
+    surname: str = field(repr=False)
+    forename: str = field(repr=False)
+    prison: str = field(repr=False)
+    release_date: date | None = field(repr=False)
+    assigned_to: str = field(repr=False)
+    assessment: Assessment = field(repr=False, compare=False)
+    rev: int = field(repr=False)
 
     @property
     def worst_rank(self) -> int:
         return _NO_FLAG_RANK if self.top is None else self.top.severity.rank
-
-    # --- what the domain's caseload rules read (planner.domain.filtering.CaseloadRow) -----
-
-    @property
-    def surname(self) -> str:
-        return self.summary.surname
-
-    @property
-    def forename(self) -> str:
-        return self.summary.forename
-
-    @property
-    def prison(self) -> str:
-        return self.summary.prison
-
-    @property
-    def release_date(self) -> date | None:
-        return self.release
-
-    @property
-    def assigned_to(self) -> str:
-        return self.summary.assigned_to
-
-    @property
-    def assessment(self) -> Assessment:
-        return self.summary.assessment
-
-    @property
-    def rev(self) -> int:
-        return self.summary.rev
 
 
 def row_flags(row: CaseloadRow) -> Sequence[Flag]:
@@ -134,6 +114,13 @@ def build_rows(
                 active=summary.state == CaseState.ACTIVE.value,
                 summary=summary,
                 flags=tuple(flags),
+                surname=summary.surname,
+                forename=summary.forename,
+                prison=summary.prison,
+                release_date=summary.release_date,
+                assigned_to=summary.assigned_to,
+                assessment=assessment,
+                rev=summary.rev,
             )
         )
     return rows
@@ -251,8 +238,7 @@ class CaseView:
         return self.rows + self.outside
 
 
-def _searched(row: CaseRow) -> str:
-    return row.searched
+_searched: Callable[[CaseRow], str] = attrgetter("searched")  # C-speed, 20,000 a keystroke
 
 
 def needs_action_now(row: CaseRow) -> bool:

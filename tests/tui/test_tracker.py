@@ -24,6 +24,7 @@ from planner.export.caseload_csv import view_file_name
 from planner.store.repository import CaseStore
 from planner.tui.app import PlannerApp, make_app
 from planner.tui.caseload_rows import Scope, Window
+from planner.tui.screens import caseload as caseload_module
 from planner.tui.screens.assign import AssignScreen
 from planner.tui.screens.caseload import CaseloadScreen
 from planner.tui.screens.column_chooser import ColumnChooser
@@ -128,6 +129,30 @@ async def test_a_filter_typed_in_the_bar_lists_whom_the_cli_lists(
         assert not screen.bar.is_open
         assert shown(screen) == expected
         assert status_line(screen).startswith("Filter: ")
+
+
+async def test_a_filter_reading_many_records_is_applied_in_a_worker_to_the_same_effect(
+    tracker: CaseStore, db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A filter that would read more stored records than the event loop may is applied
+    in a worker; the people listed are the same."""
+    expression = "id.documents.date_received is empty and location starts with B"
+    expected = cli_numbers(db_path, "--all", "--where", expression)
+    monkeypatch.setattr(caseload_module, "RECORDS_ON_THE_SPOT", 1)
+    in_worker: list[str] = []
+    select = CaseloadScreen._select
+
+    def spy(self: CaseloadScreen, *args: Any) -> Any:
+        in_worker.append(str(args[1]))
+        return select(self, *args)
+
+    monkeypatch.setattr(CaseloadScreen, "_select", spy)
+    async with tracker_app(tracker).run_test(size=(120, 40)) as pilot:
+        screen = await wait_for_caseload(pilot)
+        await everyone_in_any_window(pilot, screen)
+        await type_filter(pilot, screen, expression)
+        assert shown(screen) == expected and expected
+        assert in_worker[-1] == str(screen.applied.filter)
 
 
 async def test_the_filter_applies_on_top_of_the_window_and_f5_clears_it(

@@ -12,10 +12,13 @@ reading records, writing and exporting run in workers.
 from __future__ import annotations
 
 import gc
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import timedelta
 from typing import Any, ClassVar
 
+from rich.console import Console
+from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import BindingType
@@ -90,6 +93,25 @@ class AppliedFilter:
         return f"Filter: {self.filter}"
 
 
+# Stored records a filter may read on the event loop (parsing a few thousand takes tens
+# of milliseconds the first time); a filter that needs more is applied in a worker.
+RECORDS_ON_THE_SPOT = 2_000
+
+
+class _NotOnTheSpot(Exception):
+    """The filter needs more stored records than the event loop may read."""
+
+
+def wrapped_lines(text: str, width: int) -> int:
+    """How many lines `text` takes, wrapped at `width` (0: not laid out yet)."""
+    if width <= 0:
+        return -1
+    return len(Text(text).wrap(_MEASURE, width)) if text else 1
+
+
+_MEASURE = Console(width=1000, no_color=True)
+
+
 class CaseloadScreen(DataScreen):
     """People, their release dates, readiness and flags; Enter opens a person."""
 
@@ -129,11 +151,15 @@ class CaseloadScreen(DataScreen):
         self.scope_chosen = False  # the officer chose whose cases to see
         self.saving = ""  # what the save line says: "Saving…", "Saved", ""
         self.vocabulary = Vocabulary(())
-        self.engine: CaseloadFilter | None = None
+        self.engine: CaseloadFilter | None = None  # on the event loop, few records
+        self._engine_in_worker: CaseloadFilter | None = None  # any number of them
+        self._records: Mapping[str, Mapping[str, Any]] = {}  # as read with the rows
         self.cells: TableCells | None = None
         self.columns: list[TableColumn] = default_columns()
         self._cells_asked = False
         self._previewed: CaseRow | None = None
+        self._read_only_shown: bool | None = None
+        self._status_shown = ("", "")  # the line above the table, as shown, and the save's
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -195,13 +221,16 @@ class CaseloadScreen(DataScreen):
             summaries = store.summaries()
         rows = rows + build_rows(summaries, store.template, today)
         vocabulary = self._vocabulary(store, rows)
+        # The stored records as of these rows, for filters on evidence: read from memory
+        # from now on (no lock, no disk), and consistent with the rows on screen.
+        records = store.raw_records()
         if first:
             # The first read (the store's cache, the rows, the app) lives for the session:
             # keep the cyclic garbage collector from walking it again on a keystroke (a
             # pause of 100 ms or more at 20,000 people). Only once: whatever is frozen is
             # never collected, so freezing again would keep closed screens forever.
             gc.freeze()
-        self.app.call_from_thread(self._show_everyone, rows, change, store, vocabulary)
+        self.app.call_from_thread(self._show_everyone, rows, change, store, vocabulary, records)
 
     def _vocabulary(self, store: CaseStore, rows: list[CaseRow]) -> Vocabulary:
         """What filters and columns may name: the templates the cases use (the template
@@ -212,7 +241,10 @@ class CaseloadScreen(DataScreen):
 
     def _show_notices(self) -> None:
         self.query_one(StoreBanner).show_notices(self.session)
-        self.refresh_bindings()  # read-only greys the editing keys
+        read_only = self.session.read_only
+        if read_only != self._read_only_shown:  # not every poll: the footer is rebuilt
+            self._read_only_shown = read_only
+            self.refresh_bindings()  # read-only greys the editing keys
 
     def data_changed(self, change: int) -> None:
         self.load_caseload()
@@ -241,18 +273,27 @@ class CaseloadScreen(DataScreen):
             toast(self, f"Could not refresh the caseload: {error}", severity="error")
 
     def _show_everyone(
-        self, rows: list[CaseRow], change: int, store: CaseStore, vocabulary: Vocabulary
+        self,
+        rows: list[CaseRow],
+        change: int,
+        store: CaseStore,
+        vocabulary: Vocabulary,
+        records: Mapping[str, Mapping[str, Any]],
     ) -> None:
         """Everyone is read: filters, columns and views can now be used."""
         self.vocabulary = vocabulary
         self.bar.vocabulary = vocabulary
+        self._records = records
         if self.engine is None:
-            self.engine = CaseloadFilter(
-                today=self.session.today,
-                template_for=store.template,
-                records=store.raw_records,
-                officer=self.officer,
-                flags_of=row_flags,
+            self.engine, self._engine_in_worker = (
+                CaseloadFilter(
+                    today=self.session.today,
+                    template_for=store.template,
+                    records=read,
+                    officer=self.officer,
+                    flags_of=row_flags,
+                )
+                for read in (self._records_on_the_spot, self._stored_records)
             )
             reader = ColumnReader(self.engine, store.raw_records, vocabulary)
             self.cells = TableCells(reader)
@@ -373,8 +414,18 @@ class CaseloadScreen(DataScreen):
             line = ""
         if self.marked:
             line += f" · {len(self.marked):,} marked (A assigns them, space unmarks)"
-        self.query_one("#active-filter", Static).update(literal(line))
-        self.query_one("#save-status", Static).update(literal(self.saving))
+        # Only what changed, and a layout pass only when the line needs another height:
+        # this runs on every keystroke, and a layout costs tens of ms at 20,000 people.
+        if line != self._status_shown[0]:
+            status = self.query_one("#active-filter", Static)
+            lines = wrapped_lines(line, status.size.width)
+            status.update(
+                literal(line),
+                layout=lines != wrapped_lines(self._status_shown[0], status.size.width),
+            )
+        if self.saving != self._status_shown[1]:
+            self.query_one("#save-status", Static).update(literal(self.saving))  # its width
+        self._status_shown = (line, self.saving)
 
     @on(Input.Changed, "#search")
     def filter_as_you_type(self, event: Input.Changed) -> None:
@@ -448,17 +499,49 @@ class CaseloadScreen(DataScreen):
         self._apply_everywhere()
 
     def _apply_everywhere(self) -> None:
-        """Find who the filter lets through among everyone, in a worker (it may read
-        stored records); the window, scope and the rest then apply on top of it."""
-        if self.engine is None:
+        """Find who the filter lets through among everyone; the window, scope and the
+        rest then apply on top of it. At once, in the same frame as the text typed, while
+        it reads few stored records (most filters read none, or those of a few hundred
+        people); in a worker when it would read more (the first filter on evidence over
+        everyone parses thousands of records)."""
+        if self.engine is None or self._engine_in_worker is None:
             return
         self._generation += 1
-        self.filtering = True
-        self._show_status()
-        self.engine.officer = self.officer
-        self._select(self.engine, self.applied.filter, self.rows, self._generation)
+        for engine in (self.engine, self._engine_in_worker):
+            engine.officer = self.officer
+        try:
+            found = frozenset(
+                row.number for row in self.engine.select(self.applied.filter, self.rows)
+            )
+        except _NotOnTheSpot:
+            self.filtering = True
+            self._show_status()
+            self._select(self._engine_in_worker, self.applied.filter, self.rows, self._generation)
+            return
+        except FilterError as exc:  # "me" with no officer name set
+            toast(self, f"Could not apply the filter: {exc}", severity="error")
+            return
+        self._selected(self._generation, found)
 
-    @work(thread=True, exclusive=True, group="filter", exit_on_error=False)
+    def _stored_records(self, numbers: Iterable[str]) -> dict[str, Mapping[str, Any]]:
+        """The stored records of `numbers`, as read with the rows."""
+        stored = self._records
+        return {number: stored[number] for number in numbers if number in stored}
+
+    def _records_on_the_spot(self, numbers: Sequence[str]) -> dict[str, Mapping[str, Any]]:
+        if len(numbers) > RECORDS_ON_THE_SPOT:
+            raise _NotOnTheSpot
+        return self._stored_records(numbers)
+
+    # Each worker is given its description: Textual's default is the repr of every
+    # argument, 20,000 rows of them (a quarter of a second, and personal data in it).
+    @work(
+        thread=True,
+        exclusive=True,
+        group="filter",
+        exit_on_error=False,
+        description="applying the filter",
+    )
     def _select(
         self, engine: CaseloadFilter, wanted: Filter, rows: list[CaseRow], generation: int
     ) -> None:
@@ -544,7 +627,7 @@ class CaseloadScreen(DataScreen):
         if rows:
             self._read_cells(self.cells, list(self.table.columns), rows)
 
-    @work(thread=True, group="cells", exit_on_error=False)
+    @work(thread=True, group="cells", exit_on_error=False, description="reading cells")
     def _read_cells(
         self, cells: TableCells, columns: list[TableColumn], rows: list[CaseRow]
     ) -> None:
@@ -618,7 +701,7 @@ class CaseloadScreen(DataScreen):
         self._show_status()
         self._assign(numbers, officer)
 
-    @work(thread=True, group="assign", exit_on_error=False)
+    @work(thread=True, group="assign", exit_on_error=False, description="assigning")
     def _assign(self, numbers: list[str], officer: str) -> None:
         """Every assignment goes through the store, in one audited change."""
         try:

@@ -118,7 +118,13 @@ class CaseloadCsvScreen(ExportDialog):
 
         self.app.push_screen(save_picker(self.typed_folder("path"), self.file_name), chosen)
 
-    @work(thread=True, exclusive=True, group="export", exit_on_error=False)
+    @work(
+        thread=True,
+        exclusive=True,
+        group="export",
+        exit_on_error=False,
+        description="writing the view",  # not the repr of every row
+    )
     def _write_view(self, target: OutputTarget, view: ViewExport, replace: bool) -> None:
         """The rows and columns on screen, with the CLI's CSV writer."""
         path = target.file(view_file_name(self.session.today))

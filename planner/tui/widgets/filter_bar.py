@@ -179,14 +179,14 @@ class FilterBar(Vertical):
         waiting = bool(candidates) and text[-1:] in (" ", "(", ",")
         help_line.set_class(self.error is not None and not waiting, "-error")
         if self.error is not None and not waiting:
-            help_line.update(literal(self.error))
+            help_line.update(literal(self.error), layout=False)  # one line, always
             return
         if self.vocabulary is None:
-            help_line.update("")
+            help_line.update("", layout=False)
             return
         if candidates:
             listed = "  ".join(candidates[:HINT_CANDIDATES])
             more = " …" if len(candidates) > HINT_CANDIDATES else ""
-            help_line.update(literal(f"Next: {listed}{more}   (Tab completes)"))
+            help_line.update(literal(f"Next: {listed}{more}   (Tab completes)"), layout=False)
         else:
-            help_line.update("Enter goes back to the table · Esc clears the filter")
+            help_line.update("Enter goes back to the table · Esc clears the filter", layout=False)
