@@ -164,7 +164,7 @@ _WINDOW_LABELS = {
     Window.DAYS_7: "due for release in the next 7 days",
     Window.DAYS_28: "due for release in the next 28 days",
     Window.DAYS_84: "due for release in the next 12 weeks",
-    Window.ALL: "everyone",
+    Window.ALL: "any release date, released people too",
     Window.OVERDUE: "release date passed, still active",
 }
 

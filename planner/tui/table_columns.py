@@ -100,7 +100,7 @@ DRAWN: dict[str, _Drawn] = {
     "name": _Drawn("Name", 20, lambda r: r.name, sort="name"),
     "location": _Drawn("Location", 8, lambda r: r.location, sort="location"),
     "release": _Drawn("Release", 15, lambda r: release_text(r.release), sort="release"),
-    "days": _Drawn("Days", 7, lambda r: days_text(r.days), "right", sort="days"),  # "365 ago"
+    "days": _Drawn("Days", 6, lambda r: days_text(r.days), "right", sort="days"),  # "21 ago"
     "ready": _Drawn("Ready", 5, lambda r: readiness_text(r.readiness), "right", sort="readiness"),
     "critical": _Drawn(
         Severity.CRITICAL.symbol, 3, _count(Severity.CRITICAL), "right",

@@ -324,9 +324,13 @@ async def test_three_marked_rows_are_assigned_at_once_and_audited(tracker: CaseS
         assert [line.startswith(MARK) for line in lines] == [
             False, True, True, False, True, False
         ]  # fmt: skip
+        await pilot.press("slash", *"green", "enter")  # a search hides them; still marked
+        assert shown(screen) == ["G7890HJ"]
+        assert "3 marked" in status_line(screen)
         await pilot.press("A")
         dialog = pilot.app.screen
         assert isinstance(dialog, AssignScreen)
+        assert dialog.query_one(".dialog").border_title == "Assign 3 people to"
         await pilot.press(*"Sam Reed", "enter")  # a new officer, typed
         await settled(pilot)
         await wait_until(pilot, lambda: screen.saving == "Saved", "the assignment")

@@ -17,8 +17,6 @@ from dataclasses import dataclass, field, replace
 from datetime import timedelta
 from typing import Any, ClassVar
 
-from rich.console import Console
-from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import BindingType
@@ -73,6 +71,7 @@ from planner.tui.widgets.banner import StoreBanner
 from planner.tui.widgets.case_table import CaseTable
 from planner.tui.widgets.filter_bar import FilterBar
 from planner.tui.widgets.footer import PlannerFooter
+from planner.tui.widgets.status_line import StatusLine
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,16 +99,6 @@ RECORDS_ON_THE_SPOT = 2_000
 
 class _NotOnTheSpot(Exception):
     """The filter needs more stored records than the event loop may read."""
-
-
-def wrapped_lines(text: str, width: int) -> int:
-    """How many lines `text` takes, wrapped at `width` (0: not laid out yet)."""
-    if width <= 0:
-        return -1
-    return len(Text(text).wrap(_MEASURE, width)) if text else 1
-
-
-_MEASURE = Console(width=1000, no_color=True)
 
 
 class CaseloadScreen(DataScreen):
@@ -159,7 +148,7 @@ class CaseloadScreen(DataScreen):
         self._cells_asked = False
         self._previewed: CaseRow | None = None
         self._read_only_shown: bool | None = None
-        self._status_shown = ("", "")  # the line above the table, as shown, and the save's
+        self._saving_shown = ""
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -168,7 +157,7 @@ class CaseloadScreen(DataScreen):
         yield Input(placeholder="Search everyone by name or prison number  ( / )", id="search")
         yield FilterBar(id="filter-bar")
         with Horizontal(id="caseload-status"):
-            yield Static("", id="active-filter")
+            yield StatusLine(id="active-filter")
             yield Static("", id="save-status")
         yield CaseTable(id="caseload")
         yield Static("", id="preview")
@@ -416,16 +405,10 @@ class CaseloadScreen(DataScreen):
             line += f" · {len(self.marked):,} marked (A assigns them, space unmarks)"
         # Only what changed, and a layout pass only when the line needs another height:
         # this runs on every keystroke, and a layout costs tens of ms at 20,000 people.
-        if line != self._status_shown[0]:
-            status = self.query_one("#active-filter", Static)
-            lines = wrapped_lines(line, status.size.width)
-            status.update(
-                literal(line),
-                layout=lines != wrapped_lines(self._status_shown[0], status.size.width),
-            )
-        if self.saving != self._status_shown[1]:
-            self.query_one("#save-status", Static).update(literal(self.saving))  # its width
-        self._status_shown = (line, self.saving)
+        self.query_one("#active-filter", StatusLine).say(line)
+        if self.saving != self._saving_shown:  # its width follows its words: a layout
+            self._saving_shown = self.saving
+            self.query_one("#save-status", Static).update(literal(self.saving))
 
     @on(Input.Changed, "#search")
     def filter_as_you_type(self, event: Input.Changed) -> None:
@@ -681,8 +664,9 @@ class CaseloadScreen(DataScreen):
             return
         from planner.tui.screens.assign import AssignScreen
 
-        shown = {row.number for row in self.view.shown}
-        numbers = [n for n in self.marked if n in shown] or (
+        # Everyone marked, whether the view shows them now or not (the line above the
+        # table counts them); with no one marked, the highlighted person.
+        numbers = list(self.marked) or (
             [self.table.highlighted.number] if self.table.highlighted else []
         )
         if not numbers:

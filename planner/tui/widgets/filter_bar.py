@@ -20,14 +20,14 @@ from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.message import Message
 from textual.suggester import Suggester
-from textual.widgets import Input, Static
+from textual.widgets import Input
 
 from planner.domain.errors import InvalidInput
 from planner.domain.filter_completion import complete
 from planner.domain.filter_terms import Filter
 from planner.domain.filter_vocabulary import Vocabulary
 from planner.domain.filters import parse_filter
-from planner.tui.literal import literal
+from planner.tui.widgets.status_line import StatusLine
 
 HINT_CANDIDATES = 8  # what may come next, listed under the bar
 PLACEHOLDER = "e.g. bank.account != done and release within 28   (Tab completes)"
@@ -83,7 +83,7 @@ class FilterBar(Vertical):
     DEFAULT_CSS = """
     FilterBar { height: auto; display: none; }
     FilterBar.-open { display: block; }
-    FilterBar > #filter-help { height: 1; padding: 0 1; color: $text-muted; }
+    FilterBar > #filter-help { height: auto; max-height: 3; padding: 0 1; color: $text-muted; }
     FilterBar > #filter-help.-error { color: $text-error; text-style: bold; }
     """
 
@@ -119,7 +119,7 @@ class FilterBar(Vertical):
 
     def compose(self) -> ComposeResult:
         yield FilterInput(placeholder=PLACEHOLDER, suggester=FilterSuggester(self), id="filter")
-        yield Static("", id="filter-help")
+        yield StatusLine(id="filter-help")
 
     @property
     def input(self) -> FilterInput:
@@ -172,21 +172,21 @@ class FilterBar(Vertical):
         self.post_message(self.Done(self))
 
     def _explain(self, text: str) -> None:
-        help_line = self.query_one("#filter-help", Static)
+        help_line = self.query_one("#filter-help", StatusLine)
         candidates = [] if self.vocabulary is None else completion(text, self.vocabulary)[1]
         # Text that stops where a word is to come (after a space, "(" or ",") is not
         # wrong, only unfinished: what may come next helps more than the error.
         waiting = bool(candidates) and text[-1:] in (" ", "(", ",")
         help_line.set_class(self.error is not None and not waiting, "-error")
         if self.error is not None and not waiting:
-            help_line.update(literal(self.error), layout=False)  # one line, always
+            help_line.say(self.error)
             return
         if self.vocabulary is None:
-            help_line.update("", layout=False)
+            help_line.say("")
             return
         if candidates:
             listed = "  ".join(candidates[:HINT_CANDIDATES])
             more = " …" if len(candidates) > HINT_CANDIDATES else ""
-            help_line.update(literal(f"Next: {listed}{more}   (Tab completes)"), layout=False)
+            help_line.say(f"Next: {listed}{more}   (Tab completes)")
         else:
-            help_line.update("Enter goes back to the table · Esc clears the filter", layout=False)
+            help_line.say("Enter goes back to the table · Esc clears the filter")
