@@ -132,9 +132,10 @@ def save_settings(settings: Settings, path: Path | None = None) -> Path:
     return path
 
 
-def save_setting(key: str, value: str, path: Path | None = None) -> Path:
-    """Write one top-level setting into the config file and change nothing else in it:
-    the officer's comments, the layout and every other key stay as they were."""
+def save_setting(key: str, value: str | list[str], path: Path | None = None) -> Path:
+    """Write one top-level setting (a string, or a list of them) into the config file and
+    change nothing else in it: the officer's comments, the layout and every other key
+    stay as they were."""
     path = path or config_path()
     try:
         text = read_input(path, limit=MAX_CONFIG_BYTES, what="a config file").decode("utf-8-sig")

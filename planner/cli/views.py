@@ -37,7 +37,7 @@ from planner.cli.output import (
 from planner.cli.plain_table import Col, Heading, Line, render
 from planner.domain.calendar import format_day, release_day_risk
 from planner.domain.caseload_search import search as search_people
-from planner.domain.columns import Cell, Column, Shape, cell_csv, cell_text, csv_title
+from planner.domain.columns import Cell, Column, Shape, cell_csv, cell_text
 from planner.domain.filter_terms import Filter
 from planner.domain.flags import Flag, flag_order
 from planner.domain.gaps import Evaluation, Severity, parse_severity
@@ -230,18 +230,10 @@ def _write_csv(
     people: int,
 ) -> None:
     from planner.cli.export_refusals import refusal
-    from planner.export.caseload_csv import render_caseload_csv, safe_text
+    from planner.export.caseload_csv import view_csv
     from planner.export.files import ExportError, InvalidExport, write_file
 
-    header = [safe_text(csv_title(c)) for c in columns]
-    body = [
-        [
-            safe_text(cell_csv(v, c.shape)) if c.shape is Shape.TEXT else cell_csv(v, c.shape)
-            for c, v in zip(columns, row, strict=True)
-        ]
-        for row in values
-    ]
-    data = render_caseload_csv(header, body)
+    data = view_csv(columns, values)
     if output is None:
         sys.stdout.flush()
         sys.stdout.buffer.write(data)

@@ -21,12 +21,13 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date
 
 from planner.domain.assessment import Assessment, applies
 from planner.domain.case import Case
 from planner.domain.checklist import EvidenceValue
+from planner.domain.columns import Cell, Column, Shape, cell_csv, csv_title
 from planner.domain.gaps import Flag, Severity, flags_for
 from planner.domain.template import FieldType, Template
 from planner.domain.text import visible
@@ -135,6 +136,27 @@ def render_caseload_csv(header: list[str], rows: list[list[str]]) -> bytes:
     writer.writerow(header)
     writer.writerows(rows)
     return (BOM + buffer.getvalue()).encode("utf-8")
+
+
+def view_csv(columns: Sequence[Column], values: Iterable[Sequence[Cell]]) -> bytes:
+    """A caseload view as CSV: the rows a filter lets through, in the columns chosen
+    (`planner list --csv` and the UI's "Export this view" both write this). Each column
+    is headed by its title; dates are ISO, shares whole percentages, and text a
+    spreadsheet would run as a formula starts with an apostrophe."""
+    header = [safe_text(csv_title(c)) for c in columns]
+    body = [
+        [
+            safe_text(cell_csv(v, c.shape)) if c.shape is Shape.TEXT else cell_csv(v, c.shape)
+            for c, v in zip(columns, row, strict=True)
+        ]
+        for row in values
+    ]
+    return render_caseload_csv(header, body)
+
+
+def view_file_name(today: date) -> str:
+    """The name the UI gives a CSV of the caseload view on screen, written today."""
+    return f"caseload-view-{today.isoformat()}.csv"
 
 
 def _person(summary: CaseSummary, case: Case | None, today: date, flags: list[Flag]) -> list[str]:

@@ -2,20 +2,26 @@
 
 No Textual here: the caseload screen calls these from a worker thread (building) and on
 the event loop (filtering and sorting 20,000 rows takes a few milliseconds), and the
-tests call them directly.
+tests call them directly. Which rows a search, a scope or a filter lets through is the
+domain's rule (caseload_search, workload, filtering): these only put them together.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
+from operator import attrgetter
 
+from planner.domain.assessment import Assessment
+from planner.domain.caseload_search import search, search_text
+from planner.domain.filtering import CaseloadRow
 from planner.domain.flags import flag_order
 from planner.domain.gaps import Flag, FlagRules, Severity, days_to_release
 from planner.domain.person import CaseState
 from planner.domain.template import Template
+from planner.domain.workload import caseload_of, unassigned
 from planner.store.summary import CaseSummary
 
 _NO_FLAG_RANK = 3
@@ -23,7 +29,12 @@ _NO_FLAG_RANK = 3
 
 @dataclass(frozen=True, slots=True)
 class CaseRow:
-    """One person as the caseload shows them, with their flags as of today."""
+    """One person as the caseload shows them, with their flags as of today.
+
+    It is also a caseload row as the domain's filters, columns, search and workload read
+    one (the store's summary underneath), so the filter bar, saved views, "my caseload"
+    and the chosen columns apply the very rules `planner list` does.
+    """
 
     number: str
     name: str
@@ -39,13 +50,36 @@ class CaseRow:
     info: int
     top: Flag | None
     no_fixed_abode: bool
-    haystack: str = field(repr=False)
-
+    searched: str = field(repr=False)  # caseload_search.search_text, made once
     active: bool = field(repr=False)
+    summary: CaseSummary = field(repr=False, compare=False)
+    flags: tuple[Flag, ...] = field(repr=False, compare=False)
+    # What the domain's caseload rules read (planner.domain.filtering.CaseloadRow), copied
+    # from the summary: plain slots, as a filter reads them 20,000 times a keystroke.
+    surname: str = field(repr=False)
+    forename: str = field(repr=False)
+    prison: str = field(repr=False)
+    release_date: date | None = field(repr=False)
+    assigned_to: str = field(repr=False)
+    assessment: Assessment = field(repr=False, compare=False)
+    rev: int = field(repr=False)
+
+    @property
+    def template_key(self) -> str:
+        return self.assessment.template_key
+
+    def read_assessment(self) -> Assessment:
+        return self.assessment  # the row holds it already, parsed once for its flags
 
     @property
     def worst_rank(self) -> int:
         return _NO_FLAG_RANK if self.top is None else self.top.severity.rank
+
+
+def row_flags(row: CaseloadRow) -> Sequence[Flag]:
+    """A row's flags for today, as build_rows found them (for CaseloadFilter's flags_of)."""
+    assert isinstance(row, CaseRow)
+    return row.flags
 
 
 def build_rows(
@@ -67,11 +101,10 @@ def build_rows(
         counts = {Severity.CRITICAL: 0, Severity.WARNING: 0, Severity.INFO: 0}
         for flag in flags:
             counts[flag.severity] += 1
-        name = summary.display_name
         rows.append(
             CaseRow(
                 number=summary.number,
-                name=name,
+                name=summary.display_name,
                 sort_name=f"{summary.surname.upper()}, {summary.forename}",
                 location=summary.location,
                 release=summary.release_date,
@@ -84,8 +117,17 @@ def build_rows(
                 info=counts[Severity.INFO],
                 top=min(flags, key=flag_order) if flags else None,
                 no_fixed_abode=assessment.no_fixed_abode,
-                haystack=f"{summary.number} {name} {summary.surname}, {summary.forename}".lower(),
+                searched=search_text(summary),
                 active=summary.state == CaseState.ACTIVE.value,
+                summary=summary,
+                flags=tuple(flags),
+                surname=summary.surname,
+                forename=summary.forename,
+                prison=summary.prison,
+                release_date=summary.release_date,
+                assigned_to=summary.assigned_to,
+                assessment=assessment,
+                rev=summary.rev,
             )
         )
     return rows
@@ -119,54 +161,133 @@ class Window(StrEnum):
     def label(self) -> str:
         return _WINDOW_LABELS[self]
 
+    @property
+    def days(self) -> int | None:
+        """The window's length for the release windows (7, 28, 84 days), else None."""
+        return int(self.value) if self.value.isdigit() else None
+
 
 _WINDOW_LABELS = {
     Window.DAYS_7: "due for release in the next 7 days",
     Window.DAYS_28: "due for release in the next 28 days",
     Window.DAYS_84: "due for release in the next 12 weeks",
-    Window.ALL: "everyone",
+    Window.ALL: "any release date, released people too",
     Window.OVERDUE: "release date passed, still active",
 }
 
 
+# The view planner opens on. People outside it who need action now are listed after it, in
+# their own group; a narrower window (7 or 28 days) is a question of its own and lists only
+# its releases.
+DEFAULT_WINDOW = Window.DAYS_84
+
+
+class Scope(StrEnum):
+    """Whose cases the caseload shows: everyone's, the acting officer's, or nobody's yet."""
+
+    EVERYONE = "everyone"
+    MINE = "mine"
+    UNASSIGNED = "unassigned"
+
+    def label(self, officer: str) -> str:
+        if self is Scope.MINE:
+            return f"My caseload ({officer})" if officer else "My caseload"
+        return "Unassigned cases" if self is Scope.UNASSIGNED else "All cases"
+
+
+def in_scope(rows: Iterable[CaseRow], scope: Scope, officer: str) -> list[CaseRow]:
+    """The rows of `scope`, in their order (the workload module's rule for whose is whose)."""
+    if scope is Scope.MINE:
+        return caseload_of(rows, officer)
+    if scope is Scope.UNASSIGNED:
+        return unassigned(rows)
+    return list(rows)
+
+
 @dataclass(frozen=True, slots=True)
 class RowFilter:
-    window: Window = Window.DAYS_84
+    """What the caseload shows besides the filter bar's filter: a window of releases,
+    whose cases, critical flags only, a location, and a search (which looks at everyone)."""
+
+    window: Window = DEFAULT_WINDOW
     critical_only: bool = False
     location: str = ""
     text: str = ""
+    scope: Scope = Scope.EVERYONE
 
-    def describe(self) -> str:
-        parts = [self.window.label]
+    @property
+    def searching(self) -> bool:
+        return bool(self.text.strip())
+
+    def describe(self, officer: str = "") -> str:
+        if self.searching:
+            return f"everyone matching {' '.join(self.text.split())!r}, in any window"
+        parts = [self.scope.label(officer), self.window.label]
         if self.critical_only:
             parts.append("critical flags only")
         if self.location:
             parts.append(f"location {self.location}")
-        if self.text.strip():
-            parts.append(f"matching {self.text.strip()!r}")
         return "; ".join(parts)
 
 
-def apply_filter(rows: Iterable[CaseRow], wanted: RowFilter) -> list[CaseRow]:
-    """The rows the filter lets through, in their order: a few ms for 20,000 rows, so it
-    runs on every keystroke. Cheap tests are inlined; the window test comes first."""
-    window = wanted.window
-    if window is Window.ALL:
-        shown = list(rows)
-    elif window is Window.OVERDUE:
-        shown = [r for r in rows if r.days is not None and r.days < 0 and r.active]
-    else:
-        limit = int(window.value)
-        shown = [r for r in rows if r.days is not None and 0 <= r.days <= limit and r.active]
+@dataclass(frozen=True, slots=True)
+class CaseView:
+    """What the caseload shows: the rows of the window (or every match of a search), and
+    after them, in the default view, a group of its own: people of the same cases outside
+    the window who need action now (a critical flag, or no release date), so the default
+    view never hides them."""
+
+    rows: list[CaseRow]
+    outside: list[CaseRow] = field(default_factory=list)
+
+    @property
+    def shown(self) -> list[CaseRow]:
+        return self.rows + self.outside
+
+
+_searched: Callable[[CaseRow], str] = attrgetter("searched")  # C-speed, 20,000 a keystroke
+
+
+def needs_action_now(row: CaseRow) -> bool:
+    """Active, with a critical flag or no release date: never hidden by a window."""
+    return row.active and (row.critical > 0 or row.release is None)
+
+
+def view_of(
+    rows: Iterable[CaseRow],
+    wanted: RowFilter,
+    *,
+    officer: str = "",
+    matching: Collection[str] | None = None,
+) -> CaseView:
+    """The rows `wanted` (and the filter bar's `matching` prison numbers, when a filter is
+    applied) let through, in their order: a few ms for 20,000 rows, so it runs on every
+    keystroke. A search looks at everyone, whatever the window, scope or filter."""
+    if wanted.searching:
+        return CaseView(search(rows, wanted.text, text_of=_searched))
+    chosen = in_scope(rows, wanted.scope, officer)
+    if matching is not None:
+        chosen = [r for r in chosen if r.number in matching]
     if wanted.critical_only:
-        shown = [r for r in shown if r.critical]
+        chosen = [r for r in chosen if r.critical]
     location = wanted.location.strip().lower()
     if location:
-        shown = [r for r in shown if r.location.lower().startswith(location)]
-    text = wanted.text.strip().lower()
-    if text:
-        shown = [r for r in shown if text in r.haystack]
-    return shown
+        chosen = [r for r in chosen if r.location.lower().startswith(location)]
+    window = wanted.window
+    if window is Window.ALL:
+        return CaseView(chosen)
+    if window is Window.OVERDUE:
+        return CaseView([r for r in chosen if r.days is not None and r.days < 0 and r.active])
+    limit = int(window.value)
+    inside: list[CaseRow] = []
+    outside: list[CaseRow] = []
+    grouped = window is DEFAULT_WINDOW
+    for row in chosen:
+        if row.active and row.days is not None and 0 <= row.days <= limit:
+            inside.append(row)
+        elif grouped and needs_action_now(row):
+            outside.append(row)
+    return CaseView(inside, outside)
 
 
 def location_prefixes(rows: Iterable[CaseRow]) -> list[str]:
@@ -235,7 +356,9 @@ class CaseloadCounts:
 
 
 def count_caseload(rows: Iterable[CaseRow]) -> CaseloadCounts:
-    """The summary line's figures over the whole caseload, whatever the filter."""
+    """The summary line's figures over `rows` (everyone's cases, or one scope's), whatever
+    the window and the filter: `with_critical` is exactly how many `c` lists in the
+    default view (its window and the group after it)."""
     n7 = n28 = n84 = critical = overdue = no_date = nfa = people = 0
     for row in rows:
         people += 1

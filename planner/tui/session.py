@@ -221,6 +221,13 @@ class Session:
         self.settings = self.settings.model_copy(update={"theme": theme})
         save_setting("theme", theme, self.config_path)
 
+    def set_columns(self, names: list[str]) -> None:
+        """The caseload's columns, chosen by the officer: used from now on, and kept in
+        the config file as `columns` (the default of `planner list` too). From a worker:
+        it writes a file; ConfigError or OSError when it cannot be kept."""
+        self.settings = self.settings.model_copy(update={"columns": list(names)})
+        save_setting("columns", list(names), self.config_path)
+
     def start_folder(self, kind: FolderKind) -> Path:
         """Where an import or export starts: the folder last used for it, or the home
         folder; never wherever planner happened to be started from."""

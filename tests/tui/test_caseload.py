@@ -20,11 +20,21 @@ def shown(screen: CaseloadScreen) -> list[str]:
     return [row.number for row in screen.query_one(CaseTable).rows]
 
 
+def in_window(screen: CaseloadScreen) -> list[str]:
+    """The rows of the window, without the group needing action after them."""
+    return [row.number for row in screen.view.rows]
+
+
 async def test_default_view_is_the_next_12_weeks_most_urgent_first(app: PlannerApp) -> None:
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await wait_for_caseload(pilot)
-        # B (critical: NFA 4 days out) first; G (June 2027) and released E are not shown.
-        assert shown(screen) == ["B2345CD", "A1234BC", "F6789GH"]
+        # B (critical: NFA 4 days out) first; G (June 2027) and released E are not shown;
+        # C (no release date) and D (release passed, critical) need action now: after them.
+        assert in_window(screen) == ["B2345CD", "A1234BC", "F6789GH"]
+        assert shown(screen)[3:] == ["C3456DE", "D4567EF"]
+        table = screen.query_one(CaseTable)
+        assert table.headings == [(3, table.headings[0][1])]
+        assert table.headings[0][1].startswith("Needs action now, outside the 12 weeks: 2 ")
         assert isinstance(app.focused, CaseTable)
         counts = screen.counts
         assert counts is not None
@@ -52,7 +62,7 @@ async def test_single_key_filters(app: PlannerApp) -> None:
         await pilot.press("c", "o")  # critical off; overdue releases
         assert shown(screen) == ["D4567EF"]
         await pilot.press("8")
-        assert len(shown(screen)) == 3
+        assert len(in_window(screen)) == 3
         table = screen.query_one(CaseTable)
         assert "12 weeks" in str(table.border_title)
 
@@ -72,8 +82,10 @@ async def test_search_filters_on_each_keystroke(app: PlannerApp) -> None:
         await pilot.press("enter")  # back to the table with the filter kept
         assert isinstance(app.focused, CaseTable)
         assert shown(screen) == ["G7890HJ"]
-        await pilot.press("escape")  # clears search and filters
-        assert shown(screen) == ["B2345CD", "A1234BC", "F6789GH"]
+        await pilot.press("escape")  # clears the search: back to everyone (a)
+        assert len(shown(screen)) == 7
+        await pilot.press("escape")  # and then the window
+        assert in_window(screen) == ["B2345CD", "A1234BC", "F6789GH"]
 
 
 async def test_sort_by_any_column_and_reverse(app: PlannerApp) -> None:
@@ -102,7 +114,7 @@ async def test_header_click_sorts(app: PlannerApp) -> None:
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await wait_for_caseload(pilot)
         await pilot.press("a")
-        await pilot.click(CaseTable, offset=(1, 0))  # the Number header
+        await pilot.click(CaseTable, offset=(3, 0))  # the Number header (after the mark)
         assert shown(screen) == sorted(shown(screen))
         assert screen.sort_column == "number"
 

@@ -84,7 +84,7 @@ def test_opens_the_configured_database(
     monkeypatch.setenv("PLANNER_DB", str(db_path))
     monkeypatch.setenv("PLANNER_OFFICER", "Env Officer")
     assert main(["--today", "2026-11-23"]) == 0
-    assert seen["rows"] == ["B2345CD", "A1234BC", "F6789GH"]
+    assert seen["rows"] == ["B2345CD", "A1234BC", "F6789GH", "C3456DE", "D4567EF"]
 
 
 def test_leaving_the_name_prompt_is_an_error(

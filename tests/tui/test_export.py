@@ -16,7 +16,7 @@ from planner.export.files import ExportFormat
 from planner.tui.app import PlannerApp
 from planner.tui.screens.export_batch import SHOWN, BatchExportScreen
 from planner.tui.screens.export_case import SUMMARY_SENT, ExportScreen, sent_evidence
-from planner.tui.screens.export_caseload import CaseloadCsvScreen
+from planner.tui.screens.export_caseload import EVERYONE, CaseloadCsvScreen
 from planner.tui.screens.person import PersonScreen
 from planner.tui.screens.prompts import ConfirmScreen
 from planner.tui.widgets.evidence import FormField
@@ -164,19 +164,22 @@ async def test_batch_export_of_the_people_shown(app: PlannerApp, tmp_path: Path)
         dialog.query_one("#field-folder Input", Input).value = str(folder)
         await pilot.press("ctrl+s")
         await wait_until(pilot, lambda: "written to" in result_text(dialog), "the batch")
-        assert result_text(dialog) == f"3 files written to {folder}"
+        # the next 12 weeks, and the two outside them who need action now
+        assert result_text(dialog) == f"5 files written to {folder}"
         assert any(str(folder) in m for m in messages(app))
         names = sorted(p.name for p in folder.iterdir())
         assert names == [
             "A1234BC_Example_2026-12-16.md",
             "B2345CD_Brown_2026-11-27.md",
+            "C3456DE_Cole_no-release-date.md",
+            "D4567EF_Davies_2026-11-02.md",
             "F6789GH_Fisher_2027-02-11.md",
         ]
         for path in folder.iterdir():
             assert path.stat().st_size > 0 and path.stat().st_mode & 0o777 == 0o600
         await pilot.press("ctrl+s")  # again: every file is in the way
         await wait_until(pilot, lambda: dialog.exists is not None, "the replace offer")
-        assert "3 of 3 files already exist" in result_text(dialog)
+        assert "5 of 5 files already exist" in result_text(dialog)
         assert "--force" not in result_text(dialog)
 
 
@@ -224,7 +227,7 @@ async def test_cancel_stops_a_batch_after_the_file_being_written(
         await pilot.press("escape")  # cancels; does not close
         await wait_until(pilot, lambda: "Stopped" in result_text(dialog), "the stop")
         assert app.screen is dialog
-        assert "1 file of 3 written" in result_text(dialog)
+        assert "1 file of 5 written" in result_text(dialog)
         await pilot.press("escape")
         assert app.screen is not dialog
 
@@ -265,6 +268,8 @@ async def test_caseload_csv(app: PlannerApp, tmp_path: Path) -> None:
         await pilot.press("X")
         dialog = app.screen
         assert isinstance(dialog, CaseloadCsvScreen)
+        dialog.query_one("#field-who Select", Select).value = EVERYONE
+        await pilot.pause()
         await pilot.press("ctrl+s")
         await wait_until(pilot, lambda: dialog.written is not None, "the CSV")
     target = tmp_path / f"caseload-{TODAY.isoformat()}.csv"

@@ -12,13 +12,14 @@ from planner.tui.caseload_rows import (
     SORTS,
     CaseRow,
     RowFilter,
+    Scope,
     Window,
-    apply_filter,
     build_rows,
     count_caseload,
     location_prefixes,
     sort_rows,
     split_window,
+    view_of,
 )
 from planner.tui.formatting import (
     caseload_summary,
@@ -41,28 +42,74 @@ def numbers(rows: list[CaseRow]) -> list[str]:
     return [r.number for r in rows]
 
 
+def shown(rows: list[CaseRow], wanted: RowFilter) -> list[str]:
+    return numbers(view_of(rows, wanted).rows)
+
+
 def test_windows_keep_active_people_released_within_the_window(rows: list[CaseRow]) -> None:
     by_number = {r.number: r for r in rows}
     assert by_number["B2345CD"].days == 4
-    assert set(numbers(apply_filter(rows, RowFilter(Window.DAYS_7)))) == {"B2345CD"}
-    assert set(numbers(apply_filter(rows, RowFilter(Window.DAYS_28)))) == {"B2345CD", "A1234BC"}
-    assert len(apply_filter(rows, RowFilter(Window.DAYS_84))) == 3
-    assert numbers(apply_filter(rows, RowFilter(Window.OVERDUE))) == ["D4567EF"]
-    assert len(apply_filter(rows, RowFilter(Window.ALL))) == 7
+    assert set(shown(rows, RowFilter(Window.DAYS_7))) == {"B2345CD"}
+    assert set(shown(rows, RowFilter(Window.DAYS_28))) == {"B2345CD", "A1234BC"}
+    assert len(shown(rows, RowFilter(Window.DAYS_84))) == 3
+    assert shown(rows, RowFilter(Window.OVERDUE)) == ["D4567EF"]
+    assert len(shown(rows, RowFilter(Window.ALL))) == 7
+
+
+def test_the_default_view_lists_who_needs_action_now_in_a_group_of_their_own(
+    rows: list[CaseRow],
+) -> None:
+    """Outside the 12 weeks: C (no release date) and D (release passed, with critical
+    flags) need action now; G (June 2027, nothing critical yet) and E (released) do not."""
+    view = view_of(sort_rows(rows, "urgency"), RowFilter())
+    outside = {r.number for r in view.outside}
+    assert "C3456DE" in outside
+    assert outside == {r.number for r in rows if r.active and (r.critical or r.release is None)} - {
+        r.number for r in view.rows
+    }
+    assert not outside & {"G7890HJ", "E5678FG"}
+    assert view.shown == view.rows + view.outside
+    # c in the default view lists exactly the people the summary counts as critical
+    critical = view_of(rows, RowFilter(critical_only=True)).shown
+    assert len(critical) == count_caseload(rows).with_critical
+    # a narrower window is a question of its own: no group
+    assert not view_of(rows, RowFilter(Window.DAYS_7)).outside
 
 
 def test_filters_combine_and_keep_order(rows: list[CaseRow]) -> None:
     ordered = sort_rows(rows, "number")
-    chosen = apply_filter(ordered, RowFilter(Window.ALL, location="c", text="F"))
-    assert numbers(chosen) == ["F6789GH"]
-    critical = apply_filter(ordered, RowFilter(Window.ALL, critical_only=True))
-    assert numbers(critical) == sorted(numbers(critical))
-    assert all(r.critical for r in critical)
+    chosen = shown(ordered, RowFilter(Window.ALL, location="c"))
+    assert chosen == ["B2345CD", "F6789GH"]
+    critical = shown(ordered, RowFilter(Window.ALL, critical_only=True))
+    assert critical == sorted(critical)
+    assert all(r.critical for r in view_of(ordered, RowFilter(Window.ALL, critical_only=True)).rows)
+    matching = {"F6789GH", "G7890HJ"}  # the filter bar's people
+    assert numbers(view_of(ordered, RowFilter(Window.ALL), matching=matching).rows) == [
+        "F6789GH",
+        "G7890HJ",
+    ]
 
 
-def test_search_matches_number_and_either_name_order(rows: list[CaseRow]) -> None:
+def test_search_matches_number_and_either_name_order_whatever_the_window(
+    rows: list[CaseRow],
+) -> None:
     for text in ("b2345", "Bea Brown", "brown, bea", "  BROWN "):
-        assert numbers(apply_filter(rows, RowFilter(Window.ALL, text=text))) == ["B2345CD"]
+        assert shown(rows, RowFilter(Window.DAYS_7, text=text)) == ["B2345CD"]
+    # outside the window, in another scope, filtered out: a search still finds them
+    wanted = RowFilter(
+        Window.DAYS_7, critical_only=True, location="Z", scope=Scope.MINE, text="gus"
+    )
+    assert numbers(view_of(rows, wanted, officer="Nobody", matching=set()).rows) == ["G7890HJ"]
+
+
+def test_scopes_use_the_assigned_officer(rows: list[CaseRow], caseload: CaseStore) -> None:
+    caseload.assign(["A1234BC", "G7890HJ"], "Jo Bloggs")
+    again = build_rows(caseload.summaries(), caseload.template, TODAY)
+    mine = view_of(again, RowFilter(Window.ALL, scope=Scope.MINE), officer="jo  BLOGGS")
+    assert sorted(numbers(mine.rows)) == ["A1234BC", "G7890HJ"]
+    nobody = view_of(again, RowFilter(Window.ALL, scope=Scope.UNASSIGNED), officer="Jo Bloggs")
+    assert len(nobody.rows) == 5 and not {"A1234BC", "G7890HJ"} & set(numbers(nobody.rows))
+    assert RowFilter(scope=Scope.MINE).describe("Jo Bloggs").startswith("My caseload (Jo Bloggs)")
 
 
 def test_every_sort_runs_and_reverses(rows: list[CaseRow]) -> None:
@@ -90,7 +137,7 @@ def test_counts_cover_the_whole_caseload(rows: list[CaseRow]) -> None:
 
 def test_split_window_is_the_default_view(caseload: CaseStore, rows: list[CaseRow]) -> None:
     soon, rest = split_window(caseload.summaries(), TODAY, 84)
-    assert {s.number for s in soon} == set(numbers(apply_filter(rows, RowFilter())))
+    assert {s.number for s in soon} == set(shown(rows, RowFilter()))
     assert len(soon) + len(rest) == 7
 
 

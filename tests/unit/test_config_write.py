@@ -44,3 +44,16 @@ def test_a_damaged_file_is_left_alone_with_one_clear_error(tmp_path: Path) -> No
     with pytest.raises(ConfigError, match="config file"):
         save_setting("theme", "ansi-dark", path)
     assert path.read_text(encoding="utf-8") == 'officer = "unclosed\n'
+
+
+def test_a_list_setting_goes_above_the_tables_and_replaces_itself(tmp_path: Path) -> None:
+    """The caseload's chosen columns are a list; a file with tables keeps them readable."""
+    path = tmp_path / "config.toml"
+    path.write_text(OFFICERS_FILE, encoding="utf-8")
+    save_setting("columns", ["number", "name", "bank.account"], path)
+    save_setting("columns", ["number", "com"], path)
+    text = path.read_text(encoding="utf-8")
+    assert text.count("columns") == 1 and "# easier to reach" in text
+    settings = load_settings(path)
+    assert settings.columns == ["number", "com"]
+    assert settings.keys == {"person.export": "ctrl+e"}

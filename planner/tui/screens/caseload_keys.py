@@ -1,4 +1,10 @@
-"""The keys of the caseload screen (every binding has an id, so a site can remap it)."""
+"""The keys of the caseload screen (every binding has an id, so a site can remap it).
+
+The footer shows them in this order for as long as they fit (at 80 columns, the first
+few); F1 lists every one. Saved views are picked with `v` and then their number, so the
+number keys 7, 2 and 8 keep choosing the release windows. (A staff view, when there is
+one, takes a key of its own here: `S` is left free for it.)
+"""
 
 from __future__ import annotations
 
@@ -11,8 +17,22 @@ CASELOAD_BINDINGS: list[BindingType] = [
         "slash",
         "search",
         "Search",
-        tooltip="Type a name or prison number",
+        tooltip="Find anyone by name or prison number, whatever the window or filter",
         id="caseload.search",
+    ),
+    Binding(
+        "f",
+        "filter",
+        "Filter",
+        tooltip="Filter by any item, evidence, flag or field, as planner list --where does",
+        id="caseload.filter",
+    ),
+    Binding(
+        "v",
+        "views",
+        "Views",
+        tooltip="Saved views (then their number): no bank account, ID not received…",
+        id="caseload.views",
     ),
     Binding(
         "7",
@@ -34,7 +54,7 @@ CASELOAD_BINDINGS: list[BindingType] = [
         "8",
         "window('84')",
         "84 days",
-        tooltip="Due for release in the next 12 weeks",
+        tooltip="Due for release in the next 12 weeks, and anyone else needing action now",
         group=_WINDOWS,
         id="caseload.window_84",
     ),
@@ -54,20 +74,43 @@ CASELOAD_BINDINGS: list[BindingType] = [
         id="caseload.critical",
     ),
     Binding(
-        "o",
-        "window('overdue')",
-        "Release passed",
-        tooltip="Release date passed but still active",
-        show=False,
-        id="caseload.overdue",
+        "m",
+        "scope('mine')",
+        "Mine/all",
+        tooltip="My caseload, or everyone's cases (again to switch back)",
+        id="caseload.mine",
     ),
     Binding(
-        "l",
-        "location",
-        "Location",
-        tooltip="Only one wing or location",
+        "u",
+        "scope('unassigned')",
+        "Unassigned",
+        tooltip="Cases no officer has yet (again for everyone's)",
         show=False,
-        id="caseload.location",
+        id="caseload.unassigned",
+    ),
+    Binding(
+        "space",
+        "mark",
+        "Mark",
+        tooltip="Mark or unmark the highlighted person (✔), to assign several at once",
+        show=False,
+        id="caseload.mark",
+    ),
+    Binding(
+        "A",
+        "assign",
+        "Assign",
+        tooltip="Assign the marked people (or the highlighted one) to an officer",
+        show=False,  # the line above the table says so once someone is marked
+        id="caseload.assign",
+    ),
+    Binding(
+        "C",
+        "columns",
+        "Columns",
+        tooltip="Choose the columns: any item's status, evidence, the COM, next due…",
+        show=False,
+        id="caseload.columns",
     ),
     Binding(
         "s",
@@ -84,6 +127,22 @@ CASELOAD_BINDINGS: list[BindingType] = [
         tooltip="Reverse the sort order",
         id="caseload.reverse",
     ),
+    Binding(
+        "o",
+        "window('overdue')",
+        "Release passed",
+        tooltip="Release date passed but still active",
+        show=False,
+        id="caseload.overdue",
+    ),
+    Binding(
+        "l",
+        "location",
+        "Location",
+        tooltip="Only one wing or location",
+        show=False,
+        id="caseload.location",
+    ),
     Binding("n", "add_person", "Add", tooltip="Add a person", id="caseload.add"),
     Binding(
         "S",
@@ -94,20 +153,20 @@ CASELOAD_BINDINGS: list[BindingType] = [
         id="caseload.staff",
     ),
     Binding(
+        "X",
+        "export_csv",
+        "Export CSV",
+        show=False,
+        tooltip="This view (its rows and columns) or the whole caseload, as CSV",
+        id="caseload.export_csv",
+    ),
+    Binding(
         "x",
         "export",
         "Export",
         show=False,  # at 80 columns the footer has no room left: F1 and Ctrl+P list it
-        tooltip="Handover summaries of the people due soon, one file each",
+        tooltip="Handover summaries of the people shown, one file each",
         id="caseload.export",
-    ),
-    Binding(
-        "X",
-        "export_csv",
-        "Caseload CSV",
-        show=False,
-        tooltip="The caseload as a spreadsheet (CSV)",
-        id="caseload.export_csv",
     ),
     Binding(
         "i",
@@ -119,10 +178,18 @@ CASELOAD_BINDINGS: list[BindingType] = [
     ),
     Binding(
         "f5",
+        "clear_filter",
+        "Clear filter",
+        show=False,
+        tooltip="Clear the filter bar's filter (or saved view)",
+        id="caseload.clear_filter",
+    ),
+    Binding(
+        "ctrl+r",
         "reload",
         "Reload",
         show=False,
-        tooltip="Read the database again",
+        tooltip="Read the database again (it is also read whenever it changes)",
         id="caseload.reload",
     ),
     Binding(
@@ -130,7 +197,7 @@ CASELOAD_BINDINGS: list[BindingType] = [
         "clear",
         "Clear",
         show=False,
-        tooltip="Clear the search and filters",
+        tooltip="Clear the search; again, the filter; again, the window and other choices",
         id="caseload.clear",
     ),
     Binding("q", "app.quit", "Quit", show=False, tooltip="Leave planner", id="caseload.quit"),

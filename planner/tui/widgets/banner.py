@@ -24,10 +24,15 @@ class StoreBanner(Static):
 
     def __init__(self) -> None:
         super().__init__("", id="store-banner")
+        self._shown: list[str] | None = None
 
     def show_notices(self, session: Session) -> None:
-        """Show what the session's store has to say (call again once the store opens)."""
+        """Show what the session's store has to say (call again once the store opens).
+        Screens call this every few seconds: nothing is redrawn while it says the same."""
         lines = session.notices()
+        if lines == self._shown:
+            return
+        self._shown = lines
         self.update(literal("\n".join(lines), multiline=True))
         self.display = bool(lines)
 

@@ -4,14 +4,16 @@ Textual's DataTable measures every cell of every row it is given (about 2 s for 
 rows, and again after every filter change). The caseload needs only a cursor, a fixed
 header and fixed-width columns, so this Line API widget takes a list of rows and draws
 the twenty or forty that are visible: a filter or search keystroke costs the filtering
-alone.
+alone. Its columns are chosen (see planner.tui.table_columns); a cell not read yet shows
+"…". The first column shows a mark (✔) on the rows marked with space, and a group of rows
+can be headed by a line of its own ("Needs action now, outside the window").
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
-from typing import ClassVar, Literal
+from bisect import bisect_right
+from collections.abc import Callable, Collection, Sequence
+from typing import ClassVar
 
 from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
@@ -24,55 +26,20 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from planner.domain.gaps import Severity
 from planner.domain.text import visible
 from planner.tui.caseload_rows import CaseRow
-from planner.tui.formatting import (
-    days_text,
-    flag_counts,
-    flag_headline,
-    readiness_text,
-    release_text,
-)
+from planner.tui.table_columns import Justify, TableColumn, default_columns
 
-Justify = Literal["left", "right"]
-
-
-@dataclass(frozen=True, slots=True)
-class Column:
-    key: str
-    label: str
-    width: int
-    cell: Callable[[CaseRow], str]
-    justify: Justify = "left"
-    severity: Callable[[CaseRow], Severity | None] | None = None
-
-
-def _worst(row: CaseRow) -> Severity | None:
-    return None if row.top is None else row.top.severity
-
-
-COLUMNS: tuple[Column, ...] = (
-    Column("number", "Number", 7, lambda r: r.number),
-    Column("name", "Name", 20, lambda r: r.name),
-    Column("location", "Location", 8, lambda r: r.location),
-    Column("release", "Release", 15, lambda r: release_text(r.release)),
-    Column("days", "Days", 5, lambda r: days_text(r.days), "right"),
-    Column("readiness", "Ready", 5, lambda r: readiness_text(r.readiness), "right"),
-    Column(
-        "flags", "Flags", 10, lambda r: flag_counts(r.critical, r.warning, r.info), "left", _worst
-    ),
-    Column(
-        "top",
-        "Most urgent flag",
-        0,
-        lambda r: "" if r.top is None else flag_headline(r.top),
-        "left",
-        _worst,
-    ),
-)
-_FLEX_MIN = 30  # the last column takes the rest of the width, at least this much
+MARK = "✔"  # a marked row: a character, not only a colour
+_FLEX_MIN = 30  # the flexible column takes the rest of the width, at least this much
 _GAP = 1
+_MARK_WIDTH = 1
+CellText = Callable[[TableColumn, CaseRow], str | None]
+
+
+def drawn_cell(column: TableColumn, row: CaseRow) -> str | None:
+    """A cell drawn from the row alone (the screen gives the table a reader for the rest)."""
+    return column.cell(row) if column.cell is not None else None
 
 
 def fit(text: str, width: int, justify: Justify = "left") -> str:
@@ -117,6 +84,7 @@ class CaseTable(ScrollView, can_focus=True):
         "case-table--warning",
         "case-table--info",
         "case-table--inactive",
+        "case-table--group",
     }
 
     DEFAULT_CSS = """
@@ -137,6 +105,7 @@ class CaseTable(ScrollView, can_focus=True):
         & > .case-table--warning { color: $text-warning; }
         & > .case-table--info { color: $text-primary; }
         & > .case-table--inactive { color: $text-muted; }
+        & > .case-table--group { text-style: bold; background: $panel; }
     }
     """
 
@@ -164,10 +133,14 @@ class CaseTable(ScrollView, can_focus=True):
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(id=id, classes=classes)
         self.rows: list[CaseRow] = []
+        self.columns: list[TableColumn] = default_columns()
+        self.cells: CellText = drawn_cell
+        self.marked: Collection[str] = frozenset()  # prison numbers marked with space
+        self.headings: list[tuple[int, str]] = []  # (the row it comes before, its words)
         self.sort_column = "urgency"
         self.sort_reverse = False
         self.empty_text = "Loading…"
-        self._widths: list[int] = [c.width for c in COLUMNS]
+        self._widths: list[int] = [c.width for c in self.columns]
 
     # --- data -----------------------------------------------------------------------------
 
@@ -177,9 +150,17 @@ class CaseTable(ScrollView, can_focus=True):
             return self.rows[self.cursor_row]
         return None
 
-    def set_rows(self, rows: list[CaseRow], *, keep: str | None = None) -> None:
-        """Show these rows; the cursor stays on prison number `keep` if it is still there."""
+    def set_rows(
+        self,
+        rows: list[CaseRow],
+        *,
+        keep: str | None = None,
+        headings: Sequence[tuple[int, str]] = (),
+    ) -> None:
+        """Show these rows, a heading line before the rows `headings` name; the cursor
+        stays on prison number `keep` if it is still there."""
         self.rows = rows
+        self.headings = sorted((i, text) for i, text in headings if 0 <= i < len(rows))
         index = 0
         if keep is not None:
             index = next((i for i, row in enumerate(rows) if row.number == keep), 0)
@@ -187,19 +168,46 @@ class CaseTable(ScrollView, can_focus=True):
         self.cursor_row = index
         self.refresh()
 
+    def set_columns(self, columns: Sequence[TableColumn], cells: CellText) -> None:
+        self.columns = list(columns)
+        self.cells = cells
+        self._update_virtual_size()
+        self.refresh()
+
     def set_sort_marker(self, column: str, reverse: bool) -> None:
         self.sort_column = column
         self.sort_reverse = reverse
         self.refresh()
 
+    # --- lines: the header, then rows with a heading line before some ---------------------
+
+    def _line_of_row(self, index: int) -> int:
+        """Where row `index` is drawn, counting from the first line under the header."""
+        before = bisect_right([i for i, _ in self.headings], index)
+        return index + before
+
+    def _at_line(self, line: int) -> int | str | None:
+        """The row index (or a heading's words) drawn on `line` under the header."""
+        shift = 0
+        for index, text in self.headings:
+            at = index + shift
+            if line == at:
+                return text
+            if line < at:
+                break
+            shift += 1
+        row = line - shift
+        return row if 0 <= row < len(self.rows) else None
+
     # --- geometry -------------------------------------------------------------------------
 
     def _update_virtual_size(self) -> None:
-        fixed = sum(c.width + _GAP for c in COLUMNS if c.width)
+        columns = self.columns
+        fixed = _MARK_WIDTH + _GAP + sum(c.width + _GAP for c in columns if c.width)
         available = self.scrollable_content_region.width or self.size.width
-        self._widths = [c.width or max(_FLEX_MIN, available - fixed) for c in COLUMNS]
-        total = sum(self._widths) + _GAP * (len(COLUMNS) - 1)
-        self.virtual_size = Size(total, len(self.rows) + 1)
+        self._widths = [c.width or max(_FLEX_MIN, available - fixed) for c in columns]
+        total = _MARK_WIDTH + _GAP + sum(self._widths) + _GAP * (len(columns) - 1)
+        self.virtual_size = Size(total, len(self.rows) + len(self.headings) + 1)
 
     def on_resize(self, _event: events.Resize) -> None:
         self._update_virtual_size()
@@ -208,7 +216,7 @@ class CaseTable(ScrollView, can_focus=True):
     def _scroll_cursor_into_view(self) -> None:
         if not self.rows:
             return
-        region = Region(int(self.scroll_x), self.cursor_row + 1, 1, 1)
+        region = Region(int(self.scroll_x), self._line_of_row(self.cursor_row) + 1, 1, 1)
         self.scroll_to_region(region, spacing=Spacing(1, 0, 0, 0), animate=False, force=True)
 
     def validate_cursor_row(self, value: int) -> int:
@@ -251,20 +259,20 @@ class CaseTable(ScrollView, can_focus=True):
     def on_click(self, event: events.Click) -> None:
         if event.y == 0:
             column = self._column_at(event.x + int(self.scroll_x))
-            if column is not None:
-                self.post_message(self.HeaderClicked(self, column))
+            if column is not None and column.sort is not None:
+                self.post_message(self.HeaderClicked(self, column.sort))
             return
-        index = int(self.scroll_y) + event.y - 1
-        if 0 <= index < len(self.rows):
+        index = self._at_line(int(self.scroll_y) + event.y - 1)
+        if isinstance(index, int):
             if index == self.cursor_row and event.chain >= 2:
                 self.action_select()
             self.cursor_row = index
 
-    def _column_at(self, x: int) -> str | None:
-        left = 0
-        for column, width in zip(COLUMNS, self._widths, strict=True):
+    def _column_at(self, x: int) -> TableColumn | None:
+        left = _MARK_WIDTH + _GAP
+        for column, width in zip(self.columns, self._widths, strict=True):
             if left <= x < left + width + _GAP:
-                return column.key
+                return column
             left += width + _GAP
         return None
 
@@ -277,10 +285,15 @@ class CaseTable(ScrollView, can_focus=True):
         if y == 0:
             strip = self._header_strip(base)
         else:
-            index = scroll_y + y - 1
-            if 0 <= index < len(self.rows):
-                strip = self._row_strip(self.rows[index], index == self.cursor_row, base)
-            elif index == 0:
+            line = scroll_y + y - 1
+            at = self._at_line(line)
+            if isinstance(at, int):
+                strip = self._row_strip(self.rows[at], at == self.cursor_row, base)
+            elif at is not None:
+                style = base + self.get_component_rich_style("case-table--group")
+                # A heading stays in view when the table is scrolled sideways.
+                strip = Strip([Segment(" " * scroll_x + fit(at, width), style)])
+            elif line == 0:
                 strip = Strip([Segment(" " + self.empty_text, base)])
             else:
                 strip = Strip.blank(0, base)
@@ -288,10 +301,10 @@ class CaseTable(ScrollView, can_focus=True):
 
     def _header_strip(self, base: Style) -> Strip:
         style = base + self.get_component_rich_style("case-table--header")
-        segments = []
-        for column, width in zip(COLUMNS, self._widths, strict=True):
+        segments = [Segment(" " * (_MARK_WIDTH + _GAP), style)]
+        for column, width in zip(self.columns, self._widths, strict=True):
             label = column.label
-            if column.key == self.sort_column:
+            if column.sort is not None and column.sort == self.sort_column:
                 label += " ▼" if self.sort_reverse else " ▲"
             segments.append(Segment(fit(label, width, column.justify) + " " * _GAP, style))
         return Strip(segments)
@@ -302,14 +315,16 @@ class CaseTable(ScrollView, can_focus=True):
             style += self.get_component_rich_style("case-table--inactive")
         if cursor:
             style += self.get_component_rich_style("case-table--cursor")
-        segments = []
-        for column, width in zip(COLUMNS, self._widths, strict=True):
+        mark = MARK if row.number in self.marked else " "
+        segments = [Segment(mark, style), Segment(" " * _GAP, style)]
+        for column, width in zip(self.columns, self._widths, strict=True):
             cell_style = style
             if column.severity is not None and not cursor:
                 severity = column.severity(row)
                 if severity is not None:
                     cell_style += self.get_component_rich_style(f"case-table--{severity.value}")
-            text = fit(column.cell(row), width, column.justify)
+            value = self.cells(column, row)
+            text = fit("…" if value is None else value, width, column.justify)
             segments.append(Segment(text, cell_style))
             segments.append(Segment(" " * _GAP, style))
         return Strip(segments)
