@@ -17,7 +17,6 @@ from pathlib import Path
 from typing import Any
 
 import platformdirs
-import tomli_w
 import tomlkit
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 from tomlkit.exceptions import TOMLKitError
@@ -123,13 +122,6 @@ def load_settings(path: Path | None = None) -> Settings:
         first = exc.errors()[0]
         where = ".".join(str(p) for p in first["loc"])
         raise ConfigError(f"config file {path}: {where}: {first['msg']}") from None
-
-
-def save_settings(settings: Settings, path: Path | None = None) -> Path:
-    path = path or config_path()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    atomic_write(path, [tomli_w.dumps(settings.model_dump()).encode()])
-    return path
 
 
 def save_setting(key: str, value: str | list[str], path: Path | None = None) -> Path:

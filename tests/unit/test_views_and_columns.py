@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from rich.cells import cell_len
 
 from planner.cli.plain_table import Col, plan, render, wrap
-from planner.config import load_settings, save_settings
+from planner.config import load_settings, save_setting
 from planner.domain.columns import DEFAULT_COLUMNS, column_names, parse_columns
 from planner.domain.filters import FilterError, Vocabulary
 from planner.domain.saved_views import BUILT_IN_VIEWS, find_view, saved_views
@@ -78,13 +78,14 @@ def test_views_and_columns_in_the_config_file(tmp_path: Path) -> None:
         "wing.b": "location starts with B and flag = critical",
     }
     assert settings_read.columns == ["number", "com"]
-    save_settings(settings_read, path)
+    save_setting("columns", ["number", "name"], path)  # as the column chooser saves them
     again = load_settings(path)
     assert (again.views, again.columns, again.officer) == (
         settings_read.views,
-        settings_read.columns,
+        ["number", "name"],
         "Pat",
     )
+    assert 'wing.b = ["location starts with B", "flag = critical"]' in path.read_text()
 
 
 def test_column_names(vocabulary: Vocabulary) -> None:
