@@ -78,6 +78,15 @@ def _breaks_anywhere(char: str) -> bool:
 # and the full fonts, whose metrics are the same but which draw different characters).
 _WIDTHS: dict[str, dict[tuple[str, bool, float], float]] = {}
 
+# Wrapped lines by (text, width, style), for every document that draws in the Latin subsets
+# alone: there a text wraps the same way in any document, and most of what a summary
+# says (headings, item titles, labels, statuses) is in every summary. Each text is
+# measured twice in a document too (a row's height is asked for before it is drawn).
+# Documents in other scripts keep lines of their own: their widths depend on their fonts.
+Lines = tuple[str, ...]
+_LATIN_LINES: dict[tuple[str, float, Style], Lines] = {}
+_LATIN_LINES_HELD = 20_000  # about 5 MB; the memo starts afresh when it holds more
+
 
 class Document(FPDF):
     """An A4 page with a header line and a numbered footer on every page."""
@@ -96,6 +105,7 @@ class Document(FPDF):
         self._fallbacks = [f.family for f in fonts.fallbacks] + [FONT]
         self._mixed = not fonts.latin_only
         self._simple: dict[tuple[str, bool], bool] = {}
+        self._lines = _LATIN_LINES if fonts.latin_only else {}
         self._shaped_widths: dict[tuple[str, bool, float], float] = {}
         self.set_margins(16, 22, 16)
         self.set_auto_page_break(False)
@@ -223,8 +233,17 @@ class Document(FPDF):
             total += width
         return total
 
-    def wrap(self, text: str, width: float, style: Style) -> list[str]:
+    def wrap(self, text: str, width: float, style: Style) -> Lines:
         """`text` broken into lines that fit `width` mm; its own line breaks are kept."""
+        key = (text, width, style)
+        lines = self._lines.get(key)
+        if lines is None:
+            if len(self._lines) >= _LATIN_LINES_HELD:
+                self._lines.clear()
+            lines = self._lines[key] = tuple(self._wrap(text, width, style))
+        return lines
+
+    def _wrap(self, text: str, width: float, style: Style) -> list[str]:
         room = width - 2 * self.c_margin
         space = self.width_of(" ", style)
         lines: list[str] = []
