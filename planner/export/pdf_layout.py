@@ -22,9 +22,11 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
 from typing import Any
 
 from fpdf import FPDF
+from fpdf.drawing_primitives import DeviceCMYK, DeviceGray, DeviceRGB, convert_to_device_color
 
 from planner.export.pdf_fonts import LATIN_ONLY, FontChain, attach
 from planner.export.pdf_text import is_right_to_left, plain, without_invisible
@@ -34,6 +36,15 @@ PT = 0.3528  # millimetres per point
 LEADING = 1.32  # line height as a multiple of the font size
 
 Colour = tuple[int, int, int]
+
+
+@cache
+def device(colour: Colour) -> DeviceGray | DeviceRGB | DeviceCMYK:
+    """`colour` as fpdf2 holds it, converted once per process (fpdf2's colours are
+    immutable; converting one each time it was set cost a twentieth of a summary)."""
+    return convert_to_device_color(*colour)
+
+
 INK: Colour = (26, 26, 26)
 MUTED: Colour = (90, 90, 90)
 RULE: Colour = (200, 204, 208)
@@ -119,13 +130,13 @@ class Document(FPDF):
         self.put(self.l_margin, 9, left, self.header_left, Style(8.5, bold=True), height=5)
         right = Style(8.5, colour=MUTED)
         self.put(self.l_margin + left, 9, self.epw - left, self.header_right, right, "R", 5)
-        self.set_draw_color(*RULE)
+        self.set_draw_color(device(RULE))
         self.set_line_width(0.3)
         self.line(self.l_margin, 15, self.w - self.r_margin, 15)
         self.set_xy(self.l_margin, self.t_margin)
 
     def footer(self) -> None:
-        self.set_draw_color(*RULE)
+        self.set_draw_color(device(RULE))
         self.line(self.l_margin, self.h - 14, self.w - self.r_margin, self.h - 14)
         self.set_xy(self.l_margin, self.h - 13)
         style = Style(7.5, colour=MUTED)
@@ -137,9 +148,12 @@ class Document(FPDF):
     # --- measuring --------------------------------------------------------------------------
 
     def use(self, style: Style) -> None:
-        if style != self._style:
-            self.set_font(FONT, "B" if style.bold else "", style.size)
-            self.set_text_color(*style.colour)
+        current = self._style
+        if style != current:
+            if current is None or (current.bold, current.size) != (style.bold, style.size):
+                self.set_font(FONT, "B" if style.bold else "", style.size)
+            if current is None or current.colour != style.colour:
+                self.set_text_color(device(style.colour))
             self._style = style
 
     def add_page(self, *args: Any, **kwargs: Any) -> None:
@@ -338,7 +352,7 @@ class Document(FPDF):
         x = self.l_margin
         for cell, lines in zip(cells, wrapped, strict=True):
             if cell.fill is not None:
-                self.set_fill_color(*cell.fill)
+                self.set_fill_color(device(cell.fill))
                 self.rect(x, top, cell.width, height, style="F")
             y = top + pad
             for line in lines:
@@ -346,7 +360,7 @@ class Document(FPDF):
                 y += cell.style.line_height
             x += cell.width
         if rule:
-            self.set_draw_color(*RULE)
+            self.set_draw_color(device(RULE))
             self.set_line_width(0.15)
             self.line(self.l_margin, top + height, x, top + height)
         self.set_xy(self.l_margin, top + height)
@@ -357,9 +371,9 @@ class Document(FPDF):
         height = len(lines) * style.line_height + 4
         self.keep(height)
         top = self.get_y()
-        self.set_fill_color(*fill)
+        self.set_fill_color(device(fill))
         self.rect(self.l_margin, top, self.epw, height, style="F")
-        self.set_fill_color(*edge)
+        self.set_fill_color(device(edge))
         self.rect(self.l_margin, top, 1.4, height, style="F")
         y = top + 2
         for line in lines:
@@ -378,7 +392,7 @@ class Document(FPDF):
         height = style.line_height + 1
         self.put(self.l_margin, self.get_y(), self.epw, text, style, height=height)
         self.set_y(self.get_y() + height)
-        self.set_draw_color(*style.colour)
+        self.set_draw_color(device(style.colour))
         self.set_line_width(0.4)
         self.line(self.l_margin, self.get_y(), self.w - self.r_margin, self.get_y())
         self.set_y(self.get_y() + 1.5)
