@@ -10,17 +10,21 @@ from __future__ import annotations
 import io
 import re
 import unicodedata
+import zlib
 from pathlib import Path
 from typing import Any
 
 import pytest
 from fontTools.ttLib import TTFont  # type: ignore[import-untyped]
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from pypdf import PageObject, PdfReader
 
 from planner.domain.template import Template
 from planner.export.files import ExportFormat
 from planner.export.font_subset import FONT_FOLDER, LATIN_FILES, shared_tiers
 from planner.export.pdf import render_pdf
+from planner.export.pdf_shared_fonts import GLYPH_MAP_SIZE, deflated_glyph_map
 from planner.export.service import export_batch
 from planner.store.repository import CaseStore
 from tests.conftest import TODAY
@@ -207,3 +211,18 @@ def test_pdfs_of_one_batch_each_hold_their_own_text(
     assert programs["A1111AA"] == programs["B2222BB"] == programs["C3333CC"]
     assert "Q" in TTFont(io.BytesIO(programs["A1111AA"])).getGlyphOrder()
     assert "Oslash" in TTFont(io.BytesIO(programs["E5555EE"])).getGlyphOrder()
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.dictionaries(
+        st.one_of(st.integers(0, 600), st.integers(0, 0xFFFF)),
+        st.integers(0, 0xFFFF),
+        max_size=300,
+    )
+)
+def test_the_glyph_map_inflates_to_each_codes_glyph_and_zeros(glyph_ids: dict[int, int]) -> None:
+    expected = bytearray(GLYPH_MAP_SIZE)
+    for code, gid in glyph_ids.items():
+        expected[code * 2 : code * 2 + 2] = gid.to_bytes(2, "big")
+    assert zlib.decompress(deflated_glyph_map(glyph_ids)) == expected  # checksum included
