@@ -1,8 +1,10 @@
-"""PDFs whose Latin fonts come from subsets cut once per process, read back with pypdf.
+"""The fast way PDFs are written, read back with pypdf: Latin fonts from subsets cut once
+per process, lines placed without fpdf2's `text`, glyph maps deflated in part.
 
 Every document still holds its own searchable text in embedded fonts, draws each character
-with the glyph fpdf2 would have drawn, lays out exactly as fpdf2's own font writing does,
-and holds nothing of another document written before it in the same process.
+with the glyph fpdf2 would have drawn, lays out exactly as fpdf2's own font writing and
+text placing do, and holds nothing of another document written before it in the same
+process.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from typing import Any
 
 import pytest
 from fontTools.ttLib import TTFont  # type: ignore[import-untyped]
+from fpdf import FPDF
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from pypdf import PageObject, PdfReader
@@ -24,6 +27,7 @@ from planner.domain.template import Template
 from planner.export.files import ExportFormat
 from planner.export.font_subset import FONT_FOLDER, LATIN_FILES, shared_tiers
 from planner.export.pdf import render_pdf
+from planner.export.pdf_layout import Document
 from planner.export.pdf_shared_fonts import GLYPH_MAP_SIZE, deflated_glyph_map
 from planner.export.service import export_batch
 from planner.store.repository import CaseStore
@@ -121,6 +125,27 @@ def test_the_page_is_what_fpdf2s_own_font_writing_makes(
         fpdf2s = _page_fonts(theirs)
         for name, font in _page_fonts(ours).items():  # every glyph's width
             assert _cid_font(font)["/W"] == _cid_font(fpdf2s[name])["/W"]
+
+
+@pytest.mark.parametrize(
+    ("forename", "surname"),
+    [*NAMES, ("小龍", "李"), ("Иван", "Nguyễn")],
+)
+def test_each_line_is_written_as_fpdf2s_own_text_writes_it(
+    store: CaseStore,
+    template: Template,
+    forename: str,
+    surname: str,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    record_rich_case(store, template, forename=forename, surname=surname)
+    summary = summary_of(store)
+    ours = PdfReader(io.BytesIO(render_pdf(summary)))
+    monkeypatch.setattr(Document, "place", FPDF.text)
+    theirs = PdfReader(io.BytesIO(render_pdf(summary)))
+    assert len(ours.pages) == len(theirs.pages) >= 2
+    for page, fpdf2s in zip(ours.pages, theirs.pages, strict=True):
+        assert _contents(page) == _contents(fpdf2s)
 
 
 @pytest.mark.parametrize(
