@@ -89,35 +89,37 @@ def build_database(path: Path, count: int, today: date, other_scripts: bool = Fa
     return numbers
 
 
-def cpu_seconds() -> float:
-    """CPU time of this process and of its finished children (the pool's workers)."""
+def cpu_seconds() -> tuple[float, float]:
+    """CPU time of this process, and of its finished children (the pool's workers)."""
     own = resource.getrusage(resource.RUSAGE_SELF)
     children = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+    return own.ru_utime + own.ru_stime, children.ru_utime + children.ru_stime
 
 
 @dataclass(frozen=True)
 class Timing:
     wall: float  # seconds
     cpu: float  # seconds, all processes
+    workers_cpu: float  # seconds, the worker processes alone
     size: int  # bytes written
 
 
 def timed_export(
     db: Path, numbers: list[str], fmt: ExportFormat, folder: Path, today: date, workers: int
 ) -> Timing:
-    """Wall-clock seconds, CPU seconds (all processes) and bytes written."""
+    """Wall-clock seconds, CPU seconds (all processes, and the workers alone), bytes written."""
     with CaseStore(db, officer="Bench Officer") as store:
-        cpu = cpu_seconds()
+        own, children = cpu_seconds()
         start = time.perf_counter()
         paths = export_batch(
             store, numbers, fmt, folder, officer="Bench Officer", today=today, workers=workers
         )
         elapsed = time.perf_counter() - start
-        cpu = cpu_seconds() - cpu
+        own_after, children_after = cpu_seconds()
     size = sum(p.stat().st_size for p in paths)
     assert len(paths) == len(numbers)
-    return Timing(elapsed, cpu, size)
+    workers_cpu = children_after - children
+    return Timing(elapsed, own_after - own + workers_cpu, workers_cpu, size)
 
 
 def main() -> None:
@@ -159,7 +161,7 @@ def main() -> None:
             timings[label].append(timing)
             print(
                 f"run {run}: {label:<20} {timing.wall:6.1f} s wall, CPU {timing.cpu:5.1f} s "
-                f"(load {_load()})"
+                f"(workers {timing.workers_cpu:4.1f} s; load {_load()})"
             )
 
     count = len(numbers)
