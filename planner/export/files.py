@@ -2,20 +2,24 @@
 
 Every export is written with the store's crash-safe replace (temporary file, fsync,
 rename), readable only by its owner (mode 0600: these files hold personal data), and an
-existing file is replaced only when the caller says so.
+existing file is replaced only when the caller says so. A batch (`BatchFolder`) writes
+each file the same way but makes the folder durable once, after its last file.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
+import tempfile
 import unicodedata
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 from pathlib import Path
+from types import TracebackType
 
-from planner.store.files import atomic_write
+from planner.store.files import FILE_MODE, TEMP_PREFIX, atomic_write, fsync_dir
 
 
 class ExportError(Exception):
@@ -136,3 +140,71 @@ def write_file(path: Path, data: bytes, *, force: bool) -> Path:
     except OSError as exc:
         raise ExportError(f"could not write {path}: {exc.strerror or exc}") from None
     return path
+
+
+class BatchFolder:
+    """Many files written into one folder, each whole, their names made durable together.
+
+    Each file goes to a temporary file beside it, is fsync'd and renamed into place, as
+    `write_file` does; the folder is fsync'd once, when the `with` block ends, instead of
+    after every file (the folder's fsync was half the time a file took to write). A crash
+    before then may lose some of the new names, never leave a part-written file under one;
+    the block ends, and so the batch reports success, only after the fsync.
+    """
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.written = 0  # files renamed into place and not yet made durable
+
+    def __enter__(self) -> BatchFolder:
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        trace: TracebackType | None,
+    ) -> None:
+        if error is None:
+            self.sync()
+        else:  # the files written so far stay, durably if the disk allows; the error is told
+            with contextlib.suppress(ExportError):
+                self.sync()
+
+    def write(self, path: Path, data: bytes, *, force: bool) -> Path:
+        """Write `data` to `path` (in the folder) whole, mode 0600; refuse to replace a file
+        without force."""
+        check_writable(path, force=force)
+        try:
+            _write_whole(path, data)
+        except OSError as exc:
+            raise ExportError(f"could not write {path}: {exc.strerror or exc}") from None
+        self.written += 1
+        return path
+
+    def sync(self) -> None:
+        """Make the names of the files written so far durable."""
+        if not self.written:
+            return
+        try:
+            fsync_dir(self.folder)
+        except OSError as exc:
+            raise ExportError(f"could not write {self.folder}: {exc.strerror or exc}") from None
+        self.written = 0
+
+
+def _write_whole(path: Path, data: bytes) -> None:
+    """The store's `atomic_write` less its folder fsync, which `BatchFolder` does once."""
+    fd, tmp_name = tempfile.mkstemp(prefix=TEMP_PREFIX, dir=path.parent)
+    tmp = Path(tmp_name)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fchmod(handle.fileno(), FILE_MODE)
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        raise

@@ -50,6 +50,17 @@ LATIN_RANGES: tuple[tuple[int, int], ...] = (
     (0x2717, 0x2717),  # ballot X
 )
 
+# What the PDF writer cuts each Latin subset file down to, once per process, smallest
+# first (see `pdf_shared_fonts`); a document takes the first that holds what it draws, or
+# else the whole file. Inclusive code point ranges, each within `LATIN_RANGES`.
+ASCII_RANGES: tuple[tuple[int, int], ...] = ((0x0020, 0x007E),)
+WESTERN_RANGES: tuple[tuple[int, int], ...] = (
+    (0x0020, 0x007E),  # Basic Latin
+    (0x00A0, 0x00FF),  # Latin-1 Supplement: Western European letters, pound sign
+    *(r for r in LATIN_RANGES if r[0] >= 0x2010),  # punctuation, euro, arrows, marks
+)
+LATIN_FILES = frozenset(SUBSETS.values())
+
 CJK_SOURCE = "DroidSansFallback.ttf"
 CJK_PIECE = "DroidSansFallback-{block:04X}.ttf"
 CJK_BLOCK = 0x400  # code points per piece
@@ -74,6 +85,15 @@ CJK_RANGES: tuple[tuple[int, int], ...] = (
 @cache
 def latin_code_points() -> frozenset[int]:
     return frozenset(cp for start, end in LATIN_RANGES for cp in range(start, end + 1))
+
+
+@cache
+def shared_tiers() -> tuple[frozenset[int], ...]:
+    """The code points of each fixed glyph set the Latin subsets are cut to, smallest first."""
+    return tuple(
+        frozenset(cp for start, end in ranges for cp in range(start, end + 1))
+        for ranges in (ASCII_RANGES, WESTERN_RANGES)
+    )
 
 
 def latin_only(text: str) -> bool:

@@ -34,6 +34,7 @@ from planner.export.model import (
 )
 from planner.export.pdf_fonts import can_draw, chain_for
 from planner.export.pdf_layout import MUTED, Cell, Colour, Document, Style, document
+from planner.export.pdf_shared_fonts import SharedSubsetOutput
 from planner.export.pdf_text import UndrawableText, problem_text, undrawable
 
 TITLE = Style(17, bold=True)
@@ -59,11 +60,13 @@ SEVERITY_FILL = {
 PALE: Colour = (244, 246, 248)
 
 
-def render_pdf(summary: HandoverSummary) -> bytes:
+def render_pdf(summary: HandoverSummary, *, shared_fonts: bool = True) -> bytes:
     """The summary as the bytes of a PDF file.
 
     Raises `UndrawableText`, naming each field, if the summary holds a character that no
-    font of the chain can draw: it is never left out of the PDF unsaid.
+    font of the chain can draw: it is never left out of the PDF unsaid. The Latin fonts are
+    embedded from subsets cut once per process (`pdf_shared_fonts`); `shared_fonts=False`
+    leaves fpdf2 to subset them for this document alone (the same pages, more slowly).
     """
     fonts = chain_for(summary.model_dump_json())
     if fonts.missing:
@@ -95,7 +98,9 @@ def render_pdf(summary: HandoverSummary) -> bytes:
         pdf.text_block(summary.notes, BODY)
     pdf.gap(6)
     pdf.text_block(summary.footer_text(), NOTE)
-    data = bytes(pdf.output())
+    data = bytes(
+        pdf.output(output_producer_class=SharedSubsetOutput) if shared_fonts else pdf.output()
+    )
     if dropped := pdf.dropped_characters():
         raise UndrawableText([problem_text("text", dropped)])
     return data

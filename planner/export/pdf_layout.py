@@ -3,7 +3,8 @@
 fpdf2's own `multi_cell` re-measures the whole line for every character it adds, which
 made a summary cost about 60 ms of line breaking, and `cell` costs 3 to 4 times what
 `text` does. Here text is wrapped once with cached glyph widths and each line is placed
-with `text`, which keeps a thousand summaries within the benchmark's budget. Page breaks
+with `place`, which writes what `text` writes with less work, which keeps a thousand
+summaries within the benchmark's budget. Page breaks
 are decided here too: a table row never splits across pages unless it is taller than a
 page, and a heading never ends a page (callers measure what must follow it with
 `row_height`, and keep a whole block together with `keep`).
@@ -22,9 +23,13 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
 from typing import Any
 
 from fpdf import FPDF
+from fpdf.drawing_primitives import DeviceCMYK, DeviceGray, DeviceRGB, convert_to_device_color
+from fpdf.enums import TextMode
+from fpdf.fonts import TTFFont
 
 from planner.export.pdf_fonts import LATIN_ONLY, FontChain, attach
 from planner.export.pdf_text import is_right_to_left, plain, without_invisible
@@ -34,6 +39,21 @@ PT = 0.3528  # millimetres per point
 LEADING = 1.32  # line height as a multiple of the font size
 
 Colour = tuple[int, int, int]
+
+
+@cache
+def device(colour: Colour) -> DeviceGray | DeviceRGB | DeviceCMYK:
+    """`colour` as fpdf2 holds it, converted once per process (fpdf2's colours are
+    immutable; converting one each time it was set cost a twentieth of a summary)."""
+    return convert_to_device_color(*colour)
+
+
+@cache
+def _operator(colour: DeviceGray | DeviceRGB | DeviceCMYK) -> str:
+    """The operator that sets `colour` for text, as fpdf2's `text` writes it."""
+    return colour.serialize().lower()
+
+
 INK: Colour = (26, 26, 26)
 MUTED: Colour = (90, 90, 90)
 RULE: Colour = (200, 204, 208)
@@ -78,6 +98,15 @@ def _breaks_anywhere(char: str) -> bool:
 # and the full fonts, whose metrics are the same but which draw different characters).
 _WIDTHS: dict[str, dict[tuple[str, bool, float], float]] = {}
 
+# Wrapped lines by (text, width, style), for every document that draws in the Latin subsets
+# alone: there a text wraps the same way in any document, and most of what a summary
+# says (headings, item titles, labels, statuses) is in every summary. Each text is
+# measured twice in a document too (a row's height is asked for before it is drawn).
+# Documents in other scripts keep lines of their own: their widths depend on their fonts.
+Lines = tuple[str, ...]
+_LATIN_LINES: dict[tuple[str, float, Style], Lines] = {}
+_LATIN_LINES_HELD = 20_000  # about 5 MB; the memo starts afresh when it holds more
+
 
 class Document(FPDF):
     """An A4 page with a header line and a numbered footer on every page."""
@@ -96,6 +125,8 @@ class Document(FPDF):
         self._fallbacks = [f.family for f in fonts.fallbacks] + [FONT]
         self._mixed = not fonts.latin_only
         self._simple: dict[tuple[str, bool], bool] = {}
+        self._lines = _LATIN_LINES if fonts.latin_only else {}
+        self._encoded: dict[tuple[int, str], str] = {}  # (font, line) to its text operator
         self._shaped_widths: dict[tuple[str, bool, float], float] = {}
         self.set_margins(16, 22, 16)
         self.set_auto_page_break(False)
@@ -109,13 +140,13 @@ class Document(FPDF):
         self.put(self.l_margin, 9, left, self.header_left, Style(8.5, bold=True), height=5)
         right = Style(8.5, colour=MUTED)
         self.put(self.l_margin + left, 9, self.epw - left, self.header_right, right, "R", 5)
-        self.set_draw_color(*RULE)
+        self.set_draw_color(device(RULE))
         self.set_line_width(0.3)
         self.line(self.l_margin, 15, self.w - self.r_margin, 15)
         self.set_xy(self.l_margin, self.t_margin)
 
     def footer(self) -> None:
-        self.set_draw_color(*RULE)
+        self.set_draw_color(device(RULE))
         self.line(self.l_margin, self.h - 14, self.w - self.r_margin, self.h - 14)
         self.set_xy(self.l_margin, self.h - 13)
         style = Style(7.5, colour=MUTED)
@@ -127,9 +158,12 @@ class Document(FPDF):
     # --- measuring --------------------------------------------------------------------------
 
     def use(self, style: Style) -> None:
-        if style != self._style:
-            self.set_font(FONT, "B" if style.bold else "", style.size)
-            self.set_text_color(*style.colour)
+        current = self._style
+        if style != current:
+            if current is None or (current.bold, current.size) != (style.bold, style.size):
+                self.set_font(FONT, "B" if style.bold else "", style.size)
+            if current is None or current.colour != style.colour:
+                self.set_text_color(device(style.colour))
             self._style = style
 
     def add_page(self, *args: Any, **kwargs: Any) -> None:
@@ -160,7 +194,41 @@ class Document(FPDF):
             x += width - self.c_margin - self.width_of(line, style)
         else:
             x += self.c_margin
-        self.text(x, top + 0.5 * height + 0.3 * style.size * PT, line)
+        self.place(x, top + 0.5 * height + 0.3 * style.size * PT, line)
+
+    def place(self, x: float, y: float, line: str) -> None:
+        """fpdf2's `text(x, y, line)`: the same operators, each line's encoding kept.
+
+        fpdf2's `text` re-encodes the line character by character each time, checks for
+        options a summary never sets and formats the colour anew: a quarter of the time a
+        summary took. Here, in a TrueType font with none of those options set, the page
+        gets exactly what `text` would write, and each distinct line of the document is
+        encoded once (its characters are then in the font subset, so nothing is missed).
+        Anything else is left to `text`.
+        """
+        font = self.current_font
+        if (
+            not isinstance(font, TTFFont)
+            or font.is_symbol
+            or font.color_font
+            or self.text_mode != TextMode.FILL
+            or self.underline
+            or self.strikethrough
+            or self._record_text_quad_points
+        ):
+            self.text(x, y, line)
+            return
+        if not self.current_font_is_set_on_page:
+            self._out(self._set_font_for_page(font, self.font_size_pt))
+        key = (font.i, line)
+        encoded = self._encoded.get(key)
+        if encoded is None:
+            encoded = self._encoded[key] = font.encode_text(line)
+        operators = f"BT {x * self.k:.2f} {(self.h - y) * self.k:.2f} Td {encoded} ET"
+        colour = self.text_color
+        if self.fill_color != colour:
+            operators = f"q {_operator(colour)} {operators} Q"
+        self._out(operators)
 
     def _needs_shaping(self, text: str, style: Style) -> bool:
         """Whether `text` holds a character the main font lacks, or one written right to
@@ -223,8 +291,17 @@ class Document(FPDF):
             total += width
         return total
 
-    def wrap(self, text: str, width: float, style: Style) -> list[str]:
+    def wrap(self, text: str, width: float, style: Style) -> Lines:
         """`text` broken into lines that fit `width` mm; its own line breaks are kept."""
+        key = (text, width, style)
+        lines = self._lines.get(key)
+        if lines is None:
+            if len(self._lines) >= _LATIN_LINES_HELD:
+                self._lines.clear()
+            lines = self._lines[key] = tuple(self._wrap(text, width, style))
+        return lines
+
+    def _wrap(self, text: str, width: float, style: Style) -> list[str]:
         room = width - 2 * self.c_margin
         space = self.width_of(" ", style)
         lines: list[str] = []
@@ -319,7 +396,7 @@ class Document(FPDF):
         x = self.l_margin
         for cell, lines in zip(cells, wrapped, strict=True):
             if cell.fill is not None:
-                self.set_fill_color(*cell.fill)
+                self.set_fill_color(device(cell.fill))
                 self.rect(x, top, cell.width, height, style="F")
             y = top + pad
             for line in lines:
@@ -327,7 +404,7 @@ class Document(FPDF):
                 y += cell.style.line_height
             x += cell.width
         if rule:
-            self.set_draw_color(*RULE)
+            self.set_draw_color(device(RULE))
             self.set_line_width(0.15)
             self.line(self.l_margin, top + height, x, top + height)
         self.set_xy(self.l_margin, top + height)
@@ -338,9 +415,9 @@ class Document(FPDF):
         height = len(lines) * style.line_height + 4
         self.keep(height)
         top = self.get_y()
-        self.set_fill_color(*fill)
+        self.set_fill_color(device(fill))
         self.rect(self.l_margin, top, self.epw, height, style="F")
-        self.set_fill_color(*edge)
+        self.set_fill_color(device(edge))
         self.rect(self.l_margin, top, 1.4, height, style="F")
         y = top + 2
         for line in lines:
@@ -359,7 +436,7 @@ class Document(FPDF):
         height = style.line_height + 1
         self.put(self.l_margin, self.get_y(), self.epw, text, style, height=height)
         self.set_y(self.get_y() + height)
-        self.set_draw_color(*style.colour)
+        self.set_draw_color(device(style.colour))
         self.set_line_width(0.4)
         self.line(self.l_margin, self.get_y(), self.w - self.r_margin, self.get_y())
         self.set_y(self.get_y() + 1.5)

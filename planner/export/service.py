@@ -27,6 +27,7 @@ from planner.domain.gaps import evaluate
 from planner.export.case_note import note_file_text, render_case_note
 from planner.export.caseload_csv import caseload_table, render_caseload_csv
 from planner.export.files import (
+    BatchFolder,
     ExportError,
     ExportFormat,
     OutputExists,
@@ -182,12 +183,16 @@ def export_batch(
     )
     written: list[Path] = []
     left_out: list[str] = []
-    with closing(_rendered(summaries, fmt, workers, len(paths))) as rendered:
+    # Each file is written whole; the folder is made durable once, as the block ends.
+    with (
+        BatchFolder(folder) as batch,
+        closing(_rendered(summaries, fmt, workers, len(paths))) as rendered,
+    ):
         for result, path, number in zip(rendered, paths, numbers, strict=True):
             if isinstance(result, UndrawableText):
                 left_out.append(f"{number}: {'; '.join(result.problems)}")
             else:
-                written.append(write_file(path, result, force=force))
+                written.append(batch.write(path, result, force=force))
                 if progress is not None:
                     progress(len(written), len(paths), path)
             if stop is not None and stop():

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -193,3 +194,72 @@ def test_pdf_batch_renders_in_worker_processes(
     )
     assert len(pooled) == 30
     assert all(p.read_bytes().startswith(b"%PDF-") for p in pooled)
+
+
+FD_PATHS = Path("/proc/self/fd")  # what each open file descriptor names (Linux)
+
+
+def _record_durability(monkeypatch: pytest.MonkeyPatch, folder: Path) -> list[tuple[str, str]]:
+    """What reaches the disk in `folder`, in order: each fsync (of a file in it, or of the
+    folder) and each rename into it (by the new name), passed on to the real calls. Other
+    folders' writes (a cache a library fills on first use) are left out."""
+    folder = folder.resolve()
+    events: list[tuple[str, str]] = []
+    real_fsync, real_replace = os.fsync, os.replace
+
+    def fsync(fd: int) -> None:
+        synced = Path(os.readlink(FD_PATHS / str(fd)))
+        if synced == folder:
+            events.append(("fsync", "folder"))
+        elif synced.parent == folder:
+            events.append(("fsync", "file"))
+        real_fsync(fd)
+
+    def replace(source: Any, target: Any) -> None:
+        if Path(target).resolve().parent == folder:
+            events.append(("rename", Path(target).name))
+        real_replace(source, target)
+
+    monkeypatch.setattr(os, "fsync", fsync)
+    monkeypatch.setattr(os, "replace", replace)
+    return events
+
+
+@pytest.mark.skipif(not FD_PATHS.is_dir(), reason="needs /proc to name open files")
+def test_a_batch_writes_each_file_whole_and_makes_the_folder_durable_once(
+    store: CaseStore, template: Template, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _cohort(store, template)
+    folder = tmp_path / "out"
+    events = _record_durability(monkeypatch, folder)
+    paths = export_batch(
+        store,
+        ["B2222BB", "A1111AA", "C3333CC"],
+        ExportFormat.MARKDOWN,
+        folder,
+        officer=OFFICER,
+        today=TODAY,
+    )
+    each_file = [[("fsync", "file"), ("rename", path.name)] for path in paths]
+    assert events == [*each_file[0], *each_file[1], *each_file[2], ("fsync", "folder")]
+    assert sorted(os.listdir(folder)) == sorted(p.name for p in paths)  # no temporary file
+
+
+@pytest.mark.skipif(not FD_PATHS.is_dir(), reason="needs /proc to name open files")
+def test_a_stopped_batch_still_makes_its_files_durable(
+    store: CaseStore, template: Template, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _cohort(store, template)
+    folder = tmp_path / "out"
+    folder.mkdir()
+    events = _record_durability(monkeypatch, folder)
+    paths = export_batch(
+        store,
+        ["B2222BB", "A1111AA"],
+        ExportFormat.JSON,
+        folder,
+        officer=OFFICER,
+        today=TODAY,
+        stop=lambda: True,
+    )
+    assert events == [("fsync", "file"), ("rename", paths[0].name), ("fsync", "folder")]
