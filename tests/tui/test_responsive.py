@@ -17,6 +17,7 @@ from planner.domain.status import ItemStatus
 from planner.store.repository import CaseStore
 from planner.tui.app import PlannerApp
 from planner.tui.save_queue import SAVED, SAVING
+from planner.tui.screens.base import READING
 from planner.tui.screens.history import HistoryScreen
 from planner.tui.screens.person import PersonScreen
 from planner.tui.screens.walkthrough import WalkThroughScreen
@@ -106,6 +107,7 @@ async def test_keys_answer_at_once_while_another_process_holds_the_lock(
             await press_promptly(pilot, "w")
             again = app.screen
             assert isinstance(again, WalkThroughScreen) and again.case is None  # still reading
+            assert progress(again) == READING
         finally:
             await release(holder)
 

@@ -15,6 +15,7 @@ from planner.tui.session import Session
 from planner.tui.widgets.banner import StoreBanner
 
 POLL_SECONDS = 3.0
+READING = "Reading the record…"  # shown until a screen's first read lands
 
 
 class DataScreen(Screen[None]):

@@ -34,7 +34,7 @@ from planner.tui.formatting import (
 )
 from planner.tui.literal import literal_text, toast
 from planner.tui.saving import refuse_if_read_only
-from planner.tui.screens.base import DataScreen
+from planner.tui.screens.base import READING, DataScreen
 from planner.tui.session import Session
 from planner.tui.widgets.banner import StoreBanner
 from planner.tui.widgets.footer import PlannerFooter
@@ -227,7 +227,8 @@ class PersonScreen(DataScreen):
         yield PlannerFooter()
 
     def on_mount(self) -> None:
-        self.query_one("#person-body").loading = True  # until the first read is shown
+        # Until the first read is shown: plain text, no loading indicator to come and go.
+        self.query_one("#person-header", Static).update(READING)
         self.reload()
         self.query_one("#checklist", OptionList).focus()
 
@@ -253,7 +254,6 @@ class PersonScreen(DataScreen):
         self.query_one("#person-contacts", Static).update(person_contacts(case))
         self._show_checklist(case, template, evaluation)
         self._show_gaps(evaluation)
-        self.query_one("#person-body").loading = False
 
     def _show_checklist(self, case: Case, template: Template, evaluation: Evaluation) -> None:
         checklist = self.query_one("#checklist", OptionList)

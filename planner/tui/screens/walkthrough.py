@@ -36,7 +36,7 @@ from planner.tui.formatting import (
 from planner.tui.literal import literal_text, toast
 from planner.tui.save_queue import SAVING, Save, SaveQueue
 from planner.tui.saving import SaveRefused, report_save_failure
-from planner.tui.screens.base import DataScreen
+from planner.tui.screens.base import READING, DataScreen
 from planner.tui.screens.item_editor import editor_for
 from planner.tui.screens.prompts import TextPrompt
 from planner.tui.session import Session
@@ -158,7 +158,9 @@ class WalkThroughScreen(DataScreen):
         yield PlannerFooter()
 
     def on_mount(self) -> None:
-        self.query_one("#walk-step").loading = True  # until the first read is shown
+        # Until the first read is shown (plain text: a loading indicator's widget, removed
+        # when the read lands, would also be what a key press is being delivered to).
+        self.query_one("#walk-progress", Static).update(READING)
         self.reload()
 
     def read_data(self) -> tuple[Case, Template, Evaluation]:
@@ -173,7 +175,6 @@ class WalkThroughScreen(DataScreen):
             self._restarting = False
         if first:
             self.sub_title = visible(f"{self.case.person.display_name} · {self.number}")
-            self.query_one("#walk-step").loading = False
             self.query_one("#walk-step", VerticalScroll).focus()  # arrows scroll a long step
         self._show()
 
