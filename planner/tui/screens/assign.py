@@ -19,10 +19,9 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
-from planner.domain.text import name_text
 from planner.domain.workload import officer_key, same_officer
 from planner.tui.literal import literal_text
-from planner.tui.widgets.evidence import ErrorLine, text_problem
+from planner.tui.widgets.evidence import ErrorLine, checked_name
 
 UNASSIGN = "unassign"  # the option that takes people out of every caseload
 NEW = "new"  # the option for a name typed that no officer has yet
@@ -106,16 +105,13 @@ class AssignScreen(ModalScreen[str | None]):
         if option_id != NEW:
             self.dismiss(self.officers[int(option_id)])
             return
-        typed = " ".join(self.query_one("#assign-name", Input).value.split())
-        error = self.query_one(ErrorLine)
-        if not typed:
-            error.show("Type the officer's name, or choose one from the list.")
-            return
-        problem = text_problem(name_text, typed)
-        if problem is not None:
-            error.show(problem)
-            return
-        self.dismiss(name_text(typed))
+        name = checked_name(
+            self.query_one("#assign-name", Input).value,
+            self.query_one(ErrorLine),
+            when_empty="Type the officer's name, or choose one from the list.",
+        )
+        if name is not None:
+            self.dismiss(name)
 
     def action_focus_list(self) -> None:
         self.query_one(OptionList).focus()

@@ -17,10 +17,10 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
-from planner.domain.text import name_text, visible
+from planner.domain.text import visible
 from planner.tui.literal import literal, literal_text
 from planner.tui.screens.unsaved import FormScreen
-from planner.tui.widgets.evidence import ErrorLine, text_problem
+from planner.tui.widgets.evidence import ErrorLine, checked_name, text_problem
 
 
 class PickerScreen(ModalScreen[str | None]):
@@ -182,16 +182,10 @@ class OfficerPrompt(ModalScreen[str | None]):
 
     @on(Input.Submitted, "#officer-name")
     def answer(self, event: Input.Submitted) -> None:
-        name = " ".join(event.value.split())
         error = self.query_one("#officer-error", ErrorLine)
-        if not name:
-            error.show("Please type your name.")
-            return
-        problem = text_problem(name_text, name)
-        if problem is not None:
-            error.show(problem)
-            return
-        self.dismiss(name_text(name))
+        name = checked_name(event.value, error, when_empty="Please type your name.")
+        if name is not None:
+            self.dismiss(name)
 
     def action_cancel(self) -> None:
         self.dismiss(None)

@@ -17,7 +17,7 @@ from planner.domain.dates import parse_date
 from planner.domain.errors import InvalidInput
 from planner.domain.evidence import parse_evidence_value
 from planner.domain.template import EvidenceField, FieldType
-from planner.domain.text import visible
+from planner.domain.text import name_text, visible
 from planner.tui.literal import literal, literal_text
 
 DATE_HINT = "DD/MM/YYYY, DD/MM/YY or YYYY-MM-DD"
@@ -280,6 +280,17 @@ def text_problem(rule: Callable[[str], str], text: str) -> str | None:
     except ValueError as exc:
         return sentence(str(exc))
     return None
+
+
+def checked_name(typed: str, error: ErrorLine, *, when_empty: str) -> str | None:
+    """An officer's name as typed, spaces tidied and kept as the domain keeps names; None
+    (with `error` saying why, or `when_empty`) when there is none or it is refused."""
+    name = " ".join(typed.split())
+    problem = when_empty if not name else text_problem(name_text, name)
+    if problem is not None:
+        error.show(problem)
+        return None
+    return name_text(name)
 
 
 def sentence(message: str) -> str:
