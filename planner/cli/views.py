@@ -35,6 +35,7 @@ from planner.cli.output import (
     weekday_date,
 )
 from planner.cli.plain_table import Col, Heading, Line, render
+from planner.domain.bulk import bulk_parsing
 from planner.domain.calendar import format_day, release_day_risk
 from planner.domain.caseload_search import search as search_people
 from planner.domain.columns import Cell, Column, Shape, cell_csv, cell_text
@@ -44,7 +45,6 @@ from planner.domain.gaps import Evaluation, Severity, parse_severity
 from planner.domain.history import history_lines
 from planner.domain.person import CIRCUMSTANCE_LABELS, CaseState, Contact, Person
 from planner.domain.template import FieldType, ItemTemplate, Template
-from planner.store.lazy import bulk_parsing
 from planner.store.summary import CaseSummary, by_release_date
 
 # --- list -----------------------------------------------------------------------------------

@@ -19,14 +19,13 @@ matches.
 
 from __future__ import annotations
 
-import contextlib
-import gc
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date, timedelta
 from operator import attrgetter
 from typing import Protocol, TypeVar
 
 from planner.domain.assessment import Assessment
+from planner.domain.bulk import bulk_parsing
 from planner.domain.filter_terms import (
     TODAY,
     Condition,
@@ -190,7 +189,7 @@ class CaseloadFilter:
         answers = test.answers(rows)
         pending = [i for i, answer in enumerate(answers) if answer is None]
         if pending:
-            with _parsing_many():
+            with bulk_parsing():
                 docs = self._records([rows[i].number for i in pending])
                 for index in pending:
                     doc = docs.get(rows[index].number)
@@ -228,23 +227,6 @@ class CaseloadFilter:
                 )
             values = tuple(self.officer if v.lower() == ME else v for v in values)
         return _text_predicate(condition.op, values)
-
-
-@contextlib.contextmanager
-def _parsing_many() -> Iterator[None]:
-    """Reading stored records parses them (once each): thousands of JSON documents make
-    millions of objects, and the cyclic garbage collector rescanning them all as they are
-    made doubled the time. JSON holds no cycles, so the collector waits until they are
-    made, and they are then frozen out of later collections (as the store does when it
-    loads a database)."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
-        gc.freeze()
 
 
 def release_window(wanted: Filter, today: date) -> tuple[date, date] | None:

@@ -8,8 +8,6 @@ person), while the small index table the caseload needs is parsed up front.
 
 from __future__ import annotations
 
-import contextlib
-import gc
 from collections.abc import Iterator, Mapping
 from typing import Any
 
@@ -67,21 +65,3 @@ def to_fragment(value: object) -> object:
     if isinstance(value, LazyDocument):
         return orjson.Fragment(value.raw_json())
     raise TypeError(f"cannot store a {type(value).__name__}")
-
-
-@contextlib.contextmanager
-def bulk_parsing() -> Iterator[None]:
-    """Pause the cyclic garbage collector while building many objects at once.
-
-    JSON holds no reference cycles, yet the collector rescans every object built so far
-    each time it runs: parsing a large caseload took 8 times longer with it on. Afterwards
-    the loaded objects are frozen out of future collections for the same reason.
-    """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
-        gc.freeze()

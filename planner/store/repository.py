@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from planner.domain.assessment import Assessment, assess
+from planner.domain.bulk import bulk_parsing
 from planner.domain.case import Case
 from planner.domain.checklist import Checklist, EvidenceValue
 from planner.domain.evidence import check_evidence
@@ -64,7 +65,6 @@ from planner.store.errors import (
 from planner.store.holiday_cache import use_holiday_cache_file
 from planner.store.integrity import Problem
 from planner.store.layout import DatabaseFiles
-from planner.store.lazy import bulk_parsing
 from planner.store.locking import is_writable
 from planner.store.opening import daily_backup, open_database
 from planner.store.stored_templates import StoredTemplates, template_document

@@ -28,11 +28,12 @@ from typing import Any
 
 import orjson
 
+from planner.domain.bulk import bulk_parsing
 from planner.store.audit_format import AuditHead
 from planner.store.codec import Codec, open_blob, seal_blob
 from planner.store.crypto import codec_for
 from planner.store.errors import DatabaseCorrupt, NewerSchema, Undecryptable
-from planner.store.lazy import LazyDocument, bulk_parsing, to_fragment
+from planner.store.lazy import LazyDocument, to_fragment
 
 SCHEMA_VERSION = 3
 FIRST_CHAINED_SCHEMA = 2
