@@ -22,7 +22,7 @@ from planner.export.service import due_for_release, export_batch
 from planner.store.errors import StoreError
 from planner.tui.literal import literal_text, toast
 from planner.tui.screens.export_case import FORMAT_CHOICES, REDACT_HINT
-from planner.tui.screens.export_dialog import ExportDialog, cli_words_removed
+from planner.tui.screens.export_dialog import ExportDialog
 from planner.tui.screens.file_picker import folder_picker
 from planner.tui.session import Session
 from planner.tui.widgets.evidence import ChoiceField, TextField
@@ -164,9 +164,9 @@ class BatchExportScreen(ExportDialog):
                 stop=self.stop.is_set,
             )
         except OutputExists as exc:
-            self.app.call_from_thread(self.offer_replace, cli_words_removed(str(exc)))
+            self.app.call_from_thread(self.offer_replace, str(exc))
         except (ExportError, StoreError) as exc:
-            self.app.call_from_thread(self.failed, cli_words_removed(str(exc)))
+            self.app.call_from_thread(self.failed, str(exc))
         else:
             if written:
                 self.remember(folder.parent)

@@ -35,7 +35,7 @@ from planner.export.service import export_case
 from planner.store.errors import StaleEdit, StoreError
 from planner.tui.literal import literal, literal_text, toast
 from planner.tui.saving import SAVE_REFUSED, report_save_failure
-from planner.tui.screens.export_dialog import ExportDialog, cli_words_removed
+from planner.tui.screens.export_dialog import ExportDialog
 from planner.tui.screens.file_picker import save_picker
 from planner.tui.screens.prompts import ConfirmScreen
 from planner.tui.session import Session
@@ -199,7 +199,7 @@ class ExportScreen(ExportDialog):
             message = f"{path.name} is already in {path.parent}"
             self.app.call_from_thread(self.offer_replace, message)
         except (ExportError, StoreError) as exc:
-            self.app.call_from_thread(self.failed, cli_words_removed(str(exc)))
+            self.app.call_from_thread(self.failed, str(exc))
         else:
             self.remember(written.parent)
             self.app.call_from_thread(self._written, written, fmt, redact)

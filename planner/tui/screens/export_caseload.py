@@ -26,7 +26,7 @@ from planner.export.files import ExportError, OutputExists, OutputTarget, write_
 from planner.export.service import export_caseload
 from planner.store.errors import StoreError
 from planner.tui.literal import literal_text, toast
-from planner.tui.screens.export_dialog import ExportDialog, cli_words_removed
+from planner.tui.screens.export_dialog import ExportDialog
 from planner.tui.screens.file_picker import save_picker
 from planner.tui.session import Session
 from planner.tui.widgets.evidence import ChoiceField, TextField
@@ -136,7 +136,7 @@ class CaseloadCsvScreen(ExportDialog):
             message = f"{path.name} is already in {path.parent}"
             self.app.call_from_thread(self.offer_replace, message)
         except (ExportError, StoreError) as exc:
-            self.app.call_from_thread(self.failed, cli_words_removed(str(exc)))
+            self.app.call_from_thread(self.failed, str(exc))
         else:
             self.remember(written.parent)
             self.app.call_from_thread(self._written, written)
@@ -154,7 +154,7 @@ class CaseloadCsvScreen(ExportDialog):
             message = f"{path.name} is already in {path.parent}"
             self.app.call_from_thread(self.offer_replace, message)
         except (ExportError, StoreError) as exc:
-            self.app.call_from_thread(self.failed, cli_words_removed(str(exc)))
+            self.app.call_from_thread(self.failed, str(exc))
         else:
             self.remember(written.parent)
             self.app.call_from_thread(self._written, written)

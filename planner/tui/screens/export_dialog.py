@@ -31,14 +31,6 @@ from planner.tui.session import Session
 from planner.tui.widgets.evidence import TextField
 
 
-def cli_words_removed(message: str) -> str:
-    """The export service's messages end with the command line's advice; the dialog offers
-    its own Replace button instead."""
-    for advice in ("; use --force to replace them", "; use --force to replace it"):
-        message = message.replace(advice, "")
-    return message
-
-
 class ExportDialog(ModalScreen[bool]):
     """Dismisses with True when the database changed (only the person's export can)."""
 
