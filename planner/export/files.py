@@ -100,11 +100,29 @@ class OutputTarget:
         """Make the folder (and its parents) if it is missing, readable by its owner only."""
         if self.is_folder:
             try:
-                self.path.mkdir(parents=True, exist_ok=True, mode=0o700)
+                make_private_folder(self.path)
             except OSError as exc:
                 raise InvalidExport(
                     f"cannot make folder {self.path}: {exc.strerror or exc}"
                 ) from None
+
+
+def make_private_folder(folder: Path) -> None:
+    """Make `folder` and any missing parents, mode 0700, and make each new name durable.
+
+    A folder's name lives in its parent: without the parent's fsync a crash could lose
+    a new export folder with every file written into it.
+    """
+    missing: list[Path] = []
+    level = folder
+    while not level.exists() and level != level.parent:
+        missing.append(level)
+        level = level.parent
+    # Each level is made here: Path.mkdir(parents=True) gives the parents the default mode.
+    for made in reversed(missing):
+        made.mkdir(mode=0o700, exist_ok=True)
+    for made in missing:  # the deepest first; each name is in the folder above it
+        fsync_dir(made.parent)
 
 
 def output_target(text: str, *, base: Path | None = None) -> OutputTarget:

@@ -15,11 +15,12 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-from collections.abc import Callable, Generator, Iterable, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from collections import deque
+from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
 from contextlib import closing
 from datetime import date, datetime
-from itertools import repeat
+from itertools import islice
 from pathlib import Path
 
 from planner import __version__
@@ -32,6 +33,7 @@ from planner.export.files import (
     ExportFormat,
     OutputExists,
     check_writable,
+    make_private_folder,
     summary_file_name,
     write_file,
 )
@@ -48,6 +50,8 @@ Progress = Callable[[int, int, Path], None]
 
 # Below this many PDFs, starting worker processes costs more than it saves.
 POOL_THRESHOLD = 24
+_CHUNK = 8  # summaries sent to a rendering process at a time
+_CHUNKS_PER_WORKER = 2  # chunks queued per rendering process
 
 
 def render(summary: HandoverSummary, fmt: ExportFormat) -> bytes:
@@ -170,11 +174,11 @@ def export_batch(
     try:
         # Owner-only: the file names alone (prison number, surname, release date) are
         # personal data.
-        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+        make_private_folder(folder)
     except OSError as exc:
         raise ExportError(f"could not create folder {folder}: {exc.strerror or exc}") from None
     generated_at = datetime.now().astimezone()
-    # Built one by one as the workers ask, so rendering starts with the first summary.
+    # Built one by one as rendering needs them (see _rendered): never all held at once.
     summaries = (
         summary_for(
             store, n, officer=officer, today=today, redact=redact, generated_at=generated_at
@@ -218,6 +222,20 @@ def _render_or_refuse(summary: HandoverSummary, fmt: ExportFormat) -> bytes | Un
         return exc
 
 
+def _chunks(items: Iterable[HandoverSummary], size: int) -> Iterator[list[HandoverSummary]]:
+    """`items` in lists of `size` (the last may be shorter), taken as they are asked for."""
+    iterator = iter(items)
+    while chunk := list(islice(iterator, size)):
+        yield chunk
+
+
+def _render_chunk(
+    summaries: Sequence[HandoverSummary], fmt: ExportFormat
+) -> list[bytes | UndrawableText]:
+    """A few summaries rendered in one call to a worker process (fewer round trips)."""
+    return [_render_or_refuse(summary, fmt) for summary in summaries]
+
+
 def _rendered(
     summaries: Iterable[HandoverSummary], fmt: ExportFormat, workers: int | None, total: int
 ) -> Generator[bytes | UndrawableText, None, None]:
@@ -231,8 +249,17 @@ def _rendered(
     # can copy a held lock into the child.
     context = multiprocessing.get_context("spawn")
     pool = ProcessPoolExecutor(max_workers=count, mp_context=context)
+    # Executor.map would build and submit every summary before the first is written;
+    # a bounded window of chunks keeps a few per worker in flight, so memory stays flat
+    # however big the batch and a stopped batch has little left to cancel.
+    in_flight: deque[Future[list[bytes | UndrawableText]]] = deque()
     try:
-        yield from pool.map(_render_or_refuse, summaries, repeat(fmt), chunksize=8)
+        for chunk in _chunks(summaries, _CHUNK):
+            in_flight.append(pool.submit(_render_chunk, chunk, fmt))
+            if len(in_flight) >= count * _CHUNKS_PER_WORKER:
+                yield from in_flight.popleft().result()
+        while in_flight:
+            yield from in_flight.popleft().result()
     finally:
         pool.shutdown(wait=True, cancel_futures=True)  # a stopped batch renders no more
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import stat
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -10,10 +11,12 @@ from typing import Any
 import pytest
 
 from planner.domain.template import Template
+from planner.export import service
 from planner.export.files import (
     ExportFormat,
     InvalidExport,
     OutputExists,
+    make_private_folder,
     parse_format,
     safe_name_part,
     summary_file_name,
@@ -184,16 +187,40 @@ def test_batch_can_be_stopped(store: CaseStore, template: Template, tmp_path: Pa
 
 
 def test_pdf_batch_renders_in_worker_processes(
-    store: CaseStore, template: Template, tmp_path: Path
+    store: CaseStore, template: Template, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    numbers = [f"A{n:04d}BC" for n in range(30)]
+    numbers = [f"A{n:04d}BC" for n in range(60)]
     for number in numbers:
         store.add(make_person(number), template)
+    built: list[str] = []
+    real_summary_for = service.summary_for
+
+    def counted(store: CaseStore, number: str, **options: Any) -> Any:
+        built.append(number)
+        return real_summary_for(store, number, **options)
+
+    monkeypatch.setattr(service, "summary_for", counted)
+    built_by_first_file: list[int] = []
+
+    def progress(done: int, _total: int, _path: Path) -> None:
+        if done == 1:
+            built_by_first_file.append(len(built))
+
     pooled = export_batch(
-        store, numbers, ExportFormat.PDF, tmp_path / "pool", officer=OFFICER, today=TODAY, workers=2
+        store,
+        numbers,
+        ExportFormat.PDF,
+        tmp_path / "pool",
+        officer=OFFICER,
+        today=TODAY,
+        workers=2,
+        progress=progress,
     )
-    assert len(pooled) == 30
+    assert len(pooled) == 60
     assert all(p.read_bytes().startswith(b"%PDF-") for p in pooled)
+    # Summaries are built as rendering needs them, a few per worker, not all up front.
+    assert built == numbers
+    assert built_by_first_file[0] <= 2 * 2 * 8  # workers x chunks each x chunk size
 
 
 FD_PATHS = Path("/proc/self/fd")  # what each open file descriptor names (Linux)
@@ -263,3 +290,16 @@ def test_a_stopped_batch_still_makes_its_files_durable(
         stop=lambda: True,
     )
     assert events == [("fsync", "file"), ("rename", paths[0].name), ("fsync", "folder")]
+
+
+def test_a_new_export_folder_and_its_missing_parents_are_owner_only(tmp_path: Path) -> None:
+    shared = tmp_path / "shared"
+    shared.mkdir(mode=0o755)
+    shared.chmod(0o755)
+    folder = shared / "handovers" / "december"
+    make_private_folder(folder)
+    assert folder.is_dir()
+    assert stat.S_IMODE((shared / "handovers").stat().st_mode) == 0o700
+    assert stat.S_IMODE(folder.stat().st_mode) == 0o700
+    assert stat.S_IMODE(shared.stat().st_mode) == 0o755  # what was there is left as it was
+    make_private_folder(folder)  # already there: nothing to do, no error
