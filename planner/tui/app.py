@@ -231,7 +231,12 @@ class PlannerApp(GuardedApp):
         if self.session.is_open and not self._unlocking:
             self._check_passphrase()
 
-    @work(thread=True, exclusive=True, group="passphrase-watch")
+    @work(
+        thread=True,
+        exclusive=True,
+        group="passphrase-watch",
+        description="checking the passphrase is current",
+    )
     def _check_passphrase(self) -> None:
         """Notice a passphrase changed elsewhere before the officer's next step fails."""
         if self.session.passphrase_changed():

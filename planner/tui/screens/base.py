@@ -42,7 +42,13 @@ class DataScreen(Screen[None]):
         if self.session.is_open and self.seen_change >= 0:
             self._poll()
 
-    @work(thread=True, exclusive=True, group="poll", exit_on_error=False)
+    @work(
+        thread=True,
+        exclusive=True,
+        group="poll",
+        exit_on_error=False,
+        description="looking for changes",
+    )
     def _poll(self) -> None:
         change = self.session.store.change_number  # also checks the files against each other
         self.app.call_from_thread(self._show_notices)
@@ -83,7 +89,7 @@ class DataScreen(Screen[None]):
             return
         toast(self, f"Could not read the database: {error}", severity="error")
 
-    @work(thread=True, exclusive=True, group="load")
+    @work(thread=True, exclusive=True, group="load", description="reading")
     def _load(self) -> None:
         worker = get_current_worker()
         try:

@@ -186,7 +186,13 @@ class CaseloadScreen(DataScreen):
 
     # --- loading, off the event loop ------------------------------------------------------
 
-    @work(thread=True, exclusive=True, group="caseload", exit_on_error=False)
+    @work(
+        thread=True,
+        exclusive=True,
+        group="caseload",
+        exit_on_error=False,
+        description="reading the caseload",
+    )
     def load_caseload(self) -> None:
         """Read the caseload. The first time, the default view (the next 12 weeks) is
         built and shown first, then everyone else is counted in."""

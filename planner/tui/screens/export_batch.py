@@ -135,7 +135,13 @@ class BatchExportScreen(ExportDialog):
         self._set_running(True)
         self._run(who, fmt, redact, folder, replace)
 
-    @work(thread=True, exclusive=True, group="batch", exit_on_error=False)
+    @work(
+        thread=True,
+        exclusive=True,
+        group="batch",
+        exit_on_error=False,
+        description="writing summaries",  # not the repr of its arguments
+    )
     def _run(self, who: str, fmt: ExportFormat, redact: bool, folder: Path, replace: bool) -> None:
         session = self.session
 

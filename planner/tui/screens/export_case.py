@@ -179,7 +179,13 @@ class ExportScreen(ExportDialog):
         name = suggested_name(self.person, self.format, self.redact)
         self.app.push_screen(save_picker(self.typed_folder("path"), name), chosen)
 
-    @work(thread=True, exclusive=True, group="export", exit_on_error=False)
+    @work(
+        thread=True,
+        exclusive=True,
+        group="export",
+        exit_on_error=False,
+        description="writing a summary",  # not the repr of its arguments (the path)
+    )
     def _write(self, target: OutputTarget, fmt: ExportFormat, redact: bool, replace: bool) -> None:
         session = self.session
         path = target.file(suggested_name(self.person, fmt, redact))

@@ -141,7 +141,13 @@ class CaseloadCsvScreen(ExportDialog):
             self.remember(written.parent)
             self.app.call_from_thread(self._written, written)
 
-    @work(thread=True, exclusive=True, group="export", exit_on_error=False)
+    @work(
+        thread=True,
+        exclusive=True,
+        group="export",
+        exit_on_error=False,
+        description="writing the caseload",
+    )
     def _write(self, target: OutputTarget, within_days: int | None, replace: bool) -> None:
         session = self.session
         path = target.file(caseload_file_name(session.today))

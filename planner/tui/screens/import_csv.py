@@ -135,7 +135,13 @@ class ImportScreen(ModalScreen[bool]):
         self.query_one("#import-report", Static).update("Reading the file…")
         self._import(path, dry_run, skip)
 
-    @work(thread=True, exclusive=True, group="import", exit_on_error=False)
+    @work(
+        thread=True,
+        exclusive=True,
+        group="import",
+        exit_on_error=False,
+        description="importing releases",
+    )
     def _import(self, path: Path, dry_run: bool, skip_invalid: bool) -> None:
         try:
             parsed = load_releases(path)

@@ -91,7 +91,7 @@ class PassphraseScreen(ModalScreen[bool]):
         self._say("Checking…")
         self._reopen(passphrase)
 
-    @work(thread=True, exclusive=True, group="unlock")
+    @work(thread=True, exclusive=True, group="unlock", description="opening the database")
     def _reopen(self, passphrase: str) -> StoreError | None:
         """None once open; what went wrong otherwise (anything unexpected stops planner)."""
         try:
@@ -230,7 +230,7 @@ class NewPassphraseScreen(ModalScreen[Codec | None]):
         self._say("Checking…")
         self._check(first.value, weak_accepted=self.accepted_weak == first.value)
 
-    @work(thread=True, exclusive=True, group="new-passphrase")
+    @work(thread=True, exclusive=True, group="new-passphrase", description="checking a passphrase")
     def _check(self, passphrase: str, *, weak_accepted: bool) -> None:
         """Judge the passphrase; then derive the key (a moment, and memory) off the loop."""
         try:
