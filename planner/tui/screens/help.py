@@ -63,7 +63,10 @@ class HelpScreen(ModalScreen[None]):
         for key in self.keys:
             more = Text(key.tooltip)
             if key.binding_id:
-                more.append(f"  [{key.binding_id}]", style="italic")
+                # On a line of its own: wrapped, "  [id]" would run into the last word.
+                if key.tooltip:
+                    more.append("\n")
+                more.append(f"[{key.binding_id}]", style="italic")
             # Keys come from the config file: Text, so a key such as "[" is shown, not parsed.
             description = Text(key.description, style="" if key.enabled else "dim")
             table.add_row(Text(key.key), description, more)
