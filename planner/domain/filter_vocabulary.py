@@ -170,7 +170,7 @@ class Vocabulary:
                 listed = ", ".join(names) or "none"
                 raise FilterError(
                     f"unknown field {shown(name)} of {item_id}{did_you_mean(name, names)}"
-                    f"; its fields: {listed} (see 'planner fields {item_id}')"
+                    f"; its fields: {listed}"
                 )
             return Subject(Where.EVIDENCE, key, field.kind, item=item_id, name=name)
         if "." in key:
