@@ -155,7 +155,7 @@ class Window(StrEnum):
     DAYS_28 = "28"
     DAYS_84 = "84"
     ALL = "all"
-    OVERDUE = "overdue"
+    RELEASE_PASSED = "release_passed"
 
     @property
     def label(self) -> str:
@@ -172,7 +172,7 @@ _WINDOW_LABELS = {
     Window.DAYS_28: "due for release in the next 28 days",
     Window.DAYS_84: "due for release in the next 12 weeks",
     Window.ALL: "any release date, released people too",
-    Window.OVERDUE: "release date passed, still active",
+    Window.RELEASE_PASSED: "release date passed, still active",
 }
 
 
@@ -276,7 +276,7 @@ def view_of(
     window = wanted.window
     if window is Window.ALL:
         return CaseView(chosen)
-    if window is Window.OVERDUE:
+    if window is Window.RELEASE_PASSED:
         return CaseView([r for r in chosen if r.days is not None and r.days < 0 and r.active])
     limit = int(window.value)
     inside: list[CaseRow] = []

@@ -53,12 +53,19 @@ def known_binding_ids() -> set[str]:
     }
 
 
+# Ids renamed since a release; an officer's config file may still use the old one.
+RENAMED_IDS = {"caseload.overdue": "caseload.release_passed"}
+
+
 def checked_keymap(keys: Mapping[str, str]) -> tuple[dict[str, str], list[str]]:
     """The usable part of a `[keys]` table, and a line for each problem with it."""
     known = known_binding_ids()
     usable: dict[str, str] = {}
     problems: list[str] = []
-    for binding_id, key_list in keys.items():
+    for given_id, key_list in keys.items():
+        binding_id = RENAMED_IDS.get(given_id, given_id)
+        if binding_id != given_id:
+            problems.append(f"{given_id!r} is now called {binding_id!r}: used as that")
         wanted = ",".join(k.strip() for k in key_list.split(",") if k.strip())
         if binding_id not in known:
             problems.append(f"no key has the id {binding_id!r}")

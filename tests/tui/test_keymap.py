@@ -46,6 +46,13 @@ def test_unknown_ids_and_empty_keys_are_reported() -> None:
     )
 
 
+def test_a_renamed_id_still_works_and_says_its_new_name() -> None:
+    usable, problems = checked_keymap({"caseload.overdue": "O"})
+    assert usable == {"caseload.release_passed": "O"}
+    assert problems == ["'caseload.overdue' is now called 'caseload.release_passed': used as that"]
+    assert "caseload.overdue" not in known_binding_ids()  # "overdue" is for items past due
+
+
 async def test_remapped_keys_replace_the_defaults(caseload: CaseStore, tmp_path: Path) -> None:
     path = tmp_path / "config.toml"
     path.write_text(CONFIG + '"person.nope" = "z"\n', encoding="utf-8")

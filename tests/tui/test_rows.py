@@ -52,7 +52,7 @@ def test_windows_keep_active_people_released_within_the_window(rows: list[CaseRo
     assert set(shown(rows, RowFilter(Window.DAYS_7))) == {"B2345CD"}
     assert set(shown(rows, RowFilter(Window.DAYS_28))) == {"B2345CD", "A1234BC"}
     assert len(shown(rows, RowFilter(Window.DAYS_84))) == 3
-    assert shown(rows, RowFilter(Window.OVERDUE)) == ["D4567EF"]
+    assert shown(rows, RowFilter(Window.RELEASE_PASSED)) == ["D4567EF"]
     assert len(shown(rows, RowFilter(Window.ALL))) == 7
 
 

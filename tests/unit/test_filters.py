@@ -204,7 +204,9 @@ def test_an_unknown_choice_lists_the_choices(vocabulary: Vocabulary) -> None:
 
 
 def test_an_unknown_field_lists_the_items_fields(vocabulary: Vocabulary) -> None:
-    with pytest.raises(FilterError, match="its fields: bank, date_applied, outcome, outcome_date$"):
+    with pytest.raises(
+        FilterError, match=r"its fields: bank, date_applied, outcome, outcome_date$"
+    ):
         parse_filter("bank.account.sort_code is empty", vocabulary)
     # The domain's words suit the UI's filter bar as well as the command line: no command.
     with pytest.raises(FilterError) as error:

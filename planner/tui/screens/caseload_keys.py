@@ -129,11 +129,11 @@ CASELOAD_BINDINGS: list[BindingType] = [
     ),
     Binding(
         "o",
-        "window('overdue')",
+        "window('release_passed')",
         "Release passed",
         tooltip="Release date passed but still active",
         show=False,
-        id="caseload.overdue",
+        id="caseload.release_passed",
     ),
     Binding(
         "l",
