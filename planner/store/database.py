@@ -61,6 +61,9 @@ DERIVED_TABLES = frozenset({INDEX, ASSESSMENTS})
 # How often an open reads the snapshot again when another replaced it (a fold) between
 # its read and the lock, before it reads it under the lock.
 OPEN_ATTEMPTS = 3
+# Journal bytes appended elsewhere (some dozen saves) past which they are replayed with no
+# lock held before the lock is taken to read the database (see Database._catch_up).
+CATCH_UP_BYTES = 64 * 1024
 
 
 @dataclass(frozen=True)
@@ -271,11 +274,17 @@ class Database:
             finally:
                 if self.lock.held_now:  # a repair made a new journal meanwhile
                     self.lock.release()
+                self._let_go()
             return
         try:
             yield
         finally:
             self.lock.release()
+            self._let_go()
+
+    def _let_go(self) -> None:
+        if not self.lock.held_now:
+            self.storage.release_retired()  # what a reload replaced, freed after the lock
 
     def preload(self) -> None:
         """Read a snapshot someone else wrote since, before taking the lock (a snapshot is
@@ -283,6 +292,41 @@ class Database:
         to read the journal, and a save elsewhere never waits for a large snapshot to be
         parsed here."""
         self.storage.preload()
+
+    @contextlib.contextmanager
+    def locked_after_preload(self, *, shared: bool = False) -> Iterator[None]:
+        """Hold the lock (see :meth:`locked`) with any new snapshot read before it (see
+        :meth:`preload`). When a fold puts one in place between that read and the lock,
+        the lock is let go to read it (up to OPEN_ATTEMPTS times), rather than read
+        under the lock while a save elsewhere waits. The caller refreshes."""
+        for attempt in range(1, OPEN_ATTEMPTS + 1):
+            with contextlib.suppress(OSError):  # the refresh says what is wrong
+                self._catch_up(self.storage.preload())
+            with self.locked(shared=shared):
+                if attempt < OPEN_ATTEMPTS and self.storage.unread_snapshot():
+                    continue
+                yield
+                return
+
+    def _catch_up(self, preloaded: bool) -> None:
+        """Load, with no lock held, what other processes wrote since the files were read:
+        the snapshot just `preloaded` with the journal after it, or what was appended to
+        the journal when that is much (saves elsewhere during a long open or a quiet
+        spell). The bytes are copied under the shared lock, as an open copies them, so
+        the refresh under the lock that follows has only the newest few records left to
+        read. Anything amiss is left for that refresh to find and name."""
+        storage = self.storage
+        if not preloaded and storage.appended() < CATCH_UP_BYTES:
+            return
+        with self.locked(shared=True):
+            copied = storage.copy_for_open() if preloaded else storage.copy_appended()
+        try:
+            if isinstance(copied, OpenCopy):
+                storage.load_copy(copied)
+            elif copied is not None:
+                storage.apply_appended(copied)
+        except StoreError:
+            storage.reload_next()
 
     def refresh(self) -> None:
         """Bring memory up to date with the files and check them; the caller holds the lock."""

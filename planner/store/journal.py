@@ -98,6 +98,16 @@ class OpenCopy:
 
 
 @dataclass(frozen=True, slots=True)
+class Appended:
+    """The journal's bytes after the last record read, copied under the lock to be
+    replayed after it (see :meth:`JournalStorage.copy_appended`)."""
+
+    generation: int
+    offset: int
+    data: bytes
+
+
+@dataclass(frozen=True, slots=True)
 class Damage:
     """Where the journal holds a record that cannot be read: its byte, what is wrong, and
     whether more lines follow it (a crash damages only the last)."""
@@ -138,6 +148,7 @@ class JournalStorage(Storage):
         self._snapshot_key: tuple[int, int, int] | None = None
         self._snapshot_size = 0
         self._preloaded: Snapshot | None = None
+        self._retired: Tables | None = None  # replaced by a reload, to free after the lock
         self._pending: bytes | None = None  # the journal a fold left to put in place
         self._reset_journal_state()
 
@@ -215,13 +226,66 @@ class JournalStorage(Storage):
         return False
 
     def _take_preloaded(self) -> Snapshot | None:
-        """The preloaded snapshot, if it is the one at the path now."""
-        preloaded, self._preloaded = self._preloaded, None
+        """The preloaded snapshot, if it is the one at the path now. One that is not is
+        left for the next preload to replace: freeing a large snapshot's documents takes
+        tens of milliseconds, never to be spent holding the lock."""
+        preloaded = self._preloaded
         if preloaded is None:
             return None
         snap = os.stat(self.files.data)
-        current = (snap.st_ino, snap.st_size, snap.st_mtime_ns)
-        return preloaded if preloaded.key == current else None
+        if preloaded.key != (snap.st_ino, snap.st_size, snap.st_mtime_ns):
+            return None
+        self._preloaded = None
+        return preloaded
+
+    def reload_next(self) -> None:
+        """Read the files afresh at the next refresh."""
+        self._snapshot_key = None
+
+    def release_retired(self) -> None:
+        """Free the tables a reload replaced (the caller has let the lock go: freeing a
+        large snapshot's documents takes tens of milliseconds)."""
+        self._retired = None
+
+    # --- catching up with no lock held ---------------------------------------------------
+
+    def appended(self) -> int:
+        """Bytes someone appended to the journal since it was read (0 when it was replaced,
+        cut short or never read); no lock needed, it is only a hint."""
+        if self._pending is not None or self._journal_offset == 0:
+            return 0
+        try:
+            journal = os.stat(self.files.journal, follow_symlinks=False)
+        except FileNotFoundError:
+            return 0
+        if (journal.st_dev, journal.st_ino) != self._journal_id:
+            return 0
+        return max(0, journal.st_size - self._journal_offset)
+
+    def copy_appended(self) -> Appended | None:
+        """The journal's bytes after the last record read, for :meth:`apply_appended` to
+        replay with no lock held; the caller holds the lock (shared is enough). None when
+        the files are no longer the ones loaded (a fold, a journal cut short): the refresh
+        reloads them then."""
+        if self._pending is not None or self._journal_offset == 0 or self._snapshot_key is None:
+            return None
+        snap = os.stat(self.files.data)
+        journal = self._journal_stat()
+        if (
+            (snap.st_ino, snap.st_size, snap.st_mtime_ns) != self._snapshot_key
+            or journal is None
+            or (journal.st_dev, journal.st_ino) != self._journal_id
+            or journal.st_size < self._journal_offset
+        ):
+            return None
+        offset = self._journal_offset
+        return Appended(self._generation, offset, self._read_file(offset))
+
+    def apply_appended(self, appended: Appended) -> None:
+        """Replay what :meth:`copy_appended` took, as a refresh would, if nothing was
+        read since; the next refresh under the lock reads only what came after it."""
+        if (appended.generation, appended.offset) == (self._generation, self._journal_offset):
+            self._read_journal(appended.offset, appended.data)
 
     def _journal_stat(self) -> os.stat_result | None:
         if self.lock is not None and self.lock.held_now:
@@ -252,6 +316,17 @@ class JournalStorage(Storage):
         except (StoreError, OSError):
             self._preloaded = None  # the refresh under the lock says what is wrong
         return self._preloaded is not None
+
+    def unread_snapshot(self) -> bool:
+        """Whether the snapshot at the path is neither the one loaded nor the one
+        preloaded: someone put a new one in place (a fold) since the last preload."""
+        try:
+            snap = os.stat(self.files.data)
+        except FileNotFoundError:
+            return False  # the refresh says what is wrong
+        key = (snap.st_ino, snap.st_size, snap.st_mtime_ns)
+        preloaded = self._preloaded
+        return key != self._snapshot_key and (preloaded is None or preloaded.key != key)
 
     def copy_for_open(self) -> OpenCopy | None:
         """The preloaded snapshot and the journal's bytes, for :meth:`load_copy` to load
@@ -290,6 +365,8 @@ class JournalStorage(Storage):
             raise DatabaseCorrupt(f"{self.files.data.name} must be upgraded before it is read")
         self.codec = snapshot.codec
         self._db_id = header.db_id
+        if self._tables:
+            self._retired = self._tables  # freed once the lock is let go
         self._tables = snapshot.tables
         self._seq = header.seq
         self._snapshot_seq = header.seq

@@ -31,7 +31,9 @@ Commands:
     Open the store (MODE "read-only" or "writable"), pausing in the journal's replay: at
     the first record after the snapshot it prints "REPLAYING seq" and waits for a GO
     line. Once open it prints "OPENED <change number> <integrity ok: 1/0>", then reads
-    NUMBER's work.plan "plan" and prints "VALUE <value>".
+    NUMBER's work.plan "plan" and prints "VALUE <value>". Then for each READ line it
+    reads that again, pausing the same way at the first record it replays, and prints
+    "VALUE <value>"; it ends when its input does.
 
 The module also holds `Worker`, the test side of the conversation.
 """
@@ -287,13 +289,13 @@ def _opener(path: str, mode: str, number: str) -> None:
     from planner.store.repository import CaseStore
 
     replay = JournalStorage._apply
-    paused = False
+    armed = True
 
     def pausing(storage: JournalStorage, record: RecordLine) -> int:
         # The hook: the first record replayed after the snapshot waits for the test.
-        nonlocal paused
-        if not paused and record.seq > storage.snapshot_seq:
-            paused = True
+        nonlocal armed
+        if armed and record.seq > storage.snapshot_seq:
+            armed = False
             _say(f"REPLAYING {record.seq}")
             if sys.stdin.readline().strip() != "GO":
                 raise SystemExit("expected GO")
@@ -302,12 +304,19 @@ def _opener(path: str, mode: str, number: str) -> None:
     setattr(JournalStorage, "_apply", pausing)  # noqa: B010 - the hook, on the real store
     read_only = {"read-only": True, "writable": False}[mode]
     with CaseStore(Path(path), officer="opener", read_only=read_only, auto_backup=False) as store:
-        if not paused:
+        if armed:
             raise SystemExit("the journal held no record to replay")
         ok = store.integrity_problem is None
         _say(f"OPENED {store.change_number} {int(ok)}")
-        value = store.get(number).checklist.item(CRASH_ITEM).evidence.get(CRASH_FIELD)
-        _say(f"VALUE {value}")
+        while True:
+            value = store.get(number).checklist.item(CRASH_ITEM).evidence.get(CRASH_FIELD)
+            _say(f"VALUE {value}")
+            command = sys.stdin.readline().strip()
+            if not command:
+                break
+            if command != "READ":
+                raise SystemExit(f"unknown command {command!r}")
+            armed = True
 
 
 def main(argv: list[str]) -> None:

@@ -45,10 +45,6 @@ def workers() -> Iterator[list[Worker]]:
         worker.close()
 
 
-def plan_of(store: CaseStore, number: str) -> object:
-    return store.get(number).checklist.item(CRASH_ITEM).evidence.get(CRASH_FIELD)
-
-
 def seeded(path: Path, template: Template, saves: int) -> int:
     """A database of one person whose work plan was saved `saves` times, all of them in
     the journal still; returns its change number."""
@@ -65,6 +61,18 @@ def save_beside(path: Path, value: str) -> None:
         other.save_item(slot_number(0), CRASH_ITEM, evidence={CRASH_FIELD: value})
 
 
+def lock_is_free(path: Path) -> bool:
+    """Whether nobody holds the database's lock, shared or exclusive, now."""
+    return DatabaseLock(DatabaseFiles(path).journal, timeout=0).try_exclusive()
+
+
+def finish(opener: Worker) -> None:
+    """End the opener's input; it must then end well."""
+    assert opener.proc.stdin is not None
+    opener.proc.stdin.close()
+    assert opener.proc.wait(timeout=30) == 0, opener.stderr()
+
+
 @pytest.mark.parametrize("mode", ["read-only", "writable"])
 def test_a_save_takes_the_lock_while_another_process_replays_the_journal(
     db_path: Path, template: Template, workers: list[Worker], mode: str
@@ -73,14 +81,13 @@ def test_a_save_takes_the_lock_while_another_process_replays_the_journal(
     opener = Worker("opener", str(db_path), mode, slot_number(0))
     workers.append(opener)
     opener.expect("REPLAYING")  # paused in the middle of its open's replay
-    # nobody holds the lock, shared or exclusive, while the opener replays
-    assert DatabaseLock(DatabaseFiles(db_path).journal, timeout=0).try_exclusive()
+    assert lock_is_free(db_path)  # nobody holds it, shared or exclusive, during the replay
     save_beside(db_path, "saved during the replay")
     opener.send("GO")
     # the open itself was sound, and its first read caught up with the save
     assert opener.expect("OPENED") == f"OPENED {before + 1} 1"
     assert opener.expect("VALUE") == "VALUE saved during the replay"
-    assert opener.proc.wait(timeout=30) == 0, opener.stderr()
+    finish(opener)
 
 
 def test_torn_tails_cut_off_by_a_save_during_the_replay_are_judged_as_they_were(
@@ -106,7 +113,33 @@ def test_torn_tails_cut_off_by_a_save_during_the_replay_are_judged_as_they_were(
     # and not an audit log ahead of the data
     assert opener.expect("OPENED") == f"OPENED {before + 1} 1"
     assert opener.expect("VALUE") == "VALUE written over the torn lines"
-    assert opener.proc.wait(timeout=30) == 0, opener.stderr()
+    finish(opener)
+
+
+@pytest.mark.parametrize("elsewhere", ["saves", "a fold"])
+def test_an_open_store_catches_up_with_the_lock_let_go(
+    db_path: Path, template: Template, workers: list[Worker], elsewhere: str
+):
+    """Many saves elsewhere since the last read (or a new snapshot and the saves after
+    it) are replayed with the lock let go; the read then takes it only for the rest."""
+    seeded(db_path, template, 5)
+    opener = Worker("opener", str(db_path), "read-only", slot_number(0))
+    workers.append(opener)
+    opener.expect("REPLAYING")
+    opener.send("GO")
+    opener.expect("VALUE")
+    with CaseStore(db_path, officer="elsewhere", auto_backup=False) as other:
+        for i in range(REPLAYED):
+            other.save_item(slot_number(0), CRASH_ITEM, evidence={CRASH_FIELD: f"e{i}"})
+            if elsewhere == "a fold" and i == REPLAYED // 2:
+                other.compact()
+    opener.send("READ")
+    opener.expect("REPLAYING")  # paused in the catch-up's replay
+    assert lock_is_free(db_path)
+    save_beside(db_path, "saved during the catch-up")
+    opener.send("GO")
+    assert opener.expect("VALUE") == "VALUE saved during the catch-up"
+    finish(opener)
 
 
 def folding_preload(
@@ -146,6 +179,19 @@ def test_an_open_reads_again_the_snapshot_a_fold_replaced_before_its_lock(
     assert db.seq == db.storage.snapshot_seq == folds[-1]
     stored = case_from_doc(db.storage.read()[CASES][slot_number(0)])
     assert stored.checklist.item(CRASH_ITEM).evidence[CRASH_FIELD] == f"f{times - 1}"
+
+
+@pytest.mark.parametrize("times", [1, OPEN_ATTEMPTS])
+def test_a_read_takes_the_snapshot_a_fold_put_in_place_before_its_lock(
+    db_path: Path, template: Template, monkeypatch: pytest.MonkeyPatch, times: int
+):
+    seeded(db_path, template, 5)
+    with CaseStore(db_path, read_only=True, auto_backup=False) as store:
+        folds = folding_preload(store._db, db_path, times, monkeypatch)
+        plan = store.get(slot_number(0)).checklist.item(CRASH_ITEM).evidence[CRASH_FIELD]
+        assert len(folds) == times
+        assert (store.change_number, plan) == (folds[-1], f"f{times - 1}")
+        assert store.integrity_problem is None
 
 
 def acknowledged(saver: Worker, last: int) -> int:
