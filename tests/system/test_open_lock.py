@@ -13,6 +13,7 @@ import pytest
 
 from planner.domain.person import Person
 from planner.domain.template import Template
+from planner.store import database
 from planner.store.codec import Codec
 from planner.store.crypto import MIN_COST, AesGcmCodec
 from planner.store.database import OPEN_ATTEMPTS, Database
@@ -231,7 +232,12 @@ def check_consistent(db: Database, base: int, acked: int) -> None:
 
 @pytest.mark.parametrize(("encrypted", "opens"), [(False, OPENS), (True, OPENS // 3)])
 def test_opens_racing_saves_and_folds_in_another_process_see_a_consistent_database(
-    tmp_path: Path, template: Template, workers: list[Worker], encrypted: bool, opens: int
+    tmp_path: Path,
+    template: Template,
+    workers: list[Worker],
+    monkeypatch: pytest.MonkeyPatch,
+    encrypted: bool,
+    opens: int,
 ):
     path = tmp_path / "race.db"
     people = [Person(number=slot_number(s), surname="Slot", forename="S") for s in range(SLOTS)]
@@ -251,6 +257,12 @@ def test_opens_racing_saves_and_folds_in_another_process_see_a_consistent_databa
     base = int(saver.expect("READY").split()[1])
     acked = -1
     snapshots: set[int] = set()
+    # and a database opened once, read again now and then as a store reads it: catching
+    # up with the lock let go with the snapshots put in place since and (however few)
+    # the saves appended since
+    monkeypatch.setattr(database, "CATCH_UP_BYTES", 1)
+    reader = Database(path, read_only=True, lock_timeout=10)
+    reader.open(create=False, codec=codec, passphrase=None, encrypt=False)
     for i in range(opens):  # every other one read-only
         acked = acknowledged(saver, acked)
         db = Database(path, read_only=i % 2 == 0, lock_timeout=10)
@@ -258,6 +270,11 @@ def test_opens_racing_saves_and_folds_in_another_process_see_a_consistent_databa
         check_consistent(db, base, acked)
         snapshots.add(db.storage.snapshot_seq)
         db.storage.close()
+        if i % 10 == 9:
+            acked = acknowledged(saver, acked)
+            with reader.locked_after_preload(shared=True):
+                reader.refresh()
+                check_consistent(reader, base, acked)
     # the opens raced many saves and many new snapshots
     assert acknowledged(saver, acked) > opens // 3
     assert len(snapshots) > 5
