@@ -322,26 +322,51 @@ def _fsync_pairs(folder: Path, count: int, journal_line: int) -> list[float]:
     return times
 
 
+def _timing_lock_waits() -> list[float]:
+    """From now on, the seconds each taking of a database lock in this process spends
+    getting it (waiting for another process that holds it), appended to the list."""
+    from planner.store.locking import DatabaseLock
+
+    waits: list[float] = []
+    take = DatabaseLock._take
+
+    def timed(lock: DatabaseLock, *, blocking: bool, exclusive: bool | None = None) -> int:
+        began = time.perf_counter()
+        try:
+            return take(lock, blocking=blocking, exclusive=exclusive)
+        finally:
+            waits.append(time.perf_counter() - began)
+
+    setattr(DatabaseLock, "_take", timed)  # noqa: B010 - measuring, not changing, it
+    return waits
+
+
 def child_saves(db: str, saves: int, journal_line: int) -> dict[str, Any]:
     """The reference appends, then `saves` consecutive saves with background folds (as
-    planner runs), each timed; folds started and installed are counted as they happen."""
+    planner runs), each timed, with the part of it spent getting the database's lock
+    (waiting for another process); folds started and installed are counted as they
+    happen."""
     from planner.store.repository import CaseStore
     from planner.store.snapshot import read_snapshot_header
 
     path = Path(db)
     reference = _fsync_pairs(path.parent, saves, journal_line)
     times: list[float] = []
+    locked: list[float] = []
     started_at: list[int] = []
     installed_at: list[int] = []
+    waits = _timing_lock_waits()
     with CaseStore(path, officer="bench", auto_backup=False, background_folds=True) as store:
         numbers = store.numbers()
         seq = read_snapshot_header(path)[0].seq
         folding = False
         for i in range(saves):
             number = numbers[i % len(numbers)]
+            waits.clear()
             began = time.perf_counter()
             store.update_notes(number, _note(i, "timed"))
             times.append(time.perf_counter() - began)
+            locked.append(sum(waits))
             if store.folding and not folding:
                 started_at.append(i)
             folding = store.folding
@@ -354,6 +379,7 @@ def child_saves(db: str, saves: int, journal_line: int) -> dict[str, Any]:
         installed_at.append(saves)  # installed as the store closed
     return {
         "times": times,
+        "locked": locked,
         "reference": reference,
         "started": started_at,
         "installed": installed_at,
@@ -665,8 +691,9 @@ def _save_figure(result: dict[str, Any], reference_name: str, extra: str) -> Fig
         return values[int(0.99 * (len(values) - 1))]
 
     over = sum(1 for t in times if t > 0.1)
-    in_order = result["times"]
+    in_order, locked = result["times"], result["locked"]
     slowest = sorted(range(len(in_order)), key=in_order.__getitem__)[-3:][::-1]
+    waited = max(range(len(locked)), key=locked.__getitem__)
     return Figure(
         value=times[-1],
         cpu=None,
@@ -676,7 +703,11 @@ def _save_figure(result: dict[str, Any], reference_name: str, extra: str) -> Fig
         runs=[statistics.median(times), p99(times), times[-1]],
         ref_runs=[statistics.median(reference), p99(reference), reference[-1]],
         note=f"{over} saves over 100 ms; the slowest: "
-        + ", ".join(f"save {i} {in_order[i] * 1000:.0f} ms" for i in slowest)
+        + ", ".join(
+            f"save {i} {in_order[i] * 1000:.0f} ms ({locked[i] * 1000:.1f} ms getting the lock)"
+            for i in slowest
+        )
+        + f"; the longest wait for the lock: {locked[waited] * 1000:.1f} ms, save {waited}"
         + f"; folds started at save {result['started']}, installed after save "
         f"{result['installed']}{extra}",
     )

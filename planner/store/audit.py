@@ -61,6 +61,90 @@ AUDIT_TRUNCATED = "audit-truncated"
 AUDIT_ALTERED = "audit-altered"
 
 
+@dataclass
+class AuditCopy:
+    """The audit file as it stood under the database's lock, to be checked after the lock
+    is let go: the file held open, and its bytes from `tail_start` (the head the snapshot
+    records) to its length then, read at once.
+
+    planner changes the bytes up to a snapshot's head only by replacing the file whole,
+    which leaves the file held here as it was; after the head a save may cut off a torn
+    last line and write over it, so those bytes are read under the lock. Close it when
+    done (or use it as a context manager)."""
+
+    fd: int | None  # None: the file is missing
+    identity: tuple[int, int]
+    size: int
+    tail_start: int
+    tail: bytes
+
+    def read(self, start: int, end: int) -> bytes:
+        """The file's bytes from `start` to `end` as they stood (fewer when it is shorter)."""
+        end = min(end, self.size)
+        parts: list[bytes] = []
+        if start < self.tail_start and self.fd is not None:
+            parts.append(_pread(self.fd, start, min(end, self.tail_start)))
+        if end > self.tail_start:
+            parts.append(
+                self.tail[max(start, self.tail_start) - self.tail_start : end - self.tail_start]
+            )
+        return b"".join(parts)
+
+    def hash_start(self, running: Any, end: int) -> bool:
+        """Feed the file's first `end` bytes (all before `tail_start`) to `running`, read
+        in pieces (a file mapped while someone cuts it short would end the process);
+        False when the file no longer holds them all."""
+        if self.fd is None:
+            return False
+        done = 0
+        while done < end:
+            chunk = os.pread(self.fd, min(end - done, 1 << 20), done)
+            if not chunk:
+                return False
+            running.update(chunk)
+            done += len(chunk)
+        return True
+
+    def close(self) -> None:
+        fd, self.fd = self.fd, None
+        if fd is not None:
+            os.close(fd)
+
+    def __enter__(self) -> AuditCopy:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def copy_audit(path: Path, head_end: int) -> AuditCopy:
+    """The audit file at `path` as it stands, its bytes after `head_end` (the snapshot's
+    head) read now; the caller holds the database's lock (shared is enough)."""
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_CLOEXEC", 0))
+    except FileNotFoundError:
+        return AuditCopy(None, (0, 0), 0, 0, b"")
+    try:
+        stat = os.fstat(fd)
+        start = min(head_end, stat.st_size)
+        tail = _pread(fd, start, stat.st_size)
+    except BaseException:
+        os.close(fd)
+        raise
+    return AuditCopy(fd, (stat.st_dev, stat.st_ino), stat.st_size, start, tail)
+
+
+def _pread(fd: int, start: int, end: int) -> bytes:
+    chunks: list[bytes] = []
+    while start < end:
+        chunk = os.pread(fd, min(end - start, 1 << 24), start)
+        if not chunk:
+            break
+        chunks.append(chunk)
+        start += len(chunk)
+    return b"".join(chunks)
+
+
 @dataclass(frozen=True, slots=True)
 class AuditEntry:
     seq: int
@@ -153,32 +237,44 @@ class AuditLog:
 
     # --- checking -------------------------------------------------------------------------
 
-    def scan(self, head: AuditHead) -> None:
+    def scan(self, head: AuditHead, copy: AuditCopy | None = None) -> None:
         """Check the file against the snapshot's `head`, then every line appended since the
-        last look; IntegrityError (or DatabaseCorrupt) naming what is wrong."""
+        last look; IntegrityError (or DatabaseCorrupt) naming what is wrong. With `copy`,
+        the file as it stood when that was taken, instead of as it is now."""
         name = self.path.name
-        try:
-            stat = os.stat(self.path, follow_symlinks=False)
-        except FileNotFoundError:
+        if copy is None:
+            try:
+                stat = os.stat(self.path, follow_symlinks=False)
+            except FileNotFoundError:
+                self._forget()
+                raise IntegrityError(AUDIT_MISSING, f"{name} is missing") from None
+            identity, size = (stat.st_dev, stat.st_ino), stat.st_size
+        elif copy.fd is None:
             self._forget()
-            raise IntegrityError(AUDIT_MISSING, f"{name} is missing") from None
-        identity = (stat.st_dev, stat.st_ino)
-        if identity != self._ino or stat.st_size < self._offset:
+            raise IntegrityError(AUDIT_MISSING, f"{name} is missing")
+        else:
+            identity, size = copy.identity, copy.size
+        if identity != self._ino or size < self._offset:
             self._forget()
-            self._check_start(head, stat.st_size)
+            self._check_start(head, size, copy)
             self._ino = identity
-        self._scan_tail(stat.st_size)
+        self._scan_tail(size, copy)
         self._check_head(head)
 
-    def _check_start(self, head: AuditHead, size: int) -> None:
+    def _check_start(self, head: AuditHead, size: int, copy: AuditCopy | None) -> None:
         """Check the header, and the bytes up to the snapshot's head in one pass."""
         name = self.path.name
         if size == 0:
             raise IntegrityError(
                 AUDIT_TRUNCATED, f"{name} is empty: the history it held was removed"
             )
-        with self.path.open("rb") as handle:
-            first = handle.readline(64 * 1024)
+        if copy is None:
+            with self.path.open("rb") as handle:
+                first = handle.readline(64 * 1024)
+        else:
+            opening = copy.read(0, 64 * 1024)
+            newline = opening.find(b"\n")
+            first = opening if newline < 0 else opening[: newline + 1]
         payload = unframe(first)
         header = json_object(payload)
         if payload is None or header is None or header.get("format") != AUDIT_FORMAT:
@@ -204,15 +300,11 @@ class AuditLog:
             )
         if size < head.end:
             raise self._truncated(head)
-        with (
-            self.path.open("rb") as handle,
-            mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as mapped,
-        ):
-            view = memoryview(mapped)
-            try:
-                self._running.update(view[: head.end])
-            finally:
-                view.release()
+        if copy is None:
+            with self.path.open("rb") as handle:
+                _hash_mapped(self._running, handle.fileno(), head.end)
+        elif not copy.hash_start(self._running, head.end):
+            raise self._truncated(head)  # cut short since the copy was taken
         if self._running.hexdigest()[:32] != head.digest:
             raise IntegrityError(
                 AUDIT_ALTERED,
@@ -223,13 +315,16 @@ class AuditLog:
         self.last_seq, self.last_link = head.seq, head.link
         self._tail = {head.seq: (head.end, head.link)}
 
-    def _scan_tail(self, size: int) -> None:
+    def _scan_tail(self, size: int, copy: AuditCopy | None) -> None:
         if size == self._offset:
             self.torn = None
             return
-        with self.path.open("rb") as handle:
-            handle.seek(self._offset)
-            tail = handle.read(size - self._offset)
+        if copy is None:
+            with self.path.open("rb") as handle:
+                handle.seek(self._offset)
+                tail = handle.read(size - self._offset)
+        else:
+            tail = copy.read(self._offset, size)
         base = self._offset
         lines = record_lines(tail, base)
         if lines.damaged_at is not None:
@@ -372,3 +467,13 @@ class AuditLog:
     def _open(self, offset: int, payload: bytes, *, where: str | None = None) -> dict[str, Any]:
         name = where or f"{self.path.name} at byte {offset}"
         return open_record(self.codec, self.db_id, payload, name)
+
+
+def _hash_mapped(running: Any, fd: int, end: int) -> None:
+    """Feed the first `end` bytes of the open file `fd` to `running` (one pass, mapped)."""
+    with mmap.mmap(fd, 0, access=mmap.ACCESS_READ) as mapped:
+        view = memoryview(mapped)
+        try:
+            running.update(view[:end])
+        finally:
+            view.release()

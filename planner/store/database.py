@@ -23,7 +23,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from planner.store.audit import AuditEntry, AuditLog
+from planner.store.audit import AuditCopy, AuditEntry, AuditLog, copy_audit
 from planner.store.backup_folders import backups_root, list_backups, newest_good_backup
 from planner.store.codec import Codec, PlainCodec
 from planner.store.compaction import (
@@ -42,7 +42,7 @@ from planner.store.errors import (
     StoreError,
 )
 from planner.store.integrity import AUDIT_PROBLEMS, Problem, check
-from planner.store.journal import JournalStorage
+from planner.store.journal import JournalStorage, OpenCopy
 from planner.store.journal_format import Embedded
 from planner.store.layout import DatabaseFiles
 from planner.store.locking import DatabaseLock
@@ -57,6 +57,13 @@ Document = dict[str, Any]
 # Tables whose documents are made from the others (the caseload index, the assessments):
 # a patch leaves them out, and a replay makes them again.
 DERIVED_TABLES = frozenset({INDEX, ASSESSMENTS})
+
+# How often an open reads the snapshot again when another replaced it (a fold) between
+# its read and the lock, before it reads it under the lock.
+OPEN_ATTEMPTS = 3
+# Journal bytes appended elsewhere (some dozen saves) past which they are replayed with no
+# lock held before the lock is taken to read the database (see Database._catch_up).
+CATCH_UP_BYTES = 64 * 1024
 
 
 @dataclass(frozen=True)
@@ -106,6 +113,7 @@ class Database:
 
         A wrong passphrase is refused before anything is read or written. A passphrase
         change or restore a crash interrupted is finished first (not when read-only).
+        The files are then loaded holding the lock only to copy them (see :meth:`_load`).
         """
         path = self.files.data
         if self.read_only:
@@ -143,19 +151,52 @@ class Database:
                 raise DatabaseCorrupt(f"{exc}; {backup_hint(path)}") from None
             except OSError as exc:
                 raise StoreError(f"cannot read {path.name} ({exc.strerror or exc})") from None
-        # The snapshot is read with no lock held (it is only ever replaced whole), so a
-        # save elsewhere does not wait while a large one is parsed here.
-        self.storage.preload()
-        with self.locked(shared=self.read_only):
-            try:
-                self.storage.refresh()
-            except DatabaseCorrupt as exc:
-                raise DatabaseCorrupt(f"{exc}; {backup_hint(path)}") from None
-            except OSError as exc:
-                raise StoreError(f"cannot read {path.name} ({exc.strerror or exc})") from None
-            self._new_audit()
-            self._check()
+        try:
+            self._load()
+        except DatabaseCorrupt as exc:
+            raise DatabaseCorrupt(f"{exc}; {backup_hint(path)}") from None
+        except OSError as exc:
+            raise StoreError(f"cannot read {path.name} ({exc.strerror or exc})") from None
         return False
+
+    def _load(self) -> None:
+        """Load the files and check them, holding the lock (shared) only to copy what a
+        save can change: the journal's bytes and the audit log's after the snapshot's
+        head. The snapshot is read before the lock (it is only ever replaced whole, and
+        is checked under the lock to be the one at the path), and the journal's records
+        are parsed, checked and replayed, and the audit log checked, after it: a save
+        elsewhere waits only for the copy, never for a large snapshot or a long journal
+        to be read here."""
+        copied = self._copy_files()
+        if copied is None:
+            with self.locked(shared=self.read_only):
+                self.storage.refresh()
+                self._new_audit()
+                self._check()
+            return
+        files, audit = copied
+        with audit:
+            self.storage.load_copy(files)
+            self._new_audit()
+            lag = self._check(audit)
+        if lag is not None and not self.read_only:
+            with self.locked():  # a crash kept the last change's line from the audit log
+                self.refresh()
+
+    def _copy_files(self) -> tuple[OpenCopy, AuditCopy] | None:
+        """The snapshot, read with no lock held, and the bytes of the journal and of the
+        audit log that go with it, copied under the shared lock; None when the snapshot
+        cannot be read now, or was replaced (by folds) each time it was read."""
+        for _attempt in range(OPEN_ATTEMPTS):
+            if not self.storage.preload():
+                return None
+            with self.locked(shared=True):
+                files = self.storage.copy_for_open()
+                if files is not None:
+                    head = files.snapshot.header.audit
+                    return files, copy_audit(self.files.audit, 0 if head is None else head.end)
+            # a fold put a new snapshot in place in between: read that one, copy again
+        return None
 
     def _create(
         self, codec: Codec | None, passphrase: str | PassphraseSource | None, encrypt: bool
@@ -233,11 +274,17 @@ class Database:
             finally:
                 if self.lock.held_now:  # a repair made a new journal meanwhile
                     self.lock.release()
+                self._let_go()
             return
         try:
             yield
         finally:
             self.lock.release()
+            self._let_go()
+
+    def _let_go(self) -> None:
+        if not self.lock.held_now:
+            self.storage.release_retired()  # what a reload replaced, freed after the lock
 
     def preload(self) -> None:
         """Read a snapshot someone else wrote since, before taking the lock (a snapshot is
@@ -245,6 +292,41 @@ class Database:
         to read the journal, and a save elsewhere never waits for a large snapshot to be
         parsed here."""
         self.storage.preload()
+
+    @contextlib.contextmanager
+    def locked_after_preload(self, *, shared: bool = False) -> Iterator[None]:
+        """Hold the lock (see :meth:`locked`) with any new snapshot read before it (see
+        :meth:`preload`). When a fold puts one in place between that read and the lock,
+        the lock is let go to read it (up to OPEN_ATTEMPTS times), rather than read
+        under the lock while a save elsewhere waits. The caller refreshes."""
+        for attempt in range(1, OPEN_ATTEMPTS + 1):
+            with contextlib.suppress(OSError):  # the refresh says what is wrong
+                self._catch_up(self.storage.preload())
+            with self.locked(shared=shared):
+                if attempt < OPEN_ATTEMPTS and self.storage.unread_snapshot():
+                    continue
+                yield
+                return
+
+    def _catch_up(self, preloaded: bool) -> None:
+        """Load, with no lock held, what other processes wrote since the files were read:
+        the snapshot just `preloaded` with the journal after it, or what was appended to
+        the journal when that is much (saves elsewhere during a long open or a quiet
+        spell). The bytes are copied under the shared lock, as an open copies them, so
+        the refresh under the lock that follows has only the newest few records left to
+        read. Anything amiss is left for that refresh to find and name."""
+        storage = self.storage
+        if not preloaded and storage.appended() < CATCH_UP_BYTES:
+            return
+        with self.locked(shared=True):
+            copied = storage.copy_for_open() if preloaded else storage.copy_appended()
+        try:
+            if isinstance(copied, OpenCopy):
+                storage.load_copy(copied)
+            elif copied is not None:
+                storage.apply_appended(copied)
+        except StoreError:
+            storage.reload_next()
 
     def refresh(self) -> None:
         """Bring memory up to date with the files and check them; the caller holds the lock."""
@@ -255,13 +337,20 @@ class Database:
             self._new_audit()
         self._check()
 
-    def _check(self) -> None:
-        verdict = check(self.storage, self.audit)
+    def _check(self, copy: AuditCopy | None = None) -> int | None:
+        """Check the files (the audit log as `copy` holds it, if given) and finish the
+        audit line a crash left in the journal only, when the lock allows; returns that
+        change when it is still to be finished."""
+        verdict = check(self.storage, self.audit, copy)
         self.problem = verdict.problem
         lag = verdict.audit_lag
-        if lag is not None and self.problem is None and self._can_write():
+        if lag is None or self.problem is not None:
+            return None
+        if self._can_write():
             with contextlib.suppress(OSError):
                 self._finish_audit(lag)
+                return None
+        return lag
 
     def _finish_audit(self, seq: int) -> None:
         """Append the audit line of change `seq` from the journal's copy: the change was

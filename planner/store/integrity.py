@@ -23,7 +23,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from planner.store.audit import AUDIT_ALTERED, AUDIT_MISSING, AUDIT_TRUNCATED, AuditLog
+from planner.store.audit import (
+    AUDIT_ALTERED,
+    AUDIT_MISSING,
+    AUDIT_TRUNCATED,
+    AuditCopy,
+    AuditLog,
+)
 from planner.store.errors import DatabaseCorrupt, IntegrityError, StoreError
 from planner.store.files import complete_lines, record_lines
 from planner.store.journal import JournalStorage
@@ -63,14 +69,15 @@ class Verdict:
     audit_lag: int | None = None
 
 
-def check(storage: JournalStorage, audit: AuditLog) -> Verdict:
-    """Compare the loaded storage with the audit log (both read under the lock)."""
+def check(storage: JournalStorage, audit: AuditLog, copied: AuditCopy | None = None) -> Verdict:
+    """Compare the loaded storage with the audit log (both read under the lock, or the
+    storage loaded from bytes copied under it and the audit log as `copied` then)."""
     head = storage.audit_head
     if head is None:
         raise DatabaseCorrupt("the database has not been read")
     journal = storage.files.journal.name
     try:
-        audit.scan(head)
+        audit.scan(head, copied)
     except IntegrityError as exc:
         return Verdict(Problem(exc.kind, str(exc)))
     except DatabaseCorrupt as exc:

@@ -76,6 +76,38 @@ LAZY_TABLES = ("cases", "assessments")
 
 
 @dataclass(frozen=True, slots=True)
+class JournalCopy:
+    """The journal as it stood under the lock: its identity (device, inode; None when it
+    is missing), its bytes up to its length then, and those of ``NAME.journal.next`` (a
+    fold a crash interrupted), if there is one. Replayed after the lock is let go, it
+    reads exactly as the files did then, whatever a writer does meanwhile (appending,
+    cutting off a torn last line, emptying the journal in place after a fold)."""
+
+    identity: tuple[int, int] | None
+    data: bytes
+    pending: bytes | None
+
+
+@dataclass(frozen=True, slots=True)
+class OpenCopy:
+    """What an open takes under the lock to load with the lock let go: the snapshot read
+    before (checked to be the one at the path then) and the journal written after it."""
+
+    snapshot: Snapshot
+    journal: JournalCopy
+
+
+@dataclass(frozen=True, slots=True)
+class Appended:
+    """The journal's bytes after the last record read, copied under the lock to be
+    replayed after it (see :meth:`JournalStorage.copy_appended`)."""
+
+    generation: int
+    offset: int
+    data: bytes
+
+
+@dataclass(frozen=True, slots=True)
 class Damage:
     """Where the journal holds a record that cannot be read: its byte, what is wrong, and
     whether more lines follow it (a crash damages only the last)."""
@@ -88,7 +120,9 @@ class Damage:
 class JournalStorage(Storage):
     """TinyDB storage over a snapshot plus an append-only journal (see module docstring).
 
-    Callers hold the database lock (`lock`) around :meth:`refresh` and any write.
+    Callers hold the database lock (`lock`) around :meth:`refresh` and any write. An
+    open holds it only around :meth:`copy_for_open`, and loads the copy after it
+    (:meth:`load_copy`).
     """
 
     def __init__(
@@ -114,6 +148,7 @@ class JournalStorage(Storage):
         self._snapshot_key: tuple[int, int, int] | None = None
         self._snapshot_size = 0
         self._preloaded: Snapshot | None = None
+        self._retired: Tables | None = None  # replaced by a reload, to free after the lock
         self._pending: bytes | None = None  # the journal a fold left to put in place
         self._reset_journal_state()
 
@@ -185,17 +220,72 @@ class JournalStorage(Storage):
             self._load()  # cut short by someone: read it again, for the audit log to judge
             return True
         if journal is not None and journal.st_size != self._journal_offset:
-            return self._read_journal(self._journal_offset) > 0
+            return (
+                self._read_journal(self._journal_offset, self._read_bytes(self._journal_offset)) > 0
+            )
         return False
 
     def _take_preloaded(self) -> Snapshot | None:
-        """The preloaded snapshot, if it is the one at the path now."""
-        preloaded, self._preloaded = self._preloaded, None
+        """The preloaded snapshot, if it is the one at the path now. One that is not is
+        left for the next preload to replace: freeing a large snapshot's documents takes
+        tens of milliseconds, never to be spent holding the lock."""
+        preloaded = self._preloaded
         if preloaded is None:
             return None
         snap = os.stat(self.files.data)
-        current = (snap.st_ino, snap.st_size, snap.st_mtime_ns)
-        return preloaded if preloaded.key == current else None
+        if preloaded.key != (snap.st_ino, snap.st_size, snap.st_mtime_ns):
+            return None
+        self._preloaded = None
+        return preloaded
+
+    def reload_next(self) -> None:
+        """Read the files afresh at the next refresh."""
+        self._snapshot_key = None
+
+    def release_retired(self) -> None:
+        """Free the tables a reload replaced (the caller has let the lock go: freeing a
+        large snapshot's documents takes tens of milliseconds)."""
+        self._retired = None
+
+    # --- catching up with no lock held ---------------------------------------------------
+
+    def appended(self) -> int:
+        """Bytes someone appended to the journal since it was read (0 when it was replaced,
+        cut short or never read); no lock needed, it is only a hint."""
+        if self._pending is not None or self._journal_offset == 0:
+            return 0
+        try:
+            journal = os.stat(self.files.journal, follow_symlinks=False)
+        except FileNotFoundError:
+            return 0
+        if (journal.st_dev, journal.st_ino) != self._journal_id:
+            return 0
+        return max(0, journal.st_size - self._journal_offset)
+
+    def copy_appended(self) -> Appended | None:
+        """The journal's bytes after the last record read, for :meth:`apply_appended` to
+        replay with no lock held; the caller holds the lock (shared is enough). None when
+        the files are no longer the ones loaded (a fold, a journal cut short): the refresh
+        reloads them then."""
+        if self._pending is not None or self._journal_offset == 0 or self._snapshot_key is None:
+            return None
+        snap = os.stat(self.files.data)
+        journal = self._journal_stat()
+        if (
+            (snap.st_ino, snap.st_size, snap.st_mtime_ns) != self._snapshot_key
+            or journal is None
+            or (journal.st_dev, journal.st_ino) != self._journal_id
+            or journal.st_size < self._journal_offset
+        ):
+            return None
+        offset = self._journal_offset
+        return Appended(self._generation, offset, self._read_file(offset))
+
+    def apply_appended(self, appended: Appended) -> None:
+        """Replay what :meth:`copy_appended` took, as a refresh would, if nothing was
+        read since; the next refresh under the lock reads only what came after it."""
+        if (appended.generation, appended.offset) == (self._generation, self._journal_offset):
+            self._read_journal(appended.offset, appended.data)
 
     def _journal_stat(self) -> os.stat_result | None:
         if self.lock is not None and self.lock.held_now:
@@ -207,30 +297,76 @@ class JournalStorage(Storage):
 
     # --- loading --------------------------------------------------------------------------
 
-    def preload(self) -> None:
+    def preload(self) -> bool:
         """Read the snapshot at the path if it is not the one loaded (no lock needed: it
-        is only ever replaced whole); the next refresh uses it if it is still there."""
+        is only ever replaced whole); the next refresh uses it if it is still there.
+        True when a snapshot is held ready (False: it is the one loaded, or it cannot be
+        read now)."""
         try:
             snap = os.stat(self.files.data)
         except FileNotFoundError:
-            return
+            return False
         key = (snap.st_ino, snap.st_size, snap.st_mtime_ns)
-        if key == self._snapshot_key or (self._preloaded and self._preloaded.key == key):
-            return
+        if key == self._snapshot_key:
+            return False
+        if self._preloaded and self._preloaded.key == key:
+            return True
         try:
             self._preloaded = read_snapshot(self.files.data, self.codec, self.lazy_tables)
         except (StoreError, OSError):
             self._preloaded = None  # the refresh under the lock says what is wrong
+        return self._preloaded is not None
+
+    def unread_snapshot(self) -> bool:
+        """Whether the snapshot at the path is neither the one loaded nor the one
+        preloaded: someone put a new one in place (a fold) since the last preload."""
+        try:
+            snap = os.stat(self.files.data)
+        except FileNotFoundError:
+            return False  # the refresh says what is wrong
+        key = (snap.st_ino, snap.st_size, snap.st_mtime_ns)
+        preloaded = self._preloaded
+        return key != self._snapshot_key and (preloaded is None or preloaded.key != key)
+
+    def copy_for_open(self) -> OpenCopy | None:
+        """The preloaded snapshot and the journal's bytes, for :meth:`load_copy` to load
+        with no lock held; the caller holds the lock (shared is enough), just for this.
+        None when the snapshot preloaded is not the one at the path (a fold came in
+        between: preload again) or none was."""
+        snapshot = self._take_preloaded()
+        if snapshot is None:
+            return None
+        return OpenCopy(snapshot, self.copy_journal())
+
+    def load_copy(self, copy: OpenCopy) -> None:
+        """Load what :meth:`copy_for_open` took, as a refresh under the lock would have:
+        the records are parsed, checked against the chain and applied here, with no lock
+        held, so a save elsewhere does not wait for a long journal's replay."""
+        self._install(copy.snapshot, copy.journal)
+
+    def copy_journal(self) -> JournalCopy:
+        """The journal's bytes as they stand; the caller holds the lock."""
+        pending = self._read_pending()
+        journal = self._journal_stat()
+        if journal is None:
+            return JournalCopy(None, b"", pending)
+        return JournalCopy((journal.st_dev, journal.st_ino), self._read_file(0), pending)
 
     def _load(self) -> None:
         snapshot = self._take_preloaded() or read_snapshot(
             self.files.data, self.codec, self.lazy_tables
         )
+        self._install(snapshot, self.copy_journal())
+
+    def _install(self, snapshot: Snapshot, journal: JournalCopy) -> None:
+        """Hold `snapshot` and replay `journal` (read under the lock) after it."""
         header = snapshot.header
         if header.audit is None:
             raise DatabaseCorrupt(f"{self.files.data.name} must be upgraded before it is read")
         self.codec = snapshot.codec
         self._db_id = header.db_id
+        if self._tables:
+            self._retired = self._tables  # freed once the lock is let go
         self._tables = snapshot.tables
         self._seq = header.seq
         self._snapshot_seq = header.seq
@@ -238,30 +374,27 @@ class JournalStorage(Storage):
         self._snapshot_key = snapshot.key
         self._snapshot_size = snapshot.size
         self._reset_journal_state()
-        self._pending = self._pending_journal()
-        journal = self._journal_stat()
-        if journal is None:
+        self._pending = _following(journal.pending, self._snapshot_seq)
+        if journal.identity is None:
             self.journal_missing = True
             return
-        self._journal_id = (journal.st_dev, journal.st_ino)
-        self._read_journal(0)
+        self._journal_id = journal.identity
+        self._read_journal(0, journal.data if self._pending is None else self._pending)
 
-    def _pending_journal(self) -> bytes | None:
-        """The journal a fold a crash interrupted left to put in place, if it follows the
-        snapshot in place now (read it instead: the journal may be half copied)."""
+    def _read_pending(self) -> bytes | None:
+        """The journal a fold a crash interrupted left to put in place, if any."""
         try:
-            content = self.files.next_journal.read_bytes()
+            return self.files.next_journal.read_bytes()
         except (FileNotFoundError, NotADirectoryError):
             return None
-        first = content.split(b"\n", 1)[0]
-        header = json_object(unframe(first + b"\n"))
-        if header is None or header.get("base") != self._snapshot_seq:
-            return None
-        return content
 
     def _read_bytes(self, offset: int) -> bytes:
         if self._pending is not None:
             return self._pending[offset:]
+        return self._read_file(offset)
+
+    def _read_file(self, offset: int) -> bytes:
+        """The journal's bytes from `offset` to its end (by the lock's file when held)."""
         if self.lock is not None and self.lock.held_now:
             fd = self.lock.fd
             size = os.fstat(fd).st_size
@@ -277,10 +410,9 @@ class JournalStorage(Storage):
             handle.seek(offset)
             return handle.read()
 
-    def _read_journal(self, offset: int) -> int:
-        """Read the journal from `offset` (0: from its header) and apply the records
-        after the snapshot's change; returns how many were new."""
-        data = self._read_bytes(offset)
+    def _read_journal(self, offset: int, data: bytes) -> int:
+        """Read the journal's bytes `data`, from byte `offset` (0: from its header), and
+        apply the records after the snapshot's change; returns how many were new."""
         if offset == 0:
             offset = self._read_header(data)
             if offset == 0:
@@ -577,6 +709,19 @@ class JournalStorage(Storage):
             raise ReadOnlyDatabase(
                 f"{self.files.data.name} is open read-only; changes cannot be saved"
             )
+
+
+def _following(content: bytes | None, seq: int) -> bytes | None:
+    """`content` (a journal a fold a crash interrupted left to put in place) if it
+    follows change `seq`, the snapshot's (read it instead: the journal may be half
+    copied)."""
+    if content is None:
+        return None
+    first = content.split(b"\n", 1)[0]
+    header = json_object(unframe(first + b"\n"))
+    if header is None or header.get("base") != seq:
+        return None
+    return content
 
 
 def _more_after(data: bytes, offset: int, end: int) -> bool:

@@ -12,10 +12,12 @@ replaced meanwhile makes the save fail instead of being acknowledged into a file
 will read. A missing journal is damage that `planner doctor` names; it is not recreated
 behind anyone's back.
 
-Writers hold the lock exclusively. A database whose file or folder cannot be written is
-opened read-only and takes a shared lock (so it never reads half of someone's change). The
-kernel releases a flock when its holder dies, so a killed planner never blocks the next
-one.
+Writers hold the lock exclusively, for as short as a save. Readers take it shared (so
+they never read half of someone's change): a database whose file or folder cannot be
+written is opened read-only and never takes more; and every open takes it shared only to
+copy the journal's bytes, replaying them after it is let go (see
+:meth:`planner.store.database.Database.open`). The kernel releases a flock when its holder
+dies, so a killed planner never blocks the next one.
 """
 
 from __future__ import annotations

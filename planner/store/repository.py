@@ -624,9 +624,8 @@ class CaseStore:
                 finally:
                     self._depth -= 1
                 return
-            with contextlib.suppress(OSError):  # the refresh below says what is wrong
-                self._db.preload()  # a large new snapshot is read before the lock, not in it
-            with self._db.locked(shared=shared):
+            # a large new snapshot is read before the lock, not in it
+            with self._db.locked_after_preload(shared=shared):
                 self._shared = shared
                 try:
                     self._db.refresh()

@@ -19,6 +19,21 @@ Commands:
     never) print "COMPACTING n" and fold the journal into a new snapshot first. The
     store's clock runs DAY days ahead, so each round's open is the first of a new day (a
     daily backup). The test kills it.
+``saver PATH SLOTS COMPACT_MIN COMPACT_EVERY PAUSE PASSPHRASE``
+    Open the store (PASSPHRASE unlocks it; empty: not encrypted), print "READY seq" with
+    its change number, then save change n = 0, 1, ... for ever as ``crash`` does (work.plan's
+    "plan" of slot n % SLOTS set to str(n), "ACK n" once saved), folding the journal in
+    the background when due and into a new snapshot every COMPACT_EVERY changes. Between
+    saves it lets the lock go for PAUSE seconds (an officer's saves are never back to
+    back; with none, a process polling for the lock rarely finds it free). The test
+    kills it.
+``opener PATH MODE NUMBER``
+    Open the store (MODE "read-only" or "writable"), pausing in the journal's replay: at
+    the first record after the snapshot it prints "REPLAYING seq" and waits for a GO
+    line. Once open it prints "OPENED <change number> <integrity ok: 1/0>", then reads
+    NUMBER's work.plan "plan" and prints "VALUE <value>". Then for each READ line it
+    reads that again, pausing the same way at the first record it replays, and prints
+    "VALUE <value>"; it ends when its input does.
 
 The module also holds `Worker`, the test side of the conversation.
 """
@@ -241,6 +256,69 @@ def _crash(
         n += 1
 
 
+def _saver(
+    path: str, slots: str, compact_min: str, compact_every: str, pause: str, passphrase: str
+) -> None:
+    import planner.store.journal as journal
+    from planner.store.repository import CaseStore
+
+    journal.COMPACT_MIN_BYTES = int(compact_min)
+    every = int(compact_every)
+    count = int(slots)
+    store = CaseStore(
+        Path(path), officer="saver", clock=_clock, passphrase=passphrase or None, auto_backup=False
+    )
+    _say(f"READY {store.change_number}")
+    n = 0
+    folding = False
+    while True:
+        if every and n and n % every == 0:
+            store.compact()
+        store.save_item(slot_number(n % count), CRASH_ITEM, evidence={CRASH_FIELD: str(n)})
+        _say(f"ACK {n}")
+        if store.folding and not folding:
+            _say(f"FOLDING {n}")
+        folding = store.folding
+        n += 1
+        time.sleep(float(pause))
+
+
+def _opener(path: str, mode: str, number: str) -> None:
+    from planner.store.files import RecordLine
+    from planner.store.journal import JournalStorage
+    from planner.store.repository import CaseStore
+
+    replay = JournalStorage._apply
+    armed = True
+
+    def pausing(storage: JournalStorage, record: RecordLine) -> int:
+        # The hook: the first record replayed after the snapshot waits for the test.
+        nonlocal armed
+        if armed and record.seq > storage.snapshot_seq:
+            armed = False
+            _say(f"REPLAYING {record.seq}")
+            if sys.stdin.readline().strip() != "GO":
+                raise SystemExit("expected GO")
+        return replay(storage, record)
+
+    setattr(JournalStorage, "_apply", pausing)  # noqa: B010 - the hook, on the real store
+    read_only = {"read-only": True, "writable": False}[mode]
+    with CaseStore(Path(path), officer="opener", read_only=read_only, auto_backup=False) as store:
+        if armed:
+            raise SystemExit("the journal held no record to replay")
+        ok = store.integrity_problem is None
+        _say(f"OPENED {store.change_number} {int(ok)}")
+        while True:
+            value = store.get(number).checklist.item(CRASH_ITEM).evidence.get(CRASH_FIELD)
+            _say(f"VALUE {value}")
+            command = sys.stdin.readline().strip()
+            if not command:
+                break
+            if command != "READ":
+                raise SystemExit(f"unknown command {command!r}")
+            armed = True
+
+
 def main(argv: list[str]) -> None:
     command, args = argv[0], argv[1:]
     if command == "writer":
@@ -249,6 +327,10 @@ def main(argv: list[str]) -> None:
         _reader(*args)
     elif command == "crash":
         _crash(*args)
+    elif command == "saver":
+        _saver(*args)
+    elif command == "opener":
+        _opener(*args)
     else:
         raise SystemExit(f"unknown command {command!r}")
 
