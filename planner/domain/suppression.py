@@ -56,6 +56,7 @@ from planner.domain.statistics import Rate
 
 DEFAULT_THRESHOLD = 5
 MIN_THRESHOLD = 3
+YES_NO_UNKNOWN = ("yes", "no", "unknown")  # the columns of a yes/no measure's table
 
 
 class ThresholdTooLow(ValueError):
@@ -188,6 +189,10 @@ class PublishedTable:
             return PublishedRate(None, f"fewer than {self.threshold} with a known outcome")
         count = sum(counts[column] for column in numerator)
         return PublishedRate(Rate(count, known, sum(counts.values()) - known))
+
+    def yes_rate(self, row: str | None) -> PublishedRate:
+        """A yes/no measure's rate (columns :data:`YES_NO_UNKNOWN`): yes of yes and no."""
+        return self.rate(row, ("yes",), ("yes", "no"))
 
 
 Position = tuple[int, int]  # (row, column) in the grid, the totals last in each direction

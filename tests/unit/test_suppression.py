@@ -13,6 +13,7 @@ from planner.domain.statistics import Rate
 from planner.domain.suppression import (
     DEFAULT_THRESHOLD,
     MIN_THRESHOLD,
+    YES_NO_UNKNOWN,
     CountTable,
     Hidden,
     PublishedTable,
@@ -25,7 +26,6 @@ from planner.domain.suppression import (
 Grid = list[list[int]]
 Shown = list[list[int | None]]
 Labels = list[list[Hidden | None]]
-YES_NO_UNKNOWN = ("yes", "no", "unknown")
 
 
 def true_grid(table: CountTable) -> Grid:
@@ -261,7 +261,7 @@ def test_nothing_reveals_the_outcome_of_the_one_woman(her_outcome: str):
     assert published.row_total("female").hidden is Hidden.FEWER_THAN
     # Her group's size cannot come from the grand total less the men's.
     assert published.row_total("male").count is None or published.grand_total.count is None
-    assert published.rate("female", ["yes"], ["yes", "no"]).rate is None
+    assert published.yes_rate("female").rate is None
     # Every outcome she might have had fits what is shown just as well as the real one.
     shown, labels = shown_grid(published)
     fitting = set()
@@ -403,6 +403,45 @@ def test_tables_of_the_same_people_hide_the_same_group_sizes():
     for one in together:
         shown, _ = shown_grid(one)
         assert worked_out_by_subtraction(shown)[0][-1] is None  # her group's size
+
+
+@st.composite
+def measures_of_the_same_people(draw: st.DrawFn) -> list[CountTable]:
+    sizes = draw(st.lists(count, min_size=1, max_size=5))
+    tables = []
+    for _ in range(draw(st.integers(2, 3))):
+        rows = {}
+        for n, size in enumerate(sizes):
+            yes = draw(st.integers(0, size))
+            no = draw(st.integers(0, size - yes))
+            rows[f"group {n}"] = (yes, no, size - yes - no)
+        tables.append(CountTable.of(YES_NO_UNKNOWN, rows))
+    return tables
+
+
+@settings(max_examples=80, deadline=None)
+@given(measures_of_the_same_people())
+def test_measures_of_the_same_people_hide_the_same_sizes_and_nothing_small(
+    tables: list[CountTable],
+):
+    together = suppress_together(tables)
+    hidden_sizes = {
+        tuple(cell.hidden is not None for cell in [*one.row_totals, one.grand_total])
+        for one in together
+    }
+    assert len(hidden_sizes) == 1
+    for table, one in zip(tables, together, strict=True):
+        assert one == suppress(
+            table,
+            hide_row_totals=[r for r, c in zip(one.rows, one.row_totals, strict=True) if c.hidden],
+            hide_grand_total=one.grand_total.hidden is not None,
+        )
+        grid = true_grid(table)
+        shown, _ = shown_grid(one)
+        small = small_cells(grid, DEFAULT_THRESHOLD)
+        if not one.withheld:
+            assert not small & linearly_determined(shown)
+            assert all(has_a_witness(grid, one, cell) for cell in small)
 
 
 def test_tables_suppressed_together_must_count_the_same_people():
