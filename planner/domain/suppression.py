@@ -343,29 +343,65 @@ def _bounds(
 
 
 def _cheapest_witness(
-    grid: Grid, hidden: dict[Position, Hidden], small: Position, threshold: int
+    grid: Grid, hidden: Mapping[Position, Hidden], small: Position, threshold: int
 ) -> list[Position] | None:
-    """The corners of the cheapest rectangle through `small` giving it a witness."""
+    """The corners of the cheapest rectangle through `small` giving it a witness.
+
+    Cheapest: one that leaves the group sizes as they are if any does, then the fewest
+    people newly hidden, then the fewest cells. A corner not hidden yet would be hidden as
+    withheld, so its bounds are withheld's.
+    """
     i, j = small
     last_row, last_column = len(grid) - 1, len(grid[0]) - 1
-    best: tuple[tuple[int, int, int, int, int], list[Position]] | None = None
-    for k, m in product(range(last_row + 1), range(last_column + 1)):
-        if k == i or m == j:
-            continue
-        corners = [(i, m), (k, j), (k, m)]
-        new = [p for p in corners if p not in hidden]
-        if any(grid[p[0]][p[1]] == 0 for p in new):
-            continue  # a hidden zero protects nothing: a reader knows hidden means N or more
-        trial = dict(hidden)
-        trial.update((p, Hidden.SECONDARY) for p in new)
-        if not any(_shift_fits(grid, trial, small, (k, m), step, threshold) for step in (1, -1)):
-            continue
-        moves_group_sizes = int(m == last_column or j == last_column)
-        cost = sum(grid[p[0]][p[1]] for p in new)
-        key = (moves_group_sizes, cost, len(new), k, m)
-        if best is None or key < best[0]:
-            best = (key, new)
-    return None if best is None else best[1]
+    # What hiding each cell of the row and of the column would cost; None: never (a zero).
+    in_row = [_cost(grid, hidden, (i, m)) for m in range(last_column + 1)]
+    in_column = [_cost(grid, hidden, (k, j)) for k in range(last_row + 1)]
+    ks = sorted((cost, k) for k, cost in enumerate(in_column) if k != i and cost is not None)
+    ms = sorted((cost, m) for m, cost in enumerate(in_row) if m != j and cost is not None)
+    passes = (
+        [ms]
+        if j == last_column
+        else [
+            [(cost, m) for cost, m in ms if m != last_column],  # group sizes left as they are
+            [(cost, m) for cost, m in ms if m == last_column],
+        ]
+    )
+    for candidates in passes:
+        best_key: tuple[int, int, int, int] | None = None  # cost, cells hidden, k, m
+        best: list[Position] = []
+        for column_cost, k in ks:
+            if not candidates or (
+                best_key is not None and column_cost + candidates[0][0] > best_key[0]
+            ):
+                break
+            row_of_k = grid[k]
+            for row_cost, m in candidates:
+                if best_key is not None and row_cost + column_cost > best_key[0]:
+                    break
+                corner_hidden = (k, m) in hidden
+                corner_cost = 0 if corner_hidden else row_of_k[m]
+                if corner_cost == 0 and not corner_hidden:
+                    continue  # a shown zero: never hidden to protect another
+                new = [p for p in ((i, m), (k, j), (k, m)) if p not in hidden]
+                key = (row_cost + column_cost + corner_cost, len(new), k, m)
+                if best_key is not None and key >= best_key:
+                    continue
+                if _shift_fits(grid, hidden, small, (k, m), 1, threshold) or _shift_fits(
+                    grid, hidden, small, (k, m), -1, threshold
+                ):
+                    best_key, best = key, new
+        if best_key is not None:
+            return best
+    return None
+
+
+def _cost(grid: Grid, hidden: Mapping[Position, Hidden], position: Position) -> int | None:
+    """The people hiding this cell would hide (0 if it is hidden); None for a zero shown,
+    which is never hidden to protect another: a reader knows hidden means N or more."""
+    if position in hidden:
+        return 0
+    value = grid[position[0]][position[1]]
+    return value if value > 0 else None
 
 
 def _shift_fits(
