@@ -39,6 +39,7 @@ from planner.domain.bulk import bulk_parsing
 from planner.domain.calendar import format_day, release_day_risk
 from planner.domain.caseload_search import search as search_people
 from planner.domain.columns import Cell, Column, Shape, cell_csv, cell_text
+from planner.domain.equality_input import equality_facts
 from planner.domain.filter_terms import Filter
 from planner.domain.flags import Flag, flag_order
 from planner.domain.gaps import Evaluation, Severity, parse_severity
@@ -284,6 +285,9 @@ def show(env: Env, number: str, as_json: bool) -> None:
     if on:
         head.append("Circumstances: " + ", ".join(on))
     head.extend(_contacts(p, case.assigned_to))
+    equality = equality_facts(p)
+    if equality:
+        head.append("Equality monitoring: " + "; ".join(f"{k} {v}" for k, v in equality))
     warning = p.pnc_warning()
     if warning:
         head.append(f"! {warning}")

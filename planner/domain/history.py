@@ -16,8 +16,9 @@ from datetime import date, datetime
 from typing import Any, Protocol
 
 from planner.domain.calendar import format_day
-from planner.domain.equality import ETHNICITIES
+from planner.domain.equality import ETHNICITIES, RELIGIONS
 from planner.domain.person import CIRCUMSTANCE_LABELS
+from planner.domain.sentence import SentenceLength
 from planner.domain.status import ItemStatus
 from planner.domain.template import EvidenceField, FieldType, Template
 
@@ -37,6 +38,8 @@ _PERSON_LABELS = {
     "pnc": "PNC number",
     "sex": "Sex",
     "ethnicity": "Ethnicity",
+    "religion": "Religion",
+    "sentence": "Sentence length",
     "circumstances": "Circumstances",
     "state": "State",
     "prison_offender_manager": "Prison offender manager",
@@ -165,6 +168,10 @@ def value_text(entry: AuditRecord, value: Any, field: EvidenceField | None = Non
         return _day(value)
     if person == "ethnicity":
         return ETHNICITIES.get(str(value), str(value))
+    if person == "religion":
+        return RELIGIONS.get(str(value), str(value))
+    if person == "sentence" and isinstance(value, Mapping):
+        return _sentence(value)
     if person in ("sex", "state"):
         return str(value).replace("_", " ")
     if isinstance(value, Mapping):
@@ -174,6 +181,13 @@ def value_text(entry: AuditRecord, value: Any, field: EvidenceField | None = Non
         parts = [f"{k}: {v}" for k, v in value.items() if v not in (None, "", False)]
         return "; ".join(parts) or EMPTY
     return str(value)
+
+
+def _sentence(value: Mapping[str, Any]) -> str:
+    try:
+        return SentenceLength.model_validate(value).text
+    except ValueError:
+        return "; ".join(f"{k}: {v}" for k, v in value.items())
 
 
 def _status(value: str) -> str:
