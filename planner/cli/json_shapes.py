@@ -105,7 +105,9 @@ def summary_json(s: CaseSummary, flags: list[Flag], today: date) -> dict[str, An
     }
 
 
-def history_json(number: str, entries: list[Any], template: Template | None) -> dict[str, Any]:
+def history_json(
+    number: str, entries: list[Any], template: Template | None, measures: Template | None = None
+) -> dict[str, Any]:
     """Oldest change first, as recorded; `what` is the field as the history screen names it."""
     records: list[AuditRecord] = entries
     return {
@@ -117,7 +119,7 @@ def history_json(number: str, entries: list[Any], template: Template | None) -> 
                 "by": e.by,
                 "item": e.item,
                 "field": e.field,
-                "what": what(e, template),
+                "what": what(e, template, measures),
                 "old": e.old,
                 "new": e.new,
             }

@@ -496,10 +496,11 @@ def history(env: Env, number: str, as_json: bool) -> None:
     with env.open_store(create=False) as store:
         case = store.get(key)
         template = store.template_for(case)
+        measures = store.outcome_template(case)
         entries = store.history(key)
-    lines = history_lines(entries, template)
+    lines = history_lines(entries, template, measures)
     if as_json:
-        emit_json(history_json(key, entries, template))
+        emit_json(history_json(key, entries, template, measures))
         return
     width = terminal_width()
     click.echo(f"History of {key}, newest first")
