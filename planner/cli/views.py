@@ -26,6 +26,7 @@ from planner.cli.json_shapes import (
     item_rows,
     summary_json,
 )
+from planner.cli.outcomes import outcome_lines
 from planner.cli.output import (
     cell,
     echo_wrapped,
@@ -263,9 +264,10 @@ def show(env: Env, number: str, as_json: bool) -> None:
         case = store.get(key)
         template = store.template_for(case)
         evaluation = store.evaluate(case, env.today)
+        measures = store.outcome_template(case)
     items = item_rows(template, case, evaluation)
     if as_json:
-        emit_json(case_json(case, evaluation, items))
+        emit_json(case_json(case, evaluation, items, measures))
         return
     width = terminal_width()
     p = case.person
@@ -297,6 +299,10 @@ def show(env: Env, number: str, as_json: bool) -> None:
     _echo_lines(render(_ITEM_COLUMNS, _item_lines(template, items, evaluation), width))
     click.echo("")
     _print_flags(evaluation.flags, width, with_number=False)
+    if measures is not None:
+        click.echo("")
+        for line in outcome_lines(case, measures, env.today):
+            echo_wrapped(line, width)
 
 
 _ITEM_COLUMNS = (

@@ -13,6 +13,7 @@ still to be asked after release, with the day each is due.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
@@ -72,11 +73,17 @@ def _measure(template: Template, measure_id: str) -> OutcomeMeasure:
     return measure
 
 
+def _key(text: str) -> str:
+    """Text compared without case, spaces or punctuation: "Brought forward" is
+    brought_forward."""
+    return re.sub(r"[\W_]+", "", text.casefold())
+
+
 def _checked_answer(measure: OutcomeMeasure, raw: str) -> str:
     """An answer by its value or its label, any case; InvalidInput naming the measure."""
-    wanted = raw.strip().casefold().replace(" ", "_").replace("-", "_")
+    wanted = _key(raw)
     for value in measure.values:
-        if wanted in (value, measure.answer_label(value).casefold().replace(" ", "_")):
+        if wanted and wanted in (_key(value), _key(measure.answer_label(value))):
             return value
     shown = raw.strip() if len(raw.strip()) <= 40 else raw.strip()[:39] + "…"
     raise InvalidInput(
