@@ -513,18 +513,47 @@ class CaseStore:
                     number=number,
                 )
             stored = self._templates.stored_version(measures)
-            check_outcome(outcome, stored, old.person)
-            person = old.person
-            if person.state is not CaseState.RELEASED:
-                person = person.model_copy(update={"state": CaseState.RELEASED})
-            if old.outcome == outcome and person == old.person:
+            new = self._with_outcome(old, outcome, stored)
+            if new is None:
                 return old
-            new = self._touched(old, outcome=outcome, person=person)
-            change = case_change([(old, new)], self.template_for)
-            if not self._templates.has(stored.key):
-                change.documents[TEMPLATES] = {stored.key: template_document(stored)}
-            self._save(change)
+            self._save_outcomes([(old, new)], stored)
             return new
+
+    def record_outcomes(self, outcomes: Mapping[str, ReleaseOutcome], measures: Template) -> int:
+        """Record many people's release outcomes in one change (the sample caseload, an
+        import); returns how many cases changed. Any one that does not fit its measures
+        refuses them all (InvalidInput), with nothing written."""
+        with self._locked():
+            stored = self._templates.stored_version(measures)
+            pairs: list[tuple[Case | None, Case | None]] = []
+            for number, outcome in outcomes.items():
+                old = self.get(number)
+                new = self._with_outcome(old, outcome, stored)
+                if new is not None:
+                    pairs.append((old, new))
+            if pairs:
+                self._save_outcomes(pairs, stored)
+            return len(pairs)
+
+    def _with_outcome(self, old: Case, outcome: ReleaseOutcome, measures: Template) -> Case | None:
+        """The case with `outcome` and marked released; None when nothing changes."""
+        check_outcome(outcome, measures, old.person)
+        person = old.person
+        if person.state is not CaseState.RELEASED:
+            person = person.model_copy(update={"state": CaseState.RELEASED})
+        if old.outcome == outcome and person == old.person:
+            return None
+        return self._touched(old, outcome=outcome, person=person)
+
+    def _save_outcomes(
+        self, pairs: Sequence[tuple[Case | None, Case | None]], measures: Template
+    ) -> None:
+        """Commit outcome changes, storing the measures' template version if no case uses
+        it yet; each case is still assessed against its own plan's template."""
+        change = case_change(pairs, self.template_for)
+        if not self._templates.has(measures.key):
+            change.documents[TEMPLATES] = {measures.key: template_document(measures)}
+        self._save(change)
 
     def assign(self, numbers: Iterable[str], officer: str) -> list[Case]:
         """Put cases in `officer`'s caseload ("" leaves them unassigned), in one audited
