@@ -18,7 +18,7 @@ from planner.cli.context import Env, pass_env
 from planner.cli.output import echo_plain, weekday_date
 from planner.domain.case import Case
 from planner.domain.errors import InvalidInput
-from planner.domain.release_outcome import follow_ups_due, record_outcome
+from planner.domain.release_outcome import choose_measures, follow_ups_due, record_outcome
 from planner.domain.template import Template
 from planner.store.repository import CaseStore
 
@@ -42,22 +42,10 @@ def option_name(measure_id: str) -> str:
 
 
 def measures_for(env: Env, store: CaseStore, case: Case) -> Template:
-    """The template whose outcome measures the case records: the one its outcome already
-    answers; else its plan's template, when that defines outcomes; else the version of
-    that template this site uses now (a plan made before outcomes existed)."""
-    recorded = store.outcome_template(case)
-    if recorded is not None:
-        return recorded
-    plan = store.template_for(case)
-    if plan.outcomes:
-        return plan
-    try:
-        current = env.templates.get(plan.id)
-    except KeyError as exc:
-        raise InvalidInput(str(exc.args[0]) if exc.args else f"no template {plan.id}") from None
-    if not current.outcomes:
-        raise InvalidInput(f"template {current.key} defines no release-day outcomes")
-    return current
+    """The template whose outcome measures the case records (see `choose_measures`)."""
+    return choose_measures(
+        store.outcome_template(case), store.template_for(case), env.templates.get
+    )
 
 
 def _named(message: str, given: Mapping[str, str]) -> str:

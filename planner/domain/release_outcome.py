@@ -14,7 +14,7 @@ still to be asked after release, with the day each is due.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Annotated
@@ -60,6 +60,26 @@ class ReleaseOutcome(ValidatedModel):
             return self.answers[measure_id]
         follow_up = self.follow_ups.get(measure_id)
         return None if follow_up is None else follow_up.answer
+
+
+def choose_measures(
+    recorded: Template | None, plan: Template, current: Callable[[str], Template]
+) -> Template:
+    """The template whose measures a case records: the one its outcome already answers
+    (`recorded`); else its plan's template, when that defines outcomes; else the version
+    of that template the site uses now (``current(id)``: a plan made before outcomes
+    existed). InvalidInput when none defines them."""
+    if recorded is not None:
+        return recorded
+    if plan.outcomes:
+        return plan
+    try:
+        now = current(plan.id)
+    except KeyError as exc:
+        raise InvalidInput(str(exc.args[0]) if exc.args else f"no template {plan.id}") from None
+    if not now.outcomes:
+        raise InvalidInput(f"template {now.key} defines no release-day outcomes")
+    return now
 
 
 def _measure(template: Template, measure_id: str) -> OutcomeMeasure:
