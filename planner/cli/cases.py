@@ -69,7 +69,7 @@ def equality_options(*, clearing: bool) -> Callable[[F], F]:
             "--ethnicity",
             metavar="CODE",
             help=f"ONS 2021 group, e.g. white_british, black_caribbean, prefer_not_to_say "
-            f"({len(ETHNICITIES)} codes: see 'planner fields').{clears}",
+            f"({len(ETHNICITIES)} codes), or its words.{clears}",
         ),
         click.option("--religion", metavar="CODE", help=f"One of {', '.join(RELIGIONS)}.{clears}"),
         click.option(
