@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 import click
 
@@ -18,6 +19,8 @@ from planner.cli.json_shapes import case_json, item_rows
 from planner.cli.output import console, echo_plain, emit_json, plain, weekday_date
 from planner.domain.case import Case
 from planner.domain.dates import parse_date
+from planner.domain.equality import ETHNICITIES, RELIGIONS, SEX_LABELS
+from planner.domain.equality_input import EQUALITY_FIELDS, parse_equality
 from planner.domain.errors import InvalidInput
 from planner.domain.evidence import (
     check_evidence_dates,
@@ -47,10 +50,41 @@ PERSON_OPTIONS = {
     "crn": "--crn",
     "pnc": "--pnc",
     "state": "--state",
+    **{name: f"--{name}" for name in EQUALITY_FIELDS},
 }
 
 
 # --- add / update ---------------------------------------------------------------------------
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def equality_options(*, clearing: bool) -> Callable[[F], F]:
+    """--sex, --ethnicity, --religion and --sentence: optional, special category data;
+    with `clearing`, "" clears one."""
+    clears = ' "" clears it.' if clearing else ""
+    options = [
+        click.option("--sex", metavar="SEX", help=f"One of {', '.join(SEX_LABELS)}.{clears}"),
+        click.option(
+            "--ethnicity",
+            metavar="CODE",
+            help=f"ONS 2021 group, e.g. white_british, black_caribbean, prefer_not_to_say "
+            f"({len(ETHNICITIES)} codes), or its words.{clears}",
+        ),
+        click.option("--religion", metavar="CODE", help=f"One of {', '.join(RELIGIONS)}.{clears}"),
+        click.option(
+            "--sentence",
+            metavar="LENGTH",
+            help=f"Sentence length as given: 2y6m, 18m, 14d, '1y 3m 10d' or days.{clears}",
+        ),
+    ]
+
+    def decorate(command: F) -> F:
+        for option in reversed(options):
+            command = option(command)
+        return command
+
+    return decorate
 
 
 @click.command()
@@ -71,6 +105,7 @@ PERSON_OPTIONS = {
     type=click.Choice(list(CIRCUMSTANCE_LABELS)),
     help="A circumstance that switches items on; repeat as needed.",
 )
+@equality_options(clearing=False)
 @contact_options(clearing=False)
 @click.option("--template", "template_id", help="Checklist template id (default from config).")
 @click.option("--json", "as_json", is_flag=True, help="Print the new case as JSON.")
@@ -91,16 +126,24 @@ def add(
     circumstances: tuple[str, ...],
     template_id: str | None,
     as_json: bool,
+    sex: str | None,
+    ethnicity: str | None,
+    religion: str | None,
+    sentence: str | None,
     **contacts: str | None,
 ) -> None:
     """Add a person and open their checklist.
 
     Contacts are optional: the prison and community offender managers (name, unit or
-    probation delivery unit, phone, email) and the person's own phone and email.
+    probation delivery unit, phone, email) and the person's own phone and email. So are
+    sex, ethnicity, religion and sentence length (special category data: left out of
+    redacted exports).
 
     \b
     Examples:
       planner add --number A1234BC --surname Smith --forename Jo --release 04/12/2026
+      planner add --number A1234BC --surname Smith --forename Jo --release 04/12/2026 \\
+          --sex female --ethnicity white_irish --religion none --sentence 2y6m
       planner add --number A1234BC --surname Smith --forename Jo --release 04/12/2026 \\
           --com "Sam Reed" --com-pdu "Leeds North" --com-email sam.reed@justice.example
     """
@@ -117,6 +160,8 @@ def add(
         "pnc": pnc,
         "circumstances": dict.fromkeys(circumstances, True),
     }
+    given = {"sex": sex, "ethnicity": ethnicity, "religion": religion, "sentence": sentence}
+    data.update(parse_equality(given, PERSON_OPTIONS))
     apply_contacts(data, contacts)
     person = validated_person(data, PERSON_OPTIONS)
     template = _template(env, template_id)
@@ -193,6 +238,7 @@ def _com_hint(case: Case) -> None:
     type=click.Choice(list(CIRCUMSTANCE_LABELS)),
     help="Clear a circumstance; repeat as needed.",
 )
+@equality_options(clearing=True)
 @contact_options(clearing=True)
 @pass_env
 def update(
@@ -212,6 +258,8 @@ def update(
       planner update A1234BC --com "Sam Reed" --com-pdu "Leeds North" \\
           --com-phone "0113 496 0000" --com-email sam.reed@justice.example
       planner update A1234BC --pom-phone ""      # clears the POM's phone
+      planner update A1234BC --sentence "1y 3m" --religion prefer_not_to_say
+      planner update A1234BC --ethnicity ""      # no longer recorded
       planner update A1234BC --state released
     """
     key = prison_number(number)
@@ -219,8 +267,9 @@ def update(
         current = store.get(key)
         data = current.person.model_dump()
         apply_contacts(data, fields)
+        data.update(parse_equality(fields, PERSON_OPTIONS))
         for name, value in fields.items():
-            if value is None or name in CONTACT_OPTIONS:
+            if value is None or name in CONTACT_OPTIONS or name in EQUALITY_FIELDS:
                 continue
             if name == "release":
                 data["release_date"] = parse_date(value, "--release")

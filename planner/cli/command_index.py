@@ -38,6 +38,11 @@ COMMANDS: dict[str, LazyCommand] = {
     "fields": LazyCommand(
         _VOCABULARY, "fields", "List each item's evidence fields: names, types and choices."
     ),
+    "follow-up": LazyCommand(
+        "planner.cli.outcomes",
+        "follow_up",
+        "Record follow-ups after release (in work six weeks on, say), each as MEASURE=ANSWER.",
+    ),
     "gaps": LazyCommand(_VIEWS, "gaps", "Every gap across the caseload, most urgent first."),
     "history": LazyCommand(
         _VIEWS,
@@ -61,6 +66,11 @@ COMMANDS: dict[str, LazyCommand] = {
     ),
     "purge": LazyCommand(
         _DATA, "purge", "Remove people who have left, under your retention rule, for good."
+    ),
+    "release": LazyCommand(
+        "planner.cli.outcomes",
+        "release",
+        "Record what happened on release day, and mark the person released.",
     ),
     "restore": LazyCommand(_DATA, "restore_command", "Put a backup in place of the database."),
     "set": LazyCommand(_CASES, "set_", "Record an item's status and evidence."),

@@ -14,6 +14,7 @@ from planner.domain.gaps import (
     days_to_release,
 )
 from planner.domain.history import AuditRecord, what
+from planner.domain.release_outcome import follow_ups_due
 from planner.domain.template import Template
 from planner.store.summary import CaseSummary
 
@@ -57,7 +58,14 @@ def flag_json(flag: Flag) -> dict[str, Any]:
     }
 
 
-def case_json(case: Case, evaluation: Evaluation, items: list[dict[str, Any]]) -> dict[str, Any]:
+def case_json(
+    case: Case,
+    evaluation: Evaluation,
+    items: list[dict[str, Any]],
+    measures: Template | None = None,
+) -> dict[str, Any]:
+    outcome = case.outcome
+    due = follow_ups_due(case, measures, evaluation.today) if measures is not None else []
     return {
         "today": evaluation.today.isoformat(),
         "person": case.person.model_dump(mode="json"),
@@ -77,6 +85,11 @@ def case_json(case: Case, evaluation: Evaluation, items: list[dict[str, Any]]) -
         ],
         "items": items,
         "flags": [flag_json(f) for f in evaluation.flags],
+        "outcome": None if outcome is None else outcome.model_dump(mode="json"),
+        "follow_ups_due": [
+            {"measure": d.measure.id, "label": d.measure.label, "due": d.due.isoformat()}
+            for d in due
+        ],
     }
 
 
@@ -105,7 +118,9 @@ def summary_json(s: CaseSummary, flags: list[Flag], today: date) -> dict[str, An
     }
 
 
-def history_json(number: str, entries: list[Any], template: Template | None) -> dict[str, Any]:
+def history_json(
+    number: str, entries: list[Any], template: Template | None, measures: Template | None = None
+) -> dict[str, Any]:
     """Oldest change first, as recorded; `what` is the field as the history screen names it."""
     records: list[AuditRecord] = entries
     return {
@@ -117,7 +132,7 @@ def history_json(number: str, entries: list[Any], template: Template | None) -> 
                 "by": e.by,
                 "item": e.item,
                 "field": e.field,
-                "what": what(e, template),
+                "what": what(e, template, measures),
                 "old": e.old,
                 "new": e.new,
             }

@@ -26,6 +26,7 @@ from planner.cli.json_shapes import (
     item_rows,
     summary_json,
 )
+from planner.cli.outcomes import outcome_lines
 from planner.cli.output import (
     cell,
     echo_wrapped,
@@ -39,6 +40,7 @@ from planner.domain.bulk import bulk_parsing
 from planner.domain.calendar import format_day, release_day_risk
 from planner.domain.caseload_search import search as search_people
 from planner.domain.columns import Cell, Column, Shape, cell_csv, cell_text
+from planner.domain.equality_input import equality_facts
 from planner.domain.filter_terms import Filter
 from planner.domain.flags import Flag, flag_order
 from planner.domain.gaps import Evaluation, Severity, parse_severity
@@ -262,9 +264,10 @@ def show(env: Env, number: str, as_json: bool) -> None:
         case = store.get(key)
         template = store.template_for(case)
         evaluation = store.evaluate(case, env.today)
+        measures = store.outcome_template(case)
     items = item_rows(template, case, evaluation)
     if as_json:
-        emit_json(case_json(case, evaluation, items))
+        emit_json(case_json(case, evaluation, items, measures))
         return
     width = terminal_width()
     p = case.person
@@ -284,6 +287,9 @@ def show(env: Env, number: str, as_json: bool) -> None:
     if on:
         head.append("Circumstances: " + ", ".join(on))
     head.extend(_contacts(p, case.assigned_to))
+    equality = equality_facts(p)
+    if equality:
+        head.append("Equality monitoring: " + "; ".join(f"{k} {v}" for k, v in equality))
     warning = p.pnc_warning()
     if warning:
         head.append(f"! {warning}")
@@ -293,6 +299,10 @@ def show(env: Env, number: str, as_json: bool) -> None:
     _echo_lines(render(_ITEM_COLUMNS, _item_lines(template, items, evaluation), width))
     click.echo("")
     _print_flags(evaluation.flags, width, with_number=False)
+    if measures is not None:
+        click.echo("")
+        for line in outcome_lines(case, measures, env.today):
+            echo_wrapped(line, width)
 
 
 _ITEM_COLUMNS = (
@@ -492,10 +502,11 @@ def history(env: Env, number: str, as_json: bool) -> None:
     with env.open_store(create=False) as store:
         case = store.get(key)
         template = store.template_for(case)
+        measures = store.outcome_template(case)
         entries = store.history(key)
-    lines = history_lines(entries, template)
+    lines = history_lines(entries, template, measures)
     if as_json:
-        emit_json(history_json(key, entries, template))
+        emit_json(history_json(key, entries, template, measures))
         return
     width = terminal_width()
     click.echo(f"History of {key}, newest first")

@@ -1,4 +1,5 @@
-"""The sample caseload: about 40 fictional people at every stage before release.
+"""The sample caseload: about 40 fictional people at every stage before release (and, in
+:mod:`planner.demo.released`, the people released in the year before).
 
 `build_demo_caseload` makes people at every stage from 16 weeks to 2 days before release,
 with progress that fits each stage (far from release: mostly not started; close to it:
@@ -17,6 +18,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 
+from planner.demo.equality import equality_details
 from planner.demo.evidence import SampleEvidence
 from planner.demo.names import (
     DRAMA_PHONE_PREFIX,
@@ -134,6 +136,7 @@ def build_demo_caseload(
     # The COMs' phone numbers come from a stream of their own, so the rest of the sample is
     # what it was before they had any.
     com_rng = random.Random(f"community offender managers {seed}")
+    equality_rng = random.Random(f"equality {seed}")  # likewise religion and sentence
     plans = _stages(today, count)
     _place_scenarios(plans, today)
     numbers: set[str] = set()
@@ -144,6 +147,8 @@ def build_demo_caseload(
         person = _person(rng, plan, today, numbers, used_names)
         items = _items(rng, plan, person, template, today)
         person = _with_com(com_rng, person, items)
+        details = equality_details(equality_rng, person.ethnicity)
+        person = person.model_copy(update=details)
         cases.append(DemoCase(person, tuple(items), _case_notes(plan), _story(plan)))
     return cases
 

@@ -20,6 +20,7 @@ from planner.demo.caseload import (
     DemoCase,
     build_demo_caseload,
 )
+from planner.demo.released import build_released
 from planner.domain.checklist import EvidenceValue
 from planner.domain.template import Template
 from planner.store.errors import StoreError
@@ -75,9 +76,14 @@ def write_demo(
     count: int = 40,
     seed: int = 7,
     replace: bool = False,
+    released: int = 0,
     progress: Callable[[int, int], None] | None = None,
 ) -> list[DemoCase]:
     """Write the sample caseload through the store; refuse a database with real records.
+
+    With `released`, that many people released in the last 12 months are written too,
+    each with their release-day outcomes and follow-ups (when `template` defines outcome
+    measures). Returns the people still in custody.
 
     The store must act as DEMO_OFFICER (that is what marks the cases as sample ones). A
     database that already holds the sample is replaced only with `replace`.
@@ -116,4 +122,16 @@ def write_demo(
             store.update_notes(number, case.notes)
         if progress is not None:
             progress(done, len(cases))
+    if released and template.outcomes:
+        _write_released(store, template, today, released, seed, {c.person.number for c in cases})
     return cases
+
+
+def _write_released(
+    store: CaseStore, template: Template, today: date, count: int, seed: int, taken: set[str]
+) -> None:
+    """The released people in one change, then their outcomes in another (audited as an
+    officer's would be, answer by answer)."""
+    people = build_released(today, template, count=count, seed=seed, taken=taken)
+    store.add_many([r.person for r in people], template)
+    store.record_outcomes({r.person.number: r.outcome for r in people}, template)

@@ -8,6 +8,7 @@ from pydantic import ConfigDict
 
 from planner.domain.checklist import Checklist
 from planner.domain.person import Person
+from planner.domain.release_outcome import ReleaseOutcome
 from planner.domain.text import NameText, NotesText
 from planner.domain.validated import ValidatedModel
 
@@ -21,6 +22,7 @@ class Case(ValidatedModel):
     checklist: Checklist
     notes: NotesText = ""
     assigned_to: NameText = ""  # the officer whose caseload it is in ("" while unassigned)
+    outcome: ReleaseOutcome | None = None  # what happened on and after release day
     created_at: datetime
     updated_at: datetime
     rev: int = 1

@@ -16,8 +16,10 @@ from datetime import date, datetime
 from typing import Any, Protocol
 
 from planner.domain.calendar import format_day
-from planner.domain.equality import ETHNICITIES
+from planner.domain.equality import ETHNICITIES, RELIGIONS
+from planner.domain.outcome_measures import OutcomeMeasure
 from planner.domain.person import CIRCUMSTANCE_LABELS
+from planner.domain.sentence import SentenceLength
 from planner.domain.status import ItemStatus
 from planner.domain.template import EvidenceField, FieldType, Template
 
@@ -37,6 +39,8 @@ _PERSON_LABELS = {
     "pnc": "PNC number",
     "sex": "Sex",
     "ethnicity": "Ethnicity",
+    "religion": "Religion",
+    "sentence": "Sentence length",
     "circumstances": "Circumstances",
     "state": "State",
     "prison_offender_manager": "Prison offender manager",
@@ -96,19 +100,41 @@ class HistoryLine:
 
 
 def history_lines(
-    entries: Sequence[AuditRecord], template: Template | None = None
+    entries: Sequence[AuditRecord],
+    template: Template | None = None,
+    measures: Template | None = None,
 ) -> list[HistoryLine]:
     """The entries newest change first (the fields of one change in the order recorded:
-    a contact's name before its email), labelled from `template` (the person's own)."""
+    a contact's name before its email), labelled from `template` (the person's own) and,
+    for release outcomes, from `measures` (the template their outcome answers; default
+    `template`)."""
     newest_first = sorted(entries, key=lambda e: -e.seq)  # stable: a change keeps its order
+    outcomes = measures or template
     return [
-        HistoryLine(e.seq, e.at, e.by, what(e, template), *_values(e, template))
+        HistoryLine(e.seq, e.at, e.by, what(e, template, outcomes), *_values(e, template, outcomes))
         for e in newest_first
     ]
 
 
-def what(entry: AuditRecord, template: Template | None) -> str:
-    """'Duty to Refer made to a local housing authority: Consent given', 'Release date'."""
+_OUTCOME = "outcome."
+RELEASED_ON = "Release outcome: released on"
+
+
+def _measure_of(entry: AuditRecord, measures: Template | None) -> OutcomeMeasure | None:
+    if measures is None or not entry.field.startswith(_OUTCOME):
+        return None
+    return measures.outcomes_by_id.get(entry.field.removeprefix(_OUTCOME))
+
+
+def what(entry: AuditRecord, template: Template | None, measures: Template | None = None) -> str:
+    """'Duty to Refer made to a local housing authority: Consent given', 'Release date',
+    'Release outcome: Housed on release'."""
+    if entry.field.startswith(_OUTCOME) and not entry.item:
+        key = entry.field.removeprefix(_OUTCOME)
+        if key == "released_on":
+            return RELEASED_ON
+        measure = _measure_of(entry, measures or template)
+        return f"Release outcome: {measure.label if measure else key.replace('_', ' ')}"
     if entry.item:
         item = template.items_by_id.get(entry.item) if template else None
         title = item.title if item else entry.item
@@ -137,7 +163,16 @@ def contact_part_label(contact: str, part: str) -> str:
     return f"{role} {_CONTACT_PARTS.get(part, part.replace('_', ' '))}"
 
 
-def _values(entry: AuditRecord, template: Template | None) -> tuple[str, str]:
+def _values(
+    entry: AuditRecord, template: Template | None, measures: Template | None = None
+) -> tuple[str, str]:
+    measure = _measure_of(entry, measures or template)
+    if measure is not None:
+        old, new = (
+            EMPTY if v in (None, "") else measure.answer_label(str(v))
+            for v in (entry.old, entry.new)
+        )
+        return old, new
     field: EvidenceField | None = None
     if entry.item and entry.field.startswith("evidence.") and template is not None:
         item = template.items_by_id.get(entry.item)
@@ -160,11 +195,19 @@ def value_text(entry: AuditRecord, value: Any, field: EvidenceField | None = Non
             return field.choice_label(str(value))
         if field.type is FieldType.DATE:
             return _day(value)
+    if name == "outcome.released_on":
+        return _day(value)
+    if name.startswith(_OUTCOME):
+        return str(value).replace("_", " ")
     person = name.removeprefix("person.") if name.startswith("person.") else None
     if person in _PERSON_DATES:
         return _day(value)
     if person == "ethnicity":
         return ETHNICITIES.get(str(value), str(value))
+    if person == "religion":
+        return RELIGIONS.get(str(value), str(value))
+    if person == "sentence" and isinstance(value, Mapping):
+        return _sentence(value)
     if person in ("sex", "state"):
         return str(value).replace("_", " ")
     if isinstance(value, Mapping):
@@ -174,6 +217,13 @@ def value_text(entry: AuditRecord, value: Any, field: EvidenceField | None = Non
         parts = [f"{k}: {v}" for k, v in value.items() if v not in (None, "", False)]
         return "; ".join(parts) or EMPTY
     return str(value)
+
+
+def _sentence(value: Mapping[str, Any]) -> str:
+    try:
+        return SentenceLength.model_validate(value).text
+    except ValueError:
+        return "; ".join(f"{k}: {v}" for k, v in value.items())
 
 
 def _status(value: str) -> str:

@@ -10,13 +10,14 @@ from pydantic import AfterValidator, ConfigDict, Field, field_validator
 
 from planner.domain.contact_details import EmailText, PhoneText
 from planner.domain.dates import birth_date, in_range
-from planner.domain.equality import ETHNICITIES, Sex
+from planner.domain.equality import ETHNICITIES, RELIGIONS, AgeBand, Sex, age_band, age_on
 from planner.domain.identifiers import (
     normalise_crn,
     normalise_pnc,
     normalise_prison_number,
     pnc_check_letter_ok,
 )
+from planner.domain.sentence import SentenceBand, SentenceLength, sentence_band
 from planner.domain.text import NameText
 from planner.domain.validated import ValidatedModel, for_new_values
 
@@ -113,6 +114,11 @@ class Person(ValidatedModel):
     pnc: str | None = None
     sex: Sex | None = None
     ethnicity: str | None = None
+    # Special category data like sex and ethnicity: optional, left out of redacted exports,
+    # never listed or logged. The sentence is kept as the court gave it (years, months,
+    # days; see planner.domain.sentence).
+    religion: str | None = None
+    sentence: SentenceLength | None = None
     circumstances: Circumstances = Circumstances()
     state: CaseState = CaseState.ACTIVE
     prison_offender_manager: Contact = Contact()
@@ -120,7 +126,7 @@ class Person(ValidatedModel):
     phone: PhoneText = Field(default="", max_length=40)  # the person's own, if they have one
     email: EmailText = Field(default="", max_length=254)
 
-    @field_validator("crn", "pnc", "ethnicity", mode="before")
+    @field_validator("crn", "pnc", "ethnicity", "religion", mode="before")
     @classmethod
     def _empty_is_none(cls, value: object) -> object:
         return _blank_to_none(value)
@@ -142,6 +148,13 @@ class Person(ValidatedModel):
             raise ValueError(f"ethnicity {value!r} is not an ONS 2021 category code")
         return value
 
+    @field_validator("religion")
+    @classmethod
+    def _religion(cls, value: str | None) -> str | None:
+        if value is not None and value not in RELIGIONS:
+            raise ValueError(f"religion {value!r} is not one of: {', '.join(RELIGIONS)}")
+        return value
+
     @property
     def display_name(self) -> str:
         return f"{self.forename} {self.surname}"
@@ -152,9 +165,15 @@ class Person(ValidatedModel):
 
     def age_on(self, day: date) -> int | None:
         dob = self.date_of_birth
-        if dob is None:
-            return None
-        return day.year - dob.year - ((day.month, day.day) < (dob.month, dob.day))
+        return None if dob is None else age_on(dob, day)
+
+    def age_band_on(self, day: date | None) -> AgeBand | None:
+        """The age band on `day` (release day, for the reports); None when not known."""
+        return age_band(self.date_of_birth, day)
+
+    @property
+    def sentence_band(self) -> SentenceBand | None:
+        return sentence_band(self.sentence)
 
     def pnc_warning(self) -> str | None:
         """A warning (never an error) when the PNC check letter does not match."""

@@ -39,6 +39,13 @@ POM_PHONE = "pom_phone"
 POM_EMAIL = "pom_email"
 PHONE = "phone"
 EMAIL = "email"
+SEX = "sex"
+ETHNICITY = "ethnicity"
+RELIGION = "religion"
+SENTENCE = "sentence"
+# Columns of equality monitoring (special category) data, optional: a blank cell says
+# nothing, so a re-import never clears what an officer recorded.
+EQUALITY_COLUMNS = (SEX, ETHNICITY, RELIGION, SENTENCE)
 
 
 def header_key(header: str) -> str:
@@ -104,6 +111,10 @@ COLUMN_ALIASES: dict[str, tuple[str, ...]] = {
     POM_EMAIL: ("POM Email", "POM Email Address", "Prison Offender Manager Email"),
     PHONE: ("Phone", "Phone Number", "Telephone", "Mobile", "Mobile Number"),
     EMAIL: ("Email", "Email Address"),
+    SEX: ("Sex", "Gender"),
+    ETHNICITY: ("Ethnicity", "Ethnic Group", "Ethnic Origin"),
+    RELIGION: ("Religion", "Religion or Belief", "Faith"),
+    SENTENCE: ("Sentence Length", "Sentence", "Length of Sentence"),
 }
 _BY_KEY: dict[str, str] = {
     header_key(alias): column for column, aliases in COLUMN_ALIASES.items() for alias in aliases
@@ -150,6 +161,7 @@ FIELD_COLUMN = {
     "crn": CRN,
     "pnc": PNC,
     "release_kind": RELEASE_KIND,
+    **{column: column for column in EQUALITY_COLUMNS},
     **{
         ".".join(part for part in fields if part): column
         for column, fields in CONTACT_COLUMNS.items()

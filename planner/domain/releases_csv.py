@@ -35,6 +35,7 @@ from pydantic import ValidationError
 
 from planner.domain.contact_details import email_address, phone_number
 from planner.domain.dates import parse_date
+from planner.domain.equality_input import parse_equality
 from planner.domain.errors import InvalidInput
 from planner.domain.identifiers import (
     normalise_crn,
@@ -49,6 +50,7 @@ from planner.domain.releases_columns import (
     DATE_COLUMNS,
     DATE_OF_BIRTH,
     DATE_PRECEDENCE,
+    EQUALITY_COLUMNS,
     FIELD_COLUMN,
     FORENAME,
     LOCATION,
@@ -318,6 +320,7 @@ class _Parser:
             except ValueError:
                 messages.append(f"{self._name(column)}: {raw!r} is not of the form {shape}")
         self._contacts(cells, values, messages)
+        self._equality(cells, values, messages)
 
         if messages:
             return messages, number
@@ -356,6 +359,19 @@ class _Parser:
             else:
                 values[person_field] = raw
         values.update(contacts)
+
+    def _equality(self, cells: list[str], values: dict[str, object], messages: list[str]) -> None:
+        """Sex, ethnicity, religion and sentence length, where the row gives them (a code
+        or its words; a sentence as 2y6m, 18m, 540...). Problems name the column, never
+        repeat what it meant."""
+        for column in EQUALITY_COLUMNS:
+            raw = self._cell(cells, column)
+            if not raw or not self._text(raw, column, messages):
+                continue
+            try:
+                values.update(parse_equality({column: raw}, {column: self._name(column)}))
+            except InvalidInput as exc:
+                messages.append(str(exc))
 
     def _release(
         self, line: int, cells: list[str], values: dict[str, object], messages: list[str]

@@ -28,6 +28,7 @@ from pydantic import (
     model_validator,
 )
 
+from planner.domain.outcome_measures import OutcomeMeasure
 from planner.domain.person import Circumstances
 
 _ID = r"^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)*$"
@@ -312,8 +313,12 @@ class FlagSettings(_Growing):
     no_com: NoComRule | None = None
 
 
-class Template(_Strict):
-    """A checklist template: sections and items, validated as a whole."""
+class Template(_Growing):
+    """A checklist template: sections and items, validated as a whole, and the release-day
+    outcome measures recorded for the people planned with it (none before version 3 of
+    the shipped template)."""
+
+    LATER = ("outcomes",)
 
     id: Annotated[str, Field(pattern=r"^[a-z][a-z0-9_-]*$", max_length=60)]
     version: StrictInt = Field(ge=1, le=MAX_VERSION)
@@ -323,6 +328,7 @@ class Template(_Strict):
     flags: FlagSettings = FlagSettings()
     sections: tuple[Section, ...] = Field(min_length=1)
     items: tuple[ItemTemplate, ...] = Field(min_length=1)
+    outcomes: tuple[OutcomeMeasure, ...] = ()
 
     @model_validator(mode="after")
     def _consistent(self, info: ValidationInfo) -> Template:
@@ -355,6 +361,18 @@ class Template(_Strict):
 
     def has_item(self, item_id: str) -> bool:
         return item_id in self.items_by_id
+
+    @cached_property
+    def outcomes_by_id(self) -> dict[str, OutcomeMeasure]:
+        return {measure.id: measure for measure in self.outcomes}
+
+    @property
+    def release_day_measures(self) -> tuple[OutcomeMeasure, ...]:
+        return tuple(m for m in self.outcomes if not m.follow_up)
+
+    @property
+    def follow_up_measures(self) -> tuple[OutcomeMeasure, ...]:
+        return tuple(m for m in self.outcomes if m.follow_up)
 
     def section_title(self, section_id: str) -> str:
         for section in self.sections:

@@ -14,7 +14,10 @@ range, its shape). This module checks what only the whole template can tell:
 * a choice field does not mark every one of its choices `not_met` (the item could never
   be met);
 * the no-fixed-abode and address-not-booked flags name a choice field and its choices, and
-  the address-not-booked flag a booking item that exists.
+  the address-not-booked flag a booking item that exists;
+* every outcome measure id is listed once, its answers once each (never "unknown", which
+  every measure has), its `yes` and `excluded` answers are among them and apart, and at
+  least one answer is a "no" (or the rate could only ever be 100%).
 
 Each `Finding` carries the location in the template's data (``("items", 3, "applies",
 "in")``), so a problem can be shown with its line of the file. `findings_in_parts` checks
@@ -31,6 +34,7 @@ from typing import Any, TypeVar
 
 from pydantic import ValidationError
 
+from planner.domain.outcome_measures import UNKNOWN, OutcomeMeasure
 from planner.domain.template import (
     AllOf,
     AnyOf,
@@ -83,6 +87,7 @@ class _Parts:
     flags: FlagSettings | None
     section_ids: frozenset[str] | None  # every section id the file gives; None: no list
     unread_items: frozenset[str] = frozenset()  # ids of items that did not validate
+    outcomes: tuple[tuple[int, OutcomeMeasure], ...] = ()
 
     @classmethod
     def of(cls, template: Template) -> _Parts:
@@ -91,6 +96,7 @@ class _Parts:
             list(enumerate(template.items)),
             template.flags,
             frozenset(s.id for s in template.sections),
+            outcomes=tuple(enumerate(template.outcomes)),
         )
 
     @cached_property
@@ -126,11 +132,12 @@ def findings_in_parts(data: Mapping[str, Any]) -> list[Finding]:
         flags,
         frozenset(_raw_ids(sections)) if isinstance(sections, list) else None,
         frozenset(_raw_ids(data.get("items"), skip=read)),
+        tuple(_valid(OutcomeMeasure, data.get("outcomes"))),
     )
     return _check(parts)
 
 
-_Part = TypeVar("_Part", Section, ItemTemplate)
+_Part = TypeVar("_Part", Section, ItemTemplate, OutcomeMeasure)
 
 
 def _valid(model: type[_Part], entries: object) -> list[tuple[int, _Part]]:
@@ -167,6 +174,7 @@ def _check(parts: _Parts) -> list[Finding]:
         *_no_fixed_abode(parts),
         *_no_com(parts),
         *_address_not_booked(parts),
+        *_outcomes(parts),
     ]
 
 
@@ -361,3 +369,51 @@ def _rule_choices(
         yield Finding(
             (*loc, "values" if field.type is FieldType.CHOICE else "field"), problem, about
         )
+
+
+def _outcomes(parts: _Parts) -> Iterator[Finding]:
+    """Each outcome measure's id is its own, and its answers fit together."""
+    seen: set[str] = set()
+    for index, measure in parts.outcomes:
+        about = f"outcome {measure.id!r}"
+        loc: Loc = ("outcomes", index)
+        if measure.id in seen:
+            yield Finding((*loc, "id"), f"outcome {measure.id!r} is listed twice")
+        seen.add(measure.id)
+        values = [a.value for a in measure.answers]
+        if UNKNOWN in values:
+            yield Finding(
+                (*loc, "answers"),
+                f'"{UNKNOWN}" is always an answer, kept apart from "no"; leave it out',
+                about,
+            )
+        repeated = sorted({v for v in values if values.count(v) > 1})
+        if repeated:
+            yield Finding((*loc, "answers"), f"repeats answer(s): {', '.join(repeated)}", about)
+        listed = ", ".join(values)
+        for key in ("yes", "excluded"):
+            named: tuple[str, ...] = getattr(measure, key)
+            unknown = [v for v in named if v not in values]
+            if unknown:
+                yield Finding(
+                    (*loc, key),
+                    f"names {', '.join(repr(v) for v in unknown)}, not among its answers "
+                    f"({listed})",
+                    about,
+                )
+        if not measure.yes:
+            yield Finding((*loc, "yes"), "names no answer that counts as yes", about)
+        both = [v for v in measure.yes if v in measure.excluded]
+        if both:
+            yield Finding(
+                (*loc, "excluded"),
+                f"{', '.join(repr(v) for v in both)} cannot both count as yes and be excluded",
+                about,
+            )
+        if all(v in measure.yes or v in measure.excluded for v in values):
+            yield Finding(
+                (*loc, "yes"),
+                "every answer counts as yes or is excluded, so the rate could only be 100%; "
+                "leave at least one answer that counts as no",
+                about,
+            )

@@ -243,8 +243,8 @@ def _place(loc: Loc, data: dict[str, Any]) -> str:
     for i, part in enumerate(loc):
         if isinstance(part, int):
             label = f"[{part}]"
-            if loc[:i] == ("items",):
-                item_id = _item_id(data, part)
+            if loc[:i] in (("items",), ("outcomes",)):
+                item_id = _item_id(data, part, str(loc[0]))
                 if item_id:
                     label += f" ({item_id})"
             if parts:
@@ -256,8 +256,8 @@ def _place(loc: Loc, data: dict[str, Any]) -> str:
     return " > ".join(parts) if parts else TOP
 
 
-def _item_id(data: dict[str, Any], index: int) -> str | None:
-    items = data.get("items")
+def _item_id(data: dict[str, Any], index: int, table: str = "items") -> str | None:
+    items = data.get(table)
     if isinstance(items, list) and 0 <= index < len(items):
         entry = items[index]
         if isinstance(entry, dict) and isinstance(entry.get("id"), str):

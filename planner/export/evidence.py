@@ -22,8 +22,9 @@ HEALTH_SECTIONS = frozenset({"health"})
 HEALTH_CIRCUMSTANCES = frozenset({"on_medication", "substance_misuse", "mental_health"})
 
 REDACTION_NOTICE = (
-    "REDACTED SUMMARY: sex, ethnicity, health and substance misuse detail, and free-text "
-    "notes are left out. Ask the prison for the full summary if you need them."
+    "REDACTED SUMMARY: sex, ethnicity, religion, sentence length, health and substance "
+    "misuse detail, and free-text notes are left out. Ask the prison for the full summary "
+    "if you need them."
 )
 REDACTED_HEALTH = "Left out of this redacted summary (health detail)."
 

@@ -14,6 +14,7 @@ from datetime import date
 from typing import Any
 
 from planner.domain.calendar import format_day
+from planner.domain.equality_input import EQUALITY_FIELDS
 from planner.domain.history import contact_part_label
 from planner.domain.person import CIRCUMSTANCE_LABELS, Person
 from planner.domain.releases_csv import ParsedReleases
@@ -30,6 +31,7 @@ FIELD_LABELS: dict[str, str] = {
     "pnc": "PNC",
     "prison_offender_manager": "POM",
     "community_offender_manager": "COM",
+    "sentence": "Sentence length",
     **CIRCUMSTANCE_LABELS,
 }
 _CONTACTS = frozenset({"prison_offender_manager", "community_offender_manager"})
@@ -101,11 +103,25 @@ def import_changes(store: CaseStore | None, parsed: ParsedReleases) -> ImportCha
 
 
 def person_differences(old: Person, new: Person) -> Iterator[FieldChange]:
-    """Each detail that differs, labelled as an officer reads it, in the model's order."""
-    before, after = _flat(old.model_dump()), _flat(new.model_dump())
+    """Each detail that differs, labelled as an officer reads it, in the model's order.
+
+    Equality fields (special category data) are said to be recorded, changed or cleared,
+    never shown: this is a list of many people.
+    """
+    hidden = {name: getattr(old, name) != getattr(new, name) for name in EQUALITY_FIELDS}
+    before = _flat(old.model_dump(exclude=set(EQUALITY_FIELDS)))
+    after = _flat(new.model_dump(exclude=set(EQUALITY_FIELDS)))
     for key, value in after.items():
         if before.get(key) != value:
             yield FieldChange(_label(key), _shown(before.get(key)), _shown(value))
+    for name, differs in hidden.items():
+        if differs:
+            was, now = getattr(old, name), getattr(new, name)
+            yield FieldChange(
+                _label(name),
+                BLANK if was is None else "recorded",
+                "cleared" if now is None else ("recorded" if was is None else "changed"),
+            )
 
 
 def _flat(data: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:

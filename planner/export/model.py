@@ -32,7 +32,8 @@ class _Part(BaseModel):
 
 
 class Person(_Part):
-    """Who is being released. `sex` and `ethnicity` are None when redacted or unrecorded."""
+    """Who is being released. `sex`, `ethnicity`, `religion` and `sentence` are None when
+    redacted or unrecorded."""
 
     name: str
     forename: str
@@ -44,6 +45,10 @@ class Person(_Part):
     age_on_release: int | None
     sex: str | None
     ethnicity: str | None
+    religion: str | None = Field(default=None, description="Religion or belief, in words")
+    sentence: str | None = Field(
+        default=None, description="Sentence length in words, e.g. '2 years 6 months'"
+    )
     prison: str
     location: str
     circumstances: list[str] = Field(description="Labels of the circumstances that apply")
@@ -209,6 +214,10 @@ class HandoverSummary(_Part):
             facts.append(("Sex", p.sex))
         if p.ethnicity is not None:
             facts.append(("Ethnicity", p.ethnicity))
+        if p.religion is not None:
+            facts.append(("Religion", p.religion))
+        if p.sentence is not None:
+            facts.append(("Sentence", p.sentence))
         if p.circumstances:
             facts.append(("Circumstances", ", ".join(p.circumstances)))
         return facts

@@ -125,6 +125,8 @@ def text_fields(summary: HandoverSummary) -> Iterator[tuple[str, str]]:
         ("location", p.location),
         ("sex", p.sex),
         ("ethnicity", p.ethnicity),
+        ("religion", p.religion),
+        ("sentence", p.sentence),
         ("phone", p.phone),
         ("email", p.email),
     ):

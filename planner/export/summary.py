@@ -15,7 +15,7 @@ from datetime import datetime
 from planner.domain.assessment import applies
 from planner.domain.calendar import format_day, release_day_risk
 from planner.domain.case import Case
-from planner.domain.equality import ETHNICITIES
+from planner.domain.equality import ETHNICITIES, RELIGIONS
 from planner.domain.gaps import Evaluation, Flag, SectionStatus, Severity
 from planner.domain.person import CIRCUMSTANCE_LABELS, Contact, ReleaseKind
 from planner.domain.status import ItemStatus
@@ -118,6 +118,8 @@ def _person(case: Case, redact: bool) -> Person:
     release = person.release_date
     sex = None if redact or person.sex is None else SEX_LABELS.get(person.sex, person.sex)
     ethnicity = None if redact or person.ethnicity is None else ETHNICITIES[person.ethnicity]
+    religion = None if redact or person.religion is None else RELIGIONS[person.religion]
+    sentence = None if redact or person.sentence is None else person.sentence.text
     return Person(
         name=person.display_name,
         forename=person.forename,
@@ -129,6 +131,8 @@ def _person(case: Case, redact: bool) -> Person:
         age_on_release=person.age_on(release) if release else None,
         sex=sex,
         ethnicity=ethnicity,
+        religion=religion,
+        sentence=sentence,
         prison=person.prison,
         location=person.location,
         circumstances=[

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from planner.domain.case import Case
 from planner.domain.checklist import ItemRecord
+from planner.domain.release_outcome import ReleaseOutcome
 
 _ITEM_FIELDS = ("status", "reason", "notes")
 # Person fields that are contacts: recorded part by part ("person.community_offender_manager
@@ -41,6 +43,7 @@ def case_changes(old: Case | None, new: Case | None) -> list[dict[str, Any]]:
                 add(None, f"person.{name}.{part}", was.get(part) or "", value.get(part) or "")
         else:
             add(None, f"person.{name}", earlier, value)
+    _outcome_changes(old.outcome if old else None, new.outcome, add)
     add(None, "notes", old.notes if old else "", new.notes)
     add(None, "assigned_to", old.assigned_to if old else "", new.assigned_to)
     old_items = old.checklist.items if old else {}
@@ -54,3 +57,26 @@ def case_changes(old: Case | None, new: Case | None) -> list[dict[str, Any]]:
     if old is None:
         entries = [e for e in entries if e["new"] not in (None, "", False) or e["field"] == "case"]
     return entries
+
+
+def _outcome_changes(
+    old: ReleaseOutcome | None,
+    new: ReleaseOutcome | None,
+    add: Callable[[str | None, str, Any, Any], None],
+) -> None:
+    """The release day and each answer, release-day or follow-up, as its own field
+    ("outcome.released_on", "outcome.first_night"): the history says which changed."""
+    if old is None and new is None:
+        return
+    add(
+        None,
+        "outcome.released_on",
+        old.released_on.isoformat() if old else None,
+        new.released_on.isoformat() if new else None,
+    )
+    before = {**(old.answers if old else {})}
+    before.update({k: v.answer for k, v in (old.follow_ups if old else {}).items()})
+    after = {**(new.answers if new else {})}
+    after.update({k: v.answer for k, v in (new.follow_ups if new else {}).items()})
+    for measure_id in [*after, *(k for k in before if k not in after)]:
+        add(None, f"outcome.{measure_id}", before.get(measure_id), after.get(measure_id))

@@ -23,6 +23,7 @@ passphrase changes, backups) is :class:`planner.store.admin.StoreAdmin`, reached
 from __future__ import annotations
 
 import contextlib
+import enum
 import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import UTC, date, datetime
@@ -35,7 +36,8 @@ from planner.domain.case import Case
 from planner.domain.checklist import Checklist, EvidenceValue
 from planner.domain.evidence import check_evidence
 from planner.domain.gaps import Evaluation, Flag, FlagRules, evaluate, flag_order
-from planner.domain.person import Person
+from planner.domain.person import CaseState, Person
+from planner.domain.release_outcome import ReleaseOutcome, check_outcome
 from planner.domain.status import ItemStatus
 from planner.domain.template import Template
 from planner.store.admin import StoreAdmin
@@ -80,6 +82,12 @@ from planner.store.tables import (
 __all__ = ["DEFAULT_BACKUPS_KEEP", "CaseStore", "utc_now"]
 
 DEFAULT_BACKUPS_KEEP = 14
+
+
+class _Unchecked(enum.Enum):
+    """No expectation given: save whatever is stored now."""
+
+    UNCHECKED = 0
 
 
 def utc_now() -> datetime:
@@ -317,6 +325,11 @@ class CaseStore:
     def template_for(self, case: Case) -> Template:
         return self.template(f"{case.checklist.template_id}@{case.checklist.template_version}")
 
+    def outcome_template(self, case: Case) -> Template | None:
+        """The template version whose measures the case's release outcome answers (None
+        until one is recorded)."""
+        return None if case.outcome is None else self.template(case.outcome.measures)
+
     def evaluate(self, case: Case, today: date) -> Evaluation:
         return evaluate(case, self.template_for(case), today)
 
@@ -471,6 +484,76 @@ class CaseStore:
             new = self._touched(old, checklist=old.checklist.model_copy(update={"items": items}))
             self._commit([(old, new)])
             return new
+
+    def record_outcome(
+        self,
+        number: str,
+        outcome: ReleaseOutcome,
+        measures: Template,
+        *,
+        expected: ReleaseOutcome | _Unchecked | None = _Unchecked.UNCHECKED,
+    ) -> Case:
+        """Record (or change) what happened on and after release day, and mark the case
+        released if it is not already, as one audited change.
+
+        `measures` is the template version whose outcome measures `outcome` answers (see
+        :func:`planner.domain.release_outcome.record_outcome`); it is stored with the
+        database if no case uses it yet, without changing the plan the case was made on.
+        With `expected` (the outcome as the officer opened it, None for none), a change
+        made meanwhile by someone else raises StaleEdit carrying both.
+        """
+        with self._locked():
+            old = self.get(number)
+            if expected is not _Unchecked.UNCHECKED and old.outcome != expected:
+                raise StaleEdit(
+                    f"the release outcomes of {number} were changed by someone else since you "
+                    "opened them",
+                    current=old.outcome,
+                    attempted=outcome,
+                    number=number,
+                )
+            stored = self._templates.stored_version(measures)
+            new = self._with_outcome(old, outcome, stored)
+            if new is None:
+                return old
+            self._save_outcomes([(old, new)], stored)
+            return new
+
+    def record_outcomes(self, outcomes: Mapping[str, ReleaseOutcome], measures: Template) -> int:
+        """Record many people's release outcomes in one change (the sample caseload, an
+        import); returns how many cases changed. Any one that does not fit its measures
+        refuses them all (InvalidInput), with nothing written."""
+        with self._locked():
+            stored = self._templates.stored_version(measures)
+            pairs: list[tuple[Case | None, Case | None]] = []
+            for number, outcome in outcomes.items():
+                old = self.get(number)
+                new = self._with_outcome(old, outcome, stored)
+                if new is not None:
+                    pairs.append((old, new))
+            if pairs:
+                self._save_outcomes(pairs, stored)
+            return len(pairs)
+
+    def _with_outcome(self, old: Case, outcome: ReleaseOutcome, measures: Template) -> Case | None:
+        """The case with `outcome` and marked released; None when nothing changes."""
+        check_outcome(outcome, measures, old.person)
+        person = old.person
+        if person.state is not CaseState.RELEASED:
+            person = person.model_copy(update={"state": CaseState.RELEASED})
+        if old.outcome == outcome and person == old.person:
+            return None
+        return self._touched(old, outcome=outcome, person=person)
+
+    def _save_outcomes(
+        self, pairs: Sequence[tuple[Case | None, Case | None]], measures: Template
+    ) -> None:
+        """Commit outcome changes, storing the measures' template version if no case uses
+        it yet; each case is still assessed against its own plan's template."""
+        change = case_change(pairs, self.template_for)
+        if not self._templates.has(measures.key):
+            change.documents[TEMPLATES] = {measures.key: template_document(measures)}
+        self._save(change)
 
     def assign(self, numbers: Iterable[str], officer: str) -> list[Case]:
         """Put cases in `officer`'s caseload ("" leaves them unassigned), in one audited

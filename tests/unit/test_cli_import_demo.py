@@ -158,7 +158,7 @@ def test_json_output_has_the_documented_shape(
     assert code == 0
     data = json.loads(out)
     assert data["imported"] is True and data["added"] == ["A1234BC"]
-    assert data["template"] == "england-wales@2" and data["rows"] == 2
+    assert data["template"] == "england-wales@3" and data["rows"] == 2
     assert data["database"] == str(db)
 
 
@@ -207,10 +207,14 @@ def test_demo_writes_the_sample_and_says_how_to_open_it(
     code, out, err = run(capsys, "--db", str(db), "--today", TODAY.isoformat(), "demo")
     assert code == 0, err
     lines = out.splitlines()
-    assert lines[0].startswith(f"Wrote 40 sample people to {db}")
+    assert lines[0].startswith(f"Wrote 40 sample people to {db}, and 120 released in the last")
     assert lines[1] == f"Open it with: planner --db {db} --today {TODAY.isoformat()}"
     with CaseStore(db) as store:
-        assert len(store) == 40 and is_demo_database(store)
+        # 40 still in custody and 120 released with their outcomes, so that outcome
+        # figures are there from the start.
+        assert len(store) == 160 and is_demo_database(store)
+        released = [c for c in store.cases() if c.outcome is not None]
+        assert len(released) == 120
 
 
 def test_demo_own_db_option_wins(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -251,7 +255,9 @@ def test_demo_again_needs_force(tmp_path: Path, capsys: pytest.CaptureFixture[st
     assert run(capsys, "--db", str(db), "demo", "--count", "4")[0] == 0
     code, _out, err = run(capsys, "--db", str(db), "demo", "--count", "4")
     assert code == 2 and "--force" in err and len(err.splitlines()) == 1
-    code, out, _err = run(capsys, "--db", str(db), "demo", "--count", "6", "--force")
+    code, out, _err = run(
+        capsys, "--db", str(db), "demo", "--count", "6", "--released", "0", "--force"
+    )
     assert code == 0 and "Wrote 6 sample people" in out
     with CaseStore(db, officer=DEMO_OFFICER) as store:
         assert len(store) == 6

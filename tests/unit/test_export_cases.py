@@ -34,6 +34,8 @@ SENSITIVE_VALUES = (
     "asked for a female officer",  # item notes
     "Black, Black British, Caribbean or African: Caribbean",  # ethnicity
     "Female",  # sex
+    "Sikh",  # religion
+    "3 years 4 months",  # sentence length
     "Substance misuse need",  # health circumstance
     "On medication",  # health circumstance
     "Community drug/alcohol treatment appointment",  # health item title
@@ -188,6 +190,8 @@ def rich_person(number: str = "A1234BC", **extra: object) -> Person:
         "pnc": "2012/0052834X",
         "sex": "female",
         "ethnicity": "black_caribbean",
+        "religion": "sikh",
+        "sentence": {"years": 3, "months": 4},
         "circumstances": Circumstances(on_medication=True, substance_misuse=True, dependants=True),
         "prison_offender_manager": Contact(
             name="Chris Patel",

@@ -55,7 +55,10 @@ class HistoryScreen(DataScreen):
         store = self.session.store
         entries = store.history(self.number)
         case = store.find(self.number)
-        return entries, history_lines(entries, store.template_for(case) if case else None)
+        if case is None:
+            return entries, history_lines(entries)
+        measures = store.outcome_template(case)
+        return entries, history_lines(entries, store.template_for(case), measures)
 
     def show_data(self, data: tuple[list[AuditEntry], list[HistoryLine]]) -> None:
         """The trail as read; the newest change is the top row, the cursor stays on its

@@ -17,7 +17,9 @@ from textual.widgets.option_list import Option
 from planner.domain.assessment import applies, due_date
 from planner.domain.calendar import release_day_risk
 from planner.domain.case import Case
+from planner.domain.errors import InvalidInput
 from planner.domain.gaps import Evaluation, Flag, FlagKind, SectionStatus, Severity
+from planner.domain.release_outcome import choose_measures
 from planner.domain.template import ItemTemplate, Template
 from planner.domain.text import visible
 from planner.export.contacts import com_name_and_unit
@@ -168,7 +170,7 @@ class PersonScreen(DataScreen):
     """The checklist on the left, every gap on the right; Enter edits, w walks through."""
 
     TITLE = "Person"
-    EDITING = frozenset({"edit", "details"})
+    EDITING = frozenset({"edit", "details", "outcomes"})
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "back", "Back", tooltip="Back to the caseload", id="person.back"),
@@ -206,6 +208,13 @@ class PersonScreen(DataScreen):
             tooltip="Write the handover summary for probation to a file",
             id="person.export",
         ),
+        Binding(
+            "o",
+            "outcomes",
+            "Outcomes",
+            tooltip="Record what happened on release day, and the follow-ups after it",
+            id="person.outcomes",
+        ),
     ]
 
     def __init__(self, session: Session, number: str) -> None:
@@ -214,6 +223,7 @@ class PersonScreen(DataScreen):
         self.case: Case | None = None
         self.template: Template | None = None
         self.evaluation: Evaluation | None = None
+        self.measures: Template | None = None  # whose outcome measures the person records
         self._flags: list[Flag] = []
 
     def compose(self) -> ComposeResult:
@@ -237,7 +247,14 @@ class PersonScreen(DataScreen):
         self.set_class(event.size.width < NARROW, "-narrow")
 
     def read_data(self) -> tuple[Case, Template, Evaluation]:
-        return self.session.read_case(self.number)
+        case, template, evaluation = self.session.read_case(self.number)
+        try:  # read here, off the event loop, for the outcomes form
+            self.measures = choose_measures(
+                self.session.store.outcome_template(case), template, self.session.templates.get
+            )
+        except InvalidInput:
+            self.measures = None
+        return case, template, evaluation
 
     def read_refused(self, error: StoreError) -> None:
         if isinstance(error, CaseNotFound):
@@ -360,6 +377,19 @@ class PersonScreen(DataScreen):
         self.app.push_screen(
             PersonFormScreen(self.session, self.case.person, case=self.case),
             lambda _: self.reload(),
+        )
+
+    def action_outcomes(self) -> None:
+        from planner.tui.screens.release_outcomes import ReleaseOutcomesScreen
+
+        if self.case is None or refuse_if_read_only(self, self.session):
+            return
+        if self.measures is None:
+            toast(self, "This person's template defines no release outcomes.", severity="warning")
+            return
+        self.app.push_screen(
+            ReleaseOutcomesScreen(self.session, self.case, self.measures),
+            lambda saved: self.reload() if saved else None,
         )
 
     def action_export(self) -> None:

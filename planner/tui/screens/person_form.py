@@ -25,7 +25,7 @@ from planner.domain.contact_fields import (
     contact_field_at,
     put_contact_values,
 )
-from planner.domain.equality import ETHNICITIES, Sex
+from planner.domain.equality import ETHNICITIES, RELIGIONS, SEX_LABELS, Sex
 from planner.domain.errors import InvalidInput
 from planner.domain.person import CIRCUMSTANCE_LABELS, CaseState, Circumstances, Person, ReleaseKind
 from planner.export.contacts import com_name_and_unit
@@ -45,6 +45,7 @@ from planner.tui.widgets.evidence import (
     TextField,
 )
 from planner.tui.widgets.save_buttons import SaveBackButtons, save_allowed
+from planner.tui.widgets.sentence_field import SentenceField
 from planner.tui.widgets.tick_box import TickBox
 
 # "e.g.", so an example is never taken for a number someone recorded.
@@ -157,7 +158,7 @@ class PersonFormScreen(FormScreen[str | None]):
                 yield ChoiceField(
                     "sex",
                     "Sex (optional)",
-                    [(s.value.replace("_", " "), s) for s in Sex],
+                    [(SEX_LABELS[s.value], s) for s in Sex],
                     p.sex if p else None,
                 )
                 yield ChoiceField(
@@ -166,6 +167,13 @@ class PersonFormScreen(FormScreen[str | None]):
                     [(label, code) for code, label in ETHNICITIES.items()],
                     p.ethnicity if p else None,
                 )
+                yield ChoiceField(
+                    "religion",
+                    "Religion (optional)",
+                    [(label, code) for code, label in RELIGIONS.items()],
+                    p.religion if p else None,
+                )
+                yield SentenceField("sentence", "Sentence length", p.sentence if p else None)
             yield from self._contact_fields(p)
             yield Label("Circumstances (they switch checklist items on)", classes="section-label")
             circumstances = p.circumstances if p else Circumstances()
