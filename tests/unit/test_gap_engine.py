@@ -937,7 +937,14 @@ def test_reading_only_the_rows_loud_today_misses_no_flag(template, data):
         near = release is not None and (release - today).days <= (
             template.flags.critical_within_days
         )
-        every_row = rules._release_flags(assessment)
+        every_row = rules._case_flags(
+            assessment.number,
+            release,
+            assessment.no_fixed_abode,
+            assessment.address_not_booked,
+            assessment.no_com,
+            (),
+        )
         for row in sorted(assessment.open_rows, key=lambda r: r[ROW_POSITION]):
             flag = rules._item_flag(assessment.number, row, near)
             if flag is not None:
