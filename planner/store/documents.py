@@ -27,6 +27,7 @@ from planner.domain.assessment import (
     stored_assessment_is_current,
 )
 from planner.domain.case import Case
+from planner.domain.gaps import QUIET_RULES, quiet_until
 from planner.domain.template import Template
 from planner.domain.validated import STORED_RECORD
 from planner.store.errors import DatabaseCorrupt
@@ -67,6 +68,7 @@ def index_entry(case: Case, template: Template) -> tuple[dict[str, Any], dict[st
         "assigned": case.assigned_to,
         "engine": ENGINE_VERSION,
         "counts": [assessment.applicable, assessment.resolved],
+        "quiet": [QUIET_RULES, quiet_until(assessment, template)],
     }, assessment.to_json()
 
 
@@ -113,10 +115,13 @@ def summary_from_entry(
         ):
             raise TypeError("an index entry holds a value of the wrong type")
         loaded: Assessment | Callable[[bool], Assessment]
+        quiet: int | None = None
         if "assessment" in entry or entry.get("engine") != ENGINE_VERSION or stored is None:
             loaded = _assessment(number, entry.get("assessment", stored), template, reassess)
             applicable, resolved = loaded.applicable, loaded.resolved
+            stored = None
         else:
+            quiet = _quiet(entry.get("quiet"))
             applicable, resolved = counts  # type: ignore[misc]  # checked just below
             if type(applicable) is not int or type(resolved) is not int:
                 raise TypeError("an index entry's counts are not numbers")
@@ -142,9 +147,20 @@ def summary_from_entry(
             assigned_to=assigned,
             applicable=applicable,
             resolved=resolved,
+            stored=stored,
+            quiet=quiet,
         )
     except (KeyError, TypeError, ValueError, AttributeError):
         raise _damaged(number) from None
+
+
+def _quiet(stored: Any) -> int | None:
+    """The day an index entry says the case is quiet until, if its rule is current."""
+    if type(stored) is list and len(stored) == 2 and stored[0] == QUIET_RULES:
+        day = stored[1]
+        if type(day) is int:
+            return day
+    return None
 
 
 def _assessment(
@@ -168,17 +184,45 @@ def _damaged(number: str) -> DatabaseCorrupt:
 
 
 def stale_entries(entries: Mapping[str, Any]) -> list[str]:
-    """The numbers of index entries to write again: assessed by an older gap engine, or
-    holding their assessment inside (written before the assessments table). Entries too
-    damaged to tell are left out, for :func:`summary_from_entry` to report."""
+    """The numbers of index entries to write again: assessed by an older gap engine,
+    holding their assessment inside (written before the assessments table), or without a
+    current quiet day (written before entries held one; see :func:`quiet_entry`). Entries
+    too damaged to tell are left out, for :func:`summary_from_entry` to report."""
     stale: list[str] = []
     for number, entry in entries.items():
         try:
-            if "assessment" in entry or entry.get("engine") != ENGINE_VERSION:
+            if (
+                "assessment" in entry
+                or entry.get("engine") != ENGINE_VERSION
+                or _quiet(entry.get("quiet")) is None
+            ):
                 stale.append(number)
         except (TypeError, AttributeError):
             continue
     return stale
+
+
+def quiet_entry(
+    number: str,
+    entry: Mapping[str, Any],
+    stored: Mapping[str, Any] | None,
+    template_for: Callable[[str], Template],
+) -> dict[str, Any] | None:
+    """An index entry written before entries held a quiet day, with the day its current
+    stored assessment gives (the assessment itself stays as it is); None when there is no
+    current assessment to read it from, or it cannot be read (then the record is assessed
+    again)."""
+    if "assessment" in entry or entry.get("engine") != ENGINE_VERSION or stored is None:
+        return None
+    try:
+        data = stored.read() if isinstance(stored, LazyDocument) else stored
+        template = entry["template"]
+        if not stored_assessment_is_current(data, template):
+            return None
+        quiet = quiet_until(Assessment.from_json(number, data), template_for(template))
+    except (KeyError, TypeError, ValueError, AttributeError):
+        return None
+    return {**entry, "quiet": [QUIET_RULES, quiet]}
 
 
 def split_entry(entry: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, Any]] | None:
