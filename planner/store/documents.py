@@ -34,6 +34,10 @@ from planner.store.errors import DatabaseCorrupt
 from planner.store.lazy import LazyDocument
 from planner.store.summary import CaseSummary
 
+# The index entry's key for the day its case is quiet until (quiet_until), named for the
+# version of the rule that made it: a day stored by an older rule is not read.
+QUIET_KEY = f"quiet{QUIET_RULES}"
+
 
 def case_documents(
     case: Case, template: Template
@@ -68,7 +72,7 @@ def index_entry(case: Case, template: Template) -> tuple[dict[str, Any], dict[st
         "assigned": case.assigned_to,
         "engine": ENGINE_VERSION,
         "counts": [assessment.applicable, assessment.resolved],
-        "quiet": [QUIET_RULES, quiet_until(assessment, template)],
+        QUIET_KEY: quiet_until(assessment, template),
     }, assessment.to_json()
 
 
@@ -121,7 +125,9 @@ def summary_from_entry(
             applicable, resolved = loaded.applicable, loaded.resolved
             stored = None
         else:
-            quiet = _quiet(entry.get("quiet"))
+            quiet = entry.get(QUIET_KEY)
+            if type(quiet) is not int:
+                quiet = None  # written before entries held one, or damaged
             applicable, resolved = counts  # type: ignore[misc]  # checked just below
             if type(applicable) is not int or type(resolved) is not int:
                 raise TypeError("an index entry's counts are not numbers")
@@ -152,15 +158,6 @@ def summary_from_entry(
         )
     except (KeyError, TypeError, ValueError, AttributeError):
         raise _damaged(number) from None
-
-
-def _quiet(stored: Any) -> int | None:
-    """The day an index entry says the case is quiet until, if its rule is current."""
-    if type(stored) is list and len(stored) == 2 and stored[0] == QUIET_RULES:
-        day = stored[1]
-        if type(day) is int:
-            return day
-    return None
 
 
 def _assessment(
@@ -194,7 +191,7 @@ def stale_entries(entries: Mapping[str, Any]) -> list[str]:
             if (
                 "assessment" in entry
                 or entry.get("engine") != ENGINE_VERSION
-                or _quiet(entry.get("quiet")) is None
+                or type(entry.get(QUIET_KEY)) is not int
             ):
                 stale.append(number)
         except (TypeError, AttributeError):
@@ -222,7 +219,8 @@ def quiet_entry(
         quiet = quiet_until(Assessment.from_json(number, data), template_for(template))
     except (KeyError, TypeError, ValueError, AttributeError):
         return None
-    return {**entry, "quiet": [QUIET_RULES, quiet]}
+    kept = {key: value for key, value in entry.items() if not key.startswith("quiet")}
+    return {**kept, QUIET_KEY: quiet}  # a day an older rule stored is left out
 
 
 def split_entry(entry: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, Any]] | None:
