@@ -104,6 +104,8 @@ class CaseSummary:
     def flags(self, rules: FlagRules) -> list[Flag]:
         """The case's flags on the rules' day, in no set order: what
         `rules.flags(self.read_assessment(), sort=False)` gives, made the cheapest way.
+        `rules` are those of the case's own template (`template_key`), which its quiet
+        day was worked out with.
 
         On a day up to `quiet` only the release date can raise a flag, and the
         assessment is not read at all; otherwise the flags are read from its stored form,
