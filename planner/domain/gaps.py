@@ -154,7 +154,8 @@ def flags_for(
 
 
 _BY_POSITION = itemgetter(ROW_POSITION)
-_new_flag = tuple.__new__  # a Flag from its eleven fields, without NamedTuple's __new__
+# A Flag from its eleven fields in order, without the Python-level __new__ of a NamedTuple.
+_new_flag = tuple.__new__
 
 # Flag kinds and severities as plain names: in Python 3.11 reading `FlagKind.OVERDUE`
 # goes through the enum's descriptor, and a caseload reads them over 100,000 times.
@@ -227,60 +228,18 @@ class FlagRules:
         every active case's flags; the whole of them on a day up to its `quiet_until`."""
         today = self.today
         if release is None:
-            return [
-                _new_flag(
-                    Flag,
-                    (
-                        number,
-                        FlagKind.NO_RELEASE_DATE,
-                        _CRITICAL,
-                        None,
-                        None,
-                        None,
-                        "",
-                        today,
-                        "",
-                        None,
-                        False,
-                    ),
-                )
-            ]
+            return [Flag(number, FlagKind.NO_RELEASE_DATE, _CRITICAL, today=today)]
         if release < today:
-            return [
-                _new_flag(
-                    Flag,
-                    (
-                        number,
-                        FlagKind.RELEASE_PASSED,
-                        _WARNING,
-                        None,
-                        None,
-                        release,
-                        "",
-                        today,
-                        "",
-                        None,
-                        False,
-                    ),
-                )
-            ]
+            return [Flag(number, FlagKind.RELEASE_PASSED, _WARNING, due=release, today=today)]
         if self._hard_days[release]:
             return [
-                _new_flag(
-                    Flag,
-                    (
-                        number,
-                        FlagKind.RELEASE_DAY,
-                        _WARNING,
-                        None,
-                        "release",
-                        release,
-                        "",
-                        today,
-                        "",
-                        None,
-                        False,
-                    ),
+                Flag(
+                    number,
+                    FlagKind.RELEASE_DAY,
+                    _WARNING,
+                    section="release",
+                    due=release,
+                    today=today,
                 )
             ]
         return []
@@ -372,6 +331,7 @@ class FlagRules:
     def _item_flag(self, number: str, row: Sequence[Any], near: bool) -> Flag | None:
         """The one flag an open item raises today, if any. Days compare as ordinals."""
         item = self._items[row[ROW_ITEM]]
+        item_id, section, title, spec = item
         today = self.today_ordinal
         bits, escalate, due = row[ROW_BITS], row[ROW_ESCALATE], row[ROW_DUE]
         escalated = bits & 1 and escalate is not None and today > escalate
@@ -381,14 +341,14 @@ class FlagRules:
         detail = ""
         if status in RESOLVED_CODES:
             if problem == PROBLEM_NOT_MET:
-                kind, detail = _NOT_MET, self._outcomes(item[3], row_not_met(row))
+                kind, detail = _NOT_MET, self._outcomes(spec, row_not_met(row))
                 severity = _CRITICAL if near or escalated else _WARNING
             elif escalated and status == _DONE_CODE:
                 # The harder deadline outranks a missing-evidence warning.
                 return self._escalation_flag(number, item, escalate)
             elif problem == PROBLEM_NO_EVIDENCE:
                 kind, severity = _NO_EVIDENCE, _WARNING
-                detail = self._missing(item[3], row_missing(row))
+                detail = self._missing(spec, row_missing(row))
             elif problem == PROBLEM_NO_REASON:
                 kind, severity, detail = _NO_REASON, _WARNING, _STATUS_WORDS[status]
             else:
@@ -404,62 +364,26 @@ class FlagRules:
         elif due is not None and due <= self.soon_ordinal:
             kind, severity = _DUE_SOON, _INFO
         elif (recommended := row[ROW_RECOMMENDED]) is not None and today > recommended:
-            return _new_flag(
-                Flag,
-                (
-                    number,
-                    _DUE_SOON,
-                    _INFO,
-                    item[0],
-                    item[1],
-                    self._days[due],
-                    item[2],
-                    self.today,
-                    "",
-                    self._days[recommended],
-                    False,
-                ),
-            )
+            return _new_flag(Flag, (
+                number, _DUE_SOON, _INFO, item_id, section, self._days[due], title, self.today,
+                "", self._days[recommended], False,
+            ))  # fmt: skip
         else:
             return None
-        return _new_flag(
-            Flag,
-            (
-                number,
-                kind,
-                severity,
-                item[0],
-                item[1],
-                self._days[due],
-                item[2],
-                self.today,
-                detail,
-                None,
-                False,
-            ),
-        )
+        return _new_flag(Flag, (
+            number, kind, severity, item_id, section, self._days[due], title, self.today,
+            detail, None, False,
+        ))  # fmt: skip
 
     def _escalation_flag(
         self, number: str, item: tuple[str, str | None, str, ItemTemplate], escalate: int
     ) -> Flag:
-        spec = item[3]
+        item_id, section, title, spec = item
         reason = spec.escalation.reason if spec.escalation else "past its hard deadline"
-        return _new_flag(
-            Flag,
-            (
-                number,
-                _OVERDUE,
-                _CRITICAL,
-                item[0],
-                item[1],
-                self._days[escalate],
-                item[2],
-                self.today,
-                reason,
-                None,
-                True,
-            ),
-        )
+        return _new_flag(Flag, (
+            number, _OVERDUE, _CRITICAL, item_id, section, self._days[escalate], title,
+            self.today, reason, None, True,
+        ))  # fmt: skip
 
     def _item(self, item_id: str) -> tuple[str, str | None, str, ItemTemplate]:
         """What a flag of the item carries of it: id, section, title, and the item."""
