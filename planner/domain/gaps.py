@@ -7,11 +7,11 @@ whole caseload on every keystroke.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from operator import itemgetter
-from typing import Any
+from typing import Any, TypeVar
 
 from planner.domain.assessment import (
     BLOCKED_CODE,
@@ -48,6 +48,7 @@ from planner.domain.flags import (
 from planner.domain.template import ItemTemplate, Template
 
 __all__ = [
+    "QUIET_RULES",
     "Evaluation",
     "Flag",
     "FlagKind",
@@ -59,6 +60,7 @@ __all__ = [
     "flag_order",
     "flags_for",
     "parse_severity",
+    "quiet_until",
     "section_statuses",
 ]
 
@@ -152,73 +154,152 @@ def flags_for(
 
 
 _BY_POSITION = itemgetter(ROW_POSITION)
+# A Flag from its eleven fields in order, without the Python-level __new__ of a NamedTuple.
+_new_flag = tuple.__new__
+
+# Flag kinds and severities as plain names: in Python 3.11 reading `FlagKind.OVERDUE`
+# goes through the enum's descriptor, and a caseload reads them over 100,000 times.
+_CRITICAL, _WARNING, _INFO = Severity.CRITICAL, Severity.WARNING, Severity.INFO
+_OVERDUE, _DUE_SOON, _BLOCKED = FlagKind.OVERDUE, FlagKind.DUE_SOON, FlagKind.BLOCKED
+_NOT_MET, _NO_EVIDENCE, _NO_REASON = FlagKind.NOT_MET, FlagKind.NO_EVIDENCE, FlagKind.NO_REASON
+_DONE_CODE = STATUS_CODES.index("done")
+# An item's status as the sentence of an overdue or unexplained item says it.
+_STATUS_WORDS = tuple(status.replace("_", " ") for status in STATUS_CODES)
+_ACTIVE = "active"
+_NEVER = date.max.toordinal()
+
+# Bump when the rule of quiet_until (or a flag rule it follows) changes, so that a day
+# stored beside a case by the old rule is not trusted.
+QUIET_RULES = 1
 
 
 class FlagRules:
-    """The flag rules of one template applied on one day, reusable across a caseload."""
+    """The flag rules of one template applied on one day, reusable across a caseload.
+
+    What does not change from person to person is worked out once: each item's id,
+    section and title, the sentences' details, the dates flags carry.
+    """
 
     def __init__(self, template: Template, today: date) -> None:
         self.template = template
         self.today = today
-        self.settings = template.flags
+        self.settings = settings = template.flags
         self.today_ordinal = today.toordinal()
-        self.soon_ordinal = self.today_ordinal + self.settings.due_soon_days
+        self.soon_ordinal = self.today_ordinal + settings.due_soon_days
+        self._items = _Memo(self._item)
+        self._days = _Memo(_day)
+        self._days[None] = None
+        self._releases = _Memo(date.fromisoformat)
+        self._hard_days = _Memo(_is_hard_day)
+        self._details: dict[tuple[Any, ...], str] = {}
 
     def flags(self, assessment: Assessment, *, sort: bool = True) -> list[Flag]:
-        if assessment.state != "active":
+        """Every flag of one assessed case, most urgent first (sort=False: unspecified)."""
+        if assessment.state != _ACTIVE:
             return []
-        flags = self._release_flags(assessment)
-        release = assessment.release_date
-        near = release is not None and (release - self.today).days <= (
-            self.settings.critical_within_days
+        flags = self._case_flags(
+            assessment.number,
+            assessment.release_date,
+            assessment.no_fixed_abode,
+            assessment.address_not_booked,
+            assessment.no_com,
+            assessment.open_rows,
         )
+        if sort:
+            flags.sort(key=flag_order)
+        return flags
+
+    def stored_flags(self, number: str, stored: Mapping[str, Any]) -> list[Flag]:
+        """The flags of `flags(Assessment.from_json(number, stored), sort=False)`, read
+        straight from an assessment's stored form (:meth:`Assessment.to_json`, current for
+        its template), without making the Assessment: a caseload makes 20,000."""
+        if stored["state"] != _ACTIVE:
+            return []
+        release = stored["release"]
+        if release is not None:
+            release = self._releases[release]
+        return self._case_flags(
+            number, release, stored["nfa"], stored["unbooked"], stored["com"], stored["open"]
+        )
+
+    def release_date_flags(self, number: str, release: date | None) -> list[Flag]:
+        """The flags an active case's release date alone decides: no release date, a
+        release date passed, a release day that strands people. The first part of
+        every active case's flags; the whole of them on a day up to its `quiet_until`."""
+        today = self.today
+        if release is None:
+            return [Flag(number, FlagKind.NO_RELEASE_DATE, _CRITICAL, today=today)]
+        if release < today:
+            return [Flag(number, FlagKind.RELEASE_PASSED, _WARNING, due=release, today=today)]
+        if self._hard_days[release]:
+            return [
+                Flag(
+                    number,
+                    FlagKind.RELEASE_DAY,
+                    _WARNING,
+                    section="release",
+                    due=release,
+                    today=today,
+                )
+            ]
+        return []
+
+    def _case_flags(
+        self,
+        number: str,
+        release: date | None,
+        no_fixed_abode: bool,
+        address_not_booked: str | None,
+        no_com: bool,
+        open_rows: Sequence[Sequence[Any]],
+    ) -> list[Flag]:
+        flags = self.release_date_flags(number, release)
+        near = False
+        if release is not None:
+            days_left = (release - self.today).days
+            near = days_left <= self.settings.critical_within_days
+            if days_left >= 0 and (no_fixed_abode or no_com or address_not_booked is not None):
+                self._about_the_person(
+                    flags, number, release, days_left, no_fixed_abode, address_not_booked, no_com
+                )
         # Rows come in order of the last day each is certainly quiet: only those before
         # the first one still quiet today can raise a flag.
         today = self.today_ordinal
         loud: list[Sequence[Any]] = []
-        for row in assessment.open_rows:
+        for row in open_rows:
             if row[ROW_QUIET] >= today:
                 break
             loud.append(row)
         if len(loud) > 1:
             loud.sort(key=_BY_POSITION)  # template order, which ties keep
+        item_flag = self._item_flag
         for row in loud:
-            flag = self._item_flag(assessment.number, row, near)
+            flag = item_flag(number, row, near)
             if flag is not None:
                 flags.append(flag)
-        if sort:
-            flags.sort(key=flag_order)
         return flags
 
-    def _release_flags(self, assessment: Assessment) -> list[Flag]:
-        number, today, release = assessment.number, self.today, assessment.release_date
-        if release is None:
-            return [Flag(number, FlagKind.NO_RELEASE_DATE, Severity.CRITICAL, today=today)]
-        days_left = (release - today).days
-        if days_left < 0:
-            return [
-                Flag(number, FlagKind.RELEASE_PASSED, Severity.WARNING, due=release, today=today)
-            ]
-        flags = []
-        if release_day_risk(release) is not None:
-            flags.append(
-                Flag(
-                    number,
-                    FlagKind.RELEASE_DAY,
-                    Severity.WARNING,
-                    section="release",
-                    due=release,
-                    today=today,
-                )
-            )
+    def _about_the_person(
+        self,
+        flags: list[Flag],
+        number: str,
+        release: date,
+        days_left: int,
+        no_fixed_abode: bool,
+        address_not_booked: str | None,
+        no_com: bool,
+    ) -> None:
+        """No fixed abode, no COM, an address not booked: the flags of a case's assessment
+        that are about release itself, from `within_days` before it up to release day."""
+        today, template = self.today, self.template
         nfa = self.settings.no_fixed_abode
-        if assessment.no_fixed_abode and nfa is not None and days_left <= nfa.within_days:
-            nfa_item = self.template.item(nfa.item)
+        if no_fixed_abode and nfa is not None and days_left <= nfa.within_days:
+            nfa_item = template.item(nfa.item)
             flags.append(
                 Flag(
                     number,
                     FlagKind.NO_FIXED_ABODE,
-                    Severity.CRITICAL,
+                    _CRITICAL,
                     nfa_item.id,
                     nfa_item.section,
                     release,
@@ -226,18 +307,18 @@ class FlagRules:
                     today,
                 )
             )
-        if com := no_com_flag(number, assessment.no_com, release, self.template, today):
+        if com := no_com_flag(number, no_com, release, template, today):
             flags.append(com)
         unbooked = self.settings.address_not_booked
-        kind = assessment.address_not_booked
+        kind = address_not_booked
         if kind is not None and unbooked is not None and days_left <= unbooked.within_days:
-            address = self.template.item(unbooked.item).field(unbooked.field)
-            booking = self.template.item(unbooked.booking_item)
+            address = template.item(unbooked.item).field(unbooked.field)
+            booking = template.item(unbooked.booking_item)
             flags.append(
                 Flag(
                     number,
                     FlagKind.ADDRESS_NOT_BOOKED,
-                    Severity.CRITICAL,
+                    _CRITICAL,
                     booking.id,
                     booking.section,
                     release,
@@ -246,69 +327,137 @@ class FlagRules:
                     address.choice_label(kind) if address is not None else kind,
                 )
             )
-        return flags
 
     def _item_flag(self, number: str, row: Sequence[Any], near: bool) -> Flag | None:
         """The one flag an open item raises today, if any. Days compare as ordinals."""
-        spec = self.template.item(row[ROW_ITEM])
+        item = self._items[row[ROW_ITEM]]
+        item_id, section, title, spec = item
         today = self.today_ordinal
         bits, escalate, due = row[ROW_BITS], row[ROW_ESCALATE], row[ROW_DUE]
-        escalated = bool(bits & 1) and escalate is not None and today > escalate
+        escalated = bits & 1 and escalate is not None and today > escalate
         status = row[ROW_STATUS]
         problem = PROBLEM_CODES[bits >> 1]
         kind: FlagKind
         detail = ""
         if status in RESOLVED_CODES:
             if problem == PROBLEM_NOT_MET:
-                kind, detail = FlagKind.NOT_MET, _outcomes(spec, row_not_met(row))
-                severity = Severity.CRITICAL if near or escalated else Severity.WARNING
+                kind, detail = _NOT_MET, self._outcomes(spec, row_not_met(row))
+                severity = _CRITICAL if near or escalated else _WARNING
             elif escalated and status == _DONE_CODE:
                 # The harder deadline outranks a missing-evidence warning.
-                return self._escalation_flag(number, spec, escalate)
+                return self._escalation_flag(number, item, escalate)
             elif problem == PROBLEM_NO_EVIDENCE:
-                missing = row_missing(row)
-                labels = [f.label for f in spec.required_fields if f.name in missing]
-                kind, severity, detail = FlagKind.NO_EVIDENCE, Severity.WARNING, _join(labels)
+                kind, severity = _NO_EVIDENCE, _WARNING
+                detail = self._missing(spec, row_missing(row))
             elif problem == PROBLEM_NO_REASON:
-                kind, severity = FlagKind.NO_REASON, Severity.WARNING
-                detail = STATUS_CODES[status].replace("_", " ")
+                kind, severity, detail = _NO_REASON, _WARNING, _STATUS_WORDS[status]
             else:
                 return None
         elif status == BLOCKED_CODE:
-            kind, detail = FlagKind.BLOCKED, row_reason(row)
-            severity = Severity.CRITICAL if near or escalated else Severity.WARNING
+            kind, detail = _BLOCKED, row_reason(row)
+            severity = _CRITICAL if near or escalated else _WARNING
         elif escalated:
-            return self._escalation_flag(number, spec, escalate)
+            return self._escalation_flag(number, item, escalate)
         elif due is not None and today > due:
-            kind, severity = FlagKind.OVERDUE, Severity.CRITICAL if near else Severity.WARNING
-            detail = STATUS_CODES[status].replace("_", " ")
+            kind, severity = _OVERDUE, _CRITICAL if near else _WARNING
+            detail = _STATUS_WORDS[status]
         elif due is not None and due <= self.soon_ordinal:
-            kind, severity = FlagKind.DUE_SOON, Severity.INFO
+            kind, severity = _DUE_SOON, _INFO
         elif (recommended := row[ROW_RECOMMENDED]) is not None and today > recommended:
-            return Flag(
-                number, FlagKind.DUE_SOON, Severity.INFO, spec.id, spec.section, _day(due),
-                spec.title, self.today, "", date.fromordinal(recommended),
-            )  # fmt: skip
+            return _new_flag(Flag, (
+                number, _DUE_SOON, _INFO, item_id, section, self._days[due], title, self.today,
+                "", self._days[recommended], False,
+            ))  # fmt: skip
         else:
             return None
-        return Flag(
-            number, kind, severity, spec.id, spec.section, _day(due), spec.title, self.today,
-            detail,
-        )  # fmt: skip
+        return _new_flag(Flag, (
+            number, kind, severity, item_id, section, self._days[due], title, self.today,
+            detail, None, False,
+        ))  # fmt: skip
 
-    def _escalation_flag(self, number: str, spec: ItemTemplate, escalate: int) -> Flag:
+    def _escalation_flag(
+        self, number: str, item: tuple[str, str | None, str, ItemTemplate], escalate: int
+    ) -> Flag:
+        item_id, section, title, spec = item
         reason = spec.escalation.reason if spec.escalation else "past its hard deadline"
-        return Flag(
-            number, FlagKind.OVERDUE, Severity.CRITICAL, spec.id, spec.section,
-            date.fromordinal(escalate), spec.title, self.today, reason, None, True,
-        )  # fmt: skip
+        return _new_flag(Flag, (
+            number, _OVERDUE, _CRITICAL, item_id, section, self._days[escalate], title,
+            self.today, reason, None, True,
+        ))  # fmt: skip
+
+    def _item(self, item_id: str) -> tuple[str, str | None, str, ItemTemplate]:
+        """What a flag of the item carries of it: id, section, title, and the item."""
+        spec = self.template.item(item_id)
+        return spec.id, spec.section, spec.title, spec
+
+    def _outcomes(self, spec: ItemTemplate, not_met: list[tuple[str, str]]) -> str:
+        key = (spec.id, *not_met)
+        detail = self._details.get(key)
+        if detail is None:
+            detail = self._details[key] = _outcomes(spec, not_met)
+        return detail
+
+    def _missing(self, spec: ItemTemplate, missing: Sequence[str]) -> str:
+        key = (spec.id, None, *missing)
+        detail = self._details.get(key)
+        if detail is None:
+            labels = [f.label for f in spec.required_fields if f.name in missing]
+            detail = self._details[key] = _join(labels)
+        return detail
 
 
-_DONE_CODE = STATUS_CODES.index("done")
+_K = TypeVar("_K")
+_V = TypeVar("_V")
+
+
+class _Memo(dict[_K, _V]):
+    """A dict that makes a value the first time its key is asked for, with `make`."""
+
+    __slots__ = ("_make",)
+
+    def __init__(self, make: Callable[[_K], _V]) -> None:
+        super().__init__()
+        self._make = make
+
+    def __missing__(self, key: _K) -> _V:
+        value = self[key] = self._make(key)
+        return value
 
 
 def _day(ordinal: int | None) -> date | None:
     return None if ordinal is None else date.fromordinal(ordinal)
+
+
+def _is_hard_day(release: date) -> bool:
+    return release_day_risk(release) is not None
+
+
+def quiet_until(assessment: Assessment, template: Template) -> int:
+    """The last day (as an ordinal) up to which the case raises no flag but those of
+    `FlagRules.release_date_flags`, which its release date alone decides.
+
+    Kept with the case's index entry, so a caseload can flag someone with nothing due
+    without reading their assessment: the earliest day any open item can flag (each
+    row's own `quiet until`), and the day before each flag about release itself (no
+    fixed abode, no COM, an address not booked) opens its window before release.
+    """
+    if assessment.state != _ACTIVE:
+        return _NEVER  # flags are for active cases only
+    quiet = min((row[ROW_QUIET] for row in assessment.open_rows), default=_NEVER)
+    release = assessment.release_date
+    if release is None:
+        return quiet  # nothing about release can flag without its date
+    settings, last = template.flags, release.toordinal()
+    nfa = settings.no_fixed_abode
+    if assessment.no_fixed_abode and nfa is not None:
+        quiet = min(quiet, last - nfa.within_days - 1)
+    com = settings.no_com
+    if assessment.no_com and com is not None and template.has_item(com.item):
+        quiet = min(quiet, last - com.within_days - 1)
+    unbooked = settings.address_not_booked
+    if assessment.address_not_booked is not None and unbooked is not None:
+        quiet = min(quiet, last - unbooked.within_days - 1)
+    return quiet
 
 
 def _outcomes(spec: ItemTemplate, not_met: list[tuple[str, str]]) -> str:

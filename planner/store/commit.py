@@ -53,13 +53,17 @@ def reassessed(
     entries: dict[str, Document | None], assessments: dict[str, Document | None]
 ) -> Change:
     """Index entries and assessments made again by a newer gap engine (or moved out of an
-    older entry): no record changes, so the audit note says only that, and how many,
+    older entry), or index entries alone given what an older planner did not store in
+    them: no record changes, so the audit note says only that, and how many,
     never who."""
-    n = len(entries)
-    description = (
-        f"gap engine {ENGINE_VERSION}: stored assessments recomputed for {n} "
-        f"{'person' if n == 1 else 'people'}"
-    )
+    n = len(assessments) or len(entries)
+    people = "person" if n == 1 else "people"
+    if assessments:
+        description = f"gap engine {ENGINE_VERSION}: stored assessments recomputed for {n} {people}"
+    else:  # only the day each entry is quiet until was added
+        description = (
+            f"gap engine {ENGINE_VERSION}: caseload index brought up to date for {n} {people}"
+        )
     return Change(
         note(REASSESSED_FIELD, description).entries, {INDEX: entries, ASSESSMENTS: assessments}
     )

@@ -27,11 +27,16 @@ from planner.domain.assessment import (
     stored_assessment_is_current,
 )
 from planner.domain.case import Case
+from planner.domain.gaps import QUIET_RULES, quiet_until
 from planner.domain.template import Template
 from planner.domain.validated import STORED_RECORD
 from planner.store.errors import DatabaseCorrupt
 from planner.store.lazy import LazyDocument
 from planner.store.summary import CaseSummary
+
+# The index entry's key for the day its case is quiet until (quiet_until), named for the
+# version of the rule that made it: a day stored by an older rule is not read.
+QUIET_KEY = f"quiet{QUIET_RULES}"
 
 
 def case_documents(
@@ -67,6 +72,7 @@ def index_entry(case: Case, template: Template) -> tuple[dict[str, Any], dict[st
         "assigned": case.assigned_to,
         "engine": ENGINE_VERSION,
         "counts": [assessment.applicable, assessment.resolved],
+        QUIET_KEY: quiet_until(assessment, template),
     }, assessment.to_json()
 
 
@@ -113,10 +119,15 @@ def summary_from_entry(
         ):
             raise TypeError("an index entry holds a value of the wrong type")
         loaded: Assessment | Callable[[bool], Assessment]
+        quiet: int | None = None
         if "assessment" in entry or entry.get("engine") != ENGINE_VERSION or stored is None:
             loaded = _assessment(number, entry.get("assessment", stored), template, reassess)
             applicable, resolved = loaded.applicable, loaded.resolved
+            stored = None
         else:
+            quiet = entry.get(QUIET_KEY)
+            if type(quiet) is not int:
+                quiet = None  # written before entries held one, or damaged
             applicable, resolved = counts  # type: ignore[misc]  # checked just below
             if type(applicable) is not int or type(resolved) is not int:
                 raise TypeError("an index entry's counts are not numbers")
@@ -142,6 +153,8 @@ def summary_from_entry(
             assigned_to=assigned,
             applicable=applicable,
             resolved=resolved,
+            stored=stored,
+            quiet=quiet,
         )
     except (KeyError, TypeError, ValueError, AttributeError):
         raise _damaged(number) from None
@@ -168,17 +181,46 @@ def _damaged(number: str) -> DatabaseCorrupt:
 
 
 def stale_entries(entries: Mapping[str, Any]) -> list[str]:
-    """The numbers of index entries to write again: assessed by an older gap engine, or
-    holding their assessment inside (written before the assessments table). Entries too
-    damaged to tell are left out, for :func:`summary_from_entry` to report."""
+    """The numbers of index entries to write again: assessed by an older gap engine,
+    holding their assessment inside (written before the assessments table), or without a
+    current quiet day (written before entries held one; see :func:`quiet_entry`). Entries
+    too damaged to tell are left out, for :func:`summary_from_entry` to report."""
     stale: list[str] = []
     for number, entry in entries.items():
         try:
-            if "assessment" in entry or entry.get("engine") != ENGINE_VERSION:
+            if (
+                "assessment" in entry
+                or entry.get("engine") != ENGINE_VERSION
+                or type(entry.get(QUIET_KEY)) is not int
+            ):
                 stale.append(number)
         except (TypeError, AttributeError):
             continue
     return stale
+
+
+def quiet_entry(
+    number: str,
+    entry: Mapping[str, Any],
+    stored: Mapping[str, Any] | None,
+    template_for: Callable[[str], Template],
+) -> dict[str, Any] | None:
+    """An index entry written before entries held a quiet day, with the day its current
+    stored assessment gives (the assessment itself stays as it is); None when there is no
+    current assessment to read it from, or it cannot be read (then the record is assessed
+    again)."""
+    if "assessment" in entry or entry.get("engine") != ENGINE_VERSION or stored is None:
+        return None
+    try:
+        data = stored.read() if isinstance(stored, LazyDocument) else stored
+        template = entry["template"]
+        if not stored_assessment_is_current(data, template):
+            return None
+        quiet = quiet_until(Assessment.from_json(number, data), template_for(template))
+    except (KeyError, TypeError, ValueError, AttributeError):
+        return None
+    kept = {key: value for key, value in entry.items() if not key.startswith("quiet")}
+    return {**kept, QUIET_KEY: quiet}  # a day an older rule stored is left out
 
 
 def split_entry(entry: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, Any]] | None:

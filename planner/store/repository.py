@@ -53,6 +53,7 @@ from planner.store.documents import (
     SummaryCache,
     case_from_doc,
     index_entry,
+    quiet_entry,
     split_entry,
     stale_entries,
 )
@@ -82,6 +83,10 @@ from planner.store.tables import (
 __all__ = ["DEFAULT_BACKUPS_KEEP", "CaseStore", "utc_now"]
 
 DEFAULT_BACKUPS_KEEP = 14
+# An upgrade of this many index entries is folded into the snapshot at once: every open
+# would otherwise replay it from the journal until the next fold (at 20,000 people, 170 ms
+# an open, against half a second once).
+FOLD_UPGRADES_OF = 1000
 
 
 class _Unchecked(enum.Enum):
@@ -171,8 +176,9 @@ class CaseStore:
         self._store_new_assessments()
 
     def _store_new_assessments(self) -> None:
-        """Store again, in one change, the index entries an older gap engine assessed (or
-        that hold their assessment inside, from before the assessments table).
+        """Store again, in one change, the index entries an older gap engine assessed,
+        that hold their assessment inside (from before the assessments table), or that
+        hold no quiet day (from before entries did: only the entry is written again).
 
         Otherwise every open would assess those people again from their full records
         (`summaries` does, in memory). Their records are not touched. Never on a read-only
@@ -183,13 +189,21 @@ class CaseStore:
         with self._locked():
             entries: dict[str, dict[str, Any] | None] = {}
             assessments: dict[str, dict[str, Any] | None] = {}
-            index = self._storage.read().get(INDEX, {})
+            tables = self._storage.read()
+            index, stored = tables.get(INDEX, {}), tables.get(ASSESSMENTS, {})
             for number in stale_entries(index):
-                split = split_entry(index[number])  # still current: no need to read the record
                 try:
+                    # Only the quiet day missing: the entry alone is written again.
+                    quieted = quiet_entry(number, index[number], stored.get(number), self.template)
+                    if quieted is not None:
+                        entries[number] = quieted
+                        continue
+                    split = split_entry(index[number])  # still current: no need to read the record
                     if split is None:
                         case = self.get(number)
                         split = index_entry(case, self.template_for(case))
+                    elif quieted := quiet_entry(number, split[0], split[1], self.template):
+                        split = quieted, split[1]
                 except StoreError:  # a damaged record: summaries() reports it
                     continue
                 entries[number], assessments[number] = split
@@ -197,6 +211,8 @@ class CaseStore:
                 change = reassessed(entries, assessments)
                 with contextlib.suppress(OSError, StoreError):
                     self._db.commit(change, at=self._clock(), by=self.officer)
+                    if len(entries) >= FOLD_UPGRADES_OF:
+                        self._db.compact()
 
     def _take_backup(self, *, root: Path | None = None, folder: Path | None = None) -> Backup:
         extent = extent_of(self._db)
@@ -341,16 +357,16 @@ class CaseStore:
         """
         flags: list[Flag] = []
         rules: dict[str, FlagRules] = {}
-        # Each assessment is parsed, flagged and let go: the caseload's parsed
-        # assessments held at once would double the memory the open store needs.
+        # Each assessment is parsed, flagged and let go (see CaseSummary.flags): the
+        # caseload's parsed assessments held at once would double the memory the open
+        # store needs. People with nothing that can flag today are not parsed at all.
         with bulk_parsing():
             for summary in sorted(self.summaries(), key=_by_number):
-                assessment = summary.read_assessment()
-                key = assessment.template_key
+                key = summary.template_key
                 rule = rules.get(key)
                 if rule is None:
                     rule = rules[key] = FlagRules(self.template(key), today)
-                flags.extend(rule.flags(assessment, sort=False))
+                flags.extend(summary.flags(rule))
         flags.sort(key=flag_order)
         return flags
 

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from datetime import date, timedelta
+from typing import Any
 
-from planner.domain.assessment import Assessment
+from planner.domain.assessment import Assessment, stored_assessment_is_current
+from planner.domain.gaps import Flag, FlagRules
+from planner.store.lazy import LazyDocument
 
 
 class CaseSummary:
@@ -14,18 +17,22 @@ class CaseSummary:
     The person's listed fields and the readiness counts are read with the caseload; the
     assessment (the gap engine's first stage, most of an index entry's size) is parsed
     the first time something asks for it, so listing 20,000 people parses only the
-    assessments of those whose flags are shown.
+    assessments of those whose flags are shown. `quiet` is the last day (an ordinal) on
+    which the case raises no flag but those of its release date (see
+    :func:`planner.domain.gaps.quiet_until`), when its index entry holds one.
     """
 
     __slots__ = (
         "_assessment",
         "_load",
+        "_stored",
         "applicable",
         "assigned_to",
         "forename",
         "location",
         "number",
         "prison",
+        "quiet",
         "release_date",
         "release_kind",
         "resolved",
@@ -52,6 +59,8 @@ class CaseSummary:
         assigned_to: str = "",
         applicable: int | None = None,
         resolved: int | None = None,
+        stored: Mapping[str, Any] | None = None,
+        quiet: int | None = None,
     ) -> None:
         self.number = number
         self.surname = surname
@@ -64,6 +73,8 @@ class CaseSummary:
         self.rev = rev
         self.assigned_to = assigned_to
         self.template_key = template_key  # the checklist template, "key@version"
+        self.quiet = quiet
+        self._stored = stored  # the stored form `assessment` is parsed from, if known
         if isinstance(assessment, Assessment):
             self._assessment: Assessment | None = assessment
             self._load: Callable[[bool], Assessment] | None = None
@@ -89,6 +100,35 @@ class CaseSummary:
             return self._assessment
         assert self._load is not None
         return self._load(False)
+
+    def flags(self, rules: FlagRules) -> list[Flag]:
+        """The case's flags on the rules' day, in no set order: what
+        `rules.flags(self.read_assessment(), sort=False)` gives, made the cheapest way.
+        `rules` are those of the case's own template (`template_key`), which its quiet
+        day was worked out with.
+
+        On a day up to `quiet` only the release date can raise a flag, and the
+        assessment is not read at all; otherwise the flags are read from its stored form,
+        parsed and let go, without making the Assessment. Whatever that path cannot read
+        (an assessment of another gap engine, a damaged one) takes the full path, which
+        assesses the record again or reports the damage as it always has.
+        """
+        if self._assessment is not None:
+            return rules.flags(self._assessment, sort=False)
+        quiet = self.quiet
+        if quiet is not None and rules.today_ordinal <= quiet:
+            if self.state != "active":
+                return []
+            return rules.release_date_flags(self.number, self.release_date)
+        stored = self._stored
+        if stored is not None:
+            try:
+                data = stored.read() if isinstance(stored, LazyDocument) else stored
+                if stored_assessment_is_current(data, self.template_key):
+                    return rules.stored_flags(self.number, data)
+            except (KeyError, TypeError, ValueError, AttributeError, IndexError):
+                pass  # the full path below says what is wrong
+        return rules.flags(self.read_assessment(), sort=False)
 
     @property
     def readiness(self) -> float:

@@ -22,6 +22,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from planner.demo import DEMO_OFFICER, write_demo
 from planner.domain.assessment import (
     ROW_DUE,
     ROW_ESCALATE,
@@ -43,12 +44,13 @@ from planner.domain.gaps import (
     evaluate,
     flag_order,
     flags_for,
+    quiet_until,
 )
 from planner.domain.person import CaseState, Circumstances, Person
 from planner.domain.status import ItemStatus
 from planner.domain.template import FieldType, Template
 from planner.store.repository import CaseStore
-from tests.conftest import TODAY, make_person
+from tests.conftest import NOW, TODAY, make_person
 
 NUMBER = "A1234BC"
 
@@ -937,7 +939,14 @@ def test_reading_only_the_rows_loud_today_misses_no_flag(template, data):
         near = release is not None and (release - today).days <= (
             template.flags.critical_within_days
         )
-        every_row = rules._release_flags(assessment)
+        every_row = rules._case_flags(
+            assessment.number,
+            release,
+            assessment.no_fixed_abode,
+            assessment.address_not_booked,
+            assessment.no_com,
+            (),
+        )
         for row in sorted(assessment.open_rows, key=lambda r: r[ROW_POSITION]):
             flag = rules._item_flag(assessment.number, row, near)
             if flag is not None:
@@ -1216,3 +1225,204 @@ def test_other_addresses_need_no_cas_booking(store, template, kind):
         evidence={"accommodation_type": kind, "address": "Somewhere"},
     )
     assert FlagKind.ADDRESS_NOT_BOOKED not in kinds(check(store, template, case))
+
+
+# --- the day a case is quiet until (kept in its index entry) ---------------------------------
+
+
+def _variant(template: Template, version: int, **flags: Any) -> Template:
+    """The template with other flag settings: `flags` replaces whole [flags] entries, and a
+    rule given as a dict updates that rule (None removes it)."""
+    data = template.model_dump(mode="json", by_alias=True)
+    for name, value in flags.items():
+        if isinstance(value, dict):
+            data["flags"][name] = {**data["flags"][name], **value}
+        else:
+            data["flags"][name] = value
+    data["version"] = version
+    return Template.model_validate(data)
+
+
+@pytest.fixture(scope="module")
+def flag_templates(template: Template) -> list[Template]:
+    """The shipped template and others whose flag windows differ, as a site's might."""
+    return [
+        template,
+        _variant(
+            template,
+            template.version + 1,
+            due_soon_days=30,
+            critical_within_days=21,
+            no_fixed_abode={"within_days": 60},
+            no_com={"within_days": 120, "critical_within_days": 40},
+            address_not_booked={"within_days": 7},
+        ),
+        _variant(
+            template,
+            template.version + 2,
+            due_soon_days=0,
+            critical_within_days=0,
+            no_fixed_abode={"within_days": 0},
+            no_com={"within_days": 0, "critical_within_days": 0},
+            address_not_booked={"within_days": 0},
+        ),
+        _variant(
+            template,
+            template.version + 3,
+            no_fixed_abode=None,
+            no_com=None,
+            address_not_booked=None,
+        ),
+    ]
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data())
+def test_a_case_never_flags_more_than_its_release_date_up_to_its_quiet_day(
+    flag_templates: list[Template], data: st.DataObject
+) -> None:
+    """What the caseload gives a case it does not read (on a day up to `quiet_until`) is
+    what the full engine gives it that day: every flag kind, any template's windows."""
+    template = flag_templates[data.draw(st.integers(0, len(flag_templates) - 1))]
+    case = data.draw(random_cases(template))
+    assessment = assess(case, template)
+    quiet = quiet_until(assessment, template)
+    if quiet < 1:
+        return  # an item with a problem, or blocked, can flag on any day: never quiet
+    last = min(quiet, days(400).toordinal())
+    today = date.fromordinal(last - data.draw(st.integers(0, 200)))
+    full = list(evaluate(case, template, today).flags)
+    rules = FlagRules(template, today)
+    if case.person.state is CaseState.ACTIVE:
+        release_only = rules.release_date_flags(case.number, case.person.release_date)
+        assert full == release_only, (today, date.fromordinal(quiet))
+    else:
+        assert quiet == date.max.toordinal() and full == []
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data())
+def test_the_quiet_day_is_the_last_one_when_the_next_day_flags(
+    flag_templates: list[Template], data: st.DataObject
+) -> None:
+    """The quiet day is not merely safe but as late as the rules allow for a case that
+    flags the day after it only through its rows or its release windows (not an
+    escalation that will not hold): then reading the assessment was needed."""
+    template = flag_templates[data.draw(st.integers(0, len(flag_templates) - 1))]
+    case = data.draw(random_cases(template))
+    if case.person.state is not CaseState.ACTIVE:
+        return
+    assessment = assess(case, template)
+    quiet = quiet_until(assessment, template)
+    if not 0 < quiet < days(400).toordinal():
+        return
+    after = date.fromordinal(quiet + 1)
+    rules = FlagRules(template, after)
+    full = rules.flags(assessment)
+    if full == rules.release_date_flags(case.number, case.person.release_date):
+        # Nothing new that day: only an escalation that does not hold, or a window that
+        # opens after release (a release already passed by then), can explain it.
+        release = case.person.release_date
+        assert any(row[ROW_ESCALATE] == quiet for row in assessment.open_rows) or (
+            release is not None and release < after
+        ), (after, full)
+
+
+def test_every_flag_kind_is_raised_only_after_the_quiet_day(
+    db_path: Path, template: Template
+) -> None:
+    """The sample caseload raises every kind of flag; walked day by day, each case raises
+    none but its release date's up to its quiet day, and each kind is raised by a case
+    whose quiet day has passed (unless it is one of the release date's own)."""
+    with CaseStore(db_path, officer=DEMO_OFFICER, clock=lambda: NOW) as store:
+        write_demo(store, template, TODAY, count=40)
+        cases = store.cases()
+    seen: set[FlagKind] = set()
+    release_kinds = {FlagKind.NO_RELEASE_DATE, FlagKind.RELEASE_PASSED, FlagKind.RELEASE_DAY}
+    for case in cases:
+        assessment = assess(case, template)
+        quiet = quiet_until(assessment, template)
+        for offset in range(-120, 30, 3):
+            today = days(offset)
+            rules = FlagRules(template, today)
+            flags = rules.flags(assessment)
+            release_only = rules.release_date_flags(case.number, case.person.release_date)
+            if today.toordinal() <= quiet:
+                assert flags == release_only, (case.number, today)
+            else:
+                seen |= {f.kind for f in flags}
+    assert seen | release_kinds == set(FlagKind)
+
+
+def _all_done(template: Template, release: date, changes: dict[str, ItemRecord]) -> Case:
+    """A case with every item done with its evidence, but for `changes` (by item id)."""
+    items = {
+        item.id: ItemRecord(status=ItemStatus.DONE, evidence=dict(FULL_EVIDENCE[item.id]))
+        for item in template.items
+    }
+    items.update(changes)
+    created = datetime(2026, 1, 1, tzinfo=UTC)
+    return Case(
+        person=make_person(NUMBER, release),
+        checklist=Checklist(
+            template_id=template.id, template_version=template.version, items=items
+        ),
+        created_at=created,
+        updated_at=created,
+    )
+
+
+@pytest.mark.parametrize(
+    ("kind", "window", "changes"),
+    [
+        (
+            FlagKind.NO_FIXED_ABODE,
+            28,
+            {
+                "accommodation.address": ItemRecord(
+                    status=ItemStatus.DONE,
+                    evidence={"accommodation_type": "no_fixed_abode", "address": "None yet"},
+                )
+            },
+        ),
+        (
+            FlagKind.ADDRESS_NOT_BOOKED,
+            28,
+            {
+                "accommodation.address": ItemRecord(
+                    status=ItemStatus.DONE,
+                    evidence={"accommodation_type": "cas3", "address": "Flat 2, 14 Acre Lane"},
+                ),
+                "accommodation.cas_referral": ItemRecord(
+                    status=ItemStatus.NOT_REQUIRED, reason="Booked by the council"
+                ),
+            },
+        ),
+        (
+            FlagKind.NO_COM,
+            120,  # earlier than the allocation item's own deadline, in this template
+            {"handover.com_allocated": ItemRecord(status=ItemStatus.IN_PROGRESS)},
+        ),
+    ],
+)
+def test_the_windows_before_release_end_the_quiet_days(
+    template: Template, kind: FlagKind, window: int, changes: dict[str, ItemRecord]
+) -> None:
+    """With nothing else open, the window of a flag about release itself (no fixed abode,
+    an address not booked, no COM) is what ends a case's quiet days: to the day."""
+    if kind is FlagKind.NO_COM:
+        template = _variant(
+            template,
+            template.version + 1,
+            due_soon_days=0,
+            no_com={"within_days": window, "critical_within_days": 28},
+        )
+    release = date(2027, 6, 16)  # a Wednesday: no hard release day
+    case = _all_done(template, release, changes)
+    assessment = assess(case, template)
+    quiet = quiet_until(assessment, template)
+    assert quiet == (release - timedelta(days=window + 1)).toordinal()
+    on_quiet_day = FlagRules(template, date.fromordinal(quiet))
+    assert on_quiet_day.flags(assessment) == []
+    day_after = FlagRules(template, date.fromordinal(quiet + 1)).flags(assessment)
+    assert kind in {flag.kind for flag in day_after}
