@@ -36,7 +36,7 @@ from planner.domain.template import (
 
 # Bump when the meaning (or the stored form) of an assessment changes, so stored ones are
 # recomputed.
-ENGINE_VERSION = 6
+ENGINE_VERSION = 7
 
 PROBLEM_NO_EVIDENCE = "no_evidence"
 PROBLEM_NO_REASON = "no_reason"
@@ -158,6 +158,9 @@ class Assessment:
     tallies: Sequence[int]  # applicable, resolved, started for each section in turn
     open_rows: Sequence[Sequence[Any]]  # in the stored form above, by `quiet until`
     no_com: bool = False  # no community offender manager recorded (planner.domain.com_flag)
+    # A released person's follow-ups still to record: [measure id, label, due ordinal],
+    # soonest first (ReleaseOutcome.pending_follow_ups).
+    follow_ups: Sequence[Sequence[Any]] = ()
 
     @property
     def readiness(self) -> float:
@@ -209,6 +212,7 @@ class Assessment:
             "tallies": list(self.tallies),
             "open": [list(row) for row in self.open_rows],
             "com": self.no_com,
+            "follow": [list(row) for row in self.follow_ups],
         }
 
     @classmethod
@@ -227,6 +231,7 @@ class Assessment:
             tallies=data["tallies"],
             open_rows=data["open"],
             no_com=data["com"],
+            follow_ups=data["follow"],
         )
 
 
@@ -279,6 +284,12 @@ def assess(case: Case, template: Template) -> Assessment:
         tallies=[n for tally in tallies.values() for n in tally],
         open_rows=sorted(open_rows, key=itemgetter(ROW_QUIET, ROW_POSITION)),
         no_com=com_missing(case, template, applies),
+        follow_ups=[]
+        if case.outcome is None
+        else [
+            [measure_id, plan.label, plan.due.toordinal()]
+            for measure_id, plan in case.outcome.pending_follow_ups()
+        ],
     )
 
 

@@ -52,13 +52,14 @@ class FlagKind(StrEnum):
     NO_RELEASE_DATE = "no_release_date"
     RELEASE_PASSED = "release_passed"
     NO_COM = "no_com"
+    FOLLOW_UP = "follow_up"  # a released person's follow-up (in work at 6 weeks...) to record
 
     @property
     def label(self) -> str:
         return _KIND_LABELS.get(self.value) or self.value.replace("_", " ")
 
 
-_KIND_LABELS = {"no_com": "no community offender manager"}
+_KIND_LABELS = {"no_com": "no community offender manager", "follow_up": "follow-up to record"}
 
 
 class Flag(NamedTuple):
@@ -198,7 +199,19 @@ def _due_soon(flag: Flag) -> str:
     return f"{flag.title}: due {_until(flag.due, flag.today)}."
 
 
+def _follow_up(flag: Flag) -> str:
+    if flag.due and flag.today and flag.today > flag.due:
+        when = f"was due {_since(flag.due, flag.today)}"
+    else:
+        when = f"is due {_until(flag.due, flag.today)}"
+    return (
+        f"{flag.title}: the follow-up after release {when}. Find out and record the answer "
+        "(or unknown)."
+    )
+
+
 _PHRASES = {
+    FlagKind.FOLLOW_UP: _follow_up,
     FlagKind.NO_RELEASE_DATE: _no_release_date,
     FlagKind.RELEASE_PASSED: _release_passed,
     FlagKind.RELEASE_DAY: _release_day,

@@ -166,11 +166,12 @@ _DONE_CODE = STATUS_CODES.index("done")
 # An item's status as the sentence of an overdue or unexplained item says it.
 _STATUS_WORDS = tuple(status.replace("_", " ") for status in STATUS_CODES)
 _ACTIVE = "active"
+_RELEASED = "released"
 _NEVER = date.max.toordinal()
 
 # Bump when the rule of quiet_until (or a flag rule it follows) changes, so that a day
 # stored beside a case by the old rule is not trusted.
-QUIET_RULES = 1
+QUIET_RULES = 2
 
 
 class FlagRules:
@@ -196,7 +197,7 @@ class FlagRules:
     def flags(self, assessment: Assessment, *, sort: bool = True) -> list[Flag]:
         """Every flag of one assessed case, most urgent first (sort=False: unspecified)."""
         if assessment.state != _ACTIVE:
-            return []
+            return self._follow_up_flags(assessment.number, assessment.state, assessment.follow_ups)
         flags = self._case_flags(
             assessment.number,
             assessment.release_date,
@@ -214,13 +215,38 @@ class FlagRules:
         straight from an assessment's stored form (:meth:`Assessment.to_json`, current for
         its template), without making the Assessment: a caseload makes 20,000."""
         if stored["state"] != _ACTIVE:
-            return []
+            return self._follow_up_flags(number, stored["state"], stored["follow"])
         release = stored["release"]
         if release is not None:
             release = self._releases[release]
         return self._case_flags(
             number, release, stored["nfa"], stored["unbooked"], stored["com"], stored["open"]
         )
+
+    def _follow_up_flags(
+        self, number: str, state: str, follow_ups: Sequence[Sequence[Any]]
+    ) -> list[Flag]:
+        """A released person's follow-ups to record: a note once due soon, a warning once
+        past due, until answered (or answered "unknown")."""
+        if state != _RELEASED:
+            return []
+        flags: list[Flag] = []
+        for measure_id, label, due in follow_ups:
+            if due > self.soon_ordinal:
+                break  # soonest first: the rest are further off
+            severity = _WARNING if due < self.today_ordinal else _INFO
+            flags.append(
+                Flag(
+                    number,
+                    FlagKind.FOLLOW_UP,
+                    severity,
+                    due=self._days[due],
+                    title=label,
+                    today=self.today,
+                    detail=measure_id,  # the outcome measure to record
+                )
+            )
+        return flags
 
     def release_date_flags(self, number: str, release: date | None) -> list[Flag]:
         """The flags an active case's release date alone decides: no release date, a
@@ -441,8 +467,12 @@ def quiet_until(assessment: Assessment, template: Template) -> int:
     row's own `quiet until`), and the day before each flag about release itself (no
     fixed abode, no COM, an address not booked) opens its window before release.
     """
+    if assessment.state == _RELEASED and assessment.follow_ups:
+        # the day before the soonest follow-up is due soon
+        soonest: int = assessment.follow_ups[0][2]
+        return soonest - template.flags.due_soon_days - 1
     if assessment.state != _ACTIVE:
-        return _NEVER  # flags are for active cases only
+        return _NEVER  # flags are for active cases, and released ones' follow-ups
     quiet = min((row[ROW_QUIET] for row in assessment.open_rows), default=_NEVER)
     release = assessment.release_date
     if release is None:

@@ -45,6 +45,18 @@ class FollowUpAnswer(ValidatedModel):
     recorded_by: NameText = ""
 
 
+class PlannedFollowUp(ValidatedModel):
+    """A follow-up that applies to the person: its measure's label and the day it is due.
+
+    Kept on the outcome when it is recorded, so the gap engine can flag it from the case
+    alone, whichever template version the case was planned on."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    label: str = Field(min_length=1, max_length=200)
+    due: date
+
+
 class ReleaseOutcome(ValidatedModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -53,6 +65,13 @@ class ReleaseOutcome(ValidatedModel):
     answers: dict[str, AnswerValue] = {}  # release-day measure id -> answer
     follow_ups: dict[str, FollowUpAnswer] = {}  # follow-up measure id -> answer
     recorded_by: NameText = ""
+    planned: dict[str, PlannedFollowUp] = {}  # follow-up measure id -> when it is due
+
+    def pending_follow_ups(self) -> list[tuple[str, PlannedFollowUp]]:
+        """The planned follow-ups not yet answered ("unknown" is an answer), soonest first."""
+        waiting = [(m, plan) for m, plan in self.planned.items() if m not in self.follow_ups]
+        waiting.sort(key=lambda pair: (pair[1].due, pair[0]))
+        return waiting
 
     def answer(self, measure_id: str) -> str | None:
         """The answer recorded for a measure, release-day or follow-up (None: not asked)."""
@@ -184,12 +203,18 @@ def record_outcome(
                 f"{measure_id}: recorded on {follow_up.recorded_on:%d/%m/%Y}, before the "
                 f"release on {day:%d/%m/%Y}"
             )
+    planned: dict[str, PlannedFollowUp] = {}
+    for measure in template.follow_up_measures:
+        due = measure.due_on(day)
+        if due is not None and measure.applies_to(person):
+            planned[measure.id] = PlannedFollowUp(label=measure.label, due=due)
     return ReleaseOutcome(
         released_on=day,
         measures=template.key,
         answers=recorded,
         follow_ups=later,
         recorded_by=previous.recorded_by if previous and previous.recorded_by else by,
+        planned=planned,
     )
 
 

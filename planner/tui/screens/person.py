@@ -335,6 +335,9 @@ class PersonScreen(DataScreen):
         if flag.kind in (FlagKind.NO_RELEASE_DATE, FlagKind.RELEASE_PASSED):
             self.action_details()
             return
+        if flag.kind is FlagKind.FOLLOW_UP:
+            self.action_outcomes()
+            return
         target = flag.item_id
         if target is None and flag.section is not None:
             target = next((i.id for i in self.template.items if i.section == flag.section), None)
