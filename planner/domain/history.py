@@ -117,6 +117,7 @@ def history_lines(
 
 
 _OUTCOME = "outcome."
+_FOUND_ON = ".recorded_on"
 RELEASED_ON = "Release outcome: released on"
 
 
@@ -133,8 +134,12 @@ def what(entry: AuditRecord, template: Template | None, measures: Template | Non
         key = entry.field.removeprefix(_OUTCOME)
         if key == "released_on":
             return RELEASED_ON
-        measure = _measure_of(entry, measures or template)
-        return f"Release outcome: {measure.label if measure else key.replace('_', ' ')}"
+        measure_id = key.removesuffix(_FOUND_ON)
+        source = measures or template
+        measure = source.outcomes_by_id.get(measure_id) if source else None
+        label = measure.label if measure else measure_id.replace("_", " ")
+        found = ": found out on" if key.endswith(_FOUND_ON) else ""
+        return f"Release outcome: {label}{found}"
     if entry.item:
         item = template.items_by_id.get(entry.item) if template else None
         title = item.title if item else entry.item
@@ -195,7 +200,7 @@ def value_text(entry: AuditRecord, value: Any, field: EvidenceField | None = Non
             return field.choice_label(str(value))
         if field.type is FieldType.DATE:
             return _day(value)
-    if name == "outcome.released_on":
+    if name == "outcome.released_on" or (name.startswith(_OUTCOME) and name.endswith(_FOUND_ON)):
         return _day(value)
     if name.startswith(_OUTCOME):
         return str(value).replace("_", " ")

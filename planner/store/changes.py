@@ -80,3 +80,13 @@ def _outcome_changes(
     after.update({k: v.answer for k, v in (new.follow_ups if new else {}).items()})
     for measure_id in [*after, *(k for k in before if k not in after)]:
         add(None, f"outcome.{measure_id}", before.get(measure_id), after.get(measure_id))
+    was = old.follow_ups if old else {}
+    now = new.follow_ups if new else {}
+    for measure_id in [*now, *(k for k in was if k not in now)]:
+        day_before, day_after = was.get(measure_id), now.get(measure_id)
+        add(
+            None,
+            f"outcome.{measure_id}.recorded_on",
+            day_before.recorded_on.isoformat() if day_before else None,
+            day_after.recorded_on.isoformat() if day_after else None,
+        )

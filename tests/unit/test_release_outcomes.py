@@ -257,8 +257,41 @@ def test_recording_marks_the_case_released_and_is_audited_in_words(
         "Other housed: Community Accommodation Service (CAS)",
     ) in said
     assert ("Release outcome: First jobcentre appointment kept", "—", "Yes") in said
+    found = (
+        "Release outcome: First jobcentre appointment kept: found out on",
+        "—",
+        "Mon 23 Nov 2026",
+    )
+    assert found in said
     assert ("Release outcome: released on", "—", "Mon 2 Nov 2026") in said
     assert ("State", "active", "released") in said
+
+
+def test_a_follow_up_found_out_on_another_day_is_audited_too(
+    store: CaseStore, template: Template
+) -> None:
+    person = make_person(release=RELEASED)
+    store.add(person, template)
+    first = record_outcome(
+        template, person, released_on=RELEASED, follow_ups={"jobcentre_kept": "yes"}, today=TODAY
+    )
+    store.record_outcome(person.number, first, template)
+    again = record_outcome(
+        template,
+        person,
+        released_on=None,
+        follow_ups={"jobcentre_kept": "yes"},
+        follow_up_on=date(2026, 11, 16),
+        today=TODAY,
+        previous=first,
+    )
+    store.record_outcome(person.number, again, template)
+    newest = history_lines(store.history(person.number), template)[0]
+    assert (newest.what, newest.old, newest.new) == (
+        "Release outcome: First jobcentre appointment kept: found out on",
+        "Mon 23 Nov 2026",
+        "Mon 16 Nov 2026",
+    )
 
 
 def test_an_outcome_refused_by_its_measures_writes_nothing(
