@@ -25,6 +25,7 @@ from textual.message import Message
 from textual.widgets import Header, Input, Static
 from textual.worker import Worker, WorkerState
 
+from planner.domain.caseload_search import narrows
 from planner.domain.columns import ColumnReader, column_names
 from planner.domain.filter_terms import Filter, FilterError
 from planner.domain.filter_vocabulary import Vocabulary
@@ -71,6 +72,7 @@ from planner.tui.widgets.banner import StoreBanner
 from planner.tui.widgets.case_table import CaseTable
 from planner.tui.widgets.filter_bar import FilterBar
 from planner.tui.widgets.footer import PlannerFooter
+from planner.tui.widgets.quiet_input import QuietInput
 from planner.tui.widgets.status_line import StatusLine
 
 
@@ -148,6 +150,8 @@ class CaseloadScreen(DataScreen):
         self.columns: list[TableColumn] = default_columns()
         self._cells_asked = False
         self._previewed: CaseRow | None = None
+        # The rows searched, the text, and the matches, of the last search
+        self._last_search: tuple[list[CaseRow], str, list[CaseRow]] = ([], "", [])
         self._read_only_shown: bool | None = None
         self._saving_shown = ""
 
@@ -155,7 +159,7 @@ class CaseloadScreen(DataScreen):
         yield Header()
         yield StoreBanner()
         yield Static("Opening the database…", id="summary")
-        yield Input(placeholder="Search everyone by name or prison number  ( / )", id="search")
+        yield QuietInput(placeholder="Search everyone by name or prison number  ( / )", id="search")
         yield FilterBar(id="filter-bar")
         with Horizontal(id="caseload-status"):
             yield StatusLine(id="active-filter")
@@ -372,9 +376,16 @@ class CaseloadScreen(DataScreen):
     def refilter(self) -> None:
         table = self.table
         keep = table.highlighted.number if table.highlighted else None
-        self.view = view = view_of(
-            self._sorted, self.filter, officer=self.officer, matching=self.matching
-        )
+        rows = self._sorted
+        text = self.filter.text
+        if self.filter.searching:
+            # A letter typed onto a search looks only among the last search's matches.
+            last_rows, last_text, last_found = self._last_search
+            if last_rows is rows and narrows(last_text, text):
+                rows = last_found
+        self.view = view = view_of(rows, self.filter, officer=self.officer, matching=self.matching)
+        if self.filter.searching:
+            self._last_search = (self._sorted, text, view.rows)
         headings = []
         if view.outside:
             people = len(view.outside)
@@ -425,8 +436,13 @@ class CaseloadScreen(DataScreen):
         if self.marked:
             line += f" · {len(self.marked):,} marked (A assigns them, space unmarks)"
         # Only what changed, and a layout pass only when the line needs another height:
-        # this runs on every keystroke, and a layout costs tens of ms at 20,000 people.
-        self.query_one("#active-filter", StatusLine).say(line)
+        # this runs on every keystroke, and a layout costs tens of ms at 20,000 people
+        # (and the table's scrollbars redraw in frames of their own after it). While the
+        # bar is open the line keeps two lines, so that a filter being typed, which
+        # often wraps onto a second, never moves the table.
+        status = self.query_one("#active-filter", StatusLine)
+        status.keep_lines(2 if self.bar.is_open else 1)
+        status.say(line)
         if self.saving != self._saving_shown:  # its width follows its words: a layout
             self._saving_shown = self.saving
             self.query_one("#save-status", Static).update(literal(self.saving))
