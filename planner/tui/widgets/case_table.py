@@ -93,6 +93,9 @@ class CaseTable(ScrollView, can_focus=True):
     CaseTable {
         height: 1fr;
         background: $surface;
+        /* Always room for the sideways scrollbar: a search's extra column (or a column
+           chosen) never lays the screen out again, with the scrollbars' frames after it. */
+        overflow-x: scroll;
         & > .case-table--header { text-style: bold; background: $panel; }
         & > .case-table--cursor {
             background: $block-cursor-blurred-background;
