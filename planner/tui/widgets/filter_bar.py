@@ -120,7 +120,11 @@ class FilterBar(Vertical):
 
     def compose(self) -> ComposeResult:
         yield FilterInput(placeholder=PLACEHOLDER, suggester=FilterSuggester(self), id="filter")
-        yield StatusLine(id="filter-help")
+        help_line = StatusLine(id="filter-help")
+        # Two lines whatever it says (what may come next often wraps onto a second):
+        # a keystroke then never moves the table below, which would lay the screen out.
+        help_line.keep_lines(2)
+        yield help_line
 
     @property
     def input(self) -> FilterInput:
