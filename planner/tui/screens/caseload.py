@@ -175,7 +175,9 @@ class CaseloadScreen(DataScreen):
         table.focus()
         self.sub_title = visible(self.session.officer)
         self._show_status()
-        self.load_caseload()
+        # Once the first frame is drawn: opening the store holds the interpreter for
+        # most of a second, and started now it would share it with that frame.
+        self.call_after_refresh(self.load_caseload)
 
     @property
     def table(self) -> CaseTable:
