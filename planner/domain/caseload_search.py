@@ -36,10 +36,22 @@ def search(
 
     `text_of` gives what is searched of a row: `search_text`, or a copy of it the caller
     made once (the UI keeps one per row, to search 20,000 people on every keystroke)."""
-    wanted = " ".join(text.split()).casefold()
+    wanted = searched_for(text)
     if not wanted:
         return list(rows)
     return [row for row in rows if wanted in text_of(row)]
+
+
+def searched_for(text: str) -> str:
+    """What a search for `text` looks for: its words, single-spaced, in any case."""
+    return " ".join(text.split()).casefold()
+
+
+def narrows(earlier: str, text: str) -> bool:
+    """Whether everyone a search for `text` finds was found by one for `earlier` (so the
+    next keystroke of a search need look only among the matches of the one before)."""
+    before = searched_for(earlier)
+    return bool(before) and before in searched_for(text)
 
 
 def window_of(row: CaseloadRow, today: date) -> str:

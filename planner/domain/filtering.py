@@ -15,16 +15,23 @@ only in the full records. So each condition is decided as cheaply as it can be:
 
 Conditions are checked cheapest first; all must hold, so the order never changes who
 matches.
+
+Each condition's answer for a row is a function of one value read off the row (its
+release date, one field, an item's open status with the template, the flags' kinds...).
+A caller that filters the same rows on every keystroke builds :class:`FilterColumns` of
+them once: the rows grouped by each such value, so that a condition is decided once per
+distinct value rather than once per person (`CaseloadFilter.select_columns`). The
+answers are the very same functions either way; only the grouping is added.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Hashable, Iterable, Mapping, Sequence
 from datetime import date, timedelta
 from operator import attrgetter
-from typing import Protocol, TypeVar
+from typing import Generic, Protocol, TypeVar, cast
 
-from planner.domain.assessment import Assessment
+from planner.domain.assessment import ROW_ITEM, ROW_STATUS, STATUS_CODES, Assessment
 from planner.domain.bulk import bulk_parsing
 from planner.domain.filter_terms import (
     TODAY,
@@ -146,6 +153,75 @@ class CaseloadFilter:
                 break
         return chosen
 
+    def select_columns(self, wanted: Filter, columns: FilterColumns[Row]) -> list[Row]:
+        """What `select(wanted, columns.rows)` gives, each condition decided once per
+        distinct value of what it reads (a few ms for 20,000 rows)."""
+        rows = columns.rows
+        if not wanted.conditions:
+            return list(rows)
+        tests = [self._test(c) for c in wanted.conditions]
+        chosen: set[int] | None = None  # row indices still in; None: every row
+        for test in sorted(tests, key=lambda t: t.cost(columns.template_keys)):
+            chosen = self._apply_column(test, columns, chosen)
+            if not chosen:
+                return []
+        assert chosen is not None
+        return [rows[i] for i in sorted(chosen)]
+
+    def _apply_column(
+        self, test: _Test, columns: FilterColumns[Row], chosen: set[int] | None
+    ) -> set[int]:
+        rows = columns.rows
+        column, decide = test.column, test.decide_value
+        kept: set[int] = set()
+        pending: list[int] = []
+        groups = columns.made(column)
+        few = chosen is not None and (
+            len(chosen) < len(groups) if groups is not None else len(chosen) * 8 < len(rows)
+        )
+        if chosen is not None and few:  # each row asked, each distinct value decided once
+            answers: dict[Hashable, bool | None] = {}
+            for index in chosen:
+                value = column.value(rows[index])
+                if value not in answers:
+                    answers[value] = decide(value)
+                answer = answers[value]
+                if answer:
+                    kept.add(index)
+                elif answer is None:
+                    pending.append(index)
+        else:
+            groups = columns.groups(column)
+            for value, members in groups.items():
+                answer = decide(value)
+                if answer is False:
+                    continue
+                found = members if chosen is None else chosen.intersection(members)
+                if answer:
+                    kept.update(found)
+                else:
+                    pending.extend(found)
+        if pending:
+            pending.sort()
+            with bulk_parsing():
+                docs = self._records([rows[i].number for i in pending])
+                for index in pending:
+                    doc = docs.get(rows[index].number)
+                    if doc is not None and test.with_record(rows[index], doc):
+                        kept.add(index)
+        return kept
+
+    def prepare(self, columns: FilterColumns[Row], item_ids: Iterable[str]) -> None:
+        """Build the columns the filter language reads of these rows now (in a worker,
+        say), rather than on the first keystroke that needs each."""
+        columns.keep_statuses(item_ids)
+        made: list[_Column] = [_ReleaseColumn(), _MarkColumn(), _FlagColumn(self)]
+        # The fields views and filters mostly read; the others (names, numbers: mostly
+        # one person a value) are made when first read over many rows.
+        made += [_FieldColumn(name) for name in ("state", "assigned_to", "release_kind")]
+        for column in made:
+            columns.groups(column)
+
     def matches(self, wanted: Filter, row: CaseloadRow) -> bool:
         return bool(self.select(wanted, [row]))
 
@@ -260,10 +336,158 @@ def release_window(wanted: Filter, today: date) -> tuple[date, date] | None:
 SUMMARY, ASSESSMENT, FLAGS, SOME_RECORDS, RECORDS = range(5)
 
 
+# --- what a condition reads of a row: one value, the same for the plain path and columns --
+
+
+class _Column:
+    """One value read off each row; `name` tells columns apart (equal names, equal values)."""
+
+    name: Hashable = ("nothing",)
+
+    def value(self, row: CaseloadRow) -> Hashable:
+        return None  # the test can only be decided from the stored record
+
+
+class _FieldColumn(_Column):
+    def __init__(self, attribute: str) -> None:
+        self.name = ("field", attribute)
+        self._read = attrgetter(attribute)
+
+    def value(self, row: CaseloadRow) -> Hashable:
+        value: Hashable = self._read(row)
+        return value
+
+
+class _ReleaseColumn(_Column):
+    name = ("release",)
+
+    def value(self, row: CaseloadRow) -> Hashable:
+        return row.release_date
+
+
+class _StatusColumn(_Column):
+    """The template the row follows, and the item's status while it is open there."""
+
+    def __init__(self, item_id: str) -> None:
+        self.item_id = item_id
+        self.name = ("status", item_id)
+
+    def value(self, row: CaseloadRow) -> Hashable:
+        assessment = row.assessment
+        return (assessment.template_key, assessment.open_status(self.item_id))
+
+
+class _MarkColumn(_Column):
+    """The template the row follows, and its no-fixed-abode mark."""
+
+    name = ("no_fixed_abode",)
+
+    def value(self, row: CaseloadRow) -> Hashable:
+        assessment = row.assessment
+        return (assessment.template_key, assessment.no_fixed_abode)
+
+
+class _FlagColumn(_Column):
+    """The severities and kinds of the row's flags for today (empty: no flag)."""
+
+    def __init__(self, owner: CaseloadFilter) -> None:
+        self.owner = owner
+        self.name = ("flags", owner.today)
+
+    def value(self, row: CaseloadRow) -> Hashable:
+        return frozenset(
+            word for f in self.owner.flags(row) for word in (f.severity.value, f.kind.value)
+        )
+
+
+class FilterColumns(Generic[Row]):
+    """Rows grouped by each value a filter reads of them, made once and kept while the
+    rows are the same (the caseload screen makes them when it reads the caseload).
+
+    A column is made the first time a condition reads it over many rows (one pass), or
+    beforehand with `CaseloadFilter.prepare`. Making one in a worker while the event loop
+    reads another is safe: each is made whole before it is kept.
+    """
+
+    def __init__(self, rows: Iterable[Row]) -> None:
+        self.rows: tuple[Row, ...] = tuple(rows)
+        self.template_keys = frozenset(row.assessment.template_key for row in self.rows)
+        self._made: dict[Hashable, Groups] = {}
+
+    def made(self, column: _Column) -> Groups | None:
+        return self._made.get(column.name)
+
+    def groups(self, column: _Column) -> Groups:
+        """The rows (their indices) holding each value of `column`."""
+        made = self._made.get(column.name)
+        if made is None:
+            value = column.value
+            grouped: dict[Hashable, list[int]] = {}
+            for index, row in enumerate(self.rows):
+                found = value(row)
+                members = grouped.get(found)
+                if members is None:
+                    grouped[found] = [index]
+                else:
+                    members.append(index)
+            made = self._made[column.name] = grouped
+        return made
+
+    def keep_statuses(self, item_ids: Iterable[str]) -> None:
+        """Make the status columns of these items in one pass over the rows' open items
+        (the values are `_StatusColumn`'s: the template, and the status while open)."""
+        wanted = {item for item in item_ids if ("status", item) not in self._made}
+        if not wanted:
+            return
+        # template key -> item -> status code -> the rows where the item is open so
+        opened: dict[str, dict[str, dict[int, list[int]]]] = {}
+        by_key: dict[str, list[int]] = {}
+        for index, row in enumerate(self.rows):
+            key = row.assessment.template_key
+            items = opened.get(key)
+            if items is None:
+                items = opened[key] = {item: {} for item in wanted}
+                by_key[key] = []
+            by_key[key].append(index)
+            seen: set[str] = set()
+            for open_row in row.assessment.open_rows:  # the first counts, as in open_status
+                item = open_row[ROW_ITEM]
+                codes = items.get(item)
+                if codes is None or item in seen:
+                    continue
+                seen.add(item)
+                code = open_row[ROW_STATUS]
+                found = codes.get(code)
+                if found is None:
+                    codes[code] = [index]
+                else:
+                    found.append(index)
+        made: dict[str, dict[Hashable, Collection[int]]] = {item: {} for item in wanted}
+        for key, items in opened.items():
+            everyone = set(by_key[key])
+            for item, codes in items.items():
+                groups = made[item]
+                for code, indices in codes.items():
+                    groups[(key, STATUS_CODES[code])] = indices
+                rest = everyone.difference(*codes.values())
+                if rest:
+                    groups[(key, None)] = rest
+        for item, groups in made.items():
+            self._made[("status", item)] = groups
+
+
+Groups = Mapping[Hashable, Collection[int]]
+
+
+# --- the tests: each condition's answer from the value its column reads ---------------------
+
+
 class _Test:
     """One condition, decided from a row when it can be, else from the stored record."""
 
-    def cost(self, template_keys: set[str]) -> int:
+    column: _Column = _Column()
+
+    def cost(self, template_keys: frozenset[str] | set[str]) -> int:
         """How costly the test is for rows of these templates (see SUMMARY...RECORDS)."""
         return SUMMARY
 
@@ -271,13 +495,17 @@ class _Test:
         self.owner = owner
         self.condition = condition
 
-    def decide(self, row: CaseloadRow) -> bool | None:
-        """True or False, or None when only the stored record can tell."""
+    def decide_value(self, value: Hashable) -> bool | None:
+        """True or False from the column's value, or None when only the stored record
+        can tell. The one rule for this condition: the plain path and columns use it."""
         return None
 
+    def decide(self, row: CaseloadRow) -> bool | None:
+        return self.decide_value(self.column.value(row))
+
     def answers(self, rows: Sequence[CaseloadRow]) -> list[bool | None]:
-        decide = self.decide
-        return [decide(row) for row in rows]
+        decide, value = self.decide_value, self.column.value
+        return [decide(value(row)) for row in rows]
 
     def with_record(self, row: CaseloadRow, doc: Record) -> bool:
         return False
@@ -286,24 +514,27 @@ class _Test:
 class _SummaryFieldTest(_Test):
     def __init__(self, owner: CaseloadFilter, condition: Condition) -> None:
         super().__init__(owner, condition)
-        self.read = attrgetter(_SUMMARY_FIELDS[condition.subject.name])
+        self.attribute = _SUMMARY_FIELDS[condition.subject.name]
+        self.column = _FieldColumn(self.attribute)
         self.holds = owner.predicate(condition)
 
-    def decide(self, row: CaseloadRow) -> bool | None:
-        return self.holds(self.read(row))
+    def decide_value(self, value: Hashable) -> bool | None:
+        return self.holds(value)
 
     def answers(self, rows: Sequence[CaseloadRow]) -> list[bool | None]:
-        holds, read = self.holds, self.read
+        holds, read = self.holds, attrgetter(self.attribute)
         return [holds(read(row)) for row in rows]
 
 
 class _ReleaseTest(_Test):
+    column = _ReleaseColumn()
+
     def __init__(self, owner: CaseloadFilter, condition: Condition) -> None:
         super().__init__(owner, condition)
         self.holds = _day_predicate(condition, owner.today)
 
-    def decide(self, row: CaseloadRow) -> bool | None:
-        return self.holds(row.release_date)
+    def decide_value(self, value: Hashable) -> bool | None:
+        return self.holds(value)  # type: ignore[arg-type]  # the column holds dates
 
     def answers(self, rows: Sequence[CaseloadRow]) -> list[bool | None]:
         holds = self.holds
@@ -311,35 +542,35 @@ class _ReleaseTest(_Test):
 
 
 class _FlagTest(_Test):
-    def cost(self, template_keys: set[str]) -> int:
+    def cost(self, template_keys: frozenset[str] | set[str]) -> int:
         return FLAGS
 
     def __init__(self, owner: CaseloadFilter, condition: Condition) -> None:
         super().__init__(owner, condition)
+        self.column = _FlagColumn(owner)
         wanted = frozenset(condition.values)
-        op = condition.op
 
-        def some(flags: Sequence[Flag]) -> bool:
-            return any(f.severity.value in wanted or f.kind.value in wanted for f in flags)
+        def some(words: frozenset[str]) -> bool:
+            return not wanted.isdisjoint(words)  # a flag of that severity or kind
 
-        tests: dict[Op, Callable[[Sequence[Flag]], bool]] = {
+        tests: dict[Op, Callable[[frozenset[str]], bool]] = {
             Op.EQ: some,
             Op.IN: some,
-            Op.NE: lambda flags: not some(flags),
-            Op.NOT_IN: lambda flags: not some(flags),
-            Op.EMPTY: lambda flags: not flags,
+            Op.NE: lambda words: not some(words),
+            Op.NOT_IN: lambda words: not some(words),
+            Op.EMPTY: lambda words: not words,  # every flag has a severity
             Op.NOT_EMPTY: bool,
         }
-        self.holds = tests[op]
+        self.holds = tests[condition.op]
 
-    def decide(self, row: CaseloadRow) -> bool | None:
-        return self.holds(self.owner.flags(row))
+    def decide_value(self, value: Hashable) -> bool | None:
+        return self.holds(value)  # type: ignore[arg-type]  # the column holds word sets
 
 
 class _StatusTest(_Test):
     """An item's status: from the assessment's open items when the item is open there."""
 
-    def cost(self, template_keys: set[str]) -> int:
+    def cost(self, template_keys: frozenset[str] | set[str]) -> int:
         """The assessment settles an open item; a resolved one only when the answer is the
         same for done, not required and declined, and the item applies to everyone."""
         for key in template_keys:
@@ -352,6 +583,7 @@ class _StatusTest(_Test):
         super().__init__(owner, condition)
         op, values = condition.op, frozenset(condition.values)
         self.item_id = condition.subject.item
+        self.column = _StatusColumn(self.item_id)
         self.on_missing = op is Op.NOT_APPLICABLE  # the answer when the item does not apply
         wanted: frozenset[str] = {
             Op.EQ: values,
@@ -367,12 +599,11 @@ class _StatusTest(_Test):
             True if wanted >= _RESOLVED else False if not (_RESOLVED & wanted) else None
         )
 
-    def decide(self, row: CaseloadRow) -> bool | None:
-        assessment = row.assessment
-        item = self.owner.item(assessment.template_key, self.item_id)
+    def decide_value(self, value: Hashable) -> bool | None:
+        template_key, status = cast(tuple[str, str | None], value)
+        item = self.owner.item(template_key, self.item_id)
         if item is None:
             return self.on_missing
-        status = assessment.open_status(self.item_id)
         if status is not None:
             return status in self.wanted
         if item.applies is None:
@@ -387,7 +618,9 @@ class _StatusTest(_Test):
 
 
 class _EvidenceTest(_Test):
-    def cost(self, template_keys: set[str]) -> int:
+    column = _MarkColumn()
+
+    def cost(self, template_keys: frozenset[str] | set[str]) -> int:
         for key in template_keys:
             if self.owner.item(key, self.item_id) is None:
                 continue
@@ -408,13 +641,12 @@ class _EvidenceTest(_Test):
         self.holds = owner.predicate(condition)
         self._by_nfa: dict[str, tuple[bool | None, bool | None]] = {}
 
-    def decide(self, row: CaseloadRow) -> bool | None:
-        assessment = row.assessment
-        key = assessment.template_key
+    def decide_value(self, value: Hashable) -> bool | None:
+        key, no_fixed_abode = cast(tuple[str, bool], value)
         if self.owner.item(key, self.item_id) is None:
             return False
         answers = self._answers(key)
-        return answers[0] if assessment.no_fixed_abode else answers[1]
+        return answers[0] if no_fixed_abode else answers[1]
 
     def _nfa_answers(self, template_key: str) -> tuple[bool | None, bool | None]:
         """What the assessment's no-fixed-abode mark settles, with and without it.
@@ -453,7 +685,7 @@ class _EvidenceTest(_Test):
 
 
 class _RecordFieldTest(_Test):
-    def cost(self, template_keys: set[str]) -> int:
+    def cost(self, template_keys: frozenset[str] | set[str]) -> int:
         return RECORDS
 
     def __init__(self, owner: CaseloadFilter, condition: Condition) -> None:

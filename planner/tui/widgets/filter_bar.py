@@ -27,6 +27,7 @@ from planner.domain.filter_completion import complete
 from planner.domain.filter_terms import Filter
 from planner.domain.filter_vocabulary import Vocabulary
 from planner.domain.filters import parse_filter
+from planner.tui.widgets.quiet_input import QuietInput
 from planner.tui.widgets.status_line import StatusLine
 
 HINT_CANDIDATES = 8  # what may come next, listed under the bar
@@ -62,7 +63,7 @@ class FilterSuggester(Suggester):
         return completion(value, vocabulary)[0]
 
 
-class FilterInput(Input):
+class FilterInput(QuietInput):
     """Tab takes the completion shown (and moves on when there is none)."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -119,7 +120,11 @@ class FilterBar(Vertical):
 
     def compose(self) -> ComposeResult:
         yield FilterInput(placeholder=PLACEHOLDER, suggester=FilterSuggester(self), id="filter")
-        yield StatusLine(id="filter-help")
+        help_line = StatusLine(id="filter-help")
+        # Two lines whatever it says (what may come next often wraps onto a second):
+        # a keystroke then never moves the table below, which would lay the screen out.
+        help_line.keep_lines(2)
+        yield help_line
 
     @property
     def input(self) -> FilterInput:
