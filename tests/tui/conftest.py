@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import textual._wait as textual_wait
 from textual.pilot import Pilot
 from textual.screen import Screen
 
@@ -23,6 +24,19 @@ from planner.tui.widgets.evidence import ErrorLine
 from tests.conftest import NOW, TODAY, build_database, copy_database, make_person
 
 OFFICER = "Test Officer"
+
+
+# How long Pilot waits, after each key it presses, for the app to fall quiet: a slice of
+# this many seconds in which the process used under a twentieth of it. Textual's 1/50 s
+# made every key cost at least 80 ms, most of it asleep (a key costs the app about 10 ms),
+# and typing was most of the time of the UI tests; 1/200 s waits for the same quiet.
+IDLE_SLICE_SECONDS = 1 / 200
+
+
+@pytest.fixture(autouse=True)
+def _quick_idle_checks(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(textual_wait, "SLEEP_GRANULARITY", IDLE_SLICE_SECONDS)
+    monkeypatch.setattr(textual_wait, "SLEEP_IDLE", IDLE_SLICE_SECONDS / 20)
 
 
 @pytest.fixture(autouse=True)
