@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import shutil
+from collections.abc import Callable, Iterator
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -18,18 +19,48 @@ TODAY = date(2026, 11, 23)
 NOW = datetime(2026, 11, 23, 9, 30, tzinfo=UTC)
 
 
-@pytest.fixture(autouse=True)
-def _isolated_environment(
-    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """Never touch the real user's config, database or cache from a test."""
-    home = tmp_path_factory.mktemp("home")
+def isolate(monkeypatch: pytest.MonkeyPatch, home: Path) -> None:
+    """Config, database and cache in `home`, never the real user's."""
     monkeypatch.setenv("PLANNER_CONFIG", str(home / "config.toml"))
     monkeypatch.setenv("PLANNER_DB", str(home / "planner.db"))
     monkeypatch.setenv("PLANNER_CACHE_DIR", str(home / "cache"))
     monkeypatch.delenv("PLANNER_OFFICER", raising=False)
     monkeypatch.delenv("PLANNER_TEMPLATES", raising=False)
     monkeypatch.delenv("PLANNER_PASSPHRASE", raising=False)
+
+
+@pytest.fixture(autouse=True)
+def _isolated_environment(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Never touch the real user's config, database or cache from a test."""
+    isolate(monkeypatch, tmp_path_factory.mktemp("home"))
+
+
+def build_database(
+    tmp_path_factory: pytest.TempPathFactory, build: Callable[[Path], object]
+) -> Path:
+    """A database written once by `build(path)` (for a session-scoped fixture), in a
+    folder and an environment of its own: tests start from copies of it (`copy_database`)
+    instead of writing the same people again for every test."""
+    folder = tmp_path_factory.mktemp("built")
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        isolate(monkeypatch, folder / "home")
+        build(folder / "planner.db")
+    return folder / "planner.db"
+
+
+def copy_database(source: Path, target: Path) -> Path:
+    """The files of the closed database `source` (snapshot, journal, audit log, the
+    backups folder), copied to `target` and beside it under its name."""
+    for path in source.parent.iterdir():
+        if path.name.startswith(source.name):
+            copied = target.with_name(target.name + path.name[len(source.name) :])
+            if path.is_dir():
+                shutil.copytree(path, copied)
+            else:
+                shutil.copy2(path, copied)
+    return target
 
 
 @pytest.fixture(scope="session")

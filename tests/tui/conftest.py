@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import textual._wait as textual_wait
 from textual.pilot import Pilot
 from textual.screen import Screen
 
@@ -20,9 +21,22 @@ from planner.store.repository import CaseStore
 from planner.tui.app import PlannerApp, make_app
 from planner.tui.screens.caseload import CaseloadScreen
 from planner.tui.widgets.evidence import ErrorLine
-from tests.conftest import NOW, TODAY, make_person
+from tests.conftest import NOW, TODAY, build_database, copy_database, make_person
 
 OFFICER = "Test Officer"
+
+
+# How long Pilot waits, after each key it presses, for the app to fall quiet: a slice of
+# this many seconds in which the process used under a twentieth of it. Textual's 1/50 s
+# made every key cost at least 80 ms, most of it asleep (a key costs the app about 10 ms),
+# and typing was most of the time of the UI tests; 1/200 s waits for the same quiet.
+IDLE_SLICE_SECONDS = 1 / 200
+
+
+@pytest.fixture(autouse=True)
+def _quick_idle_checks(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(textual_wait, "SLEEP_GRANULARITY", IDLE_SLICE_SECONDS)
+    monkeypatch.setattr(textual_wait, "SLEEP_IDLE", IDLE_SLICE_SECONDS / 20)
 
 
 @pytest.fixture(autouse=True)
@@ -85,10 +99,23 @@ def fill_caseload(store: CaseStore, template: Template) -> None:
     store.update_person(released)
 
 
+def seed(path: Path, *fills: Callable[[CaseStore, Template], object]) -> None:
+    """A database at `path` written by the officer "Seeder" with each of `fills`."""
+    template = TemplateLibrary().get("england-wales")
+    with CaseStore(path, officer="Seeder", clock=lambda: NOW) as store:
+        for fill in fills:
+            fill(store, template)
+
+
+@pytest.fixture(scope="session")
+def seven_people(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The caseload's database, written once: each test opens a copy of its own."""
+    return build_database(tmp_path_factory, lambda path: seed(path, fill_caseload))
+
+
 @pytest.fixture
-def caseload(db_path: Path, template: Template) -> Iterator[CaseStore]:
-    with CaseStore(db_path, officer="Seeder", clock=lambda: NOW) as store:
-        fill_caseload(store, template)
+def caseload(db_path: Path, seven_people: Path) -> Iterator[CaseStore]:
+    copy_database(seven_people, db_path)
     with CaseStore(db_path, officer=OFFICER, clock=lambda: NOW) as store:
         yield store
 

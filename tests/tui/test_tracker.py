@@ -18,7 +18,6 @@ from textual.widgets import Input, OptionList, Select, Static
 
 from planner.cli import main
 from planner.config import Settings, load_settings
-from planner.domain.template import Template
 from planner.domain.template_loading import TemplateLibrary
 from planner.export.caseload_csv import view_file_name
 from planner.store.repository import CaseStore
@@ -31,20 +30,26 @@ from planner.tui.screens.column_chooser import ColumnChooser
 from planner.tui.screens.export_caseload import VIEW, CaseloadCsvScreen
 from planner.tui.screens.view_picker import ViewPicker
 from planner.tui.widgets.case_table import MARK, CaseTable
-from tests.conftest import NOW, TODAY
+from tests.conftest import NOW, TODAY, build_database, copy_database
 from tests.filter_people import add_filter_people
-from tests.tui.conftest import OFFICER, fill_caseload, settled, wait_for_caseload, wait_until
+from tests.tui.conftest import OFFICER, fill_caseload, seed, settled, wait_for_caseload, wait_until
 
 THREE_CONDITIONS = "bank.account != done and flag = critical and location starts with C"
 
 
-@pytest.fixture
-def tracker(db_path: Path, template: Template) -> Iterator[CaseStore]:
+@pytest.fixture(scope="session")
+def twelve_people(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Twelve people: the caseload's seven (no one assigned) and the filter tests' five
-    (two of them in the acting officer's caseload, one in another officer's)."""
-    with CaseStore(db_path, officer="Seeder", clock=lambda: NOW) as store:
-        fill_caseload(store, template)
-        add_filter_people(store, template)
+    (two of them in the acting officer's caseload, one in another officer's), written
+    once: each test opens a copy of its own."""
+    return build_database(
+        tmp_path_factory, lambda path: seed(path, fill_caseload, add_filter_people)
+    )
+
+
+@pytest.fixture
+def tracker(db_path: Path, twelve_people: Path) -> Iterator[CaseStore]:
+    copy_database(twelve_people, db_path)
     with CaseStore(db_path, officer=OFFICER, clock=lambda: NOW) as store:
         yield store
 

@@ -20,29 +20,41 @@ from planner.cli import main
 from planner.domain.status import ItemStatus
 from planner.domain.template import Template
 from planner.store.repository import CaseStore
-from tests.conftest import NOW, TODAY, make_person
+from tests.conftest import NOW, TODAY, build_database, copy_database, make_person
 from tests.filter_people import OFFICER, add_filter_people
 
 LONG_NOTE = " ".join(f"word{i:03d}" for i in range(60))
 LONG_NAME = ("Alexandra-Josephine", "Fitzwilliam-Montgomery Ashby")
 
 
+@pytest.fixture(scope="session")
+def six_people(tmp_path_factory: pytest.TempPathFactory, template: Template) -> Path:
+    """The filter tests' people and one with long names and a long note, written once:
+    each test has a copy of its own."""
+
+    def build(path: Path) -> None:
+        with CaseStore(path, officer=OFFICER, clock=lambda: NOW) as store:
+            add_filter_people(store, template)
+            store.add(
+                make_person(
+                    "F6666FF",
+                    release=date(2027, 1, 4),
+                    forename=LONG_NAME[0],
+                    surname=LONG_NAME[1],
+                    location="D-4-040",
+                ),
+                template,
+            )
+            store.save_item(
+                "F6666FF", "bank.account", status=ItemStatus.IN_PROGRESS, notes=LONG_NOTE
+            )
+
+    return build_database(tmp_path_factory, build)
+
+
 @pytest.fixture
-def db(tmp_path: Path, template: Template, monkeypatch: pytest.MonkeyPatch) -> Path:
-    path = tmp_path / "planner.db"
-    with CaseStore(path, officer=OFFICER, clock=lambda: NOW) as store:
-        add_filter_people(store, template)
-        store.add(
-            make_person(
-                "F6666FF",
-                release=date(2027, 1, 4),
-                forename=LONG_NAME[0],
-                surname=LONG_NAME[1],
-                location="D-4-040",
-            ),
-            template,
-        )
-        store.save_item("F6666FF", "bank.account", status=ItemStatus.IN_PROGRESS, notes=LONG_NOTE)
+def db(tmp_path: Path, six_people: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    path = copy_database(six_people, tmp_path / "planner.db")
     monkeypatch.chdir(tmp_path)
     return path
 

@@ -25,7 +25,7 @@ from planner.domain.raw_case import Record, item_applies
 from planner.domain.template import Template
 from planner.store.repository import CaseStore
 from planner.store.summary import CaseSummary
-from tests.conftest import NOW, TODAY, make_person
+from tests.conftest import NOW, TODAY, build_database, copy_database, make_person
 from tests.filter_people import OFFICER, add_filter_people
 from tests.filter_reference import reference_select
 
@@ -62,9 +62,22 @@ def _number(summary: CaseSummary) -> str:
     return summary.number
 
 
+@pytest.fixture(scope="session")
+def filter_people(tmp_path_factory: pytest.TempPathFactory, template: Template) -> Path:
+    """The filter tests' people, written once: each test opens a copy of its own."""
+
+    def build(path: Path) -> None:
+        with CaseStore(path, officer=OFFICER, clock=lambda: NOW) as store:
+            add_filter_people(store, template)
+
+    return build_database(tmp_path_factory, build)
+
+
 @pytest.fixture
-def caseload(store: CaseStore, template: Template) -> CaseStore:
-    return add_filter_people(store, template)
+def caseload(filter_people: Path, db_path: Path) -> Iterator[CaseStore]:
+    copy_database(filter_people, db_path)
+    with CaseStore(db_path, officer=OFFICER, clock=lambda: NOW) as store:
+        yield store
 
 
 @pytest.mark.parametrize(
