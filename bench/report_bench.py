@@ -15,9 +15,13 @@ median of --repeat:
   readiness of the people due out in 12 weeks, outcomes of the 12 months' releases, the
   12-week calendar; by sex, by the 19 detailed ethnic groups and by location (as many
   groups as the wings, up to 24);
-* the audit note of a run (one fsync'd change).
+* the audit note of a run (one fsync'd change);
+* the Insights screen (``I`` on the caseload, headless at 120x40, the app opened as
+  `planner` opens it and the caseload read first): from the key to its first report
+  painted, then ``o`` (outcomes) and ``g`` (by sex).
 
-Target: each report under 1 s cold at 20,000 people and 12 months of releases.
+Targets: each report under 1 s cold at 20,000 people and 12 months of releases; the
+Insights screen's first paint under 1 s.
 """
 
 from __future__ import annotations
@@ -176,6 +180,53 @@ def child_audit(path: str, repeat: int) -> dict[str, Any]:
     return {"median": statistics.median(times)}
 
 
+def child_insights(path: str) -> dict[str, Any]:
+    """The Insights screen opened with `I` on the caseload, headless at 120x40: from the
+    key press until its first report (readiness, everyone) is on screen and a frame has
+    been drawn with it; then `o` (outcomes) and `g` (by sex) the same way."""
+    import asyncio
+
+    from planner.config import Settings
+    from planner.store.repository import CaseStore
+    from planner.tui.app import make_app
+    from planner.tui.screens.caseload import CaseloadScreen
+    from planner.tui.screens.insights import InsightsScreen
+
+    app = make_app(
+        lambda: CaseStore(Path(path), officer="bench", auto_backup=False),
+        today=TODAY,
+        settings=Settings(officer="bench"),
+    )
+    result: dict[str, Any] = {}
+
+    async def shown(pilot: Any, key: str, report: str, by: str) -> float:
+        started = time.perf_counter()
+        await pilot.press(key)
+        while True:
+            screen = app.screen
+            done = screen.built_for if isinstance(screen, InsightsScreen) else None
+            if done is not None and (done.report, done.by) == (report, by):
+                break
+            await asyncio.sleep(0.001)
+        await pilot.pause()  # the frame that shows it
+        return time.perf_counter() - started
+
+    async def drive(pilot: Any) -> None:
+        while True:
+            screen = app.screen_stack[0] if app.screen_stack else None
+            if isinstance(screen, CaseloadScreen) and screen.complete:
+                break
+            await asyncio.sleep(0.005)
+        await pilot.pause()
+        result["paint"] = await shown(pilot, "I", "readiness", "everyone")
+        result["outcomes"] = await shown(pilot, "o", "outcomes", "everyone")
+        result["by_sex"] = await shown(pilot, "g", "outcomes", "sex")
+        app.exit()
+
+    app.run(headless=True, size=(120, 40), auto_pilot=drive)
+    return result
+
+
 def run_child(*args: str) -> dict[str, Any]:
     done = subprocess.run(
         [sys.executable, __file__, "--child", *args], check=True, capture_output=True, text=True
@@ -197,6 +248,8 @@ def main() -> None:
             print(json.dumps(child_report(path, rest[0], rest[1], int(rest[2]))))
         elif kind == "reference":
             print(json.dumps(child_reference(path)))
+        elif kind == "insights":
+            print(json.dumps(child_insights(path)))
         else:
             print(json.dumps(child_audit(path, int(rest[0]))))
         return
@@ -242,6 +295,17 @@ def main() -> None:
                 )
         audit = run_child("audit", str(path), repeat)["median"]
         print(f"| the audit note of a run | | {core_bench.ms(audit)} | |")
+        screens = [run_child("insights", str(path)) for _ in range(args.repeat)]
+        print("\n| Insights screen (120x40, headless) | median |")
+        print("|---|---:|")
+        for key, label in (
+            ("paint", "`I` to the first report painted (readiness)"),
+            ("outcomes", "`o`: outcomes painted"),
+            ("by_sex", "`g`: outcomes by sex painted"),
+        ):
+            value = statistics.median(s[key] for s in screens)
+            failed |= key == "paint" and value >= TARGET_S
+            print(f"| {label} | {core_bench.ms(value)} |")
     print(f"\n- load average at the end: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     print(
         f"- target: every report under {TARGET_S:.0f} s the first time: "

@@ -12,12 +12,12 @@ from __future__ import annotations
 
 import io
 from collections.abc import Sequence
-from dataclasses import dataclass
 from functools import cache
 
 from PIL import Image, ImageDraw, ImageFont
 
 from planner.export.font_subset import FONT_FOLDER
+from planner.reports.bars import Bar
 
 WIDTH = 1600
 ROW = 46
@@ -30,19 +30,6 @@ BAR_ALL = (21, 57, 92)
 WHISKER = (26, 26, 26)
 MUTED = (90, 90, 90)
 GRID = (215, 219, 223)
-
-
-@dataclass(frozen=True, slots=True)
-class Bar:
-    """One row of a chart: a value from 0 to `scale` with an optional interval, or the
-    words shown instead of a bar."""
-
-    label: str
-    value: float | None
-    low: float | None = None
-    high: float | None = None
-    words: str = ""  # shown instead of a bar when there is no value
-    strong: bool = False  # the "all people" row
 
 
 @cache

@@ -15,15 +15,15 @@ from datetime import datetime
 from planner.export.pdf_fonts import can_draw, chain_for
 from planner.export.pdf_layout import MUTED, Cell, Document, Style, document
 from planner.export.pdf_text import UndrawableText, problem_text
+from planner.reports.bars import Bar, measure_bars
 from planner.reports.calendar import CalendarReport
-from planner.reports.charts import Bar, bar_chart
-from planner.reports.tables import GroupedReport, MeasureTable
+from planner.reports.charts import bar_chart
+from planner.reports.tables import GroupedReport
 from planner.reports.text_rows import (
     ALL_LABEL,
     TextTable,
     calendar_tables,
     grouped_tables,
-    rate_text,
 )
 
 TITLE = Style(17, bold=True)
@@ -112,35 +112,6 @@ def _image(pdf: Document, png: bytes, width_px: int, height_px: int) -> None:
     pdf.set_y(top + height + 2)
 
 
-def measure_bars(report: GroupedReport, measure: MeasureTable) -> list[Bar]:
-    """A bar per group and one for everyone; words instead of a bar where the rate is not
-    published."""
-    threshold = report.threshold
-    table = measure.table
-    lines = [
-        (group.label, measure.rates[n], (*table.cells[n], table.row_totals[n]), False)
-        for n, group in enumerate(report.groups)
-    ]
-    lines.append((ALL_LABEL, measure.overall, (*table.column_totals, table.grand_total), True))
-    bars = []
-    for label, rate, cells, strong in lines:
-        found = rate.rate
-        interval = None if found is None else found.interval
-        if found is None or found.rate is None:
-            bars.append(Bar(label, None, words=rate_text(rate, cells, threshold), strong=strong))
-        else:
-            bars.append(
-                Bar(
-                    label,
-                    found.rate,
-                    None if interval is None else interval.low,
-                    None if interval is None else interval.high,
-                    strong=strong,
-                )
-            )
-    return bars
-
-
 def grouped_pdf(report: GroupedReport, *, officer: str, now: datetime) -> bytes:
     tables = grouped_tables(report)
     texts = [report.title, *(g.label for g in report.groups)]
@@ -212,4 +183,4 @@ def calendar_pdf(report: CalendarReport, *, officer: str, now: datetime) -> byte
     return bytes(pdf.output())
 
 
-__all__ = ["calendar_pdf", "can_draw", "grouped_pdf"]
+__all__ = ["calendar_pdf", "can_draw", "grouped_pdf", "measure_bars"]

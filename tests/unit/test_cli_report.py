@@ -18,9 +18,9 @@ from planner.cli import main
 from planner.domain.person import Circumstances
 from planner.domain.template import Template
 from planner.reports.audit import REPORT_FIELD
+from planner.reports.bars import measure_bars
 from planner.reports.groups import grouping
 from planner.reports.outcomes import outcomes_report
-from planner.reports.pdf import measure_bars
 from planner.store.repository import CaseStore
 from tests.conftest import NOW, TODAY
 from tests.report_caseload import add_released, numbers
