@@ -150,6 +150,12 @@ def _deliver(
     force: bool,
 ) -> None:
     """Audit the run, then show or write the report: nothing is shown unaudited."""
+    if store.read_only or store.integrity_problem is not None:
+        why = "it is read-only" if store.read_only else "its history needs repair"
+        raise click.ClickException(
+            f"every report run is recorded in the audit log, and {store.path.name} cannot "
+            f"record one now ({why}): no report was made"
+        )
     output = files.get("csv")
     pdf_path = files.get("pdf")
     data: bytes | None = None

@@ -263,3 +263,23 @@ def test_the_config_threshold_is_never_below_three(
     config.write_text("report_threshold = 10\n")
     code, out, _err = run(capsys, db, "report", "outcomes", "--json")
     assert code == 0 and json.loads(out)["threshold"] == 10
+
+
+def test_a_database_that_cannot_record_the_run_makes_no_report(
+    capsys: pytest.CaptureFixture[str], db: Path
+) -> None:
+    from planner.store.layout import DatabaseFiles
+
+    files = [p for p in DatabaseFiles(db).all() if p.exists()]
+    for path in files:
+        path.chmod(0o444)
+    db.parent.chmod(0o555)
+    try:
+        code, out, err = run(capsys, db, "report", "outcomes")
+    finally:
+        db.parent.chmod(0o755)
+        for path in files:
+            path.chmod(0o600)
+    assert code == 1 and out == ""
+    assert "every report run is recorded in the audit log" in err and "read-only" in err
+    assert runs(db) == []
