@@ -4,9 +4,11 @@ suppression in them, readiness by section, the calendar, and the audit of every 
 from __future__ import annotations
 
 from datetime import date, timedelta
+from pathlib import Path
 
 import pytest
 
+from planner.demo import DEMO_OFFICER, write_demo
 from planner.domain.person import Circumstances
 from planner.domain.statistics import wilson
 from planner.domain.suppression import Hidden, ThresholdTooLow
@@ -18,7 +20,7 @@ from planner.reports.outcomes import outcomes_report
 from planner.reports.readiness import readiness_report
 from planner.reports.subjects import wing_of
 from planner.store.repository import CaseStore
-from tests.conftest import TODAY
+from tests.conftest import NOW, TODAY
 from tests.report_caseload import add_due, add_released, numbers
 
 FIRST, LAST = date(2026, 1, 1), TODAY
@@ -257,3 +259,21 @@ def test_location_groups_by_wing_and_pools_the_small_ones(
     report = readiness_report(store, TODAY, grouping("location"), threshold=5)
     assert [g.label for g in report.groups] == ["A", "B", "Others together (smaller groups)"]
     assert report.people.count == 15
+
+
+def test_the_demo_caseload_shows_real_looking_figures(db_path: Path, template: Template) -> None:
+    with CaseStore(db_path, officer=DEMO_OFFICER, clock=lambda: NOW) as store:
+        write_demo(store, template, TODAY, count=5, released=120)
+        report = outcomes_report(
+            store, EVERYONE, first=TODAY - timedelta(days=366), last=TODAY, threshold=5
+        )
+        by_sex = outcomes_report(
+            store, SEX, first=TODAY - timedelta(days=366), last=TODAY, threshold=5
+        )
+    assert report.people.count == 120
+    shown = [m for m in report.measures if m.overall.rate is not None]
+    assert len(shown) >= 8  # most measures have a rate everyone can see
+    housed = report.measures[0].overall.rate
+    assert housed is not None and 0.5 < (housed.rate or 0) < 1
+    assert {g.key for g in by_sex.groups} >= {"female", "male"}
+    assert any(rate.rate is not None for m in by_sex.measures for rate in m.rates)
