@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date
 
 from planner.domain.calendar import format_day
 from planner.domain.statistics import Rate
@@ -134,7 +135,7 @@ def calendar_tables(report: CalendarReport) -> list[TextTable]:
         )
     weeks = tuple(
         (
-            f"{format_day(week.first)} to {format_day(week.last)}",
+            f"{_no_year(week.first)} to {_no_year(week.last)}",
             str(week.dated),
             str(week.expected),
             str(week.marked_days_with_releases),
@@ -167,6 +168,11 @@ def calendar_tables(report: CalendarReport) -> list[TextTable]:
             ),
         ),
     ]
+
+
+def _no_year(day: date) -> str:
+    """'Tue 1 Dec': the calendar's title gives the years."""
+    return format_day(day).rsplit(" ", 1)[0]
 
 
 def _readiness(value: float | None, hidden: bool, threshold: int) -> str:

@@ -327,7 +327,11 @@ class InsightsScreen(DataScreen):
         plt = plot.plt
         plt.clear_figure()
         labels = [f"{week.first:%d %b}" for week in built.week_rows]
-        plt.bar(labels, [week.expected for week in built.week_rows], width=0.6)
+        expected = [week.expected for week in built.week_rows]
+        plt.bar(labels, expected, width=0.6)
+        most = max([*expected, 1])
+        step = max(1, -(-most // 6))
+        plt.yticks(list(range(0, most + step, step)))  # whole releases
         plt.title("Releases expected each week")
         plot.refresh()
 
