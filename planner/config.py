@@ -43,6 +43,9 @@ class Settings(BaseModel):
     template_dirs: list[str] = Field(default_factory=list)
     default_template: str = "england-wales"
     backups_keep: int = Field(default=14, ge=1, le=365)
+    # The smallest number a report shows: any count below it is "fewer than N" (see
+    # planner.domain.suppression). A site may raise it, never lower it below 3.
+    report_threshold: int = Field(default=5, ge=3, le=100)
     encrypt: bool = False  # encrypt new databases (asks for a passphrase when creating one)
     # Remapped keys of the terminal UI: binding id to keys, e.g. "person.export" = "ctrl+e"
     # (several keys separated by commas). `planner` lists the ids on its help screen (F1).

@@ -72,6 +72,11 @@ COMMANDS: dict[str, LazyCommand] = {
         "release",
         "Record what happened on release day, and mark the person released.",
     ),
+    "report": LazyCommand(
+        "planner.cli.report",
+        "report",
+        "Readiness, outcomes and the release calendar, by group, with small numbers hidden.",
+    ),
     "restore": LazyCommand(_DATA, "restore_command", "Put a backup in place of the database."),
     "set": LazyCommand(_CASES, "set_", "Record an item's status and evidence."),
     "show": LazyCommand(_VIEWS, "show", "Show a person, every checklist item and every flag."),

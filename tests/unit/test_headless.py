@@ -8,7 +8,13 @@ import sys
 
 import planner
 
-HEADLESS = ("planner.domain", "planner.store", "planner.export", "planner.config")
+HEADLESS = (
+    "planner.domain",
+    "planner.store",
+    "planner.export",
+    "planner.reports",
+    "planner.config",
+)
 
 
 def _headless_modules() -> list[str]:
@@ -23,6 +29,7 @@ def test_there_are_headless_modules_to_check() -> None:
     names = _headless_modules()
     assert "planner.domain.gaps" in names
     assert "planner.store.repository" in names
+    assert "planner.reports.outcomes" in names
 
 
 def test_importing_headless_modules_leaves_textual_out() -> None:

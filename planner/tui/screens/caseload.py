@@ -865,6 +865,11 @@ class CaseloadScreen(DataScreen):
 
         self.app.push_screen(StaffScreen(self.session))
 
+    def action_insights(self) -> None:
+        from planner.tui.screens.insights import InsightsScreen
+
+        self.app.push_screen(InsightsScreen(self.session))
+
     def action_export_csv(self) -> None:
         from planner.tui.screens.export_caseload import CaseloadCsvScreen, ViewExport
 

@@ -153,6 +153,13 @@ CASELOAD_BINDINGS: list[BindingType] = [
         id="caseload.staff",
     ),
     Binding(
+        "I",
+        "insights",
+        "Insights",
+        tooltip="Readiness, outcomes and the release calendar by group, with charts",
+        id="caseload.insights",
+    ),
+    Binding(
         "X",
         "export_csv",
         "Export CSV",
