@@ -28,6 +28,7 @@ from planner.domain.flags import FlagKind, Severity
 from planner.domain.person import CaseState, ReleaseKind
 from planner.domain.status import ItemStatus
 from planner.domain.template import FieldType, ItemTemplate, Template
+from planner.domain.text import visible
 
 Choices = tuple[tuple[str, str], ...]  # (value, label)
 
@@ -115,9 +116,10 @@ def did_you_mean(word: str, candidates: Iterable[str]) -> str:
 
 
 def shown(text: str) -> str:
-    """A piece of what the officer typed, quoted in an error message."""
+    """A piece of what the officer typed, quoted in an error message: one line, whatever
+    was typed (a newline or a control character is shown as its code)."""
     cut = text if len(text) <= 40 else text[:39] + "…"
-    return '"' + cut + '"'
+    return '"' + visible(cut) + '"'
 
 
 class Vocabulary:

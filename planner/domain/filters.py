@@ -70,6 +70,7 @@ from planner.domain.filter_terms import (
     Subject,
 )
 from planner.domain.filter_vocabulary import Vocabulary, day_count, did_you_mean, shown
+from planner.domain.text import visible
 
 __all__ = [
     "Condition",
@@ -158,7 +159,7 @@ def _quoted(text: str, start: int, *, lenient: bool) -> tuple[str, int]:
             i += 1
     if lenient:
         return "".join(out), len(text)
-    raise FilterError(f"a quote is not closed: {text[start : start + 40]}")
+    raise FilterError(f"a quote is not closed: {visible(text[start : start + 40])}")
 
 
 def parse_filter(text: str | Sequence[str], vocabulary: Vocabulary) -> Filter:

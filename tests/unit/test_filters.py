@@ -4,7 +4,7 @@ mistake is one line naming the unknown part with the nearest known one."""
 from __future__ import annotations
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from planner.domain.errors import InvalidInput
@@ -262,6 +262,8 @@ _ALMOST = st.lists(_PIECES, max_size=9).map(" ".join)
 
 @settings(max_examples=400, deadline=None)
 @given(st.one_of(st.text(max_size=60), _ALMOST, st.lists(_ALMOST, max_size=3)))
+@example('"\n')  # an unclosed quote before a newline: the error is still one line
+@example("bank.account = 'x\x1b[2J")
 def test_parsing_never_raises_anything_but_a_filter_error(text: str | list[str]) -> None:
     vocabulary = _VOCABULARY
     try:
