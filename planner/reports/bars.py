@@ -30,8 +30,8 @@ def measure_bars(report: GroupedReport, measure: MeasureTable) -> list[Bar]:
     threshold = report.threshold
     table = measure.table
     lines = [
-        (group.label, measure.rates[n], (*table.cells[n], table.row_totals[n]), False)
-        for n, group in enumerate(report.groups)
+        (report.groups[n].label, measure.rates[n], (*table.cells[n], table.row_totals[n]), False)
+        for n in report.by_group
     ]
     lines.append((ALL_LABEL, measure.overall, (*table.column_totals, table.grand_total), True))
     bars = []

@@ -22,6 +22,7 @@ from planner.domain.suppression import (
     PublishedTable,
     suppress_together,
 )
+from planner.reports.groups import EVERYONE_KEY
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,6 +79,14 @@ class GroupedReport:
     people: Cell  # everyone counted, as published
     measures: tuple[MeasureTable, ...]
     notes: tuple[str, ...] = ()
+
+    @property
+    def by_group(self) -> list[int]:
+        """The positions of the groups shown a row each: none when everyone is one group
+        (the row for everyone says it all; shown twice it read as two groups)."""
+        if len(self.groups) == 1 and self.grouping.key == EVERYONE_KEY:
+            return []
+        return list(range(len(self.groups)))
 
     @property
     def withheld(self) -> bool:

@@ -68,7 +68,8 @@ def measure_rows(report: GroupedReport, measure: MeasureTable) -> TextTable:
         "95% CI",
     )
     rows: list[tuple[str, ...]] = []
-    for n, group in enumerate(report.groups):
+    for n in report.by_group:
+        group = report.groups[n]
         cells = table.cells[n]
         total = table.row_totals[n]
         rows.append(
