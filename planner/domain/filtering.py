@@ -33,6 +33,14 @@ from typing import Generic, Protocol, TypeVar, cast
 
 from planner.domain.assessment import ROW_ITEM, ROW_STATUS, STATUS_CODES, Assessment
 from planner.domain.bulk import bulk_parsing
+from planner.domain.filter_predicates import (
+    Predicate,
+    choice_predicate,
+    date_predicate,
+    day_predicate,
+    text_predicate,
+    yes_no_predicate,
+)
 from planner.domain.filter_terms import (
     TODAY,
     Condition,
@@ -89,7 +97,6 @@ class CaseloadRow(Protocol):
 
 Row = TypeVar("Row", bound=CaseloadRow)
 Records = Callable[[Sequence[str]], Mapping[str, Record]]
-Predicate = Callable[[object], bool]
 
 _ALL_STATUSES = frozenset(s.value for s in ItemStatus)
 _RESOLVED = frozenset(s.value for s in RESOLVED)
@@ -290,11 +297,11 @@ class CaseloadFilter:
         """A test of one stored value (a string, True/False, or None) for a condition."""
         kind = condition.subject.kind
         if kind is Kind.DATE:
-            return _date_predicate(condition, self.today)
+            return date_predicate(condition, self.today)
         if kind is Kind.YES_NO:
-            return _yes_no_predicate(condition)
+            return yes_no_predicate(condition)
         if kind is Kind.CHOICE:
-            return _choice_predicate(condition)
+            return choice_predicate(condition)
         values = condition.values
         if condition.subject.name == "assigned" and any(v.lower() == ME for v in values):
             if not self.officer:
@@ -302,7 +309,7 @@ class CaseloadFilter:
                     f'{condition}: "me" means the acting officer, and no officer name is set'
                 )
             values = tuple(self.officer if v.lower() == ME else v for v in values)
-        return _text_predicate(condition.op, values)
+        return text_predicate(condition.op, values)
 
 
 def release_window(wanted: Filter, today: date) -> tuple[date, date] | None:
@@ -531,7 +538,7 @@ class _ReleaseTest(_Test):
 
     def __init__(self, owner: CaseloadFilter, condition: Condition) -> None:
         super().__init__(owner, condition)
-        self.holds = _day_predicate(condition, owner.today)
+        self.holds = day_predicate(condition, owner.today)
 
     def decide_value(self, value: Hashable) -> bool | None:
         return self.holds(value)  # type: ignore[arg-type]  # the column holds dates
@@ -695,112 +702,3 @@ class _RecordFieldTest(_Test):
 
     def with_record(self, row: CaseloadRow, doc: Record) -> bool:
         return self.holds(person_value(doc, self.name))
-
-
-# --- comparing one value ------------------------------------------------------------------
-
-
-def _text(value: object) -> str:
-    return value.strip().casefold() if isinstance(value, str) else ""
-
-
-def _text_predicate(op: Op, values: tuple[str, ...]) -> Predicate:
-    folded = [v.strip().casefold() for v in values]
-    first = folded[0] if folded else ""
-    group = frozenset(folded)
-    tests: dict[Op, Predicate] = {
-        Op.EQ: lambda v: _text(v) == first,
-        Op.NE: lambda v: _text(v) != first,
-        Op.IN: lambda v: _text(v) in group,
-        Op.NOT_IN: lambda v: _text(v) not in group,
-        Op.CONTAINS: lambda v: first in _text(v),
-        Op.STARTS_WITH: lambda v: _text(v).startswith(first),
-        Op.EMPTY: lambda v: not _text(v),
-        Op.NOT_EMPTY: lambda v: bool(_text(v)),
-    }
-    return tests[op]
-
-
-def _choice(value: object) -> str | None:
-    return value if isinstance(value, str) and value.strip() else None
-
-
-def _choice_predicate(condition: Condition) -> Predicate:
-    values = condition.values
-    first = values[0] if values else ""
-    group = frozenset(values)
-    tests: dict[Op, Predicate] = {
-        Op.EQ: lambda v: _choice(v) == first,
-        Op.NE: lambda v: _choice(v) != first,
-        Op.IN: lambda v: _choice(v) in group,
-        Op.NOT_IN: lambda v: _choice(v) not in group,
-        Op.EMPTY: lambda v: _choice(v) is None,
-        Op.NOT_EMPTY: lambda v: _choice(v) is not None,
-    }
-    return tests[condition.op]
-
-
-def _yes_no_predicate(condition: Condition) -> Predicate:
-    wanted = bool(condition.values) and condition.values[0] == "yes"
-    tests: dict[Op, Predicate] = {
-        Op.EQ: lambda v: isinstance(v, bool) and v is wanted,
-        Op.NE: lambda v: not (isinstance(v, bool) and v is wanted),
-        Op.EMPTY: lambda v: not isinstance(v, bool),
-        Op.NOT_EMPTY: lambda v: isinstance(v, bool),
-    }
-    return tests[condition.op]
-
-
-def _iso(value: object) -> str | None:
-    """A stored date as its ISO day; None for no date."""
-    if isinstance(value, str) and len(value) >= 10:
-        return value[:10]
-    return None
-
-
-def _date_predicate(condition: Condition, today: date) -> Predicate:
-    op = condition.op
-    today_iso = today.isoformat()
-    if op in (Op.WITHIN, Op.WITHIN_LAST):
-        days = timedelta(days=int(condition.values[0]))
-        if op is Op.WITHIN:
-            low, high = today_iso, (today + days).isoformat()
-        else:
-            low, high = (today - days).isoformat(), today_iso
-
-        def within(v: object) -> bool:
-            day = _iso(v)
-            return day is not None and low <= day <= high
-
-        return within
-    value = condition.values[0] if condition.values else ""
-    bound = today_iso if value == TODAY else value
-    tests: dict[Op, Predicate] = {
-        Op.EQ: lambda v: _iso(v) == bound,
-        Op.NE: lambda v: _iso(v) != bound,
-        Op.BEFORE: lambda v: (day := _iso(v)) is not None and day < bound,
-        Op.AFTER: lambda v: (day := _iso(v)) is not None and day > bound,
-        Op.EMPTY: lambda v: _iso(v) is None,
-        Op.NOT_EMPTY: lambda v: _iso(v) is not None,
-    }
-    return tests[op]
-
-
-def _day_predicate(condition: Condition, today: date) -> Callable[[date | None], bool]:
-    """The date predicate for a value held as a date (the summary's release date)."""
-    op = condition.op
-    if op in (Op.WITHIN, Op.WITHIN_LAST):
-        days = timedelta(days=int(condition.values[0]))
-        low, high = (today, today + days) if op is Op.WITHIN else (today - days, today)
-        return lambda d: d is not None and low <= d <= high
-    value = condition.values[0] if condition.values else ""
-    bound = today if value in ("", TODAY) else date.fromisoformat(value)
-    tests: dict[Op, Callable[[date | None], bool]] = {
-        Op.EQ: lambda d: d == bound,
-        Op.NE: lambda d: d != bound,
-        Op.BEFORE: lambda d: d is not None and d < bound,
-        Op.AFTER: lambda d: d is not None and d > bound,
-        Op.EMPTY: lambda d: d is None,
-        Op.NOT_EMPTY: lambda d: d is not None,
-    }
-    return tests[op]
