@@ -91,7 +91,8 @@ async def test_follow_ups_are_recorded_later_and_a_bad_date_is_refused(
 
         form = await open_outcomes(pilot)
         hint = str(form.query_one("#field-follow_jobcentre_kept .hint").render())
-        assert "due Mon 16 Nov 2026" in hint
+        assert "Did they attend their first jobcentre appointment?" in hint
+        assert "Due Mon 16 Nov 2026." in hint
         choose(form, "follow_jobcentre_kept", "yes")
         form.query_one("#field-follow_up_on Input", Input).value = "01/11/2026"
         await pilot.pause()

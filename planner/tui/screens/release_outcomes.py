@@ -85,11 +85,11 @@ class ReleaseOutcomesScreen(FormScreen[bool]):
                     answer = outcome.answers.get(measure.id) if outcome else None
                     yield ChoiceField(
                         ANSWER_PREFIX + measure.id,
-                        measure.question,
+                        measure.label,
                         _choices(measure),
                         answer or UNKNOWN,
                         allow_blank=False,
-                        hint=measure.label,
+                        hint=measure.question,
                     )
             yield Label("Follow-ups after release (blank: not asked yet)", classes="section-label")
             with Container(classes="form-grid"):
@@ -99,7 +99,7 @@ class ReleaseOutcomesScreen(FormScreen[bool]):
                     recorded = outcome.follow_ups.get(measure.id) if outcome else None
                     yield ChoiceField(
                         FOLLOW_UP_PREFIX + measure.id,
-                        measure.question,
+                        measure.label,
                         _choices(measure),
                         recorded.answer if recorded else None,
                         hint=self._follow_up_hint(measure),
@@ -119,16 +119,17 @@ class ReleaseOutcomesScreen(FormScreen[bool]):
         return planned if planned is not None and planned <= self.today else self.today
 
     def _follow_up_hint(self, measure: OutcomeMeasure) -> str:
-        """When it was recorded, or when it is due."""
+        """The question, and when it was recorded or when it is due."""
         outcome = self.case.outcome
         recorded = outcome.follow_ups.get(measure.id) if outcome else None
         if recorded is not None:
-            return f"{measure.label}: recorded {format_day(recorded.recorded_on)}"
+            return f"{measure.question} Recorded {format_day(recorded.recorded_on)}."
         due = measure.due_on(outcome.released_on) if outcome else None
         if due is not None:
-            return f"{measure.label}: due {format_day(due)}"
+            return f"{measure.question} Due {format_day(due)}."
         length = measure.due_after_release
-        return f"{measure.label}: due {length.text} after release" if length else measure.label
+        when = f" Due {length.text} after release." if length else ""
+        return f"{measure.question}{when}"
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         return save_allowed(action, self.session.read_only)
