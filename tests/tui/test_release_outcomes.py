@@ -121,3 +121,17 @@ async def test_follow_ups_are_recorded_later_and_a_bad_date_is_refused(
         "jobcentre_kept": ("yes", date(2026, 11, 18))
     }
     assert set(outcome.answers.values()) == {UNKNOWN}
+
+
+async def test_a_long_measure_label_wraps_at_80_columns_rather_than_being_cut(
+    app: PlannerApp,
+) -> None:
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_person(pilot, NUMBER)
+        form = await open_outcomes(pilot)
+        await pilot.pause()
+        label = form.query_one("#field-answer_uc Label")
+        shown = label.render_lines(label.region.reset_offset)
+        text = " ".join("".join(s.text for s in line).strip() for line in shown)
+        assert "jobcentre appointment booked" in text  # the whole label, on two lines
+        assert label.region.height >= 2

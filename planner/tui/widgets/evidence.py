@@ -62,7 +62,7 @@ class FormField(Vertical):
 
     DEFAULT_CSS = """
     FormField { height: auto; margin-bottom: 0; }
-    FormField > Label { padding: 0 1; text-style: bold; }
+    FormField > Label { padding: 0 1; text-style: bold; width: 100%; }  /* a long label wraps */
     FormField > .hint { padding: 0 1; }
     FormField > .error { padding: 0 1; }
     """
