@@ -89,6 +89,8 @@ class Frames:
         self.cpu = 0.0  # and the CPU time the process spent until it settled (all threads)
         self.count = 0  # frames drawn so far
         self.frames = 0  # of the last event settled: how many frames it took
+        self._done: Done | None = None  # what the event being settled leads to
+        self.acted = 0.0  # the first frame drawn once that was so
         app._display = self._display
 
     @property
@@ -104,6 +106,8 @@ class Frames:
         self.first = self.first or now
         if not self.rows and self._ready():
             self.rows = now
+        if self._done is not None and not self.acted and self._done():
+            self.acted = now  # composed after the event was acted on: it shows the result
         self.last = now
 
     async def settle(self, app: Any, key: str, done: Done) -> float:
@@ -120,16 +124,17 @@ class Frames:
 
         The app is first let go quiet (no frame for 50 ms), so that no frame of earlier
         work is counted; `done()` (the screen's state the event leads to) keeps a frame
-        that came before the event was handled from ending the wait."""
+        that came before the event was handled from ending the wait: the wait ends at the
+        first frame composed while `done()` holds (it may be composed in the very turn of
+        the event loop that handled the event, before this coroutine sees `done()`)."""
         await self._quiet()
         start, cpu, drawn = time.time(), time.process_time(), self.count
+        self._done, self.acted = done, 0.0
         self._app_driver.send_message(event)
-        while not done():
+        while not self.acted:
             await asyncio.sleep(0.001)
-        handled = time.time()
-        while self.last <= max(start, handled):  # the first frame drawn after it
-            await asyncio.sleep(0.001)
-        self.shown = self.last - start
+        self._done = None
+        self.shown = self.acted - start
         await self._quiet()
         self.cpu = time.process_time() - cpu
         self.frames = self.count - drawn
@@ -144,18 +149,21 @@ class Frames:
 
 
 def child_planner(path: str) -> dict[str, Any]:
+    # What `planner` imports before its first paint, and no more: the store is imported
+    # by the function that opens it, in the app's worker, as `planner.cli.context` does.
     from planner.config import Settings
-    from planner.store.repository import CaseStore
     from planner.tui.app import make_app
     from planner.tui.screens.caseload import CaseloadScreen
     from planner.tui.widgets.case_table import CaseTable
 
     imported = time.time()
-    app = make_app(
-        lambda: CaseStore(Path(path), officer="bench"),
-        today=TODAY,
-        settings=Settings(officer="bench"),
-    )
+
+    def open_store() -> Any:
+        from planner.store.repository import CaseStore
+
+        return CaseStore(Path(path), officer="bench")
+
+    app = make_app(open_store, today=TODAY, settings=Settings(officer="bench"))
 
     def screen() -> Any:
         return app.screen_stack[0] if app.screen_stack else None

@@ -13,6 +13,7 @@ import threading
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
@@ -24,14 +25,18 @@ from planner.config import (
     template_dirs,
 )
 from planner.domain.errors import InvalidInput
-from planner.domain.template_loading import TemplateLibrary
 from planner.domain.text import name_text
 from planner.inputs import InputRefused, refuse_unless_regular
-from planner.store.codec import Codec
-from planner.store.crypto import AesGcmCodec, check_new_passphrase, codec_for
+from planner.store.codec import PlainCodec
 from planner.store.errors import PassphraseNeeded, WrongPassphrase
-from planner.store.repository import CaseStore
-from planner.store.snapshot import read_snapshot_header
+
+if TYPE_CHECKING:
+    # Imported where they are used: opening the UI paints its first screen before the
+    # store, its encryption and the template library are loaded (in the UI's worker).
+    from planner.domain.template_loading import TemplateLibrary
+    from planner.store.codec import Codec
+    from planner.store.crypto import AesGcmCodec
+    from planner.store.repository import CaseStore
 
 PASSPHRASE_ENV = "PLANNER_PASSPHRASE"  # noqa: S105 - the name of a variable, not a secret
 NEW_PASSPHRASE_ENV = "PLANNER_NEW_PASSPHRASE"  # noqa: S105 - a variable name
@@ -71,6 +76,8 @@ def new_codec(prompt: str, *, env_var: str, why: str, context: tuple[str, ...] =
     A passphrase too easy to guess is refused (BadInput); a fairly weak one is taken with
     a warning on stderr. `context` names words a guesser would try, like the file name.
     """
+    from planner.store.crypto import AesGcmCodec, check_new_passphrase
+
     passphrase = read_secret(prompt, env_var=env_var, confirm=True, why=why)
     try:
         warning = check_new_passphrase(passphrase, context=context)
@@ -148,6 +155,8 @@ class Env:
     @property
     def templates(self) -> TemplateLibrary:
         if self._library is None:
+            from planner.domain.template_loading import TemplateLibrary
+
             self._library = TemplateLibrary(template_dirs(self.settings))
         return self._library
 
@@ -163,7 +172,13 @@ class Env:
         ask again; nothing is written either way."""
         if self._codec is not None:
             return self._codec
+        from planner.store.snapshot import read_snapshot_header
+
         header, _ = read_snapshot_header(self.db_path)
+        if header.codec.get("name") == PlainCodec.name:
+            return None  # no key to derive, and no need to load the encryption library
+        from planner.store.crypto import codec_for
+
         name = self.db_path.name
 
         def ask() -> str:
@@ -222,6 +237,8 @@ class Env:
                 f"no database at {self.db_path}: add people with 'planner add', "
                 "'planner import' or 'planner demo' first"
             )
+        from planner.store.repository import CaseStore
+
         creating = not self.db_path.exists()
         store = CaseStore(
             self.db_path,

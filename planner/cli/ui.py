@@ -45,7 +45,7 @@ def open_ui(env: Env) -> None:
             env.open_store,
             today=env.today,
             settings=env.settings,
-            templates=env.templates,
+            templates=lambda: env.templates,
             officer=env.officer,
             new_database=new_database,
         )

@@ -48,7 +48,9 @@ def _a_length(value: object) -> object:
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # Built when first used (see planner.domain.validated): templates load after the UI's
+    # first paint.
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
 class Answer(_Strict):

@@ -58,7 +58,9 @@ CheckedOn = Annotated[date, BeforeValidator(_a_date_not_a_number)]
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # Built when first used (see planner.domain.validated): templates load after the UI's
+    # first paint.
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
 class _Growing(_Strict):

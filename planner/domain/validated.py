@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any, Final, Self, TypeVar
 
-from pydantic import AfterValidator, BaseModel, ValidationInfo
+from pydantic import AfterValidator, BaseModel, ConfigDict, ValidationInfo
 
 T = TypeVar("T")
 
@@ -39,6 +39,11 @@ def for_new_values(rule: Callable[[T], T]) -> AfterValidator:
 
 
 class ValidatedModel(BaseModel):
+    # Each model's validator is built when it is first used, not when its module is
+    # imported: the UI paints its first screen before any record is read (the build then
+    # happens in the worker that reads them), and a command builds only what it uses.
+    model_config = ConfigDict(defer_build=True)
+
     def model_copy(self, *, update: Mapping[str, Any] | None = None, deep: bool = False) -> Self:
         """A copy with `update` applied, validated; ValidationError names what is wrong.
 

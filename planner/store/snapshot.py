@@ -31,7 +31,6 @@ import orjson
 from planner.domain.bulk import bulk_parsing
 from planner.store.audit_format import AuditHead
 from planner.store.codec import Codec, open_blob, seal_blob
-from planner.store.crypto import codec_for
 from planner.store.errors import DatabaseCorrupt, NewerSchema, Undecryptable
 from planner.store.lazy import LazyDocument, to_fragment
 
@@ -123,6 +122,8 @@ def read_snapshot_header(path: Path) -> tuple[SnapshotHeader, int]:
 def read_snapshot(path: Path, codec: Codec, lazy_tables: Collection[str]) -> Snapshot:
     """Read, check and open a snapshot; `codec` is the one given, checked against the
     header (a wrong passphrase is refused before the body is read)."""
+    from planner.store.crypto import codec_for  # not for the header alone: see cli.context
+
     header, body_start = read_snapshot_header(path)
     codec = codec_for(header.codec, what=path.name, given=codec)
     with path.open("rb") as handle:

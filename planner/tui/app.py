@@ -10,7 +10,7 @@ import contextlib
 from collections.abc import Callable, Mapping
 from datetime import date
 from pathlib import Path
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual import on, work
 from textual.app import App
@@ -20,10 +20,8 @@ from textual.theme import Theme
 from textual.worker import WorkerCancelled, WorkerFailed
 
 from planner.config import Settings
-from planner.domain.template_loading import TemplateLibrary
 from planner.store.codec import Codec
 from planner.store.errors import StoreError, WrongPassphrase
-from planner.store.repository import CaseStore
 from planner.tui.commands import ScreenCommands
 from planner.tui.guard import GuardedApp
 from planner.tui.keys import checked_keymap
@@ -43,6 +41,11 @@ from planner.tui.screens.prompts import OfficerPrompt, PickerScreen
 from planner.tui.screens.unsaved import DISCARD, SAVE, FormScreen, UnsavedChangesScreen
 from planner.tui.session import NewDatabase, Session
 from planner.tui.themes import DEFAULT_THEME, PLANNER_THEMES, THEME_CHOICES
+
+if TYPE_CHECKING:
+    # Loaded in the worker that opens the store, after the first paint.
+    from planner.domain.template_loading import TemplateLibrary
+    from planner.store.repository import CaseStore
 
 PASSPHRASE_WATCH_SECONDS = 3.0  # as often as the screens look for changes
 
@@ -290,7 +293,7 @@ def make_app(
     *,
     today: date,
     settings: Settings,
-    templates: TemplateLibrary | None = None,
+    templates: TemplateLibrary | Callable[[], TemplateLibrary] | None = None,
     officer: str | None = None,
     config_path: Path | None = None,
     new_database: NewDatabase | None = None,
@@ -303,16 +306,33 @@ def make_app(
     With `new_database` (the store's file does not exist yet), the officer is offered to
     encrypt it, and chooses its passphrase, before the store is opened.
     """
-    owns = not isinstance(store, CaseStore)
-    opener: Callable[[], CaseStore] = store if not isinstance(store, CaseStore) else lambda: store
+    opener: Callable[[], CaseStore] = store if callable(store) else lambda: store
     session = Session(
         opener=opener,
         today=today,
         settings=settings,
-        templates=templates or TemplateLibrary(),
+        template_library=_template_library(templates),
         officer=(officer if officer is not None else settings.officer).strip(),
         config_path=config_path,
-        owns_store=owns,
+        owns_store=callable(store),
         new_database=new_database,
     )
     return PlannerApp(session)
+
+
+def _template_library(
+    given: TemplateLibrary | Callable[[], TemplateLibrary] | None,
+) -> Callable[[], TemplateLibrary]:
+    """What loads the templates when a screen first needs them: after the first paint."""
+    if callable(given):
+        return given
+    if given is not None:
+        library = given
+        return lambda: library
+
+    def built_in() -> TemplateLibrary:
+        from planner.domain.template_loading import TemplateLibrary
+
+        return TemplateLibrary()
+
+    return built_in

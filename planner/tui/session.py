@@ -10,19 +10,23 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from planner.config import ConfigError, Settings, save_setting
-from planner.domain.case import Case
-from planner.domain.gaps import Evaluation, evaluate
-from planner.domain.template import Template
-from planner.domain.template_loading import TemplateLibrary
 from planner.store.codec import Codec, accepts
 from planner.store.errors import StoreError
-from planner.store.repository import CaseStore
-from planner.store.snapshot import read_snapshot_header
 
-StoreOpener = Callable[[], CaseStore]
+if TYPE_CHECKING:
+    from planner.domain.case import Case
+    from planner.domain.gaps import Evaluation
+    from planner.domain.template import Template
+
+    # The store, the snapshot reader and the template library load in the worker that
+    # opens the store, after the first paint (see `Session.open`).
+    from planner.domain.template_loading import TemplateLibrary
+    from planner.store.repository import CaseStore
+
+StoreOpener = Callable[[], "CaseStore"]
 FolderKind = Literal["import", "export"]
 
 
@@ -31,6 +35,8 @@ def reopen_with_passphrase(old: CaseStore, passphrase: str) -> CaseStore:
 
     Used after the passphrase was changed elsewhere; today's backup is already taken.
     """
+    from planner.store.repository import CaseStore
+
     return CaseStore(
         old.path,
         officer=old.officer,
@@ -77,7 +83,7 @@ class Session:
     opener: StoreOpener
     today: date
     settings: Settings
-    templates: TemplateLibrary
+    template_library: Callable[[], TemplateLibrary]  # called once, when first needed
     officer: str = ""
     config_path: Path | None = None
     _store: CaseStore | None = field(default=None, repr=False)
@@ -87,6 +93,17 @@ class Session:
     _header_key: tuple[int, int, int, int] | None = field(default=None, repr=False)
     _header_fits: bool = field(default=True, repr=False)
     new_database: NewDatabase | None = None  # first run: offer encryption before creating
+    _templates: TemplateLibrary | None = field(default=None, repr=False)
+    # Its own lock: the store's is held for seconds while a large database opens.
+    _templates_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    @property
+    def templates(self) -> TemplateLibrary:
+        """The templates new cases can use (loaded once, when first asked for)."""
+        with self._templates_lock:
+            if self._templates is None:
+                self._templates = self.template_library()
+            return self._templates
 
     @property
     def store(self) -> CaseStore:
@@ -163,6 +180,8 @@ class Session:
             found = os.stat(store.path)
             key = (id(store), found.st_ino, found.st_size, found.st_mtime_ns)
             if key != self._header_key:
+                from planner.store.snapshot import read_snapshot_header
+
                 header, _ = read_snapshot_header(store.path)
                 self._header_fits = accepts(store.codec, header.codec)
                 self._header_key = key
@@ -201,6 +220,8 @@ class Session:
         store = self.store
         case = store.get(number)
         template = store.template_for(case)
+        from planner.domain.gaps import evaluate
+
         return case, template, evaluate(case, template, self.today)
 
     def new_case_template(self) -> Template:

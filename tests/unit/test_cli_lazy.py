@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import importlib
+import os
 import pkgutil
 import subprocess
 import sys
+from pathlib import Path
 
 import click
 import pytest
@@ -13,6 +15,9 @@ import pytest
 import planner.cli
 from planner.cli import cli, main
 from planner.cli.command_index import COMMANDS
+from planner.cli.context import PASSPHRASE_ENV
+from planner.store.crypto import MIN_COST, AesGcmCodec
+from planner.store.repository import CaseStore
 
 
 @pytest.mark.parametrize("name", sorted(COMMANDS))
@@ -83,3 +88,43 @@ def test_help_imports_neither_the_store_nor_the_exports_nor_pydantic() -> None:
         check=True,
     )
     assert done.stdout.splitlines()[-1] == "0 []"
+
+
+_IMPORTED_BEFORE_THE_UI_STARTS = """
+import sys
+import textual.app
+
+def run(self, *args, **kwargs):  # stands in for the app's run: report, do not start
+    heavy = ("planner.store.repository", "planner.store.crypto", "planner.domain.template_loading",
+             "tinydb", "cryptography", "fpdf", "planner.export")
+    print(sorted(m for m in sys.modules if m.startswith(heavy)))
+
+textual.app.App.run = run
+from planner.cli import main
+main(["--db", sys.argv[1], "--officer", "Test Officer"])
+"""
+
+
+@pytest.mark.parametrize("encrypted", [False, True])
+def test_the_ui_starts_before_the_store_and_its_encryption_are_loaded(
+    tmp_path: Path, encrypted: bool
+) -> None:
+    """The first paint waits only for what it draws: the store, the encryption library and
+    the templates load in the worker that opens the database, after the first frame. (An
+    encrypted database needs its key first: its passphrase is asked for before the app.)"""
+    db = tmp_path / "planner.db"
+    codec = AesGcmCodec.create("correct horse battery", cost=MIN_COST) if encrypted else None
+    CaseStore(db, officer="Test Officer", codec=codec).close()
+    env = {**os.environ, PASSPHRASE_ENV: "correct horse battery"}
+    done = subprocess.run(
+        [sys.executable, "-c", _IMPORTED_BEFORE_THE_UI_STARTS, str(db)],
+        capture_output=True,
+        text=True,
+        check=True,
+        env=env,
+    )
+    imported = done.stdout.splitlines()[-1]
+    if encrypted:
+        assert "planner.store.crypto" in imported and "tinydb" not in imported
+    else:
+        assert imported == "[]"

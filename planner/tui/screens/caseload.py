@@ -15,7 +15,7 @@ import gc
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -34,7 +34,6 @@ from planner.domain.saved_views import SavedView, saved_views
 from planner.domain.text import visible
 from planner.domain.workload import known_spelling, officers, same_officer
 from planner.store.errors import StoreError
-from planner.store.repository import CaseStore
 from planner.tui.caseload_rows import (
     DEFAULT_WINDOW,
     SORTS,
@@ -74,6 +73,9 @@ from planner.tui.widgets.filter_bar import FilterBar
 from planner.tui.widgets.footer import PlannerFooter
 from planner.tui.widgets.quiet_input import QuietInput
 from planner.tui.widgets.status_line import StatusLine
+
+if TYPE_CHECKING:
+    from planner.store.repository import CaseStore  # opened in a worker, after the first paint
 
 
 @dataclass(frozen=True, slots=True)
@@ -159,7 +161,11 @@ class CaseloadScreen(DataScreen):
         yield Header()
         yield StoreBanner()
         yield Static("Opening the database…", id="summary")
-        yield QuietInput(placeholder="Search everyone by name or prison number  ( / )", id="search")
+        yield QuietInput(
+            placeholder="Search everyone by name or prison number  ( / )",
+            id="search",
+            on_change=self.search_for,  # the matches drawn in the frame of the key typed
+        )
         yield FilterBar(id="filter-bar")
         with Horizontal(id="caseload-status"):
             yield StatusLine(id="active-filter")
@@ -455,9 +461,14 @@ class CaseloadScreen(DataScreen):
             self._saving_shown = self.saving
             self.query_one("#save-status", Static).update(literal(self.saving))
 
+    def search_for(self, text: str) -> None:
+        """Filter as the officer types: called by the search field as each key is handled."""
+        if text != self.filter.text:
+            self._set_filter(text=text)
+
     @on(Input.Changed, "#search")
     def filter_as_you_type(self, event: Input.Changed) -> None:
-        self._set_filter(text=event.value)
+        self.search_for(event.value)  # already done, unless the value was set another way
 
     @on(Input.Submitted, "#search")
     def search_done(self) -> None:

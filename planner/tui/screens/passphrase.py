@@ -18,7 +18,6 @@ from textual.widgets import Button, Input, Static
 from textual.worker import Worker, WorkerState
 
 from planner.store.codec import Codec
-from planner.store.crypto import AesGcmCodec, check_new_passphrase
 from planner.store.errors import StoreError, WrongPassphrase
 from planner.tui.session import NewDatabase, Session
 
@@ -233,6 +232,10 @@ class NewPassphraseScreen(ModalScreen[Codec | None]):
     @work(thread=True, exclusive=True, group="new-passphrase", description="checking a passphrase")
     def _check(self, passphrase: str, *, weak_accepted: bool) -> None:
         """Judge the passphrase; then derive the key (a moment, and memory) off the loop."""
+        # Here, not at the top: the app imports this screen before its first paint, and
+        # the encryption library is only needed once a passphrase is chosen.
+        from planner.store.crypto import AesGcmCodec, check_new_passphrase
+
         try:
             warning = check_new_passphrase(passphrase, context=self.words)
         except ValueError as exc:
