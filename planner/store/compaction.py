@@ -70,13 +70,15 @@ class Staged:
     that a sweep of files left by crashes passes it by (see :func:`sweep_temp_files`)."""
 
     path: Path
-    fd: int
+    fd: int | None
 
     def close(self, *, remove: bool) -> None:
-        """Close the file (Windows renames and removes no open file), then remove it if
-        asked."""
-        with contextlib.suppress(OSError):
-            platform.close_locked(self.fd)
+        """Close the file (Windows renames and removes no open file), once however often
+        this is called, then remove it if asked."""
+        fd, self.fd = self.fd, None
+        if fd is not None:
+            with contextlib.suppress(OSError):
+                platform.close_locked(fd)
         if remove:
             with contextlib.suppress(OSError):
                 self.path.unlink()

@@ -47,7 +47,7 @@ __all__ = [
 CHOICE_VARIABLE = "PLANNER_PLATFORM"
 
 
-def windows() -> WindowsPlatform:
+def windows_platform() -> WindowsPlatform:
     """The Windows branch: its own calls on Windows, flock and os.replace elsewhere."""
     if sys.platform == "win32":
         return WindowsPlatform(locks=Kernel32Locks(), move=move_write_through)
@@ -60,7 +60,7 @@ def select(name: str | None = None) -> Platform:
     native = "windows" if sys.platform == "win32" else "posix"
     chosen = name or os.environ.get(CHOICE_VARIABLE) or native
     if chosen == "windows":
-        return windows()
+        return windows_platform()
     if chosen == "posix" and sys.platform != "win32":
         return PosixPlatform()
     raise ValueError(f"{CHOICE_VARIABLE} must be 'windows' or, off Windows, 'posix'")
