@@ -245,9 +245,9 @@ def test_lockfileex_answers_mean_locked_busy_or_an_error():
     assert win.lock_flags(exclusive=False) == 0x1  # shared, never waiting
 
 
-def test_the_locked_byte_lies_past_any_file():
+def test_the_locked_byte_lies_past_any_journal():
     offset_low, offset_high, length_low, length_high = win.region()
-    assert (offset_high << 32) | offset_low == win.LOCK_OFFSET == 1 << 62
+    assert (offset_high << 32) | offset_low == win.LOCK_OFFSET == 1 << 30
     assert (length_low, length_high) == (1, 0)
 
 

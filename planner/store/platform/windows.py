@@ -2,8 +2,8 @@
 
 Windows differs from POSIX in four ways that matter to the store:
 
-* **Locks** are LockFileEx byte-range locks, shared or exclusive, on one byte far past
-  the end of any real file (:data:`LOCK_OFFSET`), as SQLite does. Windows enforces a
+* **Locks** are LockFileEx byte-range locks, shared or exclusive, on one byte past the
+  end of any journal (:data:`LOCK_OFFSET`), as SQLite does. Windows enforces a
   byte-range lock on every read and write of the range, even through another handle of
   the same process; on a byte no file ever reaches, the lock keeps planners out of each
   other's way exactly as flock does on POSIX and blocks no read or write of the data.
@@ -45,7 +45,10 @@ from typing import Any
 from planner.store.errors import FileInUse
 from planner.store.platform.base import LockBackend
 
-LOCK_OFFSET = 1 << 62  # the byte locked: far past the end of any file planner writes
+# The byte locked: at 1 GiB, where SQLite locks (known to work on every Windows file
+# system and on network shares), past the end of any journal (a journal is folded into
+# the snapshot when it reaches a quarter of it).
+LOCK_OFFSET = 1 << 30
 LOCK_LENGTH = 1
 LOCKFILE_FAIL_IMMEDIATELY = 0x1
 LOCKFILE_EXCLUSIVE_LOCK = 0x2
