@@ -12,6 +12,7 @@ import pytest
 from planner.domain.person import Person
 from planner.domain.template import Template
 from planner.domain.template_loading import TemplateLibrary
+from planner.store import platform
 from planner.store.repository import CaseStore
 
 # A fixed "today" for tests: Monday 23 November 2026.
@@ -35,6 +36,18 @@ def _isolated_environment(
 ) -> None:
     """Never touch the real user's config, database or cache from a test."""
     isolate(monkeypatch, tmp_path_factory.mktemp("home"))
+
+
+@pytest.fixture
+def platform_branch(
+    request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[str]:
+    """The platform branch a test runs on: as `both_platforms` parametrizes it (see
+    tests/platform_branches.py), else the one planner chose for this machine."""
+    name = getattr(request, "param", platform.current().name)
+    monkeypatch.setenv(platform.CHOICE_VARIABLE, name)
+    with platform.use(platform.select(name)):
+        yield name
 
 
 def build_database(

@@ -19,6 +19,7 @@ from enum import StrEnum
 from pathlib import Path
 from types import TracebackType
 
+from planner.store import platform
 from planner.store.files import FILE_MODE, TEMP_PREFIX, atomic_write, fsync_dir
 
 
@@ -219,9 +220,9 @@ def _write_whole(path: Path, data: bytes) -> None:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()
-            os.fchmod(handle.fileno(), FILE_MODE)
+            platform.set_mode(handle.fileno(), FILE_MODE)
             os.fsync(handle.fileno())
-        os.replace(tmp, path)
+        platform.replace(tmp, path)
     except BaseException:
         with contextlib.suppress(OSError):
             tmp.unlink()

@@ -33,6 +33,7 @@ from typing import Any
 
 import orjson
 
+from planner.store import platform
 from planner.store.audit_format import (
     AUDIT_FORMAT,
     AuditHead,
@@ -98,7 +99,7 @@ class AuditCopy:
             return False
         done = 0
         while done < end:
-            chunk = os.pread(self.fd, min(end - done, 1 << 20), done)
+            chunk = platform.pread(self.fd, min(end - done, 1 << 20), done)
             if not chunk:
                 return False
             running.update(chunk)
@@ -121,7 +122,7 @@ def copy_audit(path: Path, head_end: int) -> AuditCopy:
     """The audit file at `path` as it stands, its bytes after `head_end` (the snapshot's
     head) read now; the caller holds the database's lock (shared is enough)."""
     try:
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_CLOEXEC", 0))
+        fd = platform.open_file(path, os.O_RDONLY, follow_links=True)
     except FileNotFoundError:
         return AuditCopy(None, (0, 0), 0, 0, b"")
     try:
@@ -137,7 +138,7 @@ def copy_audit(path: Path, head_end: int) -> AuditCopy:
 def _pread(fd: int, start: int, end: int) -> bytes:
     chunks: list[bytes] = []
     while start < end:
-        chunk = os.pread(fd, min(end - start, 1 << 24), start)
+        chunk = platform.pread(fd, min(end - start, 1 << 24), start)
         if not chunk:
             break
         chunks.append(chunk)

@@ -23,7 +23,6 @@ from __future__ import annotations
 import contextlib
 import os
 import secrets
-import shutil
 import tempfile
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -31,6 +30,7 @@ from pathlib import Path
 
 import orjson
 
+from planner.store import platform
 from planner.store.backup_folders import (
     BACKUP_FORMAT,
     MANIFEST,
@@ -131,7 +131,7 @@ def _open_legacy_backup(backup: Backup, codec: Codec | None) -> Database:
     except StoreError as exc:
         raise BackupInvalid(f"backup {backup.folder.name} is not usable: {exc}") from None
     finally:
-        shutil.rmtree(scratch, ignore_errors=True)
+        platform.remove_tree(scratch)
     if db.problem is not None or db.seq != backup.seq + 1:
         raise BackupInvalid(f"backup {backup.folder.name} is not usable: it does not hold together")
     return db
@@ -194,10 +194,10 @@ def take_backup(
             raise BackupInvalid(f"the backup did not read back intact: {problem}")
         if folder.exists():
             folder.rmdir()  # an empty folder the caller named
-        os.rename(staging, folder)
+        platform.move_folder(staging, folder)
         fsync_dir(root)
     except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
+        platform.remove_tree(staging)
         raise
     return read_backup(folder)
 
@@ -206,11 +206,11 @@ def rotate(root: Path, keep: int) -> list[Path]:
     """Remove all but the newest `keep` backups and any unfinished ones; returns removed."""
     removed = []
     for backup in list_backups(root)[keep:]:
-        shutil.rmtree(backup.folder, ignore_errors=True)
+        platform.remove_tree(backup.folder)
         removed.append(backup.folder)
     with contextlib.suppress(FileNotFoundError):
         for leftover in root.glob(_STAGING_PREFIX + "*"):
-            shutil.rmtree(leftover, ignore_errors=True)
+            platform.remove_tree(leftover)
     if removed:
         fsync_dir(root)
     return removed

@@ -33,6 +33,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from planner.store import platform
 from planner.store.audit_format import AuditHead
 from planner.store.chain import chain_key, genesis, link
 from planner.store.files import (
@@ -50,11 +51,6 @@ from planner.store.journal import JournalStorage
 from planner.store.layout import DatabaseFiles
 from planner.store.locking import open_regular
 from planner.store.snapshot import Tables, read_snapshot_header
-
-try:
-    import fcntl
-except ImportError:  # pragma: no cover - Windows
-    fcntl = None  # type: ignore[assignment]
 
 
 @dataclass(frozen=True)
@@ -74,14 +70,18 @@ class Staged:
     that a sweep of files left by crashes passes it by (see :func:`sweep_temp_files`)."""
 
     path: Path
-    fd: int
+    fd: int | None
 
     def close(self, *, remove: bool) -> None:
+        """Close the file (Windows renames and removes no open file), once however often
+        this is called, then remove it if asked."""
+        fd, self.fd = self.fd, None
+        if fd is not None:
+            with contextlib.suppress(OSError):
+                platform.close_locked(fd)
         if remove:
             with contextlib.suppress(OSError):
                 self.path.unlink()
-        with contextlib.suppress(OSError):
-            os.close(self.fd)
 
 
 def write_staged(storage: JournalStorage, fold: Fold) -> Staged:
@@ -92,9 +92,8 @@ def write_staged(storage: JournalStorage, fold: Fold) -> Staged:
     fd, name = tempfile.mkstemp(prefix=TEMP_PREFIX, dir=folder)
     staged = Staged(Path(name), fd)
     try:
-        if fcntl is not None:
-            fcntl.flock(fd, fcntl.LOCK_EX)
-        os.fchmod(fd, FILE_MODE)
+        platform.try_lock(fd, exclusive=True)  # a name just made: nobody else holds it
+        platform.set_mode(fd, FILE_MODE)
         view = memoryview(b"".join(chunks))
         while view:
             view = view[os.write(fd, view) :]
@@ -125,8 +124,8 @@ def install(storage: JournalStorage, staged: Staged, fold: Fold) -> bool:
     content = b"".join(lines)
     pending = files.next_journal
     atomic_write(pending, [content])
+    staged.close(remove=False)  # no sweep can take it: that needs the lock held here
     replace_durably(staged.path, files.data)  # the commit point
-    staged.close(remove=False)
     _copy_into_journal(files, content)
     with contextlib.suppress(FileNotFoundError):  # someone tidied it away: it was done with
         pending.unlink()
@@ -171,17 +170,6 @@ def sweep_temp_files(folder: Path) -> int:
     is writing now holds its file locked, and is passed by."""
     removed = 0
     for leftover in folder.glob(TEMP_PREFIX + "*"):
-        try:
-            fd = os.open(leftover, os.O_RDONLY)
-        except OSError:
-            continue
-        try:
-            if fcntl is not None:
-                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            leftover.unlink()
+        if platform.remove_if_unused(leftover):  # in use: a fold on its way
             removed += 1
-        except OSError:
-            continue  # in use: a fold on its way
-        finally:
-            os.close(fd)
     return removed

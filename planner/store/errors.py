@@ -95,3 +95,8 @@ class StaleEdit(StoreError):
 
 class WriteFailed(StoreError):
     """A write did not reach the disk; the previous state is intact."""
+
+
+class FileInUse(StoreError):
+    """Windows: another program holds a file open that planner must replace or remove, and
+    did not let go within about a second (see :mod:`planner.store.platform`)."""

@@ -19,6 +19,7 @@ from typing import Any
 
 import orjson
 
+from planner.store import platform
 from planner.store.chain import LINK_HEX
 
 TEMP_PREFIX = ".planner-tmp-"
@@ -26,12 +27,9 @@ FILE_MODE = 0o600
 
 
 def fsync_dir(folder: Path) -> None:
-    """Make a rename or a new file in `folder` durable."""
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
+    """Make a rename or a new file in `folder` durable (on Windows, where a folder cannot
+    be fsync'd, each rename is written through instead: see :mod:`planner.store.platform`)."""
+    platform.fsync_dir(folder)
 
 
 def atomic_write(path: Path, chunks: list[bytes], *, mode: int = FILE_MODE) -> None:
@@ -49,9 +47,9 @@ def atomic_write(path: Path, chunks: list[bytes], *, mode: int = FILE_MODE) -> N
             for chunk in chunks:
                 handle.write(chunk)
             handle.flush()
-            os.fchmod(handle.fileno(), mode)  # by the open file: its name may be gone
+            platform.set_mode(handle.fileno(), mode)  # by the open file: its name may be gone
             os.fsync(handle.fileno())
-        os.replace(tmp, path)
+        platform.replace(tmp, path)
     except BaseException:
         with contextlib.suppress(OSError):
             tmp.unlink()
@@ -61,7 +59,7 @@ def atomic_write(path: Path, chunks: list[bytes], *, mode: int = FILE_MODE) -> N
 
 def replace_durably(source: Path, target: Path) -> None:
     """Rename `source` over `target` (both in one folder) and make the rename durable."""
-    os.replace(source, target)
+    platform.replace(source, target)
     fsync_dir(target.parent)
 
 
@@ -73,10 +71,10 @@ def copy_durably(source: Path, target: Path, length: int | None = None, *, mode:
     (copy_file_range: about ten times faster than reading and writing them here). A failed
     copy removes the new file.
     """
-    fd_in = os.open(source, os.O_RDONLY)
+    fd_in = platform.open_file(source, os.O_RDONLY, follow_links=True)
     try:
         wanted = os.fstat(fd_in).st_size if length is None else length
-        fd_out = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, mode)
+        fd_out = platform.open_file(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, mode)
         try:
             copied = _copy_range(fd_in, fd_out, wanted)
             os.fsync(fd_out)
@@ -173,7 +171,7 @@ def write_at(fd: int, offset: int, data: bytes) -> int:
         view = memoryview(data)
         position = offset
         while view:
-            written = os.pwrite(fd, view, position)
+            written = platform.pwrite(fd, view, position)
             view = view[written:]
             position += written
         os.fsync(fd)

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from planner.store import platform
 from planner.store.audit_format import AUDIT_FORMAT
 from planner.store.errors import StoreError
 from planner.store.files import complete_lines, json_object, record_lines, unframe
@@ -168,7 +169,11 @@ def check_legacy_lines(*paths: Path) -> str | None:
 
 
 def file_mode_problem(path: Path) -> str | None:
-    """A warning when others than the owner may read or write the file."""
+    """A warning when others than the owner may read or write the file (POSIX only: on
+    Windows the mode bits say nothing about who may read it; see
+    :mod:`planner.store.platform.windows`)."""
+    if not platform.modes_protect():
+        return None
     try:
         mode = os.stat(path).st_mode & 0o777
     except OSError:

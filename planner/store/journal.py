@@ -39,6 +39,7 @@ from typing import Any
 
 from tinydb.storages import Storage
 
+from planner.store import platform
 from planner.store.audit_format import AuditHead
 from planner.store.chain import chain_key, genesis, link
 from planner.store.codec import Codec, PlainCodec
@@ -400,7 +401,7 @@ class JournalStorage(Storage):
             size = os.fstat(fd).st_size
             chunks = []
             while offset < size:
-                chunk = os.pread(fd, min(size - offset, 1 << 24), offset)
+                chunk = platform.pread(fd, min(size - offset, 1 << 24), offset)
                 if not chunk:
                     break
                 chunks.append(chunk)

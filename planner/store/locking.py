@@ -1,6 +1,7 @@
 """The lock of one database, and whether the database can be written at all.
 
-The lock is an flock on the database's journal (``NAME.journal``), not on a separate lock
+The lock is an flock (on Windows a LockFileEx lock: see :mod:`planner.store.platform`) on
+the database's journal (``NAME.journal``), not on a separate lock
 file. A separate lock file can be deleted by a user or a sync tool "cleaning up" while a
 planner holds it; the next planner then creates a new file, locks that, and two writers
 are in at once. The journal is never deleted or replaced by planner once the database
@@ -30,17 +31,11 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
+from planner.store import platform
 from planner.store.errors import DatabaseLocked, JournalMissing, StoreError
 from planner.store.files import FILE_MODE
 
-try:
-    import fcntl
-except ImportError:  # pragma: no cover - Windows: see issue about the platform module
-    fcntl = None  # type: ignore[assignment]
-
 POLL_SECONDS = 0.005
-_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
-_CLOEXEC = getattr(os, "O_CLOEXEC", 0)
 
 
 def is_writable(data: Path) -> bool:
@@ -64,7 +59,7 @@ def open_regular(path: Path, flags: int, mode: int = FILE_MODE) -> int:
     """Open a file planner owns, refusing a symbolic link, a folder or a device with one
     clear line (StoreError) instead of following it."""
     try:
-        fd = os.open(path, flags | _NOFOLLOW | _CLOEXEC, mode)
+        fd = platform.open_file(path, flags, mode)
     except IsADirectoryError:
         raise StoreError(f"{path} is a folder, not a planner file; move it away") from None
     except OSError as exc:
@@ -77,6 +72,13 @@ def open_regular(path: Path, flags: int, mode: int = FILE_MODE) -> int:
         os.close(fd)
         raise StoreError(f"{path} is not a regular file; move it away")
     return fd
+
+
+def lock_waiting(fd: int, *, exclusive: bool) -> None:
+    """Lock `fd`, waiting as long as it takes (a file nobody else should be holding long:
+    one just made, or an earlier planner's lock file)."""
+    while not platform.try_lock(fd, exclusive=exclusive):
+        time.sleep(POLL_SECONDS)
 
 
 def _same_file(fd: int, path: Path) -> bool:
@@ -146,7 +148,7 @@ class DatabaseLock:
         fd, self._fd = self._fd, None
         self._holding_shared = False
         if fd is not None:
-            os.close(fd)  # closing drops the flock
+            platform.close_locked(fd)
 
     def create(self) -> None:
         """Create the journal of a new database, exclusively, and hold its lock.
@@ -154,8 +156,7 @@ class DatabaseLock:
         FileExistsError when there is one already (someone else is creating the database,
         or left its remains)."""
         fd = open_regular(self.path, os.O_RDWR | os.O_CREAT | os.O_EXCL)
-        if fcntl is not None:
-            fcntl.flock(fd, fcntl.LOCK_EX)
+        lock_waiting(fd, exclusive=True)
         self._fd = fd
         self._holding_shared = False
         self._depth = 1
@@ -170,7 +171,7 @@ class DatabaseLock:
             fd = self._take(blocking=False, exclusive=True)
         except DatabaseLocked:
             return False
-        os.close(fd)
+        platform.close_locked(fd)
         return True
 
     def _take(self, *, blocking: bool, exclusive: bool | None = None) -> int:
@@ -186,22 +187,18 @@ class DatabaseLock:
             if locked and _same_file(fd, self.path):
                 return fd
             # Removed or replaced while we waited: that file is nobody's lock now.
-            os.close(fd)
+            platform.close_locked(fd)
 
     def _lock_fd(self, fd: int, *, exclusive: bool, blocking: bool, deadline: float) -> bool:
-        """flock `fd`, polling until `deadline`; False when the file left the path meanwhile
+        """Lock `fd`, polling until `deadline`; False when the file left the path meanwhile
         (take it again from the path), DatabaseLocked when the time is up."""
-        if fcntl is None:  # pragma: no cover - Windows
-            return True
-        mode = (fcntl.LOCK_EX if exclusive else fcntl.LOCK_SH) | fcntl.LOCK_NB
         while True:
             try:
-                fcntl.flock(fd, mode)
-                return True
-            except OSError as exc:
-                if exc.errno not in (errno.EAGAIN, errno.EACCES, errno.EWOULDBLOCK):
-                    os.close(fd)
-                    raise
+                if platform.try_lock(fd, exclusive=exclusive):
+                    return True
+            except OSError:
+                os.close(fd)
+                raise
             if not blocking or time.monotonic() >= deadline:
                 os.close(fd)
                 raise self._busy()

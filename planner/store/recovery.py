@@ -25,9 +25,9 @@ from __future__ import annotations
 
 import contextlib
 import os
-import shutil
 from pathlib import Path
 
+from planner.store import platform
 from planner.store.files import fsync_dir, replace_durably, write_at
 from planner.store.locking import open_regular
 
@@ -84,7 +84,7 @@ def finish_interrupted(data: Path) -> list[str]:
     if staged_snapshot.exists():
         for path in (staged_snapshot, staged_audit):
             with contextlib.suppress(FileNotFoundError):
-                path.unlink()
+                platform.remove(path)
         fsync_dir(folder)
         done.append("undid an interrupted passphrase change (the old passphrase still applies)")
     elif staged_audit.exists():
@@ -100,15 +100,15 @@ def finish_interrupted(data: Path) -> list[str]:
                 continue
             if name.endswith(".journal") and target.exists():
                 copy_in_place(staged, target)
-                staged.unlink()
+                platform.remove(staged)
             else:
                 replace_durably(staged, target)
-        shutil.rmtree(staging, ignore_errors=True)
-        intent.unlink()
+        platform.remove_tree(staging)
+        platform.remove(intent)
         fsync_dir(folder)
         done.append("finished an interrupted restore")
     elif staging.exists():
-        shutil.rmtree(staging, ignore_errors=True)
+        platform.remove_tree(staging)
         fsync_dir(folder)
         done.append("removed the files of a restore that never took effect")
     return done

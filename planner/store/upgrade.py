@@ -25,21 +25,18 @@ from typing import Any
 
 import orjson
 
+from planner.store import platform
 from planner.store.codec import Codec, key_id
 from planner.store.database import Database
 from planner.store.documents import split_entry
-from planner.store.errors import DatabaseCorrupt, Undecryptable
+from planner.store.errors import DatabaseCorrupt, StoreError, Undecryptable
 from planner.store.files import FILE_MODE, complete_lines, json_object, unframe, write_at
 from planner.store.layout import DatabaseFiles
 from planner.store.lazy import LazyDocument
+from planner.store.locking import lock_waiting
 from planner.store.rewrite import Rewrite, stage_and_commit
 from planner.store.snapshot import Tables, read_snapshot, read_snapshot_header, sealing_context
 from planner.store.tables import ASSESSMENTS, INDEX
-
-try:
-    import fcntl
-except ImportError:  # pragma: no cover - Windows
-    fcntl = None  # type: ignore[assignment]
 
 LEGACY_SCHEMA = 1
 UPGRADE_FIELD = "database.upgrade"
@@ -76,8 +73,10 @@ def upgrade(db: Database, codec: Codec, *, at: datetime, by: str, mode: int = FI
         encoded = stage_and_commit(db, Rewrite(tables, [*records, note], codec), mode=mode)
         header = db.storage.encode_journal_header(seq + 1, encoded.head, codec)
         write_at(db.lock.fd, 0, header)
-        with contextlib.suppress(FileNotFoundError):
-            files.legacy_lock.unlink()
+    # Once let go: Windows removes no file that is open. An earlier planner waiting on it
+    # then finds a database it cannot read, as it would have with the file removed first.
+    with contextlib.suppress(FileNotFoundError, StoreError):
+        platform.remove(files.legacy_lock)
 
 
 def _split_index(tables: Tables) -> None:
@@ -93,13 +92,12 @@ def _split_index(tables: Tables) -> None:
 @contextlib.contextmanager
 def _legacy_lock(files: DatabaseFiles) -> Any:
     """The lock an earlier planner takes (an flock on NAME.lock), held while upgrading."""
-    fd = os.open(files.legacy_lock, os.O_RDWR | os.O_CREAT, FILE_MODE)
+    fd = platform.open_file(files.legacy_lock, os.O_RDWR | os.O_CREAT, FILE_MODE)
     try:
-        if fcntl is not None:
-            fcntl.flock(fd, fcntl.LOCK_EX)
+        lock_waiting(fd, exclusive=True)
         yield
     finally:
-        os.close(fd)
+        platform.close_locked(fd)
 
 
 def _read_legacy(files: DatabaseFiles, codec: Codec) -> tuple[Tables, int, str]:

@@ -13,6 +13,7 @@ from planner.domain.status import ItemStatus
 from planner.domain.template import Template
 from planner.store.repository import CaseStore
 from tests.conftest import NOW, make_person
+from tests.platform_branches import both_platforms
 from tests.system.store_worker import (
     WRITES_PER_WRITER,
     Worker,
@@ -71,6 +72,7 @@ def test_two_processes_each_save_200_changes_to_their_own_person(
         assert sorted(set(seqs)) == sorted(seqs)  # one change, one number
 
 
+@both_platforms
 def test_two_processes_edit_the_same_item_without_losing_an_update(
     db_path: Path, workers: list[Worker], template: Template
 ):

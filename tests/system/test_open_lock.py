@@ -22,6 +22,7 @@ from planner.store.layout import DatabaseFiles
 from planner.store.locking import DatabaseLock
 from planner.store.repository import CaseStore
 from planner.store.tables import CASES
+from tests.platform_branches import both_platforms
 from tests.system.store_worker import (
     CRASH_FIELD,
     CRASH_ITEM,
@@ -230,6 +231,7 @@ def check_consistent(db: Database, base: int, acked: int) -> None:
     assert db.audit.last_seq in (db.seq, db.seq - 1)
 
 
+@both_platforms
 @pytest.mark.parametrize(("encrypted", "opens"), [(False, OPENS), (True, OPENS // 3)])
 def test_opens_racing_saves_and_folds_in_another_process_see_a_consistent_database(
     tmp_path: Path,

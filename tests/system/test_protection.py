@@ -44,6 +44,7 @@ from planner.store.layout import DatabaseFiles
 from planner.store.rekey import OTHER, SAME
 from planner.store.repository import CaseStore
 from tests.conftest import NOW, make_person
+from tests.platform_branches import both_platforms
 
 NUMBER = "A1234BC"
 ROOT = Path(__file__).resolve().parents[2]
@@ -193,6 +194,7 @@ def test_a_writer_waits_for_the_holder_and_gets_in_when_it_lets_go(db: Path, hol
     assert opened and opened[0] - released_at < 2
 
 
+@both_platforms
 def test_a_holder_killed_by_sigkill_never_blocks_the_next_planner(db: Path, holder: Any):
     with pytest.raises(DatabaseLocked):
         CaseStore(db, lock_timeout=0.2)
@@ -219,6 +221,7 @@ print("DONE", flush=True)
 """
 
 
+@both_platforms
 def test_never_two_writers_at_once_even_when_one_is_killed_holding_the_lock(tmp_path: Path):
     lock, counter = tmp_path / "x.journal", tmp_path / "counter"
     lock.touch()
@@ -629,6 +632,7 @@ def test_a_passphrase_change_killed_at_random_moments(tmp_path: Path, template: 
     assert sum(sides.values()) == 12
 
 
+@both_platforms
 def test_a_restore_killed_at_every_step_leaves_the_old_or_the_restored_database(
     tmp_path: Path, template: Template
 ):

@@ -29,6 +29,7 @@ from planner.store.layout import DatabaseFiles
 from planner.store.recovery import restore_intent_path, restore_staging_path
 from planner.store.repository import CaseStore
 from tests.conftest import NOW, make_person
+from tests.platform_branches import both_platforms
 
 NUMBER = "A1234BC"
 
@@ -85,6 +86,7 @@ def test_a_new_database_is_not_backed_up_but_the_next_open_of_the_day_is(
     assert verify_backup(only, PlainCodec()) == only.seq == 1
 
 
+@both_platforms
 def test_backups_rotate_keeping_the_newest(db_path: Path, template: Template, clock: Clock):
     seed(db_path, template, clock)
     for day in range(6):
@@ -252,6 +254,7 @@ def test_restore_of_a_damaged_backup_is_refused_before_touching_anything(
     assert "not a planner backup" in capsys.readouterr().err
 
 
+@both_platforms
 def test_a_restore_cut_short_after_its_commit_is_finished_by_the_next_open(
     db_path: Path, template: Template, clock: Clock, monkeypatch: pytest.MonkeyPatch
 ):
@@ -278,6 +281,7 @@ def test_a_restore_cut_short_after_its_commit_is_finished_by_the_next_open(
     assert not restore_intent_path(db_path).exists()
 
 
+@both_platforms
 def test_a_restore_cut_short_before_its_commit_changes_nothing(
     db_path: Path, template: Template, clock: Clock, monkeypatch: pytest.MonkeyPatch
 ):

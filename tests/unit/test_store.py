@@ -47,6 +47,7 @@ from planner.store.repository import CaseStore
 from planner.store.rewrite import replace_tables
 from planner.store.snapshot import SCHEMA_VERSION, read_snapshot_header
 from tests.conftest import NOW, TODAY, make_person
+from tests.platform_branches import both_platforms
 from tests.system.store_worker import field_name, many_fields_template
 
 NUMBER = "A1234BC"
@@ -494,6 +495,7 @@ def test_forced_compaction_keeps_every_change(db_path: Path, opened: CaseStore, 
     assert opened.get(NUMBER).checklist.item("work.plan").evidence == {"plan": "after"}
 
 
+@both_platforms
 def test_compaction_by_many_saves_keeps_every_change(
     db_path: Path, opened: CaseStore, template: Template, monkeypatch: pytest.MonkeyPatch
 ):
@@ -514,6 +516,7 @@ def test_compaction_by_many_saves_keeps_every_change(
         assert len(entries) == 150
 
 
+@both_platforms
 def test_a_fold_keeps_what_was_saved_while_its_snapshot_was_written(
     db_path: Path, opened: CaseStore, template: Template
 ):
@@ -904,6 +907,7 @@ def test_checking_that_a_case_exists_does_not_parse_its_record(db_path, template
         assert doc._parsed is None
 
 
+@both_platforms
 @pytest.mark.parametrize("left", [b"", b'1234abcd {"format": "planner-jour'])
 def test_a_journal_emptied_in_place_by_a_crash_takes_the_next_save(
     db_path: Path, template: Template, left: bytes

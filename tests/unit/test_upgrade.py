@@ -26,6 +26,7 @@ from planner.store.repository import CaseStore
 from planner.store.snapshot import SCHEMA_VERSION, read_snapshot_header
 from planner.store.upgrade import UPGRADE_FIELD
 from tests.conftest import NOW
+from tests.platform_branches import both_platforms
 from tests.system.test_protection import run_until_killed
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "schema1"
@@ -105,6 +106,7 @@ def test_an_earlier_database_that_cannot_be_written_is_refused_not_changed(tmp_p
     assert {p.name: p.read_bytes() for p in db.parent.iterdir() if p.is_file()} == before
 
 
+@both_platforms
 def test_an_upgrade_killed_at_every_step_leaves_the_old_or_the_new_database(tmp_path: Path):
     origin = copy_of("plain", tmp_path / "origin")
     with opened(copy_of("plain", tmp_path / "reference"), "plain", auto_backup=False) as store:
