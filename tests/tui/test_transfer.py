@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from rich.console import Console
-from textual.widgets import Button, Input, Static
+from textual.widgets import Button, DataTable, Input, Static
 
 from planner.domain.person import CaseState
 from planner.domain.status import ItemStatus
@@ -17,10 +17,11 @@ from planner.store.repository import CaseStore
 from planner.transfer.service import transfer_out
 from planner.tui.app import PlannerApp
 from planner.tui.screens.conflict import ConflictScreen
+from planner.tui.screens.history import HistoryScreen
 from planner.tui.screens.transfer_in import TransferInScreen, preview_table
 from planner.tui.screens.transfer_out import TransferOutScreen
 from tests.conftest import NOW, make_person
-from tests.tui.conftest import wait_for_caseload, wait_until
+from tests.tui.conftest import OFFICER, wait_for_caseload, wait_until
 from tests.tui.test_person import open_person
 
 PASSPHRASE = "amber rocket violin harbour"
@@ -120,6 +121,15 @@ async def test_transfer_in_previews_asks_about_the_conflict_and_saves(
         )
         await pilot.press("escape")
         await wait_for_caseload(pilot)
+        # the history there is listed after ours, its officers marked with the prison
+        await open_person(pilot, "B2345CD")
+        await pilot.press("h")
+        history = app.screen
+        assert isinstance(history, HistoryScreen)
+        rows = history.query_one(DataTable)
+        await wait_until(pilot, lambda: rows.row_count > 0, "the history")
+        who = [str(rows.get_row_at(i)[1]) for i in range(rows.row_count)]
+        assert "Kim Other (HMP Example)" in who and OFFICER in who
     with CaseStore(db_path, read_only=True) as store:
         case = store.get("B2345CD")
         assert case.checklist.item("bank.account").status is ItemStatus.DONE  # theirs, chosen
