@@ -86,6 +86,11 @@ COMMANDS: dict[str, LazyCommand] = {
     "templates": LazyCommand(
         "planner.cli.templates", "templates", "List the checklist templates this site can use."
     ),
+    "transfer": LazyCommand(
+        "planner.cli.transfer",
+        "transfer",
+        "Move a person's record to another prison, or receive one, in an encrypted file.",
+    ),
     "unassign": LazyCommand(
         _ASSIGNMENT, "unassign", "Take people out of whichever caseload they are in (audited)."
     ),

@@ -29,6 +29,7 @@ from planner.cli.json_shapes import (
 from planner.cli.outcomes import outcome_lines
 from planner.cli.output import (
     cell,
+    echo_plain,
     echo_wrapped,
     emit_json,
     percent,
@@ -48,6 +49,7 @@ from planner.domain.history import history_lines
 from planner.domain.person import CIRCUMSTANCE_LABELS, CaseState, Contact, Person
 from planner.domain.template import FieldType, ItemTemplate, Template
 from planner.store.summary import CaseSummary, by_release_date
+from planner.store.transfers import section_entries
 
 # --- list -----------------------------------------------------------------------------------
 
@@ -504,9 +506,26 @@ def history(env: Env, number: str, as_json: bool) -> None:
         template = store.template_for(case)
         measures = store.outcome_template(case)
         entries = store.history(key)
+        elsewhere = store.transfers.sections(key)
     lines = history_lines(entries, template, measures)
     if as_json:
-        emit_json(history_json(key, entries, template, measures))
+        emit_json(
+            {
+                **history_json(key, entries, template, measures),
+                "elsewhere": [
+                    {
+                        "prison": section.get("prison", ""),
+                        "transfer": section.get("transfer", ""),
+                        "sent_at": section.get("sent_at"),
+                        "received_at": section.get("received_at"),
+                        "entries": history_json(
+                            key, section_entries(key, section), template, measures
+                        )["entries"],
+                    }
+                    for section in elsewhere
+                ],
+            }
+        )
         return
     width = terminal_width()
     click.echo(f"History of {key}, newest first")
@@ -523,6 +542,20 @@ def history(env: Env, number: str, as_json: bool) -> None:
     _echo_lines(render(cols, rows, width))
     saves = len({line.change for line in lines})
     click.echo(f"{len(lines)} recorded field changes in {saves} saves.")
+    for section in reversed(elsewhere):  # the most recent prison first, as the lines are
+        there = history_lines(section_entries(key, section), template, measures)
+        click.echo("")
+        echo_plain(
+            f"History at {section.get('prison') or 'another prison'}, before the transfer "
+            f"sent {str(section.get('sent_at', ''))[:10]} (received here "
+            f"{str(section.get('received_at', ''))[:10]}), newest first"
+        )
+        rows = [
+            [line.when, cell(line.by or "—"), cell(line.what), cell(_change(line.old, line.new))]
+            for line in there
+        ]
+        _echo_lines(render(cols, rows, width))
+        click.echo(f"{len(there)} recorded field changes there.")
 
 
 def _change(old: str, new: str) -> str:

@@ -58,7 +58,13 @@ _CONTACT_PARTS = {
     "email": "email",
 }
 _COM_UNIT = "PDU"  # a community offender manager's unit is their probation delivery unit
-_CASE_LABELS = {"notes": "Case notes", "assigned_to": "Assigned to", "case": "Record"}
+_CASE_LABELS = {
+    "notes": "Case notes",
+    "assigned_to": "Assigned to",
+    "case": "Record",
+    "transfer.out": "Transfer out",
+    "transfer.in": "Transfer in",
+}
 _ITEM_LABELS = {"status": "status", "reason": "reason", "notes": "notes"}
 _PERSON_DATES = frozenset({"date_of_birth", "release_date"})
 

@@ -28,7 +28,7 @@ import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from planner.domain.assessment import Assessment, assess
 from planner.domain.bulk import bulk_parsing
@@ -79,6 +79,9 @@ from planner.store.tables import (
     TEMPLATES,
     keyed_tables,
 )
+
+if TYPE_CHECKING:
+    from planner.store.transfers import StoreTransfers
 
 __all__ = ["DEFAULT_BACKUPS_KEEP", "CaseStore", "utc_now"]
 
@@ -617,6 +620,14 @@ class CaseStore:
                     f"({exc.strerror or exc}); nothing was lost, the journal still holds "
                     "every change"
                 ) from exc
+
+    @property
+    def transfers(self) -> StoreTransfers:
+        """Transfers of people between prisons: what a transfer file carries, marking a
+        person sent, receiving one (see :class:`planner.store.transfers.StoreTransfers`)."""
+        from planner.store.transfers import StoreTransfers
+
+        return StoreTransfers(self)
 
     @property
     def admin(self) -> StoreAdmin:

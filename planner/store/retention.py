@@ -1,10 +1,12 @@
 """Retention: which people may be removed once they have left, and how the removal is noted.
 
 A person is due for removal when their case state is released (or transferred) and their
-release date is before the cut-off. Removal takes their record, their checklist and every
-audit entry about them; the audit log keeps one note of the purge itself (how many, the
-cut-off, who, when) and nothing that identifies anyone. People whose state says they have
-left but who have no release date are never removed: the rule cannot be applied to them.
+release date is before the cut-off. Removal takes their record, their checklist, every
+audit entry about them and what a transfer brought or recorded of them (their history at
+other prisons, the points their record crossed); the audit log keeps one note of the purge
+itself (how many, the cut-off, who, when) and nothing that identifies anyone. People whose
+state says they have left but who have no release date are never removed: the rule cannot
+be applied to them.
 
 `purge_cases` carries a purge out: the database and its audit log are written again
 together (see :mod:`planner.store.rewrite`) with an empty journal, so no copy of the
@@ -22,7 +24,7 @@ from typing import Any, Protocol
 from planner.store.database import Database
 from planner.store.errors import WriteFailed
 from planner.store.rewrite import Rewrite, complete_records, rewrite_live
-from planner.store.tables import ASSESSMENTS, CASES, INDEX
+from planner.store.tables import ASSESSMENTS, INDEX, PERSON_TABLES
 
 PURGE_FIELD = "retention.purge"
 DEFAULT_STATES = ("released", "transferred")
@@ -104,7 +106,7 @@ def purge_cases(
     finish; nobody's record is lost then. The caller holds the lock and has refreshed."""
     db.require_sound()
     tables = {name: dict(docs) for name, docs in db.storage.read().items()}
-    for table in (CASES, INDEX, ASSESSMENTS):
+    for table in (*PERSON_TABLES, INDEX, ASSESSMENTS):
         for number in numbers:
             tables.get(table, {}).pop(number, None)
     records = [without(record, numbers) for record in complete_records(db)]
@@ -122,7 +124,9 @@ def purge_cases(
 def without(record: dict[str, Any], numbers: set[str]) -> dict[str, Any]:
     """An audit record with nothing left about the people `numbers`."""
     entries = [e for e in record["entries"] if e.get("case") not in numbers]
-    patch = [op for op in record.get("patch") or [] if op[0] != CASES or op[1] not in numbers]
+    patch = [
+        op for op in record.get("patch") or [] if op[0] not in PERSON_TABLES or op[1] not in numbers
+    ]
     out = {**record, "entries": entries}
     out.pop("patch", None)
     if patch:

@@ -22,6 +22,11 @@ CASES = "cases"  # the full record of each case, by prison number (kept as JSON 
 INDEX = "index"  # what the caseload lists of each case
 ASSESSMENTS = "assessments"  # each case's assessment by the gap engine (kept as JSON text)
 TEMPLATES = "templates"  # each template version cases use, by id@version
+# A person's history kept at other prisons, and the points their record crossed between
+# databases, by prison number (see planner.store.transfers).
+TRANSFER_HISTORY = "transfer_history"
+TRANSFER_POINTS = "transfer_points"
+PERSON_TABLES = (CASES, TRANSFER_HISTORY, TRANSFER_POINTS)  # what a purge removes of a person
 
 
 class KeyedTable(Table):

@@ -862,6 +862,18 @@ class CaseloadScreen(DataScreen):
 
         self.app.push_screen(ImportScreen(self.session), closed)
 
+    def action_transfer_in(self) -> None:
+        from planner.tui.screens.transfer_in import TransferInScreen
+
+        if refuse_if_read_only(self, self.session):
+            return
+
+        def closed(received: bool | None) -> None:
+            if received:
+                self.load_caseload()
+
+        self.app.push_screen(TransferInScreen(self.session), closed)
+
     def action_export(self) -> None:
         from planner.tui.screens.export_batch import BatchExportScreen
 

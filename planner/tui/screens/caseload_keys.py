@@ -184,6 +184,14 @@ CASELOAD_BINDINGS: list[BindingType] = [
         id="caseload.import",
     ),
     Binding(
+        "T",
+        "transfer_in",
+        "Transfer in",
+        show=False,
+        tooltip="Receive a person's record from another prison (a transfer file)",
+        id="caseload.transfer_in",
+    ),
+    Binding(
         "f5",
         "clear_filter",
         "Clear filter",

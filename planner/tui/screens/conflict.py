@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import ClassVar
 
 from rich.table import Table
@@ -37,6 +38,37 @@ def item_differences(item: ItemTemplate, mine: ItemRecord, theirs: ItemRecord) -
     return rows
 
 
+@dataclass(frozen=True)
+class ConflictWords:
+    """What the screen calls the two versions: an edit against a save by someone else,
+    or (a transfer) the record here against the one from another prison."""
+
+    intro: str
+    mine_heading: str
+    theirs_heading: str
+    mine_button: str
+    theirs_button: str
+    subtitle: str
+
+
+EDIT_CONFLICT = ConflictWords(
+    intro="Someone saved this while you were editing it.",
+    mine_heading="Yours (not saved)",
+    theirs_heading="Theirs (saved)",
+    mine_button="Overwrite with mine (m)",
+    theirs_button="Keep theirs (t)",
+    subtitle="t keeps theirs · m overwrites with yours · Esc goes back",
+)
+TRANSFER_CONFLICT = ConflictWords(
+    intro="This was changed here and at the other prison since the two last agreed.",
+    mine_heading="Here",
+    theirs_heading="From the other prison",
+    mine_button="Keep ours (m)",
+    theirs_button="Take theirs (t)",
+    subtitle="t takes theirs · m keeps ours · Esc stops, nothing received",
+)
+
+
 class ConflictScreen(ModalScreen[str | None]):
     """Dismisses with "theirs", "mine", or None to go back to editing."""
 
@@ -64,16 +96,24 @@ class ConflictScreen(ModalScreen[str | None]):
         ),
     ]
 
-    def __init__(self, title: str, differences: Sequence[Difference]) -> None:
+    def __init__(
+        self,
+        title: str,
+        differences: Sequence[Difference],
+        *,
+        words: ConflictWords | None = None,
+    ) -> None:
         super().__init__()
         self._title = title
         self._differences = list(differences)
+        self._words = words or EDIT_CONFLICT
 
     def compose(self) -> ComposeResult:
         table = Table(expand=True, show_lines=False)
         table.add_column("")
-        table.add_column("Yours (not saved)")
-        table.add_column("Theirs (saved)")
+        words = self._words
+        table.add_column(words.mine_heading)
+        table.add_column(words.theirs_heading)
         for what, mine, theirs in self._differences:
             style = "bold" if mine != theirs else "dim"
             mark = "≠ " if mine != theirs else "  "
@@ -85,17 +125,12 @@ class ConflictScreen(ModalScreen[str | None]):
             )
         with VerticalScroll(classes="dialog conflict") as box:
             box.border_title = literal(self._title)
-            box.border_subtitle = "t keeps theirs · m overwrites with yours · Esc goes back"
-            yield Static(
-                "Someone saved this while you were editing it. Rows marked ≠ differ. "
-                "Which version should stand?"
-            )
+            box.border_subtitle = words.subtitle
+            yield Static(f"{words.intro} Rows marked ≠ differ. Which version should stand?")
             yield Static(table)
             with Horizontal(classes="buttons"):
-                yield Button("Keep theirs (t)", action="screen.choose('theirs')")
-                yield Button(
-                    "Overwrite with mine (m)", variant="warning", action="screen.choose('mine')"
-                )
+                yield Button(words.theirs_button, action="screen.choose('theirs')")
+                yield Button(words.mine_button, variant="warning", action="screen.choose('mine')")
 
     def action_choose(self, choice: str) -> None:
         self.dismiss(choice)

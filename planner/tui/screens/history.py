@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import ClassVar
 
 from textual.app import ComposeResult
@@ -10,6 +11,7 @@ from textual.widgets import DataTable, Header, Static
 
 from planner.domain.history import HistoryLine, history_lines
 from planner.store.audit import AuditEntry
+from planner.store.transfers import section_entries
 from planner.tui.literal import literal_text
 from planner.tui.screens.base import DataScreen
 from planner.tui.session import Session
@@ -52,20 +54,27 @@ class HistoryScreen(DataScreen):
         table.focus()
 
     def read_data(self) -> tuple[list[AuditEntry], list[HistoryLine]]:
+        """This database's trail, then the history kept at each earlier prison (from a
+        transfer), its officers marked with the prison."""
         store = self.session.store
         entries = store.history(self.number)
         case = store.find(self.number)
         if case is None:
             return entries, history_lines(entries)
-        measures = store.outcome_template(case)
-        return entries, history_lines(entries, store.template_for(case), measures)
+        template, measures = store.template_for(case), store.outcome_template(case)
+        lines = history_lines(entries, template, measures)
+        for section in reversed(store.transfers.sections(self.number)):
+            prison = str(section.get("prison") or "another prison")
+            there = history_lines(section_entries(self.number, section), template, measures)
+            lines.extend(replace(line, by=f"{line.by or '—'} ({prison})") for line in there)
+        return entries, lines
 
     def show_data(self, data: tuple[list[AuditEntry], list[HistoryLine]]) -> None:
         """The trail as read; the newest change is the top row, the cursor stays on its
         row when changes arrive."""
         entries, lines = data
         table = self.query_one(DataTable)
-        added = len(entries) - table.row_count
+        added = len(lines) - table.row_count
         cursor = table.cursor_row
         table.clear()
         for line in lines:  # newest first, labelled as `planner history` lists them

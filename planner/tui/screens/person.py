@@ -215,6 +215,14 @@ class PersonScreen(DataScreen):
             tooltip="Record what happened on release day, and the follow-ups after it",
             id="person.outcomes",
         ),
+        Binding(
+            "T",
+            "transfer_out",
+            "Transfer out",
+            show=False,
+            tooltip="Send this person's record to another prison in an encrypted file",
+            id="person.transfer_out",
+        ),
     ]
 
     def __init__(self, session: Session, number: str) -> None:
@@ -402,6 +410,16 @@ class PersonScreen(DataScreen):
             return
         self.app.push_screen(
             ExportScreen(self.session, self.case.person),
+            lambda changed: self.reload() if changed else None,
+        )
+
+    def action_transfer_out(self) -> None:
+        from planner.tui.screens.transfer_out import TransferOutScreen
+
+        if self.case is None or refuse_if_read_only(self, self.session):
+            return
+        self.app.push_screen(
+            TransferOutScreen(self.session, self.case.person),
             lambda changed: self.reload() if changed else None,
         )
 
