@@ -131,10 +131,8 @@ def test_every_abbreviation_shown_is_explained(planned: CaseStore, template: Tem
     for item in template.items:  # the template's own plain words use none unexplained
         for wording in (item.plain_done, item.plain_open):
             for word in re.findall(r"\b[A-Z]{2,}[0-9]*\b", wording):
-                assert (
-                    (word in ABBREVIATIONS
-                    and ABBREVIATIONS[word].split()[-1] in wording)
-                    or (word == "ID")
+                assert (word in ABBREVIATIONS and ABBREVIATIONS[word].split()[-1] in wording) or (
+                    word == "ID"
                 ), (item.id, word)
 
 
