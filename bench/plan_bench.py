@@ -25,9 +25,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from planner.demo import DEMO_OFFICER, write_demo
 from planner.domain.appointments import appointments
+from planner.domain.template_loading import TemplateLibrary
 from planner.export.files import ExportFormat
 from planner.export.service import render_case, render_plan
-from planner.domain.template_loading import TemplateLibrary
 from planner.store.repository import CaseStore
 
 TARGET_S = 0.2
