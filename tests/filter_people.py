@@ -102,9 +102,7 @@ def add_filter_people(store: CaseStore, template: Template) -> CaseStore:
         "benefits.uc_appointment",
         status=ItemStatus.DONE,
         evidence={
-            "jobcentre": "Leeds",
-            "appointment_date": "2026-11-27",
-            "appointment_time": "09:30",
+            "appointment": "2026-11-27 09:30 | Leeds",
         },
     )
     save(

@@ -91,7 +91,8 @@ def _compare(cond: Condition, value: Value, today: date, officer: str) -> bool:
         same = value is (values[0] == "yes")
         return same if op is Op.EQ else not same
     if kind is Kind.DATE:
-        day = value if isinstance(value, str) and value else None
+        # the day of a date or of an appointment ("2026-12-17 09:30 | Leeds")
+        day = value[:10] if isinstance(value, str) and value else None
         if op in (Op.WITHIN, Op.WITHIN_LAST):
             n = timedelta(days=int(values[0]))
             low, high = (today, today + n) if op is Op.WITHIN else (today - n, today)

@@ -41,6 +41,7 @@ FORMAT_NAMES = {
     ExportFormat.MARKDOWN: "Markdown",
     ExportFormat.JSON: "JSON",
     ExportFormat.NOTE: "case-note text",
+    ExportFormat.PLAN: "person's own plan",
 }
 
 
@@ -54,7 +55,8 @@ def _refuse_standard_output(export_format: ExportFormat, batch: bool, caseload: 
     """`-o -` takes one text: not a file per person, and not a PDF onto a terminal."""
     if batch:
         raise BadExport("--within writes a file per person: give -o a folder, not -")
-    if export_format is ExportFormat.PDF and not caseload and sys.stdout.isatty():
+    is_pdf = export_format in (ExportFormat.PDF, ExportFormat.PLAN)
+    if is_pdf and not caseload and sys.stdout.isatty():
         raise BadExport(
             "a PDF cannot be shown on a terminal: give -o FILE.pdf, send it on with > or |, "
             "or choose a text format (--format md, json or note)"
@@ -90,6 +92,8 @@ Examples:
   planner export A1234BC --redact             without sex, ethnicity, health detail, notes
   planner export --within 14 -o handover/     one PDF per person due for release in 14 days
   planner export --caseload -o caseload.csv   one row per person, for a spreadsheet
+  planner export A1234BC --format plan        the person's own plan, large print, e.g.
+                                              A1234BC_Example_2026-12-16_plan.pdf
 """,
 )
 @click.argument("number", required=False)
@@ -101,7 +105,8 @@ Examples:
     default=ExportFormat.PDF.value,
     show_default=True,
     help="pdf (A4, for email or print), md (Markdown), json (for other systems, with a "
-    "published JSON Schema), note (plain text for probation case notes).",
+    "published JSON Schema), note (plain text for probation case notes), plan (the "
+    "person's own plan: a large-print PDF in plain English for the person leaving prison).",
 )
 @click.option(
     "--output",
@@ -127,6 +132,12 @@ Examples:
     help="Leave out special category and health detail: sex, ethnicity, health and "
     "substance misuse evidence, and free-text notes. The summary says it is redacted.",
 )
+@click.option(
+    "--include-health",
+    is_flag=True,
+    help="With --format plan: name health appointments (GP, treatment, mental health) with "
+    "their place and phone, and list the health items. Left out by default.",
+)
 @click.option("--force", is_flag=True, help="Replace files that already exist.")
 @pass_env
 @click.pass_context
@@ -139,6 +150,7 @@ def export(
     within: int | None,
     caseload: bool,
     redact: bool,
+    include_health: bool,
     force: bool,
 ) -> None:
     """Write handover summaries for probation: who, when, where, what is booked for release
@@ -156,6 +168,7 @@ def export(
     if caseload and format_given:
         raise click.UsageError("--caseload always writes CSV; leave out --format")
     export_format = ExportFormat(fmt)
+    _check_plan_options(export_format, within is not None, redact, include_health)
     if not caseload:
         env.acting_officer()  # a handover summary names the officer who produced it
     if output_text == STANDARD_OUTPUT:
@@ -169,6 +182,7 @@ def export(
                     officer=env.officer,
                     today=env.today,
                     redact=redact,
+                    include_health=include_health,
                 )
             else:
                 data = caseload_csv(store, env.today)
@@ -187,6 +201,7 @@ def export(
                 today=env.today,
                 redact=redact,
                 force=force,
+                include_health=include_health,
             )
             click.echo(f"Wrote {path}")
         elif within is not None:
@@ -216,6 +231,23 @@ def export(
             csv_path = target.file(name) if target else Path.cwd() / name
             path = export_caseload(store, csv_path, today=env.today, force=force)
             click.echo(f"Wrote {path}")
+
+
+def _check_plan_options(
+    export_format: ExportFormat, batch: bool, redact: bool, include_health: bool
+) -> None:
+    """The person's own plan is one person's, never redacted (it leaves out equality data
+    always and health detail unless asked); --include-health is for it alone."""
+    plan = export_format is ExportFormat.PLAN
+    if plan and batch:
+        raise click.UsageError("--format plan writes one person's plan: give a prison NUMBER")
+    if plan and redact:
+        raise click.UsageError(
+            "--redact is for handover summaries: the person's own plan never holds equality "
+            "data, and holds health detail only with --include-health"
+        )
+    if include_health and not plan:
+        raise click.UsageError("--include-health is for --format plan only")
 
 
 @contextmanager

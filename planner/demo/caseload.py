@@ -436,7 +436,8 @@ def _progress_item(
     if status is ItemStatus.IN_PROGRESS:
         return DemoItem(spec.id, status, values.partial(spec))
     evidence = values.full(spec)
-    if spec.id == "benefits.uc_appointment" and "appointment_date" not in evidence:
+    booked = "appointment_date" in evidence or "appointment" in evidence
+    if spec.id == "benefits.uc_appointment" and not booked:
         # The appointment is after release; the sample records no future dates, so the
         # booking stays in progress until the jobcentre confirms it.
         return DemoItem(

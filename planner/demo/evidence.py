@@ -11,7 +11,15 @@ from __future__ import annotations
 import random
 from datetime import date, timedelta
 
-from planner.demo.names import FIRST_STEPS, PROBATION_STAFF, STREETS, TOWNS
+from planner.demo.names import (
+    DRAMA_PHONE_PREFIX,
+    FIRST_STEPS,
+    PDU_PHONE_PREFIX,
+    PROBATION_STAFF,
+    STREETS,
+    TOWNS,
+)
+from planner.domain.appointment import Appointment, read_stored
 from planner.domain.calendar import next_working_day
 from planner.domain.checklist import EvidenceValue
 from planner.domain.person import Person, ReleaseKind
@@ -50,6 +58,17 @@ class SampleEvidence:
             return {}
         return {name: next_working_day(release + timedelta(days=days)).isoformat()}
 
+    def appointment(
+        self, name: str, days: int, time: str, place: str, phone: str
+    ) -> dict[str, EvidenceValue]:
+        """An appointment (template version 4 on) on the first working day at least `days`
+        after release, at `time`, with its place and a phone to ring."""
+        release = self.person.release_date
+        if release is None:
+            return {}
+        day = next_working_day(release + timedelta(days=days))
+        return {name: Appointment(day=day, time=time, place=place, phone=phone).stored()}
+
     def _curated(self, item_id: str) -> dict[str, EvidenceValue]:
         rng, person, foreign = self.rng, self.person, self.foreign
         applied = self.ago(60, 20)
@@ -70,6 +89,7 @@ class SampleEvidence:
             if foreign
             else ["birth_certificate", "birth_certificate", "passport", "driving_licence"]
         )
+        probation_phone = PDU_PHONE_PREFIX.get(self.pdu, DRAMA_PHONE_PREFIX) + "500"
         psr = rng.choices(["available", "not_prepared", "unknown"], weights=[30, 50, 20])[0]
         table: dict[str, dict[str, EvidenceValue]] = {
             "release.date_confirmed": {
@@ -82,6 +102,9 @@ class SampleEvidence:
                 "met_by": rng.choice(
                     ["Mother", "Partner", "Sister", "No one; travel warrant issued", "Friend"]
                 ),
+                "release_time": "08:30",
+                "to_take": "Your ID, this plan, your money for the first days and your things "
+                "from the property store",
             },
             "id.documents": {
                 "document_type": rng.choice(documents),
@@ -102,9 +125,13 @@ class SampleEvidence:
                 "phone_or_email": rng.random() < 0.6,
             },
             "benefits.uc_appointment": {
+                # template versions 1 to 3: the jobcentre, the date and the time apart
                 "jobcentre": self.jobcentre,
                 **self.after_release("appointment_date", 0),
-                "appointment_time": rng.choice(["09:30", "10:00", "11:15", "13:40"]),
+                "appointment_time": (jobcentre_time := rng.choice(TIMES)),
+                **self.appointment(
+                    "appointment", 0, jobcentre_time, self.jobcentre, f"{DRAMA_PHONE_PREFIX}101"
+                ),
                 "advance_discussed": True,
                 "housing_costs": housing != "settled",
             },
@@ -142,6 +169,9 @@ class SampleEvidence:
                 "com_name": self.com,
                 "pdu": self.pdu,
                 "date_allocated": applied,
+                **self.appointment(
+                    "first_appointment", 0, "14:00", f"{self.pdu} office", probation_phone
+                ),
             },
             "handover.meeting": {
                 "date_held": later,
@@ -155,6 +185,13 @@ class SampleEvidence:
             "health.gp": {
                 "practice": f"{self.town} Example Medical Centre",
                 "date_registered": later,
+                **self.appointment(
+                    "appointment",
+                    14,
+                    "11:20",
+                    f"{self.town} Example Medical Centre",
+                    f"{DRAMA_PHONE_PREFIX}404",
+                ),
             },
             "health.medication": {
                 "days_supplied": rng.choice(["7", "14", "28", "28"]),
@@ -163,10 +200,24 @@ class SampleEvidence:
             "health.substance_misuse": {
                 "provider": f"{self.town} Recovery Service",
                 **self.after_release("appointment_date", 7),
+                **self.appointment(
+                    "appointment",
+                    7,
+                    "10:00",
+                    f"{self.town} Recovery Service",
+                    f"{DRAMA_PHONE_PREFIX}202",
+                ),
             },
             "health.mental_health": {
                 "service": "RECONNECT",
                 **self.after_release("appointment_date", 10),
+                **self.appointment(
+                    "appointment",
+                    10,
+                    "15:30",
+                    f"RECONNECT, {self.town}",
+                    f"{DRAMA_PHONE_PREFIX}303",
+                ),
             },
             "work.plan": {
                 "plan": rng.choice(
@@ -228,6 +279,9 @@ class SampleEvidence:
         return out
 
     def _generic(self, f: EvidenceField) -> EvidenceValue:
+        if f.type is FieldType.APPOINTMENT:
+            booked = self.appointment(f.name, 0, "10:00", self.town, f"{DRAMA_PHONE_PREFIX}999")
+            return booked.get(f.name) or Appointment(day=self.today).stored()
         if f.type is FieldType.DATE:
             if f.name in FUTURE_DATE_FIELDS:
                 return self.after_release(f.name, 0).get(f.name) or self.ago(30)
@@ -239,6 +293,7 @@ class SampleEvidence:
         return "Recorded"
 
 
+TIMES = ("09:30", "10:00", "11:15", "13:40")
 FUTURE_DATE_FIELDS = frozenset({"appointment_date", "booking_start"})
 
 
@@ -249,6 +304,8 @@ def _valid(f: EvidenceField, value: EvidenceValue, today: date) -> bool:
         return False
     if f.type is FieldType.CHOICE:
         return any(c.value == value for c in f.choices)
+    if f.type is FieldType.APPOINTMENT:
+        return read_stored(value) is not None
     if f.type is FieldType.DATE:
         try:
             day = date.fromisoformat(value)

@@ -215,7 +215,7 @@ FIRST_STEPS: dict[str, tuple[str, ...]] = {
     "id.documents": ("document_type", "date_applied", "funded_by"),
     "bank.account": ("bank", "date_applied"),
     "benefits.work_coach": ("ni_number_held",),
-    "benefits.uc_appointment": ("jobcentre",),
+    "benefits.uc_appointment": ("jobcentre", "advance_discussed"),
     "accommodation.address": ("accommodation_type",),
     "accommodation.duty_to_refer": ("local_authority", "consent"),
     "accommodation.cas_referral": ("tier",),

@@ -19,6 +19,7 @@ from datetime import date, timedelta
 from operator import itemgetter
 from typing import Any, NamedTuple
 
+from planner.domain.appointment import read_stored
 from planner.domain.case import Case
 from planner.domain.checklist import ItemRecord
 from planner.domain.com_flag import com_missing
@@ -29,6 +30,7 @@ from planner.domain.template import (
     AnyOf,
     CircumstanceIs,
     Condition,
+    EvidenceField,
     EvidenceIn,
     ItemTemplate,
     Template,
@@ -330,8 +332,18 @@ def _address_not_booked(case: Case, template: Template) -> str | None:
 
 
 def missing_evidence(item: ItemTemplate, record: ItemRecord) -> list[str]:
-    """Names of the item's required evidence fields that hold no value."""
-    return [f.name for f in item.required_fields if not has_value(record.evidence.get(f.name))]
+    """Names of the item's required evidence fields that hold no value (an appointment
+    without a part its field `needs`, such as its time, holds none)."""
+    return [f.name for f in item.required_fields if not _recorded(f, record.evidence.get(f.name))]
+
+
+def _recorded(field: EvidenceField, value: object) -> bool:
+    if not has_value(value):
+        return False
+    if field.needs:
+        booked = read_stored(value)
+        return booked is not None and all(getattr(booked, part) for part in field.needs)
+    return True
 
 
 def not_met_outcomes(item: ItemTemplate, record: ItemRecord) -> list[tuple[str, str]]:

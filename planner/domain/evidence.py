@@ -11,6 +11,7 @@ import difflib
 from collections.abc import Mapping
 from datetime import date
 
+from planner.domain.appointment import parse_appointment, read_stored, stored_problem
 from planner.domain.calendar import format_day
 from planner.domain.checklist import EvidenceValue, ItemRecord
 from planner.domain.dates import parse_date, range_problem
@@ -33,6 +34,9 @@ def parse_evidence_value(field: EvidenceField, raw: str) -> EvidenceValue | None
     where = f"field {field.name}"
     if field.type is FieldType.DATE:
         return parse_date(text, where).isoformat()
+    if field.type is FieldType.APPOINTMENT:
+        appointment = parse_appointment(text, where)
+        return None if appointment is None else appointment.stored()
     if field.type is FieldType.YES_NO:
         if text.lower() in _YES:
             return True
@@ -118,6 +122,10 @@ def check_evidence(item: ItemTemplate, evidence: Mapping[str, EvidenceValue | No
             problem = range_problem(day)
             if problem is not None:
                 raise InvalidInput(f"{where}: {problem}")
+        elif field.type is FieldType.APPOINTMENT:
+            problem = stored_problem(value)
+            if problem is not None:
+                raise InvalidInput(f"{where}: {problem}")
         elif field.type is FieldType.CHOICE:
             if value not in {c.value for c in field.choices}:
                 raise InvalidInput(f"{where}: {value!r} is not one of its choices")
@@ -177,12 +185,20 @@ def check_evidence_dates(
     """Refuse an evidence date that cannot be what the officer meant, naming the field."""
     for name, value in evidence.items():
         field = item.field(name)
-        if field is None or field.type is not FieldType.DATE or not isinstance(value, str):
+        if field is None or not isinstance(value, str):
             continue
-        try:
-            day = date.fromisoformat(value)
-        except ValueError:
-            continue  # check_evidence names a value that is not a date
+        if field.type is FieldType.APPOINTMENT:
+            appointment = read_stored(value)
+            if appointment is None:
+                continue  # check_evidence names a value that is not an appointment
+            day = appointment.day
+        elif field.type is FieldType.DATE:
+            try:
+                day = date.fromisoformat(value)
+            except ValueError:
+                continue  # check_evidence names a value that is not a date
+        else:
+            continue
         problem = evidence_date_problem(field, day, person, today)
         if problem is not None:
             raise InvalidInput(f"field {field.name}: {problem}")

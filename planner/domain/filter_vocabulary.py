@@ -102,6 +102,8 @@ _FIELD_KINDS = {
     FieldType.TEXT: Kind.TEXT,
     FieldType.CHOICE: Kind.CHOICE,
     FieldType.YES_NO: Kind.YES_NO,
+    # An appointment is stored with its ISO date first: filtered by its day.
+    FieldType.APPOINTMENT: Kind.DATE,
 }
 
 

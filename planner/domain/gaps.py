@@ -427,7 +427,7 @@ class FlagRules:
         key = (spec.id, None, *missing)
         detail = self._details.get(key)
         if detail is None:
-            labels = [f.label for f in spec.required_fields if f.name in missing]
+            labels = [f.missing_label for f in spec.required_fields if f.name in missing]
             detail = self._details[key] = _join(labels)
         return detail
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, Protocol
 
+from planner.domain.appointment import appointment_text
 from planner.domain.calendar import format_day
 from planner.domain.equality import ETHNICITIES, RELIGIONS
 from planner.domain.outcome_measures import OutcomeMeasure
@@ -206,6 +207,8 @@ def value_text(entry: AuditRecord, value: Any, field: EvidenceField | None = Non
             return field.choice_label(str(value))
         if field.type is FieldType.DATE:
             return _day(value)
+        if field.type is FieldType.APPOINTMENT:
+            return appointment_text(str(value))
     if name == "outcome.released_on" or (name.startswith(_OUTCOME) and name.endswith(_FOUND_ON)):
         return _day(value)
     if name.startswith(_OUTCOME):

@@ -88,6 +88,8 @@ class FieldType(StrEnum):
     TEXT = "text"
     CHOICE = "choice"
     YES_NO = "yes_no"
+    # A date with an optional time, place and phone, in one value (planner.domain.appointment).
+    APPOINTMENT = "appointment"
 
 
 class Choice(_Growing):
@@ -104,7 +106,7 @@ class Choice(_Growing):
 class EvidenceField(_Growing):
     """One piece of evidence an officer records against an item."""
 
-    LATER = ("past",)
+    LATER = ("past", "needs")
 
     name: Name
     label: str = Field(min_length=1)
@@ -116,6 +118,9 @@ class EvidenceField(_Growing):
     # A date of something that has already happened (applied, received, seen): never
     # after today. Other dates (an appointment, a booking) may lie ahead.
     past: StrictBool = False
+    # For an appointment: the parts besides its date that must be recorded before the item
+    # counts as done with its evidence (a jobcentre appointment needs its time and place).
+    needs: tuple[Literal["time", "place", "phone"], ...] = ()
 
     @model_validator(mode="after")
     def _choices_fit_type(self) -> EvidenceField:
@@ -126,12 +131,23 @@ class EvidenceField(_Growing):
         values = [c.value for c in self.choices]
         if len(set(values)) != len(values):
             raise ValueError(f"evidence field {self.name!r} repeats a choice")
+        if self.needs and self.type is not FieldType.APPOINTMENT:
+            raise ValueError(
+                f"evidence field {self.name!r} lists parts it needs but is {self.type}; only "
+                "an appointment has parts"
+            )
         if self.past and self.type is not FieldType.DATE:
             raise ValueError(
                 f"evidence field {self.name!r} is marked past but is {self.type}; only a "
                 "date can be in the past"
             )
         return self
+
+    @property
+    def missing_label(self) -> str:
+        """What is missing when this required field is: 'Jobcentre appointment with its
+        time and place' for an appointment that needs them."""
+        return f"{self.label} with its {' and '.join(self.needs)}" if self.needs else self.label
 
     @property
     def not_met_values(self) -> frozenset[str]:
@@ -216,7 +232,14 @@ class Escalation(_Strict):
     reason: str = Field(min_length=1)
 
 
-class ItemTemplate(_Strict):
+class ItemTemplate(_Growing):
+    """One checklist item. `plain_done` and `plain_open` say what the item means for the
+    person leaving prison, in short plain sentences, once it is done and while it is
+    still being arranged: the person's own plan reads them (an item without them is left
+    out of that plan's lists)."""
+
+    LATER = ("plain_done", "plain_open")
+
     id: ItemId
     section: Name
     title: str = Field(min_length=1)
@@ -230,6 +253,8 @@ class ItemTemplate(_Strict):
     applies: Condition | None = None
     applies_label: str = "all"
     evidence: tuple[EvidenceField, ...] = ()
+    plain_done: str = ""
+    plain_open: str = ""
 
     @model_validator(mode="after")
     def _fields_unique(self) -> ItemTemplate:
@@ -250,6 +275,10 @@ class ItemTemplate(_Strict):
             if f.name == name:
                 return f
         return None
+
+    @property
+    def appointment_fields(self) -> tuple[EvidenceField, ...]:
+        return tuple(f for f in self.evidence if f.type is FieldType.APPOINTMENT)
 
     @property
     def required_fields(self) -> tuple[EvidenceField, ...]:

@@ -43,6 +43,11 @@ def render_note_text(summary: HandoverSummary) -> str:
         out.append(f"- {action.topic}{mark}: {action.detail}")
     if not summary.day_one:
         out.append("Nothing recorded.")
+    if summary.appointments:
+        out += ["", "APPOINTMENTS"]
+        for entry in summary.appointments:
+            where = ", ".join(x for x in (entry.place, entry.phone) if x)
+            out.append(f"- {entry.day}: {entry.what}" + (f" ({where})" if where else ""))
     out += ["", f"STILL OPEN: {len(summary.gaps)} GAP{'S' if len(summary.gaps) != 1 else ''}"]
     for n, gap in enumerate(summary.gaps, 1):
         where = f" ({gap.section_title})" if gap.section_title else ""

@@ -24,6 +24,7 @@ import io
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date
 
+from planner.domain.appointment import read_stored
 from planner.domain.assessment import Assessment, applies
 from planner.domain.case import Case
 from planner.domain.checklist import EvidenceValue
@@ -65,6 +66,7 @@ KEY_EVIDENCE = (
     ("Jobcentre appointment time", "benefits.uc_appointment", "appointment_time"),
     ("Jobcentre", "benefits.uc_appointment", "jobcentre"),
 )
+JOBCENTRE_ITEM = "benefits.uc_appointment"
 COM_COLUMNS = ("COM name", "COM email", "COM phone", "COM PDU")
 NOT_APPLICABLE = "not applicable"
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -192,14 +194,34 @@ def _headline(flag: Flag) -> str:
 
 def _evidence(case: Case | None, template: Template) -> list[str]:
     cells: list[str] = []
+    jobcentre = _jobcentre_parts(case, template)
     for _column, item_id, field_name in KEY_EVIDENCE:
-        value = None
-        if case is not None and template.has_item(item_id):
+        value: EvidenceValue | None = None
+        if field_name in jobcentre:
+            value = jobcentre[field_name]
+        elif case is not None and template.has_item(item_id):
             value = case.checklist.item(item_id).evidence.get(field_name)
         cells.append(
             "" if value is None else safe_text(_value(template, item_id, field_name, value))
         )
     return cells
+
+
+def _jobcentre_parts(case: Case | None, template: Template) -> dict[str, EvidenceValue | None]:
+    """The jobcentre columns from the one appointment of template version 4 on (its date,
+    time and place); {} for a plan on an earlier version, whose separate fields they are."""
+    if case is None or not template.has_item(JOBCENTRE_ITEM):
+        return {}
+    if template.item(JOBCENTRE_ITEM).field("appointment") is None:
+        return {}
+    booked = read_stored(case.checklist.item(JOBCENTRE_ITEM).evidence.get("appointment"))
+    if booked is None:
+        return dict.fromkeys(("appointment_date", "appointment_time", "jobcentre"))
+    return {
+        "appointment_date": booked.day.isoformat(),
+        "appointment_time": booked.time or None,
+        "jobcentre": booked.place or None,
+    }
 
 
 def _value(template: Template, item_id: str, field_name: str, value: EvidenceValue) -> str:

@@ -16,6 +16,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from planner.domain.appointment import read_stored
 from planner.domain.assessment import applies, done_and_met, not_met_outcomes
 from planner.domain.case import Case
 from planner.domain.status import ItemStatus
@@ -72,11 +73,17 @@ def _meets(v: Values) -> str:
 
 
 def _jobcentre(v: Values) -> str:
-    when = v.get("appointment_date", "date not recorded")
-    if v.get("appointment_time"):
-        when = f"{when} at {v['appointment_time']}"
+    if "appointment" in v:  # template version 4 on: one appointment, its place the jobcentre
+        booked = v["appointment"]
+        if "," not in booked:  # no place recorded
+            booked = f"jobcentre not recorded, {booked}"
+    else:
+        when = v.get("appointment_date", "date not recorded")
+        if v.get("appointment_time"):
+            when = f"{when} at {v['appointment_time']}"
+        booked = f"{v.get('jobcentre', 'jobcentre not recorded')}, {when}"
     return _join(
-        f"{v.get('jobcentre', 'jobcentre not recorded')}, {when}",
+        booked,
         _labelled(v, "advance_discussed", "advance payment discussed:"),
         _labelled(v, "housing_costs", "housing costs discussed:"),
     )
@@ -101,7 +108,9 @@ def _duty_to_refer(v: Values) -> str:
 
 def _gp(v: Values) -> str:
     return _join(
-        v.get("practice", "practice not recorded"), _labelled(v, "date_registered", "registered")
+        v.get("practice", "practice not recorded"),
+        _labelled(v, "date_registered", "registered"),
+        _labelled(v, "appointment.when", "appointment"),
     )
 
 
@@ -116,14 +125,16 @@ def _medication(v: Values) -> str:
 def _treatment(v: Values) -> str:
     return _join(
         v.get("provider", "provider not recorded"),
-        _labelled(v, "appointment_date", "first appointment"),
+        _labelled(v, "appointment.when", "first appointment")
+        or _labelled(v, "appointment_date", "first appointment"),
     )
 
 
 def _mental_health(v: Values) -> str:
     return _join(
         v.get("service", "service not recorded"),
-        _labelled(v, "appointment_date", "appointment"),
+        _labelled(v, "appointment.when", "appointment")
+        or _labelled(v, "appointment_date", "appointment"),
     )
 
 
@@ -166,7 +177,15 @@ def day_one_actions(case: Case, template: Template, *, redact: bool) -> list[Day
         if not applies(item, case):
             continue
         record = case.checklist.item(spec.item_id)
+        appointment_fields = {f.name for f in item.appointment_fields}
         values = {e.field: e.value for e in evidence_of(item, record, redact)}
+        for name in appointment_fields & values.keys():
+            booked = read_stored(record.evidence.get(name))
+            if booked is not None:
+                values[name] = booked.place_first_text()
+                values[f"{name}.when"] = booked.day_text() + (
+                    f" ({booked.place})" if booked.place else ""
+                )
         met = done_and_met(item, record)
         arranged = met and spec.arranged(values)
         if spec.health and redact:

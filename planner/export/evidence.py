@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from planner.domain.appointment import appointment_text
 from planner.domain.assessment import missing_evidence, not_met_outcomes
 from planner.domain.calendar import format_day
 from planner.domain.checklist import EvidenceValue, ItemRecord
@@ -42,6 +43,8 @@ def display_value(field: EvidenceField | None, value: EvidenceValue) -> str:
             return format_day(date.fromisoformat(value))
         except ValueError:
             return value
+    if field.type is FieldType.APPOINTMENT:
+        return appointment_text(value)
     return value
 
 
@@ -96,7 +99,9 @@ def not_counted(item: ItemTemplate, record: ItemRecord) -> str | None:
             outcomes.append(f"{field.label}: {field.choice_label(value)}")
     if outcomes:
         return f"the need is not met ({'; '.join(outcomes)})"
-    missing = [f.label for f in item.required_fields if f.name in missing_evidence(item, record)]
+    missing = [
+        f.missing_label for f in item.required_fields if f.name in missing_evidence(item, record)
+    ]
     if not missing:
         return None
     verb = "is" if len(missing) == 1 else "are"

@@ -52,9 +52,12 @@ class ExportFormat(StrEnum):
     MARKDOWN = "md"
     JSON = "json"
     NOTE = "note"
+    PLAN = "plan"  # the person's own plan, a large-print PDF (not a handover summary)
 
     @property
     def extension(self) -> str:
+        if self is ExportFormat.PLAN:
+            return "pdf"
         return "txt" if self is ExportFormat.NOTE else self.value
 
 
@@ -83,7 +86,8 @@ def safe_name_part(text: str, fallback: str = "unknown") -> str:
 def summary_file_name(number: str, surname: str, release: date | None, fmt: ExportFormat) -> str:
     """'{number}_{surname}_{release-date}.{ext}', e.g. 'A1234BC_ONeill-Ward_2026-12-16.pdf'."""
     day = release.isoformat() if release else "no-release-date"
-    return f"{number}_{safe_name_part(surname)}_{day}.{fmt.extension}"
+    plan = "_plan" if fmt is ExportFormat.PLAN else ""  # beside the summary PDF, not over it
+    return f"{number}_{safe_name_part(surname)}_{day}{plan}.{fmt.extension}"
 
 
 @dataclass(frozen=True)

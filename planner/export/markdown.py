@@ -51,6 +51,7 @@ def render_markdown(summary: HandoverSummary) -> str:
     if summary.release.day_risk:
         out += [f"> **Release day:** {escape(summary.release.day_risk)}", ""]
     out += _day_one(summary)
+    out += _appointments(summary)
     out += _gaps(summary)
     out += _closed(summary)
     out += _contacts(summary)
@@ -75,6 +76,19 @@ def _day_one(summary: HandoverSummary) -> list[str]:
     for action in summary.day_one:
         mark = "yes" if action.arranged else "**NO**"
         out.append(f"| **{_cell(action.topic)}** | {mark} | {_cell(action.detail)} |")
+    return [*out, ""]
+
+
+def _appointments(summary: HandoverSummary) -> list[str]:
+    if not summary.appointments:
+        return []
+    out = ["## Appointments", ""]
+    for entry in summary.appointments:
+        details = ", ".join(x for x in (entry.place, entry.phone) if x)
+        out.append(
+            f"- **{escape(entry.day)}**: {escape(entry.what)}"
+            + (f" ({escape(details)})" if details else "")
+        )
     return [*out, ""]
 
 

@@ -97,6 +97,20 @@ class DayOneAction(_Part):
     arranged: bool
 
 
+class AppointmentEntry(_Part):
+    """One appointment of the plan; the summary lists them soonest first, as the person's
+    own plan does (planner.domain.appointments). A redacted summary leaves out health
+    appointments."""
+
+    date: date
+    time: str | None = Field(description="24-hour HH:MM, when recorded")
+    day: str = Field(description="As a person reads it, e.g. 'Thu 17 Dec 2026 at 09:30'")
+    what: str = Field(description="What it is, e.g. 'Jobcentre appointment'")
+    place: str | None
+    phone: str | None
+    item_id: str
+
+
 class Evidence(_Part):
     field: str
     label: str
@@ -185,6 +199,9 @@ class HandoverSummary(_Part):
     readiness: Readiness
     gap_counts: GapCounts
     day_one: list[DayOneAction]
+    appointments: list[AppointmentEntry] = Field(
+        default_factory=list, description="Every appointment recorded, soonest first"
+    )
     gaps: list[Gap]
     closed: list[Closed]
     sections: list[Section]

@@ -85,6 +85,7 @@ def render_pdf(summary: HandoverSummary, *, shared_fonts: bool = True) -> bytes:
     _title(pdf, summary)
     _facts(pdf, summary)
     _day_one(pdf, summary)
+    _appointments(pdf, summary)
     _gaps(pdf, summary)
     _closed(pdf, summary)
     _contacts(pdf, summary)
@@ -156,6 +157,24 @@ def _day_one_cells(pdf: Document, action: DayOneAction) -> list[Cell]:
     if not action.arranged:
         mark = Cell("NOT ARRANGED", 30, Style(8.5, bold=True, colour=RED))
     return [Cell(action.topic, 42, BOLD), mark, Cell(action.detail, pdf.epw - 72, BODY)]
+
+
+def _appointments(pdf: Document, summary: HandoverSummary) -> None:
+    """Every appointment, soonest first, as the person's own plan lists them."""
+    if not summary.appointments:
+        return
+    pdf.gap(5)
+    rows = [
+        [
+            Cell(entry.day, 46, BOLD),
+            Cell(entry.what, 52, BODY),
+            Cell(", ".join(x for x in (entry.place, entry.phone) if x), pdf.epw - 98, BODY),
+        ]
+        for entry in summary.appointments
+    ]
+    pdf.heading("Appointments, soonest first", H2, follow=pdf.row_height(rows[0]))
+    for cells in rows:
+        pdf.row(cells)
 
 
 def _gaps(pdf: Document, summary: HandoverSummary) -> None:

@@ -141,6 +141,9 @@ def text_fields(summary: HandoverSummary) -> Iterator[tuple[str, str]]:
     yield from _field("redaction notice", summary.redaction_notice)
     for action in summary.day_one:
         yield from _field(f"release day: {action.topic}", action.topic, action.detail)
+    for entry in summary.appointments:
+        where = f"appointment ({entry.what})"
+        yield from _field(where, entry.what, entry.place, entry.phone)
     for gap in summary.gaps:
         yield from _field(f"open gap ({gap.section_title or 'Release'})", gap.reason)
     for closed in summary.closed:

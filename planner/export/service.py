@@ -31,6 +31,7 @@ from planner.export.files import (
     BatchFolder,
     ExportError,
     ExportFormat,
+    InvalidExport,
     OutputExists,
     check_writable,
     make_private_folder,
@@ -40,6 +41,7 @@ from planner.export.files import (
 from planner.export.json_export import render_json
 from planner.export.markdown import render_markdown
 from planner.export.pdf_text import UndrawableText
+from planner.export.plan import PersonPlan, build_plan
 from planner.export.summary import HandoverSummary, build_summary
 from planner.store.errors import CaseNotFound
 from planner.store.repository import CaseStore
@@ -56,6 +58,8 @@ _CHUNKS_PER_WORKER = 2  # chunks queued per rendering process
 
 def render(summary: HandoverSummary, fmt: ExportFormat) -> bytes:
     """The bytes of one summary in one format."""
+    if fmt is ExportFormat.PLAN:
+        raise InvalidExport("the person's own plan is not a handover summary: use render_plan")
     if fmt is ExportFormat.PDF:
         from planner.export.pdf import render_pdf  # fpdf2 loads only when a PDF is wanted
 
@@ -91,6 +95,20 @@ def summary_for(
     )
 
 
+def plan_for(store: CaseStore, number: str, *, today: date, include_health: bool) -> PersonPlan:
+    """The person's own plan of one stored case as of `today`."""
+    case = store.get(number)
+    return build_plan(case, store.template_for(case), today=today, include_health=include_health)
+
+
+def render_plan(store: CaseStore, number: str, *, today: date, include_health: bool) -> bytes:
+    """The person's own plan as PDF bytes."""
+    from planner.export.plan_pdf import render_plan_pdf  # fpdf2 loads only when wanted
+
+    plan = plan_for(store, number, today=today, include_health=include_health)
+    return render_plan_pdf(plan, created=datetime.now().astimezone())
+
+
 def render_case(
     store: CaseStore,
     number: str,
@@ -99,8 +117,12 @@ def render_case(
     officer: str,
     today: date,
     redact: bool = False,
+    include_health: bool = False,
 ) -> bytes:
-    """One summary's bytes, for standard output rather than a file."""
+    """One summary's bytes (or the person's own plan's), for standard output rather than a
+    file."""
+    if fmt is ExportFormat.PLAN:
+        return render_plan(store, number, today=today, include_health=include_health)
     summary = summary_for(store, number, officer=officer, today=today, redact=redact)
     return render(summary, fmt)
 
@@ -120,11 +142,25 @@ def export_case(
     today: date,
     redact: bool = False,
     force: bool = False,
+    include_health: bool = False,
 ) -> Path:
-    """Write one summary; `path` may be a file, a folder, or None for the current folder.
+    """Write one summary (or, for `ExportFormat.PLAN`, the person's own plan, with health
+    detail only when `include_health`); `path` may be a file, a folder, or None for the
+    current folder.
 
     Returns the file written. Raises `OutputExists` if it exists and `force` is not set.
     """
+    if fmt is ExportFormat.PLAN:
+        case = store.get(number)
+        person = case.person
+        name = summary_file_name(person.number, person.surname, person.release_date, fmt)
+        if path is None:
+            path = Path.cwd() / name
+        elif path.is_dir():
+            path = path / name
+        check_writable(path, force=force)
+        data = render_plan(store, number, today=today, include_health=include_health)
+        return write_file(path, data, force=force)
     summary = summary_for(store, number, officer=officer, today=today, redact=redact)
     if path is None:
         path = Path.cwd() / default_name(summary, fmt)
@@ -160,6 +196,8 @@ def export_batch(
     between files, ends the batch early (the files already written stay). `workers` is the
     number of processes rendering PDFs; by default one per CPU.
     """
+    if fmt is ExportFormat.PLAN:
+        raise InvalidExport("the person's own plan is written one person at a time")
     numbers = list(dict.fromkeys(numbers))  # one file per person, however often named
     known = {s.number: s for s in store.summaries()}
     for number in numbers:

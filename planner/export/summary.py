@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime
 
+from planner.domain.appointments import appointments
 from planner.domain.assessment import applies
 from planner.domain.calendar import format_day, release_day_risk
 from planner.domain.case import Case
@@ -34,6 +35,7 @@ from planner.export.evidence import (
 )
 from planner.export.model import (
     SCHEMA_VERSION,
+    AppointmentEntry,
     Closed,
     ContactEntry,
     Gap,
@@ -91,6 +93,7 @@ def build_summary(
             info=counts[Severity.INFO],
         ),
         day_one=day_one_actions(case, template, redact=redact),
+        appointments=_appointments(case, template, redact),
         gaps=[_gap(flag, template, redact) for flag in evaluation.flags],
         closed=_closed(case, template, redact),
         sections=[_section(s, case, template, evaluation, redact) for s in evaluation.sections],
@@ -104,6 +107,23 @@ def build_summary(
             planner_version=planner_version,
         ),
     )
+
+
+def _appointments(case: Case, template: Template, redact: bool) -> list[AppointmentEntry]:
+    """The plan's appointments, soonest first, by the rule the person's own plan uses."""
+    return [
+        AppointmentEntry(
+            date=a.appointment.day,
+            time=a.appointment.time or None,
+            day=a.appointment.day_text(),
+            what=a.label,
+            place=a.appointment.place or None,
+            phone=a.appointment.phone or None,
+            item_id=a.item_id,
+        )
+        for a in appointments(case, template)
+        if not (redact and a.health)
+    ]
 
 
 def severity_counts(flags: Iterable[Flag]) -> dict[Severity, int]:

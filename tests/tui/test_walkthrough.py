@@ -148,7 +148,7 @@ async def test_done_asks_for_the_evidence_the_gap_engine_counts_missing(
     app: PlannerApp, db_path: Path
 ) -> None:
     with CaseStore(db_path, officer="Test Officer") as store:
-        store.save_item("A1234BC", "benefits.uc_appointment", evidence={"jobcentre": "Leeds"})
+        store.save_item("A1234BC", "benefits.uc_appointment", evidence={"advance_discussed": True})
         case = store.get("A1234BC")
         template = store.template_for(case)
         record = case.checklist.item("benefits.uc_appointment")

@@ -158,7 +158,7 @@ def test_json_output_has_the_documented_shape(
     assert code == 0
     data = json.loads(out)
     assert data["imported"] is True and data["added"] == ["A1234BC"]
-    assert data["template"] == "england-wales@3" and data["rows"] == 2
+    assert data["template"] == "england-wales@4" and data["rows"] == 2
     assert data["database"] == str(db)
 
 

@@ -88,7 +88,7 @@ def test_follow_ups_are_recorded_and_shown_with_what_is_still_due(
     code, out, _ = run(capsys, db_path, "show", NUMBER)
     assert code == 0
     shown = " ".join(out.split())
-    assert "Release outcomes (released Mon 2 Nov 2026; england-wales@3)" in shown
+    assert "Release outcomes (released Mon 2 Nov 2026; england-wales@4)" in shown
     assert "First jobcentre appointment kept: Yes (recorded Fri 20 Nov 2026)" in shown
     assert "Follow-up due Tue 2 Feb 2027: Settled accommodation at 3 months" in shown
     assert "treatment" not in shown.lower().split("release outcomes")[1]  # not their need

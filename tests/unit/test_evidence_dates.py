@@ -93,7 +93,7 @@ def test_a_date_of_something_that_has_happened_is_not_after_today(template: Temp
 
 
 def test_an_appointment_may_lie_ahead_but_not_years_after_release(template: Template) -> None:
-    appointment = _field(template, "benefits.uc_appointment", "appointment_date")
+    appointment = _field(template, "accommodation.cas_referral", "booking_start")
     assert evidence_date_problem(appointment, date(2026, 12, 17), PERSON, TODAY) is None
     assert evidence_date_problem(appointment, date(2027, 12, 16), PERSON, TODAY) is None
     assert evidence_date_problem(appointment, date(2027, 12, 17), PERSON, TODAY) == (

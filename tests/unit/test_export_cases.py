@@ -91,9 +91,7 @@ ITEMS: list[tuple[str, ItemStatus, dict[str, EvidenceValue], str, str]] = [
         "benefits.uc_appointment",
         ItemStatus.DONE,
         {
-            "jobcentre": "Brixton Jobcentre Plus",
-            "appointment_date": "2026-12-17",
-            "appointment_time": "09:30",
+            "appointment": "2026-12-17 09:30 | Brixton Jobcentre Plus | 020 7946 0100",
             "advance_discussed": True,
             "housing_costs": True,
         },
@@ -167,7 +165,10 @@ ITEMS: list[tuple[str, ItemStatus, dict[str, EvidenceValue], str, str]] = [
     (
         "health.substance_misuse",
         ItemStatus.DONE,
-        {"provider": "Lambeth Drug and Alcohol Service", "appointment_date": "2026-12-18"},
+        {
+            "provider": "Lambeth Drug and Alcohol Service",
+            "appointment": "2026-12-18 | Lambeth Drug and Alcohol Service, 1 Acre Lane",
+        },
         "",
         "",
     ),

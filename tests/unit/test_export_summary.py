@@ -108,7 +108,7 @@ def test_footer_names_officer_template_and_versions(rich: CaseStore) -> None:
         OFFICER,
         PLANNER_VERSION,
     )
-    assert (g.template_id, g.template_version) == ("england-wales", 3)
+    assert (g.template_id, g.template_version) == ("england-wales", 4)
 
 
 def test_a_bare_case_is_honest_about_what_is_missing(store: CaseStore, template: Template) -> None:

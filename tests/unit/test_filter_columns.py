@@ -58,7 +58,7 @@ EVIDENCE_CONDITIONS = [
     "id.documents.date_received is empty",
     "id.documents.date_applied within last 60",
     "accommodation.duty_to_refer.consent != yes",
-    "benefits.uc_appointment.appointment_date after today",
+    "benefits.uc_appointment.appointment after today",
 ]
 
 

@@ -85,9 +85,7 @@ FULL_EVIDENCE: dict[str, dict[str, str | bool]] = {
     "bank.account": {"bank": "coop", "outcome": "opened"},
     "benefits.work_coach": {"date_seen": "2026-10-02"},
     "benefits.uc_appointment": {
-        "jobcentre": "Example JCP",
-        "appointment_date": "2026-12-17",
-        "appointment_time": "09:30",
+        "appointment": "2026-12-17 09:30 | Example JCP",
     },
     "accommodation.address": {"accommodation_type": "settled", "address": "1 High St"},
     "accommodation.duty_to_refer": {"local_authority": "Leeds", "date_referred": "2026-10-01"},
@@ -351,10 +349,13 @@ def test_done_without_required_evidence(store, template):
 def test_no_evidence_names_every_missing_field(store, template):
     case = open_case(store, template, date(2027, 6, 16))
     case = store.save_item(
-        NUMBER, "benefits.uc_appointment", status=ItemStatus.DONE, evidence={"jobcentre": "JCP"}
+        NUMBER,
+        "benefits.uc_appointment",
+        status=ItemStatus.DONE,
+        evidence={"advance_discussed": True},
     )
     flag = only(check(store, template, case), FlagKind.NO_EVIDENCE, "benefits.uc_appointment")
-    assert "appointment date and appointment time" in flag.reason
+    assert "without jobcentre appointment with its time and place" in flag.reason
 
 
 @pytest.mark.parametrize("status", [ItemStatus.NOT_REQUIRED, ItemStatus.DECLINED])
@@ -1102,18 +1103,19 @@ def test_done_without_required_evidence_lowers_readiness_and_keeps_a_section_ope
         NUMBER,
         "benefits.uc_appointment",
         status=ItemStatus.DONE,
-        evidence={"jobcentre": "JCP", "appointment_date": "2027-06-17", "appointment_time": " "},
+        evidence={"appointment": "2027-06-17 | JCP"},
     )
     ev = check(store, template, case)
-    assert ev.assessment.resolved == 1  # a time of only spaces is no time at all
+    assert ev.assessment.resolved == 1  # an appointment with no time is not booked yet
     assert ev.readiness == pytest.approx(1 / len(EVERYONE))
     benefits = next(s for s in ev.sections if s.section == "benefits")
     assert benefits.label == "in progress, warning"
     assert only(ev, FlagKind.NO_EVIDENCE, "benefits.uc_appointment").reason.endswith(
-        "marked done without appointment time. Record it or reopen the item."
+        "marked done without jobcentre appointment with its time and place. Record it or "
+        "reopen the item."
     )
     case = store.save_item(
-        NUMBER, "benefits.uc_appointment", evidence={"appointment_time": "09:30"}
+        NUMBER, "benefits.uc_appointment", evidence={"appointment": "2027-06-17 09:30 | JCP"}
     )
     ev = check(store, template, case)
     assert ev.assessment.resolved == 2

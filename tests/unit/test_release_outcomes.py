@@ -46,7 +46,7 @@ def case_with(outcome: ReleaseOutcome | None, circumstances: Circumstances = NEE
 
 
 def test_the_shipped_template_defines_the_official_measures(template: Template) -> None:
-    assert template.key == "england-wales@3"
+    assert template.key == "england-wales@4"
     assert [m.id for m in template.release_day_measures] == RELEASE_DAY
     assert [m.id for m in template.follow_up_measures] == FOLLOW_UPS
     for measure in template.outcomes:
@@ -102,7 +102,7 @@ def test_a_first_recording_takes_unknown_for_what_is_not_given(template: Templat
         "planned_day": "brought_forward",
     }  # medication and treatment do not apply to them
     assert (outcome.measures, outcome.recorded_by, outcome.follow_ups) == (
-        "england-wales@3",
+        "england-wales@4",
         "Jo Officer",
         {},
     )
@@ -321,7 +321,7 @@ def test_a_case_planned_on_version_2_records_against_the_current_measures(
         case = fresh.get(person.number)
         assert fresh.template_for(case).key == "england-wales@2"  # the plan is unchanged
         measures = fresh.outcome_template(case)
-        assert measures is not None and measures.key == "england-wales@3"
+        assert measures is not None and measures.key == "england-wales@4"
         assert follow_ups_due(case, measures, TODAY)[0].measure.id == "jobcentre_kept"
 
 

@@ -112,8 +112,8 @@ def choice_values(template: Template, item_id: str, field: str) -> set[str]:
 
 def test_shipped_template_loads(shipped: Template) -> None:
     assert shipped.id == "england-wales"
-    assert shipped.version == 3
-    assert shipped.key == "england-wales@3"
+    assert shipped.version == 4
+    assert shipped.key == "england-wales@4"
 
 
 def test_shipped_template_has_every_domain_item_in_order(shipped: Template) -> None:
@@ -224,11 +224,7 @@ def test_shipped_required_fields(shipped: Template) -> None:
 
     assert required("id.documents") == {"document_type"}
     assert required("bank.account") == {"bank", "outcome"}
-    assert required("benefits.uc_appointment") == {
-        "jobcentre",
-        "appointment_date",
-        "appointment_time",
-    }
+    assert required("benefits.uc_appointment") == {"appointment"}
     assert required("accommodation.address") == {"accommodation_type", "address"}
     assert required("accommodation.duty_to_refer") == {"local_authority", "date_referred"}
     assert required("psr.status") == {"status"}
@@ -263,12 +259,10 @@ def test_shipped_dates_of_what_has_happened_are_past(shipped: Template) -> None:
         for field in item.evidence
         if field.type is FieldType.DATE and not field.past
     }
-    # appointments and bookings may lie ahead; every other date records what happened
+    # bookings may lie ahead (appointments are fields of their own type, from version 4);
+    # every other date records what happened
     assert ahead == {
-        "benefits.uc_appointment.appointment_date",
         "accommodation.cas_referral.booking_start",
-        "health.substance_misuse.appointment_date",
-        "health.mental_health.appointment_date",
     }
 
 
@@ -461,7 +455,7 @@ def test_unknown_field_type(tmp_path: Path) -> None:
     [problem] = _problems(path)
     assert problem.place == "items[1] (a.two) > evidence[1] > type"
     assert problem.line == _line_of(text, 'type = "number"')
-    assert "'date', 'text', 'choice' or 'yes_no'" in problem.message
+    assert "'date', 'text', 'choice', 'yes_no' or 'appointment'" in problem.message
     assert str(problem) == f"site.toml:{problem.line}: {problem.place}: {problem.message}"
 
 
@@ -574,24 +568,24 @@ def test_library_lists_builtin_default() -> None:
     assert infos[0].id == library.default_id == "england-wales"
     assert infos[0].item_count == len(DOMAIN_IDS)
     assert infos[0].path == SHIPPED
-    assert library.get("england-wales").version == 3
+    assert library.get("england-wales").version == 4
     assert library.problems() == []
 
 
 def test_site_dir_overrides_builtin(tmp_path: Path) -> None:
-    site = SHIPPED.read_text(encoding="utf-8").replace("version = 3", "version = 4", 1)
+    site = SHIPPED.read_text(encoding="utf-8").replace("version = 4", "version = 5", 1)
     site = site.replace('title = "England and Wales pre-release checklist"', 'title = "Our prison"')
     _write(tmp_path, site, "ours.toml")
     _write(tmp_path, MINI, "mini.toml")
     library = TemplateLibrary([tmp_path])
     template = library.get("england-wales")
-    assert (template.version, template.title) == (4, "Our prison")
+    assert (template.version, template.title) == (5, "Our prison")
     infos = {i.id: i for i in library.list()}
     assert set(infos) == {"england-wales", "mini"}
     assert infos["england-wales"].path == tmp_path / "ours.toml"
-    old = library.get_version("england-wales", 3)
+    old = library.get_version("england-wales", 4)
     assert old is not None and old.title == "England and Wales pre-release checklist"
-    assert library.get_version("england-wales", 5) is None
+    assert library.get_version("england-wales", 6) is None
 
 
 def test_broken_site_template_is_reported_not_raised(tmp_path: Path) -> None:
@@ -973,7 +967,7 @@ def test_meaning_is_checked_wherever_a_template_is_read(tmp_path: Path) -> None:
 
 
 def test_broken_site_template_is_never_swapped_for_the_builtin(tmp_path: Path) -> None:
-    site = SHIPPED.read_text(encoding="utf-8").replace("version = 3", "version = 4", 1)
+    site = SHIPPED.read_text(encoding="utf-8").replace("version = 4", "version = 5", 1)
     site = site.replace("due_days_before_release = 112", "due_days_before_release = true", 1)
     _write(tmp_path, site, "ours.toml")
     library = TemplateLibrary([tmp_path])
@@ -1050,7 +1044,7 @@ def test_shipped_template_passes_its_own_check(capsys: pytest.CaptureFixture[str
     from planner.cli import main
 
     assert main(["templates", "check", str(SHIPPED)]) == 0
-    assert "england-wales@3 is valid" in capsys.readouterr().out
+    assert "england-wales@4 is valid" in capsys.readouterr().out
 
 
 def test_import_and_add_refuse_a_broken_site_template_naming_its_line(
@@ -1058,7 +1052,7 @@ def test_import_and_add_refuse_a_broken_site_template_naming_its_line(
 ) -> None:
     from planner.cli import main
 
-    site = SHIPPED.read_text(encoding="utf-8").replace("version = 3", "version = 4", 1)
+    site = SHIPPED.read_text(encoding="utf-8").replace("version = 4", "version = 5", 1)
     site = site.replace('not_in = ["settled"]', 'not_in = ["setled"]', 1)
     folder = tmp_path / "site"
     folder.mkdir()

@@ -21,7 +21,7 @@ from planner.export.files import ExportError, ExportFormat, OutputExists
 from planner.export.service import due_for_release, export_batch
 from planner.store.errors import StoreError
 from planner.tui.literal import literal_text, toast
-from planner.tui.screens.export_case import FORMAT_CHOICES, REDACT_HINT
+from planner.tui.screens.export_case import REDACT_HINT, SUMMARY_FORMATS
 from planner.tui.screens.export_dialog import ExportDialog
 from planner.tui.screens.file_picker import folder_picker
 from planner.tui.session import Session
@@ -84,7 +84,7 @@ class BatchExportScreen(ExportDialog):
             with Container(classes="form-grid"):
                 yield ChoiceField("who", "Who", who, "14", allow_blank=False)
                 yield ChoiceField(
-                    "format", "Format", FORMAT_CHOICES, ExportFormat.PDF, allow_blank=False
+                    "format", "Format", SUMMARY_FORMATS, ExportFormat.PDF, allow_blank=False
                 )
             with Horizontal(classes="redact"):
                 yield TickBox("Redacted", id="redact")

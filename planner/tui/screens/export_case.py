@@ -45,17 +45,21 @@ from planner.tui.widgets.tick_box import TickBox
 SUMMARY_SENT = "handover.summary_sent"
 REDACT_HINT = "Leaves out health, equality and notes."
 
-FORMAT_CHOICES: tuple[tuple[str, ExportFormat], ...] = (
+SUMMARY_FORMATS: tuple[tuple[str, ExportFormat], ...] = (
     ("PDF", ExportFormat.PDF),
     ("Markdown", ExportFormat.MARKDOWN),
     ("JSON", ExportFormat.JSON),
     ("Case note text", ExportFormat.NOTE),
 )
+# One person's export also offers their own plan (a batch writes summaries only).
+FORMAT_CHOICES = (*SUMMARY_FORMATS, ("Their own plan (large print PDF)", ExportFormat.PLAN))
+HEALTH_HINT = "Their own plan only: names GP, treatment and mental health appointments."
 FORMAT_WORDS: dict[ExportFormat, str] = {
     ExportFormat.PDF: "PDF",
     ExportFormat.MARKDOWN: "Markdown",
     ExportFormat.JSON: "JSON",
     ExportFormat.NOTE: "case note text",
+    ExportFormat.PLAN: "their own plan",
 }
 
 
@@ -106,25 +110,35 @@ def _sent_on(item: ItemTemplate, record: ItemRecord) -> str:
 class ExportScreen(ExportDialog):
     """Dismisses with True when the checklist changed (the summary was recorded as sent)."""
 
-    def __init__(self, session: Session, person: Person) -> None:
+    def __init__(
+        self, session: Session, person: Person, fmt: ExportFormat = ExportFormat.PDF
+    ) -> None:
         super().__init__(session)
         self.person = person
-        self._file_name = suggested_name(person, ExportFormat.PDF, False)
+        self._initial_format = fmt
+        self._file_name = suggested_name(person, fmt, False)
         self.written: Path | None = None
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(classes="dialog export") as box:
+            kind = (
+                "Their own plan"
+                if self._initial_format is ExportFormat.PLAN
+                else "Handover summary"
+            )
             box.border_title = literal(
-                f"Handover summary · {self.person.display_name} · {self.person.number}"
+                f"{kind} · {self.person.display_name} · {self.person.number}"
             )
             box.border_subtitle = "Ctrl+S exports · Esc goes back"
             with Container(classes="form-grid"):
                 yield ChoiceField(
-                    "format", "Format", FORMAT_CHOICES, ExportFormat.PDF, allow_blank=False
+                    "format", "Format", FORMAT_CHOICES, self._initial_format, allow_blank=False
                 )
                 with Vertical(classes="redact"):
                     yield TickBox("Redacted", id="redact")
                     yield Static(REDACT_HINT, classes="hint")
+                    yield TickBox("Include health", id="include-health")
+                    yield Static(HEALTH_HINT, classes="hint")
             path = TextField(
                 "path",
                 "Save as",
@@ -146,7 +160,12 @@ class ExportScreen(ExportDialog):
 
     @property
     def redact(self) -> bool:
-        return self.query_one("#redact", Checkbox).value
+        return self.format is not ExportFormat.PLAN and self.query_one("#redact", Checkbox).value
+
+    @property
+    def include_health(self) -> bool:
+        checked = self.query_one("#include-health", Checkbox).value
+        return self.format is ExportFormat.PLAN and checked
 
     @on(Select.Changed, "#field-format Select")
     @on(Checkbox.Changed, "#redact")
@@ -169,7 +188,7 @@ class ExportScreen(ExportDialog):
             return
         self.running = True
         self.say("Writing…")
-        self._write(target, self.format, self.redact, replace)
+        self._write(target, self.format, self.redact, replace, self.include_health)
 
     def action_choose(self) -> None:
         def chosen(path: Path | None) -> None:
@@ -186,7 +205,14 @@ class ExportScreen(ExportDialog):
         exit_on_error=False,
         description="writing a summary",  # not the repr of its arguments (the path)
     )
-    def _write(self, target: OutputTarget, fmt: ExportFormat, redact: bool, replace: bool) -> None:
+    def _write(
+        self,
+        target: OutputTarget,
+        fmt: ExportFormat,
+        redact: bool,
+        replace: bool,
+        include_health: bool = False,
+    ) -> None:
         session = self.session
         path = target.file(suggested_name(self.person, fmt, redact))
         try:
@@ -200,6 +226,7 @@ class ExportScreen(ExportDialog):
                 today=session.today,
                 redact=redact,
                 force=replace,
+                include_health=include_health,
             )
         except OutputExists:
             message = f"{path.name} is already in {path.parent}"
@@ -214,9 +241,11 @@ class ExportScreen(ExportDialog):
         self.written = path
         self.offer_replace(None)
         kind = "Redacted summary" if redact else "Summary"
+        if fmt is ExportFormat.PLAN:
+            kind = "Their own plan"
         self.say(Text.assemble((f"{kind} written to ", "bold green"), literal_text(path, "bold")))
         toast(self, f"{kind} written to {path}", timeout=10)
-        if not redact:
+        if not redact and fmt is not ExportFormat.PLAN:
             self._offer_sent(fmt)
 
     # --- recording it sent ----------------------------------------------------------------

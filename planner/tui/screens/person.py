@@ -209,6 +209,13 @@ class PersonScreen(DataScreen):
             id="person.export",
         ),
         Binding(
+            "P",
+            "plan",
+            "Their plan",
+            tooltip="Write the person's own plan: large print, plain English, for them",
+            id="person.plan",
+        ),
+        Binding(
             "o",
             "outcomes",
             "Outcomes",
@@ -403,13 +410,15 @@ class PersonScreen(DataScreen):
             lambda saved: self.reload() if saved else None,
         )
 
-    def action_export(self) -> None:
+    def action_export(self, plan: bool = False) -> None:
+        from planner.export.files import ExportFormat
         from planner.tui.screens.export_case import ExportScreen
 
         if self.case is None:
             return
+        fmt = ExportFormat.PLAN if plan else ExportFormat.PDF
         self.app.push_screen(
-            ExportScreen(self.session, self.case.person),
+            ExportScreen(self.session, self.case.person, fmt),
             lambda changed: self.reload() if changed else None,
         )
 
@@ -422,6 +431,10 @@ class PersonScreen(DataScreen):
             TransferOutScreen(self.session, self.case.person),
             lambda changed: self.reload() if changed else None,
         )
+
+    def action_plan(self) -> None:
+        """The export dialog with the person's own plan chosen."""
+        self.action_export(plan=True)
 
     def action_back(self) -> None:
         self.dismiss(None)

@@ -8,9 +8,16 @@ from typing import Any
 
 from textual import on
 from textual.app import ComposeResult
-from textual.containers import Vertical
+from textual.containers import Horizontal, Vertical
 from textual.widgets import Input, Label, Select, Static
 
+from planner.domain.appointment import (
+    TIME_EXAMPLE,
+    Appointment,
+    appointment_from_parts,
+    appointment_text,
+    read_stored,
+)
 from planner.domain.calendar import format_day
 from planner.domain.checklist import EvidenceValue
 from planner.domain.dates import parse_date
@@ -39,6 +46,8 @@ def evidence_text(field: EvidenceField, value: EvidenceValue | None) -> str:
             return format_day(date.fromisoformat(value))
         except ValueError:
             return value
+    if field.type is FieldType.APPOINTMENT and isinstance(value, str):
+        return appointment_text(value)
     return str(value)
 
 
@@ -203,6 +212,91 @@ class DateField(TextField):
         self.check()
 
 
+class AppointmentField(FormField):
+    """An appointment as four inputs: its date (needed once anything is typed), its time,
+    its place and a phone number to ring about it. Read as an `Appointment`, or None when
+    all four are blank."""
+
+    DEFAULT_CSS = """
+    AppointmentField > Horizontal { height: auto; }
+    AppointmentField .appointment-date { width: 18; }
+    AppointmentField .appointment-time { width: 12; }
+    AppointmentField .appointment-place { width: 1fr; }
+    AppointmentField .appointment-phone { width: 24; }
+    """
+
+    PARTS = (
+        ("date", DATE_HINT, 10),
+        ("time", "HH:MM", 5),
+        ("place", "place", 300),
+        ("phone", "phone to ring", 40),
+    )
+
+    def __init__(
+        self,
+        name: str,
+        label: str,
+        value: Appointment | None = None,
+        *,
+        required: bool = False,
+        hint: str = "",
+        plausible: DateCheck | None = None,
+    ) -> None:
+        super().__init__(name, label, required=required, hint=hint)
+        self._shown = {
+            "date": f"{value.day:%d/%m/%Y}" if value else "",
+            "time": value.time if value else "",
+            "place": value.place if value else "",
+            "phone": value.phone if value else "",
+        }
+        self.plausible = plausible
+
+    def compose_input(self) -> ComposeResult:
+        with Horizontal():
+            for part, placeholder, length in self.PARTS:
+                yield Input(
+                    visible(self._shown[part]),
+                    placeholder=placeholder,
+                    max_length=length,
+                    id=f"{self.field_name}-{part}",
+                    classes=f"field-input appointment-{part}",
+                )
+
+    def part(self, name: str) -> Input:
+        return self.query_one(f"#{self.field_name}-{name}", Input)
+
+    def read(self) -> Appointment | None:
+        label = self.label.rstrip(" *")
+        parts = {name: self.part(name).value for name, _, _ in self.PARTS}
+        try:
+            appointment = appointment_from_parts(
+                label, day=parts["date"], **{k: parts[k] for k in ("time", "place", "phone")}
+            )
+        except InvalidInput as exc:
+            self.show_error(sentence(str(exc)))
+            raise
+        if appointment is None:
+            if self.required:
+                self.show_error(f"{label} is needed: its date at least ({DATE_HINT}).")
+                raise InvalidInput(f"{self.field_name}: needed")
+            self.show_error("")
+            return None
+        problem = self.plausible(appointment.day) if self.plausible else None
+        if problem is not None:
+            self.show_error(sentence(problem) + ".")
+            raise InvalidInput(f"{self.field_name}: {problem}")
+        self.show_error("")
+        return appointment
+
+    @on(Input.Changed)
+    def _clear_error(self) -> None:
+        self.show_error("")
+
+    @on(Input.Blurred)
+    def _check_on_leaving(self) -> None:
+        self.check()
+
+
 class ChoiceField(FormField):
     """One of a list; blank means not recorded."""
 
@@ -261,6 +355,10 @@ def evidence_field(
                 day = None
         check = (lambda d: plausible(field, d)) if plausible else None
         widget: FormField = DateField(name, field.label, day, hint=hint, plausible=check)
+    elif field.type is FieldType.APPOINTMENT:
+        check = (lambda d: plausible(field, d)) if plausible else None
+        hint = " ".join(x for x in (hint, f"Time: {TIME_EXAMPLE}.") if x)
+        widget = AppointmentField(name, field.label, read_stored(value), hint=hint, plausible=check)
     elif field.type is FieldType.CHOICE:
         choices = [(c.label, c.value) for c in field.choices]
         widget = ChoiceField(name, field.label, choices, value, hint=hint)
@@ -302,6 +400,8 @@ def read_evidence(widget: FormField) -> EvidenceValue | None:
     """A field's value as the store keeps it: dates as ISO strings, text as the domain
     accepts it (or InvalidInput, shown beside the field)."""
     value = widget.read()
+    if isinstance(value, Appointment):
+        return value.stored()
     if isinstance(value, date):
         return value.isoformat()
     if isinstance(value, str) and widget.evidence is not None:
