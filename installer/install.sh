@@ -30,12 +30,15 @@ fail() {
 [ -f "$here/targets.txt" ] || fail "targets.txt is missing from $here: this is not a whole bundle; nothing was installed"
 
 # The Python versions this bundle has Linux wheels for, newest first.
-wanted="$(awk '$1 == "linux-x86_64" { print $2 }' "$here/targets.txt" | sort -t. -k1,1nr -k2,2nr)"
+wanted="$(awk '$1 == "linux-x86_64" { print $2 }' "$here/targets.txt" | sort -t. -k1,1nr -k2,2nr | tr '\n' ' ')"
+wanted="${wanted% }"
 [ -n "$wanted" ] || fail "this bundle has no wheels for Linux x86_64 (see BUNDLE.txt); nothing was installed"
 
 describe() {
-    "$1" -c 'import sys, sysconfig; print(sysconfig.get_platform(), "%d.%d" % sys.version_info[:2], sys.implementation.name)' 2>/dev/null
+    "$1" -c 'import platform, sys, sysconfig; print(sysconfig.get_platform(), "%d.%d" % sys.version_info[:2], sys.implementation.name, platform.libc_ver()[1] or "none")' 2>/dev/null
 }
+# Whether glibc version $1 is at least $2 (both 2.N).
+glibc_at_least() { [ "${1#2.}" != "$1" ] && [ "${1#2.}" -ge "${2#2.}" ] 2>/dev/null; }
 python=""
 found=()
 if [ -n "${PYTHON:-}" ]; then
@@ -47,13 +50,18 @@ else
 fi
 for candidate in "${candidates[@]}"; do
     command -v "$candidate" >/dev/null 2>&1 || continue
-    what="$(describe "$candidate")" || continue
-    found+=("$candidate is ${what% *} ${what##* }")
-    platform_version="${what% *}"
-    if [ "${what##* }" = cpython ] && grep -qx "$platform_version" "$here/targets.txt"; then
-        python="$candidate"
-        break
+    read -r platform version implementation glibc <<<"$(describe "$candidate")" || continue
+    [ -n "${glibc:-}" ] || continue
+    found+=("$candidate is $platform $version $implementation")
+    listed="$(awk -v p="$platform" -v v="$version" '$1 == p && $2 == v { print $3 ? $3 : "listed" }' "$here/targets.txt")"
+    [ "$implementation" = cpython ] && [ -n "$listed" ] || continue
+    needs="${listed#glibc-}"
+    if [ "$listed" != listed ] && ! glibc_at_least "$glibc" "$needs"; then
+        found[-1]+=" with glibc $glibc, its wheels needing glibc $needs or later"
+        continue
     fi
+    python="$candidate"
+    break
 done
 if [ -z "$python" ]; then
     seen="none found"

@@ -43,8 +43,9 @@ LOCK = ROOT / "requirements.lock"
 NEWEST_PYTHON = (3, 15)
 SYSTEMS = ("linux", "windows")
 # The Linux wheels: the most widely usable build of each pin, from manylinux1 (glibc 2.5)
-# up to glibc 2.28 (Debian 10, Ubuntu 20.04, RHEL 8); an older build is preferred.
-GLIBC_NEWEST = 28
+# up to, by default, glibc 2.28 (Debian 10, Ubuntu 20.04, RHEL 8); an older build is
+# preferred. --glibc allows newer builds, for computers that have a newer glibc.
+DEFAULT_GLIBC = "2.28"
 INSTALLER_FILES = ("install.sh", "install.ps1", "install.cmd", "README.txt")
 EXECUTABLE = frozenset({"install.sh"})
 PLANNER_ROOT = "planner (pyproject.toml)"
@@ -68,6 +69,7 @@ class Target:
 
     system: str  # "linux" or "windows"
     python: str  # "3.11"
+    glibc: int = 28  # Linux: the newest glibc (2.N) a wheel may need
 
     @property
     def platform(self) -> str:
@@ -80,11 +82,16 @@ class Target:
         name = "Linux x86_64" if self.system == "linux" else "Windows amd64"
         return f"{name}, Python {self.python}"
 
+    @property
+    def lacking(self) -> str:
+        """What a pin without a wheel here has none for."""
+        return f" for glibc 2.{self.glibc} or older" if self.system == "linux" else ""
+
     def pip_platforms(self) -> list[str]:
         if self.system == "windows":
             return ["win_amd64"]
         legacy = ["manylinux1_x86_64", "manylinux2010_x86_64", "manylinux2014_x86_64"]
-        return legacy + [f"manylinux_2_{minor}_x86_64" for minor in range(5, GLIBC_NEWEST + 1)]
+        return legacy + [f"manylinux_2_{minor}_x86_64" for minor in range(5, self.glibc + 1)]
 
     def marker_environment(self) -> dict[str, str]:
         """The environment markers as Python on the target computer sees them."""
@@ -268,41 +275,47 @@ def download(python: str, target: Target, pins: Sequence[Pin], into: Path) -> li
     return missing
 
 
+@dataclass
+class Fetched:
+    """What one target got: the wheels it installs, and the pins with no wheel there."""
+
+    wheels: list[str] = field(default_factory=list)
+    missing: list[str] = field(default_factory=list)
+
+
 def download_all(
     python: str, targets: Sequence[Target], pins: Sequence[Pin], wheels: Path, scratch: Path
-) -> dict[Target, list[str]]:
+) -> dict[Target, Fetched]:
     """Download every target's wheels into `wheels`, several pip downloads at a time (each
     spends most of its time waiting for the index), each into a folder of its own, merged
-    after: a wheel two targets share is the same file, its hash pinned. Returns, for each
-    target lacking any, the pins with no wheel there."""
+    after: a wheel two targets share is the same file, its hash pinned."""
     jobs: list[tuple[Target, list[Pin], Path]] = []
     for target in targets:
         applying = [pin for pin in pins if pin.applies_to(target)]
         for part in range(DOWNLOADS_PER_TARGET):
-            chunk = applying[part::DOWNLOADS_PER_TARGET]
-            if chunk:
+            if chunk := applying[part::DOWNLOADS_PER_TARGET]:
                 jobs.append((target, chunk, scratch / f"{target.system}-{target.python}-{part}"))
-    missing: dict[Target, list[str]] = {target: [] for target in targets}
-    left = dict.fromkeys(targets, DOWNLOADS_PER_TARGET)
+    fetched = {target: Fetched() for target in targets}
+    left = {target: sum(1 for job in jobs if job[0] == target) for target in targets}
     with ThreadPoolExecutor(max_workers=DOWNLOADS_AT_ONCE) as pool:
         running = {pool.submit(download, python, *job): job for job in jobs}
         for future in as_completed(running):
             target, _chunk, folder = running[future]
-            missing[target] += future.result()
-            for wheel in folder.iterdir():
+            got = fetched[target]
+            got.missing += future.result()
+            for wheel in sorted(folder.iterdir()):
+                got.wheels.append(wheel.name)
                 if not (wheels / wheel.name).exists():
                     shutil.move(wheel, wheels / wheel.name)
             left[target] -= 1
-            if left[target] == 0:
-                lacking = sorted(missing[target])
-                if lacking:
-                    say(
-                        f"{target.label}: NO WHEEL of {', '.join(lacking)}: this bundle "
-                        "cannot install planner there"
-                    )
-                else:
-                    say(f"{target.label}: every wheel is in")
-    return {target: sorted(names) for target, names in missing.items() if names}
+            if left[target] == 0 and got.missing:
+                say(
+                    f"{target.label}: NO WHEEL{target.lacking} of "
+                    f"{', '.join(sorted(got.missing))}: this bundle cannot install planner there"
+                )
+            elif left[target] == 0:
+                say(f"{target.label}: every wheel is in")
+    return fetched
 
 
 GLIBC_OF_LEGACY = {"manylinux1": (2, 5), "manylinux2010": (2, 12), "manylinux2014": (2, 17)}
@@ -322,6 +335,14 @@ def glibc_needed(wheel_names: Iterable[str]) -> tuple[int, int] | None:
         if needs and (newest is None or min(needs) > newest):
             newest = min(needs)
     return newest
+
+
+def glibc_column(glibc: tuple[int, int] | None) -> str:
+    return f" glibc-{glibc[0]}.{glibc[1]}" if glibc else ""
+
+
+def glibc_note(glibc: tuple[int, int] | None) -> str:
+    return f" (glibc {glibc[0]}.{glibc[1]} or later)" if glibc else ""
 
 
 def git_description() -> str:
@@ -389,6 +410,7 @@ class Options:
     pythons: list[str]
     out: Path
     python: str
+    glibc: int
 
 
 def parse(arguments: Sequence[str]) -> Options:
@@ -417,6 +439,12 @@ def parse(arguments: Sequence[str]) -> Options:
         help=f"only this Python version (may be given again); default {', '.join(supported)}",
     )
     parser.add_argument(
+        "--glibc",
+        default=DEFAULT_GLIBC,
+        metavar="2.N",
+        help=f"Linux: allow wheels needing glibc up to 2.N (default {DEFAULT_GLIBC})",
+    )
+    parser.add_argument(
         "--only-current",
         action="store_true",
         help="only this computer's platform and the Python running this script (what CI checks)",
@@ -428,6 +456,9 @@ def parse(arguments: Sequence[str]) -> Options:
         help="the folder to write the bundle and its zip in (default dist/offline)",
     )
     given = parser.parse_args(arguments)
+    glibc = re.fullmatch(r"2\.(\d+)", given.glibc)
+    if not glibc or not 17 <= int(glibc[1]) <= 99:
+        parser.error(f"--glibc: {given.glibc!r} is not a glibc version from 2.17 on")
     systems: list[str] = given.systems or list(SYSTEMS)
     pythons: list[str] = given.pythons or supported
     if given.only_current:
@@ -446,6 +477,7 @@ def parse(arguments: Sequence[str]) -> Options:
         pythons=sorted(set(pythons), key=lambda version: tuple(map(int, version.split(".")))),
         out=given.out.resolve(),
         python=sys.executable,
+        glibc=int(glibc[1]),
     )
 
 
@@ -454,7 +486,11 @@ def build(options: Options) -> None:
     version = planner_version()
     folder = options.out / f"planner-offline-{version}"
     archive = options.out / f"{folder.name}.zip"
-    targets = [Target(system, python) for system in options.systems for python in options.pythons]
+    targets = [
+        Target(system, python, options.glibc)
+        for system in options.systems
+        for python in options.pythons
+    ]
     say(f"building {folder.name} for {len(targets)} platform and Python pairs")
     shutil.rmtree(folder, ignore_errors=True)
     archive.unlink(missing_ok=True)
@@ -486,7 +522,7 @@ def build(options: Options) -> None:
     downloads = options.out / f".{folder.name}-downloads"
     shutil.rmtree(downloads, ignore_errors=True)
     try:
-        missing = download_all(options.python, targets, pins, wheels, downloads)
+        fetched = download_all(options.python, targets, pins, wheels, downloads)
     finally:
         shutil.rmtree(downloads, ignore_errors=True)
 
@@ -494,6 +530,7 @@ def build(options: Options) -> None:
     for wheel in sorted(wheels.iterdir()):
         if wheel != planner_wheel and sha256_of(wheel) not in known:
             raise BundleError(f"{wheel.name}: its hash is not in requirements.lock")
+    missing = {target: got.missing for target, got in fetched.items() if got.missing}
     complete = [target for target in targets if target not in missing]
     if not complete:
         raise BundleError("no platform and Python pair has every wheel: nothing to bundle")
@@ -509,26 +546,28 @@ def build(options: Options) -> None:
         *(pin.line(with_marker=True) for pin in pins),
     ]
     (folder / "requirements.txt").write_text("\n".join(requirements) + "\n", encoding="utf-8")
+    needs = {target: glibc_needed(fetched[target].wheels) for target in complete}
     (folder / "targets.txt").write_text(
-        "# What this bundle installs on: the platform as Python names it, and the Python\n"
-        "# version. Made by scripts/bundle; the install scripts read it.\n"
-        + "".join(f"{target.platform} {target.python}\n" for target in complete),
+        "# What this bundle installs on: the platform as Python names it, the Python version\n"
+        "# and, on Linux, the oldest glibc its wheels run on. Made by scripts/bundle; the\n"
+        "# install scripts read it.\n"
+        + "".join(
+            f"{target.platform} {target.python}{glibc_column(needs[target])}\n"
+            for target in complete
+        ),
         encoding="utf-8",
     )
-    linux_wheels = [wheel.name for wheel in wheels.iterdir() if "linux" in wheel.name]
-    glibc = glibc_needed(linux_wheels)
     info = [
         f"planner {version}, offline installer",
         f"Built from {git_description()}.",
         "Installs on:",
-        *(f"  {target.label}" for target in complete),
+        *(f"  {target.label}{glibc_note(needs[target])}" for target in complete),
     ]
-    if glibc and any(target.system == "linux" for target in complete):
-        info.append(f"Linux needs glibc {glibc[0]}.{glibc[1]} or later.")
     if missing:
-        info.append("Not in this bundle (a pinned package has no wheel there):")
+        info.append("NOT in this bundle (a pinned package has no wheel there):")
         info += [
-            f"  {target.label}: no wheel of {', '.join(names)}" for target, names in missing.items()
+            f"  {target.label}: no wheel{target.lacking} of {', '.join(names)}"
+            for target, names in missing.items()
         ]
     (folder / "BUNDLE.txt").write_text("\n".join(info) + "\n", encoding="utf-8")
 
@@ -547,12 +586,10 @@ def build(options: Options) -> None:
     print(f"Bundle: {folder}  ({wheel_count} wheels)")
     for line in info[2:]:
         print(line)
-    print(f"SHA256SUMS sha256: {sha256_of(folder / 'SHA256SUMS')}")
-    print(f"Zip:    {archive}  ({megabytes(archive.stat().st_size)})")
+    print(f"SHA256SUMS sha256: {sha256_of(folder / 'SHA256SUMS')} (install.sh prints it too)")
     print(f"Zip sha256: {sha256_of(archive)}")
+    print(f"Zip: {archive} ({megabytes(archive.stat().st_size)})")
     print(f"Built in {time.monotonic() - started:.0f} s.")
-    if missing:
-        print("NOT IN THIS BUNDLE (see above): " + "; ".join(t.label for t in missing))
 
 
 def main(arguments: Sequence[str]) -> int:

@@ -162,10 +162,16 @@ def test_scripts_bundle_says_what_it_built_and_sha256sum_accepts_its_checksums(
     said = (built / "built.txt").read_text(encoding="utf-8")
     assert f"Linux x86_64, Python {PYTHON}: every wheel is in" in said
     assert "Windows" not in said
-    assert f"Zip:    {built / NAME}.zip  (" in said
-    assert said.rstrip().splitlines()[-1].startswith("Built in ")
+    *_, zipped, took = said.rstrip().splitlines()
+    assert zipped.startswith(f"Zip: {built / NAME}.zip (") and zipped.endswith(" MB)")
+    assert took.startswith("Built in ")
     folder = built / NAME
-    assert (folder / "targets.txt").read_text().splitlines()[-1] == f"linux-x86_64 {PYTHON}"
+    assert (
+        (folder / "targets.txt")
+        .read_text()
+        .splitlines()[-1]
+        .startswith(f"linux-x86_64 {PYTHON} glibc-2.")
+    )
     listed = {line.split("  ", 1)[1] for line in (folder / "SHA256SUMS").read_text().splitlines()}
     every_file = {p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file()}
     assert listed == every_file - {"SHA256SUMS"}
@@ -251,11 +257,31 @@ def test_a_wheel_added_to_the_bundle_stops_install_sh(
     assert not home.exists()
 
 
+@pytest.mark.parametrize(
+    ("listed", "wanted", "said"),
+    [
+        ("linux-x86_64 3.99", "3.99", [f"python3 is linux-x86_64 {PYTHON} cpython"]),
+        (
+            f"linux-x86_64 {PYTHON} glibc-2.99",
+            PYTHON,
+            [
+                f"python{PYTHON} is linux-x86_64 {PYTHON} cpython with glibc 2.",
+                ", its wheels needing glibc 2.99 or later",
+            ],
+        ),
+    ],
+    ids=["another Python", "an older glibc"],
+)
 def test_install_sh_refuses_a_python_the_bundle_has_no_wheels_for(
-    bundle: Path, environment: dict[str, str], home: Path
+    bundle: Path,
+    environment: dict[str, str],
+    home: Path,
+    listed: str,
+    wanted: str,
+    said: list[str],
 ) -> None:
     targets = bundle / "targets.txt"
-    replace(targets, b"linux-x86_64 3.99\n")
+    replace(targets, f"{listed}\n".encode())
     sums = bundle / "SHA256SUMS"
     digest = hashlib.sha256(targets.read_bytes()).hexdigest()
     lines = [
@@ -268,9 +294,9 @@ def test_install_sh_refuses_a_python_the_bundle_has_no_wheels_for(
 
     assert refused.returncode == 1
     assert refused.stderr.startswith(
-        "install.sh: no Python this bundle has wheels for (CPython 3.99 on linux-x86_64; "
+        f"install.sh: no Python this bundle has wheels for (CPython {wanted} on linux-x86_64; "
     )
-    assert f"python3 is linux-x86_64 {PYTHON} cpython" in refused.stderr
+    assert all(words in refused.stderr for words in said), refused.stderr
     assert refused.stderr.endswith("nothing was installed\n")
     assert len(refused.stderr.splitlines()) == 1
     assert not home.exists()
