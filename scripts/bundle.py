@@ -318,6 +318,54 @@ def download_all(
     return fetched
 
 
+def check_installable(python: str, folder: Path, target: Target) -> str | None:
+    """Whether the bundle's pip, with the index off, finds the wheel of everything
+    requirements.txt asks for on the target, each matching its hash (a dry run: nothing is
+    installed). Returns pip's complaint, or None."""
+    (pip_wheel,) = (folder / "wheels").glob("pip-*.whl")
+    major, minor = target.python.split(".")
+    done = subprocess.run(
+        [
+            python,
+            str(pip_wheel / "pip"),
+            "install",
+            "--dry-run",
+            "-q",
+            "--disable-pip-version-check",
+            "--ignore-installed",
+            "--target",
+            str(folder / f".dry-run-{target.system}-{target.python}"),
+            *(f"--platform={platform}" for platform in target.pip_platforms()),
+            f"--python-version={target.python}",
+            "--implementation=cp",
+            f"--abi=cp{major}{minor}",
+            "--only-binary=:all:",
+            "--no-index",
+            "--find-links",
+            str(folder / "wheels"),
+            "--require-hashes",
+            "--no-cache-dir",
+            "-r",
+            str(folder / "requirements.txt"),
+        ],
+        env=os.environ | {"PIP_NO_INDEX": "1", "PIP_FIND_LINKS": str(folder / "wheels")},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    return None if done.returncode == 0 else done.stdout + done.stderr
+
+
+def check_all_installable(python: str, folder: Path, targets: Sequence[Target]) -> None:
+    with ThreadPoolExecutor(max_workers=DOWNLOADS_AT_ONCE) as pool:
+        complaints = list(
+            pool.map(lambda target: check_installable(python, folder, target), targets)
+        )
+    for target, complaint in zip(targets, complaints, strict=True):
+        if complaint:
+            raise BundleError(f"{target.label}: pip cannot install from the bundle:\n{complaint}")
+
+
 GLIBC_OF_LEGACY = {"manylinux1": (2, 5), "manylinux2010": (2, 12), "manylinux2014": (2, 17)}
 
 
@@ -570,6 +618,9 @@ def build(options: Options) -> None:
             for target, names in missing.items()
         ]
     (folder / "BUNDLE.txt").write_text("\n".join(info) + "\n", encoding="utf-8")
+
+    say("checking that pip installs every target from the bundle alone (a dry run, index off)")
+    check_all_installable(options.python, folder, complete)
 
     say("writing SHA256SUMS: the checksum of every file of the bundle")
     sums = [

@@ -4,8 +4,10 @@ scripts/bundle builds the Linux bundle for the Python running the tests (the Win
 wheels are left out: install.ps1 cannot run here), and install.sh installs it into a
 fresh virtual environment with every package index off and no find-links but the
 bundle's own wheels: the planner it installs then shows its help and writes the demo.
-Running install.sh again (an upgrade) leaves the database alone. A bundle changed after
-it was built (a byte of a wheel, a wheel added) is refused before anything is written.
+Running install.sh again (an upgrade) leaves the database alone, and an upgrade that
+fails puts the planner installed before back. A bundle changed after it was built (a byte
+of a wheel, a wheel added), a Python it has no wheels for and a folder that is not the
+installer's are refused before anything is written.
 
 The bundle is built once for the whole run, by whichever test process asks first (the
 others wait for it): building it takes pip's index and most of half a minute.
@@ -220,6 +222,17 @@ def test_the_bundle_installs_with_every_index_off_runs_the_demo_and_upgrades_lea
     assert f"setting the planner installed in {folder} aside" in again.stdout
     assert (files_of(database.parent), files_of(work)) == before
     assert not Path(f"{folder}.previous").exists()
+
+    # An upgrade that fails half way (here pip refuses every planner) puts back the one
+    # installed before.
+    impossible = home.parent / "impossible.txt"
+    impossible.write_text("planner==0.0.0\n")
+    failed = install(bundle, environment | {"PIP_CONSTRAINT": str(impossible)})
+    assert failed.returncode != 0
+    assert f"the planner installed before is back in {folder}\n" in failed.stderr
+    assert run([planner, "--version"], environment, tmp_path) == "planner, version 0.1.0\n"
+    assert not Path(f"{folder}.previous").exists()
+    assert (files_of(database.parent), files_of(work)) == before
     listed = run([planner, "--db", str(work / "demo.db"), "list", "--all"], environment, tmp_path)
     assert listed.strip()
 
