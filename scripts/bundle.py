@@ -495,7 +495,7 @@ def parse(arguments: Sequence[str]) -> Options:
     parser.add_argument(
         "--only-current",
         action="store_true",
-        help="only this computer's platform and the Python running this script (what CI checks)",
+        help="only this computer's platform and the Python running this script",
     )
     parser.add_argument(
         "--out",
