@@ -17,7 +17,7 @@ from planner.domain.template import Template
 from planner.domain.template_loading import TemplateLibrary
 from planner.server.migrations import apply_migrations
 from planner.store.repository import CaseStore
-from tests.pg_server import SKIP_VARIABLE, ServerUnavailable, TestServer, start_server
+from tests.pg_server import SKIP_VARIABLE, ServerUnavailable, ThrowawayServer, start_server
 
 # A fixed "today" for tests: Monday 23 November 2026.
 TODAY = date(2026, 11, 23)
@@ -105,7 +105,7 @@ def make_person(
 
 
 @pytest.fixture(scope="session")
-def pg_server() -> Iterator[TestServer]:
+def pg_server() -> Iterator[ThrowawayServer]:
     """One throwaway PostgreSQL server per test process (about two seconds to start), on
     a Unix socket only; found, or installed from the machine's packages, by
     tests/pg_server.py. PLANNER_SKIP_SERVER_TESTS=1 skips the tests that need it; without
@@ -130,7 +130,7 @@ _databases = itertools.count(1)
 
 
 @pytest.fixture
-def server_url(pg_server: TestServer) -> str:
+def server_url(pg_server: ThrowawayServer) -> str:
     """A new database on the test server, with planner's schema, as the superuser's URL."""
     name = f"planner_t{next(_databases)}"
     with psycopg.connect(pg_server.url("postgres"), autocommit=True) as conn:

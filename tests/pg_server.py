@@ -69,7 +69,7 @@ def binaries() -> Path:
 
 
 @dataclass
-class TestServer:
+class ThrowawayServer:
     """A running throwaway server; `url` reaches its `planner` database as the superuser."""
 
     folder: Path
@@ -103,7 +103,7 @@ class TestServer:
         shutil.rmtree(self.folder, ignore_errors=True)
 
 
-def start_server(port: int = 55432) -> TestServer:
+def start_server(port: int = 55432) -> ThrowawayServer:
     """Make and start a server in a new temporary folder (about two seconds)."""
     bin_dir = binaries()
     as_user: str | None = None
@@ -121,7 +121,7 @@ def start_server(port: int = 55432) -> TestServer:
     sockets.mkdir()
     if as_user is not None:
         os.chown(sockets, owner.pw_uid, owner.pw_gid)
-    server = TestServer(folder, bin_dir, port, as_user)
+    server = ThrowawayServer(folder, bin_dir, port, as_user)
     made = server._run(
         "initdb", "-D", str(sockets / "data"), "-A", "trust", "-U", SUPERUSER,
         "-E", "UTF8", "--locale=C.UTF-8", "--no-sync",

@@ -120,6 +120,9 @@ class ServerStore:
         self._summaries: dict[str, CaseSummary] = {}
         self._seen = -1  # the change counter the summaries are up to date with
         self.backup_problem: str | None = None
+        # Why the last call could not reach the server (None once one has): the UI's
+        # banner says so while what is on screen stays readable.
+        self.connection_problem: str | None = None
         kwargs: dict[str, Any] = {"connect_timeout": max(1, int(connect_timeout))}
         first = self._first_connection(password, kwargs)
         try:
@@ -222,10 +225,11 @@ class ServerStore:
         try:
             with self._pool.connection(timeout=self._timeout) as conn:
                 yield conn
-        except PoolTimeout as exc:
-            raise unreachable(self.url, exc) from None
-        except psycopg.OperationalError as exc:
-            raise unreachable(self.url, exc) from None
+            self.connection_problem = None
+        except (PoolTimeout, psycopg.OperationalError) as exc:
+            error = unreachable(self.url, exc)
+            self.connection_problem = first_line(exc)
+            raise error from None
         except psycopg.errors.UniqueViolation:
             raise CaseExists("a prison number given is already in this database") from None
         except psycopg.Error as exc:
