@@ -28,7 +28,6 @@ import orjson
 import psycopg
 import psycopg.errors
 from psycopg.types.json import Jsonb
-from psycopg_pool import ConnectionPool, PoolTimeout
 
 from planner.domain.assessment import Assessment, assess
 from planner.domain.bulk import bulk_parsing
@@ -49,6 +48,7 @@ from planner.server.connect import (
     needs_password,
     unreachable,
 )
+from planner.server.connections import Connections
 from planner.server.migrations import check_schema
 from planner.server.rows import SUMMARY_COLUMNS, WRITE_COLUMNS, row_values, summary_from_row
 from planner.store.audit import AuditEntry
@@ -136,18 +136,13 @@ class ServerStore:
         except BaseException:
             first.close()
             raise
-        first.close()
-        self._pool: ConnectionPool[psycopg.Connection[Any]] = ConnectionPool(
-            self._conninfo,
-            kwargs=kwargs,
-            min_size=1,
-            max_size=pool_size,
-            configure=_configure,
-            check=ConnectionPool.check_connection,
-            open=False,
-            name="planner",
-        )
-        self._pool.open(wait=False)
+        self._pool = Connections(lambda: self._new_connection(kwargs), keep=pool_size)
+        self._pool.give_back(first)
+
+    def _new_connection(self, kwargs: dict[str, Any]) -> psycopg.Connection[Any]:
+        conn = psycopg.connect(self._conninfo, **kwargs)
+        _configure(conn)
+        return conn
 
     def _first_connection(
         self, password: PasswordSource | None, kwargs: dict[str, Any]
@@ -223,10 +218,10 @@ class ServerStore:
         """A connection from the pool (autocommit off: leaving commits, an error rolls
         back); ServerUnreachable when the server cannot be reached."""
         try:
-            with self._pool.connection(timeout=self._timeout) as conn:
+            with self._pool.connection() as conn:
                 yield conn
             self.connection_problem = None
-        except (PoolTimeout, psycopg.OperationalError) as exc:
+        except psycopg.OperationalError as exc:
             error = unreachable(self.url, exc)
             self.connection_problem = first_line(exc)
             raise error from None
