@@ -37,7 +37,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 WRITER = """
 import json, sys, time
 from pathlib import Path
-kind, where, numbers, seconds, item = sys.argv[1], sys.argv[2], sys.argv[3].split(","), float(sys.argv[4]), sys.argv[5]
+kind, where, seconds = sys.argv[1], sys.argv[2], float(sys.argv[4])
+numbers = sys.argv[3].split(",")
 if kind == "server":
     from planner.server.store import ServerStore
     store = ServerStore(where, officer="Writer")
@@ -96,7 +97,7 @@ def writers(
     per = [numbers[i::count] for i in range(count)]
     procs = [
         subprocess.Popen(
-            [sys.executable, "-c", WRITER, kind, where, ",".join(mine[:50]), str(seconds), "x"],
+            [sys.executable, "-c", WRITER, kind, where, ",".join(mine[:50]), str(seconds)],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             text=True,
@@ -219,10 +220,8 @@ def main() -> None:
             f"| {args.writers} writers, {key} | {ms(results['writers_server'][key])} |"
             f" {ms(results['writers_file'][key])} |"
         )
-    print(
-        f"| {args.writers} writers, saves/s in all | {results['writers_server']['per_second']:.0f} |"
-        f" {results['writers_file']['per_second']:.0f} |"
-    )
+    rates = results["writers_server"]["per_second"], results["writers_file"]["per_second"]
+    print(f"| {args.writers} writers, saves/s in all | {rates[0]:.0f} | {rates[1]:.0f} |")
 
 
 if __name__ == "__main__":
