@@ -205,12 +205,9 @@ def main() -> None:
     print()
     print(f"| at {args.people:,} people | server | file |")
     print("|---|---|---|")
-    print(
-        f"| one save, median | {ms(results['save_server']['p50'])} | {ms(results['save_file']['p50'])} |"
-    )
-    print(
-        f"| one save, p99 | {ms(results['save_server']['p99'])} | {ms(results['save_file']['p99'])} |"
-    )
+    for key, words in (("p50", "median"), ("p99", "p99")):
+        server_save, file_save = results["save_server"][key], results["save_file"][key]
+        print(f"| one save, {words} | {ms(server_save)} | {ms(file_save)} |")
     print(
         f"| caseload's first screen (open + summaries) | {results['first_screen_server']:.3f} s |"
         f" {results['first_screen_file']:.3f} s |"
