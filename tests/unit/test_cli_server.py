@@ -17,6 +17,7 @@ from planner.config import config_path
 from planner.domain.status import ItemStatus
 from planner.domain.template import Template
 from planner.server.store import ServerStore
+from planner.store.errors import NewerSchema, StoreError
 from planner.store.layout import DatabaseFiles
 from planner.store.repository import CaseStore
 from tests.conftest import NOW, TODAY, make_person
@@ -155,3 +156,32 @@ def test_migrate_copies_a_file_with_its_history_and_leaves_it_untouched(
     )
     with CaseStore(out) as offline:
         assert offline.cases() == [c for c in cases if c.number == NUMBER]
+
+
+def test_a_server_with_a_newer_schema_is_refused_in_one_line(
+    server_url: str, capsys: pytest.CaptureFixture[str]
+):
+    with psycopg.connect(server_url, autocommit=True) as conn:
+        conn.execute("INSERT INTO planner.schema_version (version, description) VALUES (99, 'x')")
+        before = conn.execute("SELECT count(*) FROM planner.schema_version").fetchone()
+    with pytest.raises(NewerSchema, match="version 99, newer than this planner"):
+        ServerStore(server_url)
+    assert planner("--db", server_url, "list") == 1
+    err = capsys.readouterr().err
+    assert "newer than this planner" in err and len(err.splitlines()) == 1
+    with psycopg.connect(server_url) as conn:
+        assert conn.execute("SELECT count(*) FROM planner.schema_version").fetchone() == before
+
+
+def test_an_officer_cannot_create_the_schema_and_is_told_who_can(
+    pg_server: ThrowawayServer, capsys: pytest.CaptureFixture[str]
+):
+    with psycopg.connect(pg_server.url("postgres"), autocommit=True) as conn:
+        conn.execute("CREATE DATABASE planner_bare")
+        conn.execute("CREATE ROLE officer_bare LOGIN")
+    with psycopg.connect(pg_server.url("planner_bare"), autocommit=True) as conn:
+        conn.execute("REVOKE CREATE ON SCHEMA public FROM PUBLIC")
+        conn.execute("REVOKE CREATE ON DATABASE planner_bare FROM PUBLIC")
+    url = make_conninfo(pg_server.url("planner_bare"), user="officer_bare")
+    with pytest.raises(StoreError, match="an administrator must run 'planner server init'"):
+        ServerStore(url)
