@@ -34,6 +34,8 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from core_bench import TODAY
+
 WRITER = """
 import json, sys, time
 from pathlib import Path
@@ -81,11 +83,34 @@ def one_saves(store: Any, numbers: list[str], saves: int) -> list[float]:
 
 
 def first_screen(open_store: Any, repeat: int = 5) -> list[float]:
+    """Open a store and make the caseload's first screen as the UI does: the default
+    window's summaries and their rows (flags, readiness), before everyone is counted in."""
+    from datetime import timedelta
+
+    from planner.tui.caseload_rows import DEFAULT_WINDOW, build_rows, split_window
+
+    days = int(DEFAULT_WINDOW.value)
+    today = TODAY
+    times = []
+    for _ in range(repeat):
+        t = time.perf_counter()
+        store = open_store()
+        window = store.summaries_released_between(today, today + timedelta(days=days))
+        soon, _ = split_window(window, today, days)
+        build_rows(soon, store.template, today)
+        times.append(time.perf_counter() - t)
+        store.close()
+    return times
+
+
+def whole_caseload(open_store: Any, repeat: int = 3) -> list[float]:
+    """Open a store and list everyone, with their flags."""
     times = []
     for _ in range(repeat):
         t = time.perf_counter()
         store = open_store()
         store.summaries()
+        store.all_flags(TODAY)
         times.append(time.perf_counter() - t)
         store.close()
     return times
@@ -197,6 +222,12 @@ def main() -> None:
         results["first_screen_file"] = statistics.median(
             first_screen(lambda: CaseStore(db, officer="bench", auto_backup=False))
         )
+        results["caseload_and_flags_server"] = statistics.median(
+            whole_caseload(lambda: ServerStore(url, officer="bench"))
+        )
+        results["caseload_and_flags_file"] = statistics.median(
+            whole_caseload(lambda: CaseStore(db, officer="bench", auto_backup=False))
+        )
         results["writers_server"] = writers("server", url, numbers, args.writers, args.seconds)
         results["writers_file"] = writers("file", str(db), numbers, args.writers, args.seconds)
     finally:
@@ -211,6 +242,10 @@ def main() -> None:
     print(
         f"| caseload's first screen (open + summaries) | {results['first_screen_server']:.3f} s |"
         f" {results['first_screen_file']:.3f} s |"
+    )
+    print(
+        f"| everyone listed, with all flags | {results['caseload_and_flags_server']:.3f} s |"
+        f" {results['caseload_and_flags_file']:.3f} s |"
     )
     for key in ("p50", "p99", "max"):
         print(

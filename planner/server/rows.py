@@ -9,6 +9,7 @@ query over the summary columns, and a summary is made from a row exactly as from
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -22,7 +23,7 @@ from planner.store.summary import CaseSummary
 
 SUMMARY_COLUMNS = (
     "number, surname, forename, prison, location, release_date, release_kind, state, rev,"
-    " template_key, assigned_to, engine, applicable, resolved, quiet_rules, quiet, assessment"
+    " template_key, assigned_to, engine, applicable, resolved, quiet_rules, quiet"
 )
 WRITE_COLUMNS = (
     "number",
@@ -77,10 +78,62 @@ def row_values(
     )
 
 
-def summary_from_row(row: tuple[Any, ...], reassess: Callable[[str], Assessment]) -> CaseSummary:
-    """A case's summary from a row of SUMMARY_COLUMNS (DatabaseCorrupt when damaged)."""
+class AssessmentBatch:
+    """The assessments of the rows one caseload query fetched, read from the server in
+    one query the first time any of them is wanted (its flags, its gaps): the caseload's
+    first screen needs only the summary columns, a fraction of the bytes."""
+
+    def __init__(self, fetch: Callable[[list[str]], dict[str, str]]) -> None:
+        self._fetch = fetch
+        self._numbers: list[str] = []
+        self._texts: dict[str, str] | None = None
+        self._lock = threading.Lock()
+
+    def document(self, number: str) -> DeferredAssessment:
+        self._numbers.append(number)
+        return DeferredAssessment(self, number)
+
+    def text(self, number: str) -> str:
+        with self._lock:
+            if self._texts is None:
+                self._texts = self._fetch(self._numbers)
+            text = self._texts.get(number)
+        if text is None:  # removed since: read on its own (an empty object if gone)
+            text = self._fetch([number]).get(number, "{}")
+        return text
+
+
+class DeferredAssessment(LazyDocument):
+    """A stored assessment whose JSON text is fetched with its batch when first read."""
+
+    __slots__ = ("_batch", "_number")
+
+    def __init__(self, batch: AssessmentBatch, number: str) -> None:
+        super().__init__("")
+        self._batch = batch
+        self._number = number
+        self._raw = None  # type: ignore[assignment]  # fetched on first read
+
+    def _fetched(self) -> None:
+        if self._raw is None:
+            self._raw = self._batch.text(self._number)
+
+    def read(self) -> dict[str, Any]:
+        self._fetched()
+        return super().read()
+
+    def raw_json(self) -> bytes:
+        self._fetched()
+        return super().raw_json()
+
+
+def summary_from_row(
+    row: tuple[Any, ...], reassess: Callable[[str], Assessment], batch: AssessmentBatch
+) -> CaseSummary:
+    """A case's summary from a row of SUMMARY_COLUMNS (DatabaseCorrupt when damaged); its
+    assessment is read with `batch` when first wanted."""
     (number, surname, forename, prison, location, release, kind, state, rev, template,
-     assigned, engine, applicable, resolved, quiet_rules, quiet, assessment) = row  # fmt: skip
+     assigned, engine, applicable, resolved, quiet_rules, quiet) = row  # fmt: skip
     entry: dict[str, Any] = {
         "person": [
             surname,
@@ -99,4 +152,4 @@ def summary_from_row(row: tuple[Any, ...], reassess: Callable[[str], Assessment]
     }
     if quiet is not None and quiet_rules == QUIET_RULES:
         entry[QUIET_KEY] = quiet
-    return summary_from_entry(number, entry, LazyDocument(assessment), reassess)
+    return summary_from_entry(number, entry, batch.document(number), reassess)

@@ -50,7 +50,13 @@ from planner.server.connect import (
 )
 from planner.server.connections import Connections
 from planner.server.migrations import check_schema
-from planner.server.rows import SUMMARY_COLUMNS, WRITE_COLUMNS, row_values, summary_from_row
+from planner.server.rows import (
+    SUMMARY_COLUMNS,
+    WRITE_COLUMNS,
+    AssessmentBatch,
+    row_values,
+    summary_from_row,
+)
 from planner.store.audit import AuditEntry
 from planner.store.codec import Codec, PlainCodec
 from planner.store.commit import case_change
@@ -299,8 +305,9 @@ class ServerStore:
                 total_row = conn.execute("SELECT count(*) FROM planner.cases").fetchone()
                 total = int(total_row[0]) if total_row else 0
                 made = self._summaries
+                batch = AssessmentBatch(self._assessments)
                 for row in rows:
-                    made[row[0]] = summary_from_row(row, self._reassess)
+                    made[row[0]] = summary_from_row(row, self._reassess, batch)
                 if len(made) != total:  # removed, or moved to a prison this role cannot see
                     present = {
                         r[0] for r in conn.execute("SELECT number FROM planner.cases").fetchall()
@@ -310,7 +317,28 @@ class ServerStore:
             self._seen = counter
             return list(made.values())
 
+    def _assessments(self, numbers: list[str]) -> dict[str, str]:
+        """Stored assessments (JSON text) of `numbers`, in one query."""
+        with self._connection() as conn:
+            rows = conn.execute(
+                "SELECT number, assessment FROM planner.cases WHERE number = ANY(%s)",
+                (numbers,),
+            ).fetchall()
+        return {str(n): str(text) for n, text in rows}
+
     def summaries_released_between(self, first: date, last: date) -> list[CaseSummary]:
+        """The summaries of cases released from `first` to `last`. Before the caseload was
+        first listed, one query of those rows alone (the caseload's first screen shows
+        its default window before everyone else is counted in)."""
+        if self._seen < 0:
+            with self._connection() as conn:
+                rows = conn.execute(
+                    f"SELECT {SUMMARY_COLUMNS} FROM planner.cases"
+                    " WHERE release_date BETWEEN %s AND %s",
+                    (first, last),
+                ).fetchall()
+            batch = AssessmentBatch(self._assessments)
+            return [summary_from_row(row, self._reassess, batch) for row in rows]
         return [
             s
             for s in self.summaries()

@@ -214,6 +214,8 @@ def test_another_store_sees_changes_and_the_change_number_rises(
     first.add(make_person(NUMBER), template)
     assert second.change_number > before
     assert [s.number for s in second.summaries()] == [NUMBER]
+    window = open_repository("Third").summaries_released_between(TODAY, date(2026, 12, 31))
+    assert [(s.number, s.assessment.applicable) for s in window] == [(NUMBER, 15)]
     first.save_item(NUMBER, "work.plan", status=ItemStatus.DONE)
     (summary,) = second.summaries()
     assert summary.rev == 2 and summary.state == "active"
