@@ -2,18 +2,23 @@
 
 from __future__ import annotations
 
+import itertools
+import os
 import shutil
 from collections.abc import Callable, Iterator
 from datetime import UTC, date, datetime
 from pathlib import Path
 
+import psycopg
 import pytest
 
 from planner.domain.person import Person
 from planner.domain.template import Template
 from planner.domain.template_loading import TemplateLibrary
 from planner.store import platform
+from planner.server.migrations import apply_migrations
 from planner.store.repository import CaseStore
+from tests.pg_server import SKIP_VARIABLE, ServerUnavailable, ThrowawayServer, start_server
 
 # A fixed "today" for tests: Monday 23 November 2026.
 TODAY = date(2026, 11, 23)
@@ -107,3 +112,40 @@ def make_person(
     }
     data.update(extra)
     return Person.model_validate(data)
+
+
+# --- the PostgreSQL test server (team mode) ------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def pg_server() -> Iterator[ThrowawayServer]:
+    """One throwaway PostgreSQL server per test process (about two seconds to start), on
+    a Unix socket only; found, or installed from the machine's packages, by
+    tests/pg_server.py. PLANNER_SKIP_SERVER_TESTS=1 skips the tests that need it; without
+    it, a machine that cannot run one fails them with one line saying what is missing."""
+    if os.environ.get(SKIP_VARIABLE) == "1":
+        pytest.skip(f"{SKIP_VARIABLE}=1: the PostgreSQL server tests are skipped")
+    try:
+        server = start_server()
+    except ServerUnavailable as exc:
+        pytest.fail(f"no PostgreSQL test server: {exc}", pytrace=False)
+    try:
+        with psycopg.connect(server.url("postgres"), autocommit=True) as conn:
+            conn.execute("CREATE DATABASE planner_base")
+        with psycopg.connect(server.url("planner_base")) as conn:
+            apply_migrations(conn)
+        yield server
+    finally:
+        server.stop()
+
+
+_databases = itertools.count(1)
+
+
+@pytest.fixture
+def server_url(pg_server: ThrowawayServer) -> str:
+    """A new database on the test server, with planner's schema, as the superuser's URL."""
+    name = f"planner_t{next(_databases)}"
+    with psycopg.connect(pg_server.url("postgres"), autocommit=True) as conn:
+        conn.execute(f"CREATE DATABASE {name} TEMPLATE planner_base")
+    return pg_server.url(name)

@@ -22,7 +22,7 @@ from planner.domain.filtering import CaseloadFilter, release_window
 from planner.domain.filters import parse_filter
 from planner.domain.saved_views import SavedView, find_view, saved_views
 from planner.domain.template import Template
-from planner.store.repository import CaseStore
+from planner.store.interface import CaseRepository
 from planner.store.summary import CaseSummary
 
 WHERE_HELP = (
@@ -56,7 +56,7 @@ class CaseloadQuery:
     """The filter, columns and flags of one command over an open store."""
 
     def __init__(
-        self, env: Env, store: CaseStore, summaries: Sequence[CaseSummary] | None = None
+        self, env: Env, store: CaseRepository, summaries: Sequence[CaseSummary] | None = None
     ) -> None:
         self.env = env
         self.store = store

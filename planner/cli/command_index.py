@@ -59,6 +59,12 @@ COMMANDS: dict[str, LazyCommand] = {
     "list": LazyCommand(
         _VIEWS, "list_", "List people by release date, with readiness and gap counts."
     ),
+    "migrate": LazyCommand(
+        "planner.cli.migrate",
+        "migrate",
+        "Copy the database file (--db) to a server (--to postgresql://...), or a server's "
+        "cases (--from postgresql://...) to a new file (--to FILE).",
+    ),
     "passphrase": LazyCommand(
         _DATA,
         "passphrase",
@@ -66,6 +72,11 @@ COMMANDS: dict[str, LazyCommand] = {
     ),
     "purge": LazyCommand(
         _DATA, "purge", "Remove people who have left, under your retention rule, for good."
+    ),
+    "server": LazyCommand(
+        "planner.cli.server",
+        "server",
+        "Set up a PostgreSQL server database for a team (run by its administrator).",
     ),
     "release": LazyCommand(
         "planner.cli.outcomes",

@@ -27,6 +27,7 @@ from planner.config import (
 from planner.domain.errors import InvalidInput
 from planner.domain.text import name_text
 from planner.inputs import InputRefused, refuse_unless_regular
+from planner.server.connect import database_name, describe, is_server_url, url_has_password
 from planner.store.codec import PlainCodec
 from planner.store.errors import PassphraseNeeded, WrongPassphrase
 
@@ -34,11 +35,14 @@ if TYPE_CHECKING:
     # Imported where they are used: opening the UI paints its first screen before the
     # store, its encryption and the template library are loaded (in the UI's worker).
     from planner.domain.template_loading import TemplateLibrary
+    from planner.server.store import ServerStore
     from planner.store.codec import Codec
     from planner.store.crypto import AesGcmCodec
+    from planner.store.interface import CaseRepository
     from planner.store.repository import CaseStore
 
 PASSPHRASE_ENV = "PLANNER_PASSPHRASE"  # noqa: S105 - the name of a variable, not a secret
+SERVER_PASSWORD_ENV = "PGPASSWORD"  # noqa: S105 - libpq's variable, read by libpq itself
 NEW_PASSPHRASE_ENV = "PLANNER_NEW_PASSPHRASE"  # noqa: S105 - a variable name
 
 
@@ -122,6 +126,7 @@ class Env:
     today: date
     db_from_user: bool = False
     encrypt: bool = False  # encrypt a database created in this run (`planner init --encrypt`)
+    server_url: str | None = None  # team mode: the cases are on this PostgreSQL server
     _library: TemplateLibrary | None = field(default=None, repr=False)
     _codec: Codec | None = field(default=None, repr=False)
 
@@ -129,6 +134,16 @@ class Env:
     def build(
         cls, settings: Settings, db: str | None, officer: str | None, today: date | None
     ) -> Env:
+        server_url = server_database(db, settings)
+        if server_url is not None:
+            return cls(
+                settings=settings,
+                db_path=Path(database_name(server_url)),
+                officer=officer_name(resolve_officer(officer, settings)),
+                today=today or date.today(),
+                db_from_user=True,
+                server_url=server_url,
+            )
         db_path = resolve_database(db, settings)
         try:  # a FIFO named as the database would block its first read forever
             refuse_unless_regular(db_path, what="a planner database")
@@ -227,11 +242,13 @@ class Env:
         read_only: bool | None = None,
         auto_backup: bool = True,
         writes: bool = False,
-    ) -> CaseStore:
-        """Open the database. `writes`: the command changes it, so an officer's name is
-        required first (see `acting_officer`)."""
+    ) -> CaseRepository:
+        """Open the database (a file, or a server's in team mode). `writes`: the command
+        changes it, so an officer's name is required first (see `acting_officer`)."""
         if writes:
             self.acting_officer()
+        if self.server_url is not None:
+            return self.open_server(self.server_url, read_only=read_only)
         if not create and not self.db_path.exists():
             raise click.ClickException(
                 f"no database at {self.db_path}: add people with 'planner add', "
@@ -258,6 +275,63 @@ class Env:
                     err=True,
                 )
         return store
+
+    def open_file_store(self, what: str, **options: bool) -> CaseStore:
+        """The database file, for what only a file has (passphrase, backups): a server
+        database is refused in one line naming `what`."""
+        if self.server_url is not None:
+            raise BadInput(
+                f"{what} is for a database file; the server database {describe(self.server_url)} "
+                "is protected and backed up by its server (its administrator's pg_dump)"
+            )
+        store = self.open_store(**options)
+        from planner.store.repository import CaseStore
+
+        assert isinstance(store, CaseStore)
+        return store
+
+    def open_server(self, url: str, *, read_only: bool | None = None) -> ServerStore:
+        """The server database at `url`. libpq reads PGPASSWORD and ~/.pgpass itself; a
+        password the server still asks for is typed at a hidden prompt."""
+        from planner.server.store import ServerStore
+
+        where = describe(url)
+
+        def password() -> str:
+            return read_secret(
+                f"Password for {where}",
+                env_var=SERVER_PASSWORD_ENV,
+                confirm=False,
+                why=f"the server database {where} asks for a password",
+            )
+
+        return ServerStore(url, officer=self.officer, read_only=read_only, password=password)
+
+
+def server_database(cli_value: str | None, settings: Settings) -> str | None:
+    """The server database's URL when --db, PLANNER_DB or the config file's `database`
+    names one (the first of them that is set decides); None for a file.
+
+    A password written in the config file is refused: it would lie in plain text in a
+    file anyone reading the officer's folder can read."""
+    from_settings = settings.database
+    for candidate, source in (
+        (cli_value, "--db"),
+        (os.environ.get("PLANNER_DB"), "PLANNER_DB"),
+        (from_settings, "config"),
+    ):
+        if not candidate:
+            continue
+        if not is_server_url(candidate):
+            return None
+        if source == "config" and url_has_password(candidate):
+            raise BadInput(
+                f"the database URL in {config_path()} holds a password, which must never be "
+                "kept in the config file: remove it and use PGPASSWORD, a .pgpass file or the "
+                "prompt"
+            )
+        return candidate.strip()
+    return None
 
 
 pass_env = click.make_pass_decorator(Env)

@@ -116,7 +116,9 @@ def passphrase(env: Env) -> None:
     if not env.db_path.exists():
         raise BadInput(f"no database at {env.db_path}")
     name = env.db_path.name
-    with env.open_store(create=False, auto_backup=False, writes=True) as store:
+    with env.open_file_store(
+        "planner passphrase", create=False, auto_backup=False, writes=True
+    ) as store:
         was_plain = not store.encrypted
         codec = new_codec(
             f"New passphrase for {name}",
@@ -163,7 +165,7 @@ def backup(env: Env, path: Path | None, list_only: bool) -> None:
         return
     if path is not None and path.exists() and (not path.is_dir() or any(path.iterdir())):
         raise BadInput(f"{path} already exists; give a new folder for the backup")
-    with env.open_store(create=False, auto_backup=False) as store:
+    with env.open_file_store("planner backup", create=False, auto_backup=False) as store:
         taken = store.admin.backup(path)
         codec = store.codec
     changes = verify_backup(taken, codec)

@@ -20,7 +20,7 @@ from planner.domain.case import Case
 from planner.domain.errors import InvalidInput
 from planner.domain.release_outcome import choose_measures, follow_ups_due, record_outcome
 from planner.domain.template import Template
-from planner.store.repository import CaseStore
+from planner.store.interface import CaseRepository
 
 # The release-day measures of the shipped template, each with an option of its own named
 # from its id (a site's own measures are given with --answer ID=ANSWER).
@@ -41,7 +41,7 @@ def option_name(measure_id: str) -> str:
     return "--" + measure_id.replace("_", "-")
 
 
-def measures_for(env: Env, store: CaseStore, case: Case) -> Template:
+def measures_for(env: Env, store: CaseRepository, case: Case) -> Template:
     """The template whose outcome measures the case records (see `choose_measures`)."""
     return choose_measures(
         store.outcome_template(case), store.template_for(case), env.templates.get

@@ -36,7 +36,7 @@ from planner.reports.pdf import calendar_pdf, grouped_pdf
 from planner.reports.readiness import DEFAULT_WITHIN_DAYS, MAX_WITHIN_DAYS, readiness_report
 from planner.reports.tables import GroupedReport
 from planner.reports.text_rows import TextTable, calendar_tables, grouped_tables
-from planner.store.repository import CaseStore
+from planner.store.interface import CaseRepository
 
 Report = GroupedReport | CalendarReport
 
@@ -141,7 +141,7 @@ def _target(raw: str | None, option: str, force: bool) -> Path | None:
 
 def _deliver(
     env: Env,
-    store: CaseStore,
+    store: CaseRepository,
     built: Report,
     name: str,
     options: Mapping[str, object],

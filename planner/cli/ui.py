@@ -27,8 +27,10 @@ def open_ui(env: Env) -> None:
     from planner.tui.session import NewDatabase
 
     new_database = None
-    creating = not env.db_path.exists()
-    if creating and not os.environ.get(PASSPHRASE_ENV):
+    creating = env.server_url is None and not env.db_path.exists()
+    if env.server_url is not None:
+        pass  # a server database: no file to create, no passphrase (its server protects it)
+    elif creating and not os.environ.get(PASSPHRASE_ENV):
         # The first run: the UI offers to encrypt the new database before it is made
         # (with the `encrypt` setting, it goes straight to choosing the passphrase).
         new_database = NewDatabase(

@@ -1,7 +1,7 @@
 """Writing the sample caseload, and recognising a database that holds only the sample.
 
 `write_demo` writes the caseload of :func:`planner.demo.caseload.build_demo_caseload`
-through the ordinary `CaseStore` API, so the sample is audited like any other change.
+through the ordinary `CaseRepository` API, so the sample is audited like any other change.
 Every change is made by the officer named `DEMO_OFFICER`, which is also what marks a demo
 database: a database is a demo database when every case in it was created by "Demo data"
 (read from the audit log). `write_demo` refuses a database holding any other case, so
@@ -24,7 +24,7 @@ from planner.demo.released import build_released
 from planner.domain.checklist import EvidenceValue
 from planner.domain.template import Template
 from planner.store.errors import StoreError
-from planner.store.repository import CaseStore
+from planner.store.interface import CaseRepository
 
 DEMO_OFFICER = "Demo data"
 
@@ -45,7 +45,7 @@ class DemoCheck:
         return self.demo == 0 and not self.real
 
 
-def check_database(store: CaseStore) -> DemoCheck:
+def check_database(store: CaseRepository) -> DemoCheck:
     """How many cases the demo created, and which cases anyone else created.
 
     A case counts as the demo's when the latest audit entry creating it was made by
@@ -62,14 +62,14 @@ def check_database(store: CaseStore) -> DemoCheck:
     return DemoCheck(len(numbers) - len(real), real)
 
 
-def is_demo_database(store: CaseStore) -> bool:
+def is_demo_database(store: CaseRepository) -> bool:
     """True when the database holds cases and every one was made by the demo."""
     check = check_database(store)
     return check.demo > 0 and not check.real
 
 
 def write_demo(
-    store: CaseStore,
+    store: CaseRepository,
     template: Template,
     today: date,
     *,
@@ -128,7 +128,7 @@ def write_demo(
 
 
 def _write_released(
-    store: CaseStore, template: Template, today: date, count: int, seed: int, taken: set[str]
+    store: CaseRepository, template: Template, today: date, count: int, seed: int, taken: set[str]
 ) -> None:
     """The released people in one change, then their outcomes in another (audited as an
     officer's would be, answer by answer)."""

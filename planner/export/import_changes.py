@@ -19,7 +19,7 @@ from planner.domain.history import contact_part_label
 from planner.domain.person import CIRCUMSTANCE_LABELS, Person
 from planner.domain.releases_csv import ParsedReleases
 from planner.store.importing import plan_import
-from planner.store.repository import CaseStore
+from planner.store.interface import CaseRepository
 
 FIELD_LABELS: dict[str, str] = {
     "number": "Prison number",
@@ -85,7 +85,7 @@ class ImportChanges:
             yield from changes
 
 
-def import_changes(store: CaseStore | None, parsed: ParsedReleases) -> ImportChanges:
+def import_changes(store: CaseRepository | None, parsed: ParsedReleases) -> ImportChanges:
     """What importing `parsed` into `store` (None: an empty database) would change."""
     existing = _stored_people(store, parsed) if store is not None else {}
     plan = plan_import(existing, parsed)
@@ -156,7 +156,7 @@ def _shown(value: object) -> str:
     return str(value)
 
 
-def _stored_people(store: CaseStore, parsed: ParsedReleases) -> dict[str, Person]:
+def _stored_people(store: CaseRepository, parsed: ParsedReleases) -> dict[str, Person]:
     wanted = {person.number for _line, person in parsed.people}
     present = wanted.intersection(store.numbers())
     return {number: store.get(number).person for number in present}

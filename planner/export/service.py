@@ -44,7 +44,7 @@ from planner.export.pdf_text import UndrawableText
 from planner.export.plan import PersonPlan, build_plan
 from planner.export.summary import HandoverSummary, build_summary
 from planner.store.errors import CaseNotFound
-from planner.store.repository import CaseStore
+from planner.store.interface import CaseRepository
 from planner.store.summary import releasing_within
 
 Progress = Callable[[int, int, Path], None]
@@ -72,7 +72,7 @@ def render(summary: HandoverSummary, fmt: ExportFormat) -> bytes:
 
 
 def summary_for(
-    store: CaseStore,
+    store: CaseRepository,
     number: str,
     *,
     officer: str,
@@ -110,7 +110,7 @@ def render_plan(store: CaseStore, number: str, *, today: date, include_health: b
 
 
 def render_case(
-    store: CaseStore,
+    store: CaseRepository,
     number: str,
     fmt: ExportFormat,
     *,
@@ -133,7 +133,7 @@ def default_name(summary: HandoverSummary, fmt: ExportFormat) -> str:
 
 
 def export_case(
-    store: CaseStore,
+    store: CaseRepository,
     number: str,
     fmt: ExportFormat,
     path: Path | None = None,
@@ -170,14 +170,14 @@ def export_case(
     return write_file(path, render(summary, fmt), force=force)
 
 
-def due_for_release(store: CaseStore, today: date, within_days: int) -> list[str]:
+def due_for_release(store: CaseRepository, today: date, within_days: int) -> list[str]:
     """Prison numbers of active cases released from today to `within_days` ahead, soonest
     first."""
     return [s.number for s in releasing_within(store.summaries(), today, within_days)]
 
 
 def export_batch(
-    store: CaseStore,
+    store: CaseRepository,
     numbers: Sequence[str],
     fmt: ExportFormat,
     folder: Path,
@@ -303,7 +303,7 @@ def _rendered(
 
 
 def export_caseload(
-    store: CaseStore,
+    store: CaseRepository,
     path: Path,
     *,
     today: date,
@@ -315,7 +315,7 @@ def export_caseload(
     return write_file(path, caseload_csv(store, today, within_days), force=force)
 
 
-def caseload_csv(store: CaseStore, today: date, within_days: int | None = None) -> bytes:
+def caseload_csv(store: CaseRepository, today: date, within_days: int | None = None) -> bytes:
     """The caseload CSV's bytes: every case, or those due for release within `within_days`."""
     summaries = store.summaries()
     if within_days is None:

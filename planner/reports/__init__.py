@@ -1,6 +1,6 @@
 """Readiness, outcome and release-calendar reports: figures by group that single nobody out.
 
-Each report is built from a :class:`~planner.store.repository.CaseStore` and a day as
+Each report is built from a :class:`~planner.store.repository.CaseRepository` and a day as
 plain data (no formatting): :mod:`planner.reports.readiness`, :mod:`.outcomes` and
 :mod:`.calendar`. Every published count goes through the suppression rules of
 :mod:`planner.domain.suppression`; a report never holds a name or a prison number.

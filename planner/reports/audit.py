@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from planner.store.repository import CaseStore
+from planner.store.interface import CaseRepository
 
 REPORT_FIELD = "report.run"
 
@@ -16,7 +16,7 @@ def run_description(report: str, options: Mapping[str, object]) -> str:
     return f"ran the {report} report" + (f" ({shown})" if shown else "")
 
 
-def record_run(store: CaseStore, report: str, options: Mapping[str, object]) -> None:
+def record_run(store: CaseRepository, report: str, options: Mapping[str, object]) -> None:
     """Note that `report` was run with `options` (the grouping, the dates, the threshold,
     the format), as the store's officer, now."""
     store.admin.record_event(REPORT_FIELD, run_description(report, options))

@@ -24,7 +24,7 @@ from planner.domain.release_calendar import (
     release_calendar,
 )
 from planner.domain.suppression import checked_threshold
-from planner.store.repository import CaseStore
+from planner.store.interface import CaseRepository
 
 MARK_LABELS = {
     DayMark.FRIDAY: "Friday",
@@ -101,7 +101,7 @@ def _day(one: CalendarDay, threshold: int) -> DayRow:
 
 
 def calendar_report(
-    store: CaseStore, today: date, *, weeks: int = DEFAULT_WEEKS, threshold: int
+    store: CaseRepository, today: date, *, weeks: int = DEFAULT_WEEKS, threshold: int
 ) -> CalendarReport:
     """Each day from `today` for `weeks` weeks, from the active people's summaries."""
     threshold = checked_threshold(threshold)

@@ -23,7 +23,7 @@ from planner.reports.groups import FIELD_OF
 from planner.reports.subjects import Subject, released_between, templates_used
 from planner.reports.tables import Column, GroupedReport, MeasureSpec, published
 from planner.store.errors import StoreError
-from planner.store.repository import CaseStore
+from planner.store.interface import CaseRepository
 
 YES, NO, EXCLUDED, NOT_APPLICABLE = "yes", "no", "excluded", "not_applicable"
 MAX_DAYS = 3 * 366
@@ -98,7 +98,7 @@ def checked_period(first: date, last: date) -> tuple[date, date]:
 
 
 def measures_template(
-    store: CaseStore, subjects: list[Subject], fallback: Template | None
+    store: CaseRepository, subjects: list[Subject], fallback: Template | None
 ) -> Template | None:
     """The template whose measures the report counts: the one most of the outcomes answer,
     else `fallback` (the site's current template)."""
@@ -113,7 +113,7 @@ def measures_template(
 
 
 def outcomes_report(
-    store: CaseStore,
+    store: CaseRepository,
     grouping: Grouping,
     *,
     first: date,

@@ -17,7 +17,7 @@ from planner.domain.suppression import checked_threshold
 from planner.reports.groups import FIELD_OF
 from planner.reports.subjects import Subject, due_out
 from planner.reports.tables import Column, GroupedReport, MeasureSpec, published
-from planner.store.repository import CaseStore
+from planner.store.interface import CaseRepository
 
 DEFAULT_WITHIN_DAYS = 84  # 12 weeks
 MAX_WITHIN_DAYS = 730
@@ -68,7 +68,7 @@ def _specs(sections: list[tuple[str, str]]) -> list[MeasureSpec]:
 
 
 def readiness_report(
-    store: CaseStore,
+    store: CaseRepository,
     today: date,
     grouping: Grouping,
     *,
@@ -89,7 +89,7 @@ def readiness_report(
     )
 
 
-def _section_titles(store: CaseStore, subjects: list[Subject]) -> list[tuple[str, str]]:
+def _section_titles(store: CaseRepository, subjects: list[Subject]) -> list[tuple[str, str]]:
     """Each section of the subjects' plans, in template order, with its title."""
     titles: dict[str, str] = {}
     for key in dict.fromkeys(subject.template_key for subject in subjects):

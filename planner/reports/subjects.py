@@ -24,8 +24,8 @@ from planner.domain.assessment import SectionTally
 from planner.domain.equality import age_band
 from planner.domain.sentence import SentenceBand, SentenceLength, sentence_band
 from planner.reports.groups import EVERYONE_KEY
+from planner.store.interface import CaseRepository
 from planner.store.lazy import LazyDocument
-from planner.store.repository import CaseStore
 from planner.store.summary import CaseSummary
 
 ACTIVE = "active"
@@ -126,7 +126,7 @@ def _circumstances(person: Mapping[str, Any]) -> frozenset[str]:
 
 
 def due_out(
-    store: CaseStore, today: date, days: int, fields: Sequence[str] = ALL_FIELDS
+    store: CaseRepository, today: date, days: int, fields: Sequence[str] = ALL_FIELDS
 ) -> list[Subject]:
     """Active people due for release from `today` up to `days` ahead, with their
     checklist's section tallies (the stored assessment, parsed and let go) and what
@@ -176,7 +176,7 @@ def _outcome(doc: Mapping[str, Any]) -> tuple[date | None, dict[str, str], str |
 
 
 def released_between(
-    store: CaseStore, first: date, last: date, fields: Sequence[str] = ALL_FIELDS
+    store: CaseRepository, first: date, last: date, fields: Sequence[str] = ALL_FIELDS
 ) -> list[Subject]:
     """People released from `first` to `last`: by the day their release outcome records,
     or, with none recorded, by their release date (every measure then unknown); with what

@@ -5,8 +5,8 @@ The rules:
 * all or nothing by default: if any row has a problem, nothing is imported (unless the
   caller asks to skip invalid rows); a problem with the whole file (encoding, header)
   always stops the import;
-* new people are added in one commit (`CaseStore.add_many`), people already in the
-  database are updated in one commit (`CaseStore.update_people`), so the audit log says
+* new people are added in one commit (`CaseRepository.add_many`), people already in the
+  database are updated in one commit (`CaseRepository.update_people`), so the audit log says
   exactly what each re-import changed and nobody is ever duplicated;
 * an update merges only the details the list gave (``person.model_fields_set``, cells with
   a value): circumstances, equality fields, state and anything else an officer recorded
@@ -24,7 +24,7 @@ from typing import Any
 from planner.domain.person import Contact, Person
 from planner.domain.releases_csv import ParsedReleases, RowProblem
 from planner.domain.template import Template
-from planner.store.repository import CaseStore
+from planner.store.interface import CaseRepository
 
 
 @dataclass(frozen=True)
@@ -121,7 +121,7 @@ def plan_import(existing: Mapping[str, Person], parsed: ParsedReleases) -> Impor
 
 
 def apply_import(
-    store: CaseStore,
+    store: CaseRepository,
     parsed: ParsedReleases,
     template: Template,
     *,
@@ -175,7 +175,7 @@ def report_for(
     )
 
 
-def _stored_people(store: CaseStore, parsed: ParsedReleases) -> dict[str, Person]:
+def _stored_people(store: CaseRepository, parsed: ParsedReleases) -> dict[str, Person]:
     wanted = {person.number for _line, person in parsed.people}
     present = wanted.intersection(store.numbers())
     return {number: store.get(number).person for number in present}

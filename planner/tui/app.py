@@ -45,7 +45,7 @@ from planner.tui.themes import DEFAULT_THEME, PLANNER_THEMES, THEME_CHOICES
 if TYPE_CHECKING:
     # Loaded in the worker that opens the store, after the first paint.
     from planner.domain.template_loading import TemplateLibrary
-    from planner.store.repository import CaseStore
+    from planner.store.interface import CaseRepository
 
 PASSPHRASE_WATCH_SECONDS = 3.0  # as often as the screens look for changes
 
@@ -289,7 +289,7 @@ class PlannerApp(GuardedApp):
 
 
 def make_app(
-    store: CaseStore | Callable[[], CaseStore],
+    store: CaseRepository | Callable[[], CaseRepository],
     *,
     today: date,
     settings: Settings,
@@ -306,7 +306,7 @@ def make_app(
     With `new_database` (the store's file does not exist yet), the officer is offered to
     encrypt it, and chooses its passphrase, before the store is opened.
     """
-    opener: Callable[[], CaseStore] = store if callable(store) else lambda: store
+    opener: Callable[[], CaseRepository] = store if callable(store) else lambda: store
     session = Session(
         opener=opener,
         today=today,

@@ -24,13 +24,13 @@ if TYPE_CHECKING:
     # The store, the snapshot reader and the template library load in the worker that
     # opens the store, after the first paint (see `Session.open`).
     from planner.domain.template_loading import TemplateLibrary
-    from planner.store.repository import CaseStore
+    from planner.store.interface import CaseRepository
 
-StoreOpener = Callable[[], "CaseStore"]
+StoreOpener = Callable[[], "CaseRepository"]
 FolderKind = Literal["import", "export"]
 
 
-def reopen_with_passphrase(old: CaseStore, passphrase: str) -> CaseStore:
+def reopen_with_passphrase(old: CaseRepository, passphrase: str) -> CaseRepository:
     """The same database as `old`, unlocked with `passphrase` (raises WrongPassphrase).
 
     Used after the passphrase was changed elsewhere; today's backup is already taken.
@@ -86,7 +86,7 @@ class Session:
     template_library: Callable[[], TemplateLibrary]  # called once, when first needed
     officer: str = ""
     config_path: Path | None = None
-    _store: CaseStore | None = field(default=None, repr=False)
+    _store: CaseRepository | None = field(default=None, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
     owns_store: bool = True
     failure: str | None = None  # why the app had to stop, for the CLI to report
@@ -106,7 +106,7 @@ class Session:
             return self._templates
 
     @property
-    def store(self) -> CaseStore:
+    def store(self) -> CaseRepository:
         """The open store; screens other than the caseload only run once it is open."""
         if self._store is None:
             return self.open()
@@ -147,6 +147,12 @@ class Session:
             lines.append(
                 f"Backup problem: {self._store.backup_problem}. `planner doctor` says more."
             )
+        unreachable = getattr(self._store, "connection_problem", None)  # a server's
+        if unreachable:
+            lines.append(
+                f"Server unreachable: {unreachable}. What is on screen may be out of date; "
+                "nothing is saved until it can be reached again."
+            )
         problem = self._store.integrity_problem
         if problem is not None:
             lines.append(
@@ -155,7 +161,7 @@ class Session:
             )
         return lines
 
-    def open(self) -> CaseStore:
+    def open(self) -> CaseRepository:
         """Open the store (from a worker thread: at 20,000 people this takes seconds)."""
         if self.new_database is not None:
             self.new_database.wait()

@@ -17,6 +17,7 @@ from planner.domain.person import CaseState
 from planner.domain.status import ItemStatus
 from planner.domain.template import Template
 from planner.domain.template_loading import TemplateLibrary
+from planner.store.interface import CaseRepository
 from planner.store.repository import CaseStore
 from planner.tui.app import PlannerApp, make_app
 from planner.tui.screens.caseload import CaseloadScreen
@@ -46,7 +47,7 @@ def _home_in_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("HOME", str(tmp_path))
 
 
-def fill_caseload(store: CaseStore, template: Template) -> None:
+def fill_caseload(store: CaseRepository, template: Template) -> None:
     """Seven people: one a flag kind each, inside and outside the default 12-week window."""
     # 23 days to go, nothing done yet.
     store.add(
@@ -121,7 +122,7 @@ def caseload(db_path: Path, seven_people: Path) -> Iterator[CaseStore]:
 
 
 def build_app(
-    store: CaseStore, *, officer: str | None = OFFICER, theme: str = "textual-dark"
+    store: CaseRepository, *, officer: str | None = OFFICER, theme: str = "textual-dark"
 ) -> PlannerApp:
     settings = Settings(officer=officer or "", theme=theme)
     return make_app(

@@ -50,7 +50,11 @@ class DataScreen(Screen[None]):
         description="looking for changes",
     )
     def _poll(self) -> None:
-        change = self.session.store.change_number  # also checks the files against each other
+        try:
+            change = self.session.store.change_number  # also checks the files against each other
+        except StoreError:  # a server out of reach: the banner says so, the screen stays
+            self.app.call_from_thread(self._show_notices)
+            return
         self.app.call_from_thread(self._show_notices)
         if change != self.seen_change:
             self.app.call_from_thread(self.data_changed, change)

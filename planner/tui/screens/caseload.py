@@ -75,7 +75,7 @@ from planner.tui.widgets.quiet_input import QuietInput
 from planner.tui.widgets.status_line import StatusLine
 
 if TYPE_CHECKING:
-    from planner.store.repository import CaseStore  # opened in a worker, after the first paint
+    from planner.store.interface import CaseRepository  # opened in a worker, after the first paint
 
 
 @dataclass(frozen=True, slots=True)
@@ -258,7 +258,7 @@ class CaseloadScreen(DataScreen):
         maker.prepare(columns, vocabulary.items)
         return columns
 
-    def _vocabulary(self, store: CaseStore, rows: list[CaseRow]) -> Vocabulary:
+    def _vocabulary(self, store: CaseRepository, rows: list[CaseRow]) -> Vocabulary:
         """What filters and columns may name: the templates the cases use (the template
         for new people while there are none), as `planner list` reads them."""
         keys = dict.fromkeys(row.assessment.template_key for row in rows)
@@ -302,7 +302,7 @@ class CaseloadScreen(DataScreen):
         self,
         rows: list[CaseRow],
         change: int,
-        store: CaseStore,
+        store: CaseRepository,
         vocabulary: Vocabulary,
         records: Mapping[str, Mapping[str, Any]],
         columns: FilterColumns[CaseRow],
