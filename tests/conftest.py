@@ -15,8 +15,8 @@ import pytest
 from planner.domain.person import Person
 from planner.domain.template import Template
 from planner.domain.template_loading import TemplateLibrary
-from planner.store import platform
 from planner.server.migrations import apply_migrations
+from planner.store import platform
 from planner.store.repository import CaseStore
 from tests.pg_server import SKIP_VARIABLE, ServerUnavailable, ThrowawayServer, start_server
 

@@ -49,7 +49,7 @@ from planner.domain.history import history_lines
 from planner.domain.person import CIRCUMSTANCE_LABELS, CaseState, Contact, Person
 from planner.domain.template import FieldType, ItemTemplate, Template
 from planner.store.summary import CaseSummary, by_release_date
-from planner.store.transfers import section_entries
+from planner.store.transfers import history_elsewhere, section_entries
 
 # --- list -----------------------------------------------------------------------------------
 
@@ -506,7 +506,7 @@ def history(env: Env, number: str, as_json: bool) -> None:
         template = store.template_for(case)
         measures = store.outcome_template(case)
         entries = store.history(key)
-        elsewhere = store.transfers.sections(key)
+        elsewhere = history_elsewhere(store, key)
     lines = history_lines(entries, template, measures)
     if as_json:
         emit_json(

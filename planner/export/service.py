@@ -95,13 +95,15 @@ def summary_for(
     )
 
 
-def plan_for(store: CaseStore, number: str, *, today: date, include_health: bool) -> PersonPlan:
+def plan_for(
+    store: CaseRepository, number: str, *, today: date, include_health: bool
+) -> PersonPlan:
     """The person's own plan of one stored case as of `today`."""
     case = store.get(number)
     return build_plan(case, store.template_for(case), today=today, include_health=include_health)
 
 
-def render_plan(store: CaseStore, number: str, *, today: date, include_health: bool) -> bytes:
+def render_plan(store: CaseRepository, number: str, *, today: date, include_health: bool) -> bytes:
     """The person's own plan as PDF bytes."""
     from planner.export.plan_pdf import render_plan_pdf  # fpdf2 loads only when wanted
 

@@ -34,6 +34,7 @@ from planner.store.stored_templates import template_document
 from planner.store.tables import TEMPLATES, TRANSFER_HISTORY, TRANSFER_POINTS
 
 if TYPE_CHECKING:
+    from planner.store.interface import CaseRepository
     from planner.store.repository import CaseStore
 
 OUT_FIELD = "transfer.out"
@@ -192,3 +193,11 @@ def section_entries(number: str, section: dict[str, Any]) -> list[AuditEntry]:
             )
         )
     return out
+
+
+def history_elsewhere(store: CaseRepository, number: str) -> list[dict[str, Any]]:
+    """The person's history kept at other prisons, oldest transfer first: none on a team
+    server, which does not receive transfers yet."""
+    from planner.store.repository import CaseStore
+
+    return store.transfers.sections(number) if isinstance(store, CaseStore) else []

@@ -51,6 +51,7 @@ from planner.domain.template import ItemTemplate, Template
 from planner.domain.text import name_text
 from planner.store.crypto import check_new_passphrase
 from planner.store.files import atomic_write
+from planner.store.interface import CaseRepository
 from planner.store.repository import CaseStore
 from planner.transfer.container import open_sealed, seal
 from planner.transfer.payload import Incoming, build_payload, item_ids, parse_payload
@@ -65,6 +66,17 @@ UNIT_LABELS = {
 
 class TransferProblem(ValueError):
     """Something asked of a transfer that cannot be done (one line; nothing written)."""
+
+
+def file_store(store: CaseRepository) -> CaseStore:
+    """The database file a transfer reads or writes; TransferProblem on a team server,
+    which keeps no transfer points or earlier prisons' history yet."""
+    if not isinstance(store, CaseStore):
+        raise TransferProblem(
+            "a record moves between prisons from a database file: this planner is using a "
+            "team server, which does not keep transfers yet"
+        )
+    return store
 
 
 @dataclass(frozen=True)
@@ -82,7 +94,7 @@ def check_transfer_passphrase(passphrase: str) -> str | None:
 
 
 def transfer_out(
-    store: CaseStore,
+    repository: CaseRepository,
     number: str,
     path: Path,
     passphrase: str,
@@ -93,6 +105,7 @@ def transfer_out(
     force: bool = False,
 ) -> Sent:
     """Write the transfer file of `number` to `path` and mark them transferred here."""
+    store = file_store(repository)
     try:
         to_prison = name_text(to_prison.strip())
         from_prison = name_text(from_prison.strip())
@@ -189,9 +202,10 @@ class Preview:
         return self.ours is None
 
 
-def preview(store: CaseStore, incoming: Incoming) -> Preview:
+def preview(repository: CaseRepository, incoming: Incoming) -> Preview:
     """What receiving `incoming` would do here (nothing is written); TransferProblem when
     its template cannot sit beside this database's."""
+    store = file_store(repository)
     template = incoming.template
     stored = store.stored_templates().get(template.key)
     if stored is not None and stored != incoming.template_fingerprint:
@@ -242,7 +256,7 @@ def _agreed(store: CaseStore, incoming: Incoming) -> tuple[str | None, Mapping[s
 
 
 def receive(
-    store: CaseStore,
+    repository: CaseRepository,
     seen: Preview,
     *,
     at: datetime,
@@ -250,6 +264,7 @@ def receive(
     choices: Mapping[str, Side] | None = None,
 ) -> Case:
     """Write what `seen` previewed; TransferProblem naming every unresolved conflict."""
+    store = file_store(repository)
     incoming = seen.incoming
     resolved = dict(choices or {})
     if prefer is not None:

@@ -11,7 +11,7 @@ from textual.widgets import DataTable, Header, Static
 
 from planner.domain.history import HistoryLine, history_lines
 from planner.store.audit import AuditEntry
-from planner.store.transfers import section_entries
+from planner.store.transfers import history_elsewhere, section_entries
 from planner.tui.literal import literal_text
 from planner.tui.screens.base import DataScreen
 from planner.tui.session import Session
@@ -63,7 +63,7 @@ class HistoryScreen(DataScreen):
             return entries, history_lines(entries)
         template, measures = store.template_for(case), store.outcome_template(case)
         lines = history_lines(entries, template, measures)
-        for section in reversed(store.transfers.sections(self.number)):
+        for section in reversed(history_elsewhere(store, self.number)):
             prison = str(section.get("prison") or "another prison")
             there = history_lines(section_entries(self.number, section), template, measures)
             lines.extend(replace(line, by=f"{line.by or '—'} ({prison})") for line in there)
