@@ -13,7 +13,7 @@ import pytest
 from textual.pilot import Pilot
 
 from planner.store.repository import CaseStore
-from tests.tui.conftest import build_app, wait_for_caseload
+from tests.tui.conftest import build_app, wait_for_caseload, wait_until
 
 SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((120, 40), id="120x40")]
 SnapCompare = Callable[..., bool]
@@ -52,10 +52,15 @@ def test_walk_through_summary(
 ) -> None:
     async def walk_to_the_end(pilot: Pilot[Any]) -> None:
         await _person(pilot)
-        await pilot.press("w", "end")
+        await pilot.press("w")
         screen = pilot.app.screen
+        # The walk reads its case in a worker: "end" before it has arrived would be lost.
+        await wait_until(pilot, lambda: getattr(screen, "case", None) is not None, "the walk")
+        await pilot.press("end")
         while not getattr(screen, "finished", True):
             await pilot.press("right")
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
 
     assert snap_compare(build_app(caseload), terminal_size=size, run_before=walk_to_the_end)
 

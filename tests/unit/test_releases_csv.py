@@ -433,19 +433,20 @@ def test_a_copy_that_is_also_bad_gets_both_messages_on_one_line() -> None:
     )
 
 
-def test_100000_copies_of_one_number_are_found_in_one_pass() -> None:
+def test_30000_copies_of_one_number_are_found_in_one_pass() -> None:
     row = "A1234BC,Example,Alex,17/05/1990,04/12/2026"
     started = time.perf_counter()
-    parsed = parse(csv_text(*[row] * 100_000))
+    parsed = parse(csv_text(*[row] * 30_000))
     elapsed = time.perf_counter() - started
-    assert len(parsed.problems) == 100_000 and parsed.people == []
+    assert len(parsed.problems) == 30_000 and parsed.people == []
     assert parsed.problems[0].message == (
-        "Prison Number: A1234BC is also on lines 3, 4, 5, 6, 7 and 99994 more"
+        "Prison Number: A1234BC is also on lines 3, 4, 5, 6, 7 and 29994 more"
     )
-    assert parsed.problems[-1] == RowProblem(100_001, "Prison Number: A1234BC is also on line 2")
-    # About 2 s on a shared 2-core machine; comparing every copy with every other took
-    # minutes. The bound is generous so that only a quadratic pass can fail it.
-    assert elapsed < 60
+    assert parsed.problems[-1] == RowProblem(30_001, "Prison Number: A1234BC is also on line 2")
+    # Under a second on a shared 2-core machine; comparing every copy with every other
+    # (450 million pairs) takes minutes. The bound is generous so that only a quadratic
+    # pass can fail it.
+    assert elapsed < 30
 
 
 def test_cr_only_line_ends_are_read() -> None:
