@@ -26,6 +26,7 @@ from psycopg.types.json import Jsonb
 from planner.domain.case import Case
 from planner.server.rows import WRITE_COLUMNS, row_values
 from planner.server.store import ServerStore
+from planner.store.audit import AuditEntry
 from planner.store.commit import note
 from planner.store.database import Change
 from planner.store.documents import case_documents, case_from_doc
@@ -33,7 +34,7 @@ from planner.store.errors import StoreError
 from planner.store.interface import CaseRepository
 from planner.store.lazy import LazyDocument
 from planner.store.stored_templates import template_document
-from planner.store.tables import ASSESSMENTS, CASES, INDEX, TEMPLATES
+from planner.store.tables import ASSESSMENTS, CASES, INDEX, TEMPLATES, TRANSFER_HISTORY
 
 BATCH = 500
 MIGRATED_FIELD = "database.migrated"
@@ -178,7 +179,12 @@ def copy_to_file(
     by: str,
 ) -> CopyReport:
     """Write the server's cases (of `prison`, or all the role reads) into `target`, each
-    batch one change of the file's journal with a 'created' entry per case."""
+    batch one change of the file's journal with a 'created' entry per case.
+
+    Each case's history on the server goes with it, as the history a transfer brings
+    from another prison (kept beside the file's own audit log, which records only the
+    copy): `planner history` and the history screen list it, marked as the server's, with
+    its own times and officers."""
     report = CopyReport()
     wanted = [s.number for s in source.summaries() if prison is None or s.prison == prison]
     wanted.sort()
@@ -187,10 +193,12 @@ def copy_to_file(
     for start in range(0, len(wanted), BATCH):
         batch = wanted[start : start + BATCH]
         records = source.raw_records(batch)
+        histories = source.histories(batch)
         cases: list[Case] = [case_from_doc(records[n].read()) for n in batch]  # type: ignore[attr-defined]
         docs: dict[str, dict[str, Any] | None] = {}
         index: dict[str, dict[str, Any] | None] = {}
         assessments: dict[str, dict[str, Any] | None] = {}
+        history: dict[str, dict[str, Any] | None] = {}
         templates: dict[str, dict[str, Any] | None] = {}
         entries: list[dict[str, Any]] = []
         for number, case in zip(batch, cases, strict=True):
@@ -202,6 +210,10 @@ def copy_to_file(
             entries.append(
                 {"case": number, "item": None, "field": "case", "old": None, "new": "created"}
             )
+            if histories.get(number):
+                history[number] = {
+                    "sections": [server_section(source, case, histories[number], at)]
+                }
         documents: dict[str, dict[str, dict[str, Any] | None]] = {
             CASES: docs,
             INDEX: index,
@@ -209,11 +221,40 @@ def copy_to_file(
         }
         if templates:
             documents[TEMPLATES] = templates
+        if history:
+            documents[TRANSFER_HISTORY] = history
         with target._locked():
             target._db.commit(Change(entries, documents), at=at, by=by)
         report.copied += len(batch)
     _verify_file(source, target, wanted, report)
     return report
+
+
+def server_section(
+    source: ServerStore, case: Case, entries: Sequence[AuditEntry], at: datetime
+) -> dict[str, Any]:
+    """A case's history on the server in the shape of one prison's section of transferred
+    history (see planner.store.transfers)."""
+    prison = case.person.prison
+    return {
+        "transfer": f"copied from the team server {at.isoformat()}",
+        "db": source.db_id,
+        "prison": f"the team server ({prison})" if prison else "the team server",
+        "sent_at": at.isoformat(),
+        "received_at": at.isoformat(),
+        "entries": [
+            {
+                "change": e.seq,
+                "at": e.at.isoformat(),
+                "by": e.by,
+                "item": e.item,
+                "field": e.field,
+                "old": e.old,
+                "new": e.new,
+            }
+            for e in entries
+        ],
+    }
 
 
 def _verify_file(

@@ -411,6 +411,21 @@ class ServerStore:
             for seq, at, by, case, item, field, old, new in rows
         ]
 
+    def histories(self, numbers: Sequence[str]) -> dict[str, list[AuditEntry]]:
+        """The audit entries of each of `numbers`, oldest first, in one query."""
+        sql = (
+            "SELECT seq, at, by, case_number, item, field, old, new FROM planner.audit"
+            " WHERE case_number = ANY(%s) ORDER BY id"
+        )
+        with self._connection() as conn:
+            rows = conn.execute(sql, (list(numbers),)).fetchall()
+        found: dict[str, list[AuditEntry]] = {number: [] for number in numbers}
+        for seq, at, by, case, item, field, old, new in rows:
+            found.setdefault(case, []).append(
+                AuditEntry(int(seq), at.astimezone(UTC), by, case, item, field, old, new)
+            )
+        return found
+
     def raw_records(self, numbers: Iterable[str] | None = None) -> dict[str, Mapping[str, Any]]:
         with self._connection() as conn:
             if numbers is None:

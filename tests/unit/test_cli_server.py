@@ -20,6 +20,7 @@ from planner.server.store import ServerStore
 from planner.store.errors import NewerSchema, StoreError
 from planner.store.layout import DatabaseFiles
 from planner.store.repository import CaseStore
+from planner.store.transfers import history_elsewhere, section_entries
 from tests.conftest import NOW, TODAY, make_person
 from tests.pg_server import ThrowawayServer
 
@@ -156,6 +157,16 @@ def test_migrate_copies_a_file_with_its_history_and_leaves_it_untouched(
     )
     with CaseStore(out) as offline:
         assert offline.cases() == [c for c in cases if c.number == NUMBER]
+        # the history comes back too, with its own times and officers, as the server's
+        (section,) = history_elsewhere(offline, NUMBER)
+        assert section["prison"] == "the team server (HMP Example)"
+        back = section_entries(NUMBER, section)
+        assert [(e.at, e.by, e.field, e.old, e.new) for e in back] == [
+            (e.at, e.by, e.field, e.old, e.new) for e in history
+        ]
+    capsys.readouterr()
+    assert planner("--db", str(out), "history", NUMBER) == 0
+    assert "History at the team server (HMP Example)" in capsys.readouterr().out
 
 
 def test_a_server_with_a_newer_schema_is_refused_in_one_line(
