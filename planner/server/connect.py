@@ -24,6 +24,11 @@ class ServerUnreachable(StoreError):
     """The server cannot be reached or refused the connection; nothing was changed."""
 
 
+class CommitUncertain(ServerUnreachable):
+    """The connection was lost while a change was being committed: the server may have
+    committed it or not, and planner cannot tell which until it can read it again."""
+
+
 def is_server_url(text: str | None) -> bool:
     return text is not None and text.strip().lower().startswith(SCHEMES)
 

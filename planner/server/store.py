@@ -40,6 +40,7 @@ from planner.domain.release_outcome import ReleaseOutcome, check_outcome
 from planner.domain.status import ItemStatus
 from planner.domain.template import STORED_COPY, Template
 from planner.server.connect import (
+    CommitUncertain,
     PasswordSource,
     ServerUnreachable,
     database_name,
@@ -241,8 +242,20 @@ class ServerStore:
         """One transaction of a change, committed when the block ends without error."""
         if self._read_only:
             raise ReadOnlyDatabase("this server database is open read-only; nothing was changed")
-        with self._connection() as conn, conn.transaction(), conn.cursor() as cur:
-            yield cur
+        committing = False
+        try:
+            with self._connection() as conn, conn.transaction(), conn.cursor() as cur:
+                yield cur
+                committing = True  # the change is made: leaving the block commits it
+        except ServerUnreachable as exc:
+            if not committing:
+                raise
+            # Lost during COMMIT itself: saying "nothing was changed" could be untrue.
+            raise CommitUncertain(
+                f"{str(exc).removesuffix('; nothing was changed')}, while the change was "
+                "being committed: it may or may not have been saved; look at the record "
+                "again before making it again"
+            ) from None
 
     # --- reading --------------------------------------------------------------------------
 
