@@ -21,6 +21,7 @@ from types import TracebackType
 
 from planner.store import platform
 from planner.store.files import FILE_MODE, TEMP_PREFIX, atomic_write, fsync_dir
+from planner.store.layout import open_database_holding
 
 
 class ExportError(Exception):
@@ -146,13 +147,25 @@ def output_target(text: str, *, base: Path | None = None) -> OutputTarget:
 
 
 def check_writable(path: Path, *, force: bool) -> None:
-    """Raise a clear error unless `path` may be written."""
+    """Raise a clear error unless `path` may be written: never one of an open database's
+    own files, even with force."""
+    refuse_database_file(path)
     if path.is_dir():
         raise InvalidExport(f"{path} is a folder; give a file name")
     if path.exists() and not force:
         raise OutputExists(path)
     if not path.parent.is_dir():
         raise InvalidExport(f"folder {path.parent} does not exist")
+
+
+def refuse_database_file(path: Path) -> None:
+    """InvalidExport when `path` is a file (or backup) of a database open here."""
+    database = open_database_holding(path)
+    if database is not None:
+        raise InvalidExport(
+            f"{path} is part of the database {database.name}: give another file name "
+            "(nothing was written)"
+        )
 
 
 def write_file(path: Path, data: bytes, *, force: bool) -> Path:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -33,3 +35,39 @@ class DatabaseFiles:
 
     def all(self) -> tuple[Path, ...]:
         return (self.data, self.journal, self.audit)
+
+
+# The databases open in this process: an export, a report or a transfer file is never
+# written over one of their files, whatever --force says (a mistyped -o must not replace
+# the database it was read from).
+_open: Counter[DatabaseFiles] = Counter()
+_open_lock = threading.Lock()
+
+
+def opened(files: DatabaseFiles) -> None:
+    with _open_lock:
+        _open[files] += 1
+
+
+def closed(files: DatabaseFiles) -> None:
+    with _open_lock:
+        _open[files] -= 1
+        if _open[files] <= 0:
+            del _open[files]
+
+
+def open_database_holding(path: Path) -> Path | None:
+    """The open database one of whose files (or backups) `path` is, or None."""
+    target = path.expanduser().resolve()
+    with _open_lock:
+        open_now = list(_open)
+    for files in open_now:
+        data = files.data.expanduser().resolve()
+        own = {data.with_name(data.name + suffix) for suffix in _SUFFIXES}
+        backups = data.with_name(data.name + ".backups")
+        if target in own or target == backups or backups in target.parents:
+            return files.data
+    return None
+
+
+_SUFFIXES = ("", ".journal", ".audit", ".journal.next", ".lock")

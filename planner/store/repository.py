@@ -40,6 +40,7 @@ from planner.domain.person import CaseState, Person
 from planner.domain.release_outcome import ReleaseOutcome, check_outcome
 from planner.domain.status import ItemStatus
 from planner.domain.template import Template
+from planner.store import layout
 from planner.store.admin import StoreAdmin
 from planner.store.audit import AuditEntry
 from planner.store.backup import extent_of, take_backup
@@ -141,6 +142,7 @@ class CaseStore:
         use_holiday_cache_file()  # deadlines count working days: keep the calendar
         self.path = Path(path)
         self.files = DatabaseFiles(self.path)
+        layout.opened(self.files)
         self.officer = officer
         self._clock = clock
         self._mutex = threading.RLock()
@@ -227,6 +229,7 @@ class CaseStore:
         self.wait_for_fold()  # its snapshot is written: put it in place before leaving
         with self._mutex:
             self._storage.close()
+        layout.closed(self.files)
 
     def __enter__(self) -> CaseStore:
         return self

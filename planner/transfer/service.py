@@ -23,7 +23,6 @@ version, is refused (the two plans would not mean the same).
 from __future__ import annotations
 
 import contextlib
-import os
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -49,9 +48,11 @@ from planner.domain.person import CaseState
 from planner.domain.status import ItemStatus
 from planner.domain.template import ItemTemplate, Template
 from planner.domain.text import name_text
+from planner.inputs import InputMissing, InputRefused, read_input
 from planner.store.crypto import check_new_passphrase
 from planner.store.files import atomic_write
 from planner.store.interface import CaseRepository
+from planner.store.layout import open_database_holding
 from planner.store.repository import CaseStore
 from planner.transfer.container import open_sealed, seal
 from planner.transfer.payload import Incoming, build_payload, item_ids, parse_payload
@@ -126,6 +127,12 @@ def transfer_out(
             f"{number} has no prison recorded: give the sending prison (--from), or record "
             "it with 'planner update --prison'"
         )
+    database = open_database_holding(path)
+    if database is not None:
+        raise TransferProblem(
+            f"{path} is part of the database {database.name}: give another file name; "
+            "nothing was changed"
+        )
     if path.exists() and not force:
         raise TransferProblem(f"{path} is already there: choose another name, or --force")
     if path.is_dir():
@@ -158,18 +165,12 @@ def transfer_out(
 def read_transfer(path: Path, passphrase: str) -> Incoming:
     """The file at `path` opened with `passphrase` and checked; TransferRefused or
     TransferProblem (one line) when it cannot be used. Nothing is written."""
-    try:
-        with path.open("rb") as handle:
-            size = os.fstat(handle.fileno()).st_size
-            if size > MAX_FILE_BYTES:
-                raise TransferProblem(f"{path} is far too large to be a transfer file")
-            data = handle.read()
-    except FileNotFoundError:
+    try:  # the input rule every file planner reads keeps: a FIFO or a device is refused
+        data = read_input(path, limit=MAX_FILE_BYTES, what="a transfer file")
+    except InputMissing:
         raise TransferProblem(f"there is no file {path}") from None
-    except IsADirectoryError:
-        raise TransferProblem(f"{path} is a folder, not a transfer file") from None
-    except OSError as exc:
-        raise TransferProblem(f"cannot read {path} ({exc.strerror or exc})") from None
+    except InputRefused as exc:
+        raise TransferProblem(str(exc)) from None
     return parse_payload(open_sealed(data, passphrase))
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Callable
 from pathlib import Path
 
@@ -322,3 +323,41 @@ def test_a_template_this_planner_cannot_read_is_refused(
     file.write_bytes(seal(orjson.dumps(future), TRANSFER))
     code, _, err = run(receiver, "transfer", "in", str(file), "--yes", officer="Sam Receiver")
     assert code == 2 and "format 9" in err
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ("transfer", "out", NUMBER, "--to", "HMP Leeds", "-o", "{db}", "--force"),
+        ("transfer", "out", NUMBER, "--to", "HMP Leeds", "-o", "{db}.audit", "--force"),
+        ("export", NUMBER, "--format", "plan", "-o", "{db}", "--force"),
+        ("export", NUMBER, "--format", "pdf", "-o", "{db}.journal", "--force"),
+        ("export", NUMBER, "--format", "md", "-o", "{db}.backups/summary.md", "--force"),
+    ],
+)
+def test_no_output_ever_replaces_the_database_or_its_files(
+    tmp_path: Path, template: Template, run: Run, argv: tuple[str, ...]
+) -> None:
+    """A mistyped -o with --force once replaced the database with the file written."""
+    db = sending(tmp_path, template)
+    (tmp_path / "sender.db.backups").mkdir(exist_ok=True)
+    before = files(db)
+    code, out, err = run(db, *(a.replace("{db}", str(db)) for a in argv))
+    assert code == 2 and out == ""
+    assert "is part of the database sender.db" in err and err.count("\n") == 1
+    assert files(db) == before
+    with open_db(db) as store:
+        assert store.get(NUMBER).person.state is not CaseState.TRANSFERRED
+
+
+def test_a_pipe_or_a_device_is_refused_at_once_not_read(
+    tmp_path: Path, template: Template, run: Run
+) -> None:
+    """A FIFO would wait for ever, /dev/zero would fill the memory."""
+    db = receiving(tmp_path)
+    fifo = tmp_path / "named.transfer"
+    os.mkfifo(fifo)
+    for given in (fifo, Path("/dev/zero")):
+        code, out, err = run(db, "transfer", "in", str(given), "--dry-run")
+        assert code == 2 and out == ""
+        assert "is not a regular file" in err and err.count("\n") == 1
