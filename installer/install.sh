@@ -13,18 +13,29 @@
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-data_home="${XDG_DATA_HOME:-$HOME/.local/share}"
-target="${1:-$data_home/planner-app}"
-case "$target" in /*) ;; *) target="$PWD/$target" ;; esac
-target="${target%/}"
-previous="$target.previous"
-marker="planner-install.txt"
-
 say() { printf '== install.sh: %s\n' "$*"; }
 fail() {
     printf 'install.sh: %s\n' "$*" >&2
     exit 1
 }
+
+[ -n "${HOME:-}" ] || [ -n "${XDG_DATA_HOME:-}" ] || [ -n "${1:-}" ] ||
+    fail "HOME is not set: give the folder to install into (bash install.sh FOLDER); nothing was installed"
+data_home="${XDG_DATA_HOME:-${HOME:-}/.local/share}"
+target="${1:-$data_home/planner-app}"
+case "$target" in /*) ;; *) target="$PWD/$target" ;; esac
+# Trailing slashes and single dots go; what is left must be a folder below the root, so
+# that the folder made, set aside and removed below is never / or the current folder.
+while [ "${target%/}" != "$target" ]; do target="${target%/}"; done
+while [ "${target%/.}" != "$target" ]; do target="${target%/.}"; done
+case "$target" in
+    "" | "/" | *"/.."* | *"/./"*) fail "'${1:-}' cannot be the folder to install into: give a folder of its own, such as ~/planner-app; nothing was installed" ;;
+esac
+case "$(dirname "$target")" in
+    "/") fail "$target is at the top of the file system: give a folder of its own, such as ~/planner-app; nothing was installed" ;;
+esac
+previous="$target.previous"
+marker="planner-install.txt"
 
 [ -f "$here/SHA256SUMS" ] || fail "SHA256SUMS is missing from $here: this is not a whole bundle; nothing was installed"
 [ -f "$here/targets.txt" ] || fail "targets.txt is missing from $here: this is not a whole bundle; nothing was installed"
@@ -116,7 +127,9 @@ case "$target/" in
     "$database_folder/"*) fail "$target is in planner's database folder ($database_folder): install beside it, not in it; nothing was installed" ;;
 esac
 for folder in "$target" "$previous"; do
-    if [ -e "$folder" ] && [ ! -f "$folder/$marker" ] && [ -n "$(ls -A "$folder" 2>/dev/null)" ]; then
+    # A folder that cannot be read counts as not empty: it is never set aside or removed.
+    if [ -e "$folder" ] && [ ! -f "$folder/$marker" ] &&
+        { [ ! -r "$folder" ] || [ -n "$(ls -A "$folder" 2>/dev/null)" ]; }; then
         fail "$folder exists and was not made by this installer: choose another folder; nothing was installed"
     fi
 done
@@ -148,7 +161,9 @@ say "creating a virtual environment in $target with $python ($("$python" --versi
 say "installing planner $version and its dependencies from the bundle, the package index switched off"
 # Only this bundle's wheels, whatever pip's configuration or environment name: no index,
 # no other find-links, and each wheel checked against its hash.
-PIP_NO_INDEX=1 PIP_FIND_LINKS="$here/wheels" PIP_DISABLE_PIP_VERSION_CHECK=1 \
+# (Not PIP_FIND_LINKS: pip splits it at spaces, and a bundle on "/media/USB DRIVE" would
+# add a folder relative to the current one.)
+env -u PIP_FIND_LINKS PIP_NO_INDEX=1 PIP_DISABLE_PIP_VERSION_CHECK=1 \
     "$target/bin/python" "$pip_wheel/pip" install -q --no-index --find-links "$here/wheels" \
     --require-hashes --only-binary=:all: --no-cache-dir -r "$here/requirements.txt"
 "$target/bin/planner" --version >/dev/null

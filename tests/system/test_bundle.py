@@ -336,3 +336,20 @@ def test_install_sh_installs_only_into_a_folder_of_its_own(
     assert refused.returncode == 1
     assert refused.stderr == f"install.sh: {expected}; nothing was installed\n"
     assert files_of(folder) == before
+
+
+@pytest.mark.parametrize("given", ["/", "//", "/.", "/tmp/../", "/opt"])
+def test_install_sh_refuses_the_root_or_a_folder_at_the_top_before_anything_is_written(
+    bundle: Path, environment: dict[str, str], home: Path, given: str
+) -> None:
+    """'/' once became an empty folder name: the environment was made in the current
+    folder and the system's /bin/python ran pip."""
+    before = files_of(bundle.parent)
+
+    refused = install(bundle, environment, given)
+
+    assert refused.returncode == 1
+    assert refused.stderr.endswith("nothing was installed\n")
+    assert len(refused.stderr.splitlines()) == 1
+    assert files_of(bundle.parent) == before
+    assert not home.exists()
