@@ -207,6 +207,12 @@ def preview(repository: CaseRepository, incoming: Incoming) -> Preview:
     """What receiving `incoming` would do here (nothing is written); TransferProblem when
     its template cannot sit beside this database's."""
     store = file_store(repository)
+    if incoming.from_db == store.db_id:
+        raise TransferProblem(
+            "this transfer file was written by this database: it is for the receiving "
+            "prison (a person coming back is received from the file their prison sends); "
+            "nothing was changed"
+        )
     template = incoming.template
     stored = store.stored_templates().get(template.key)
     if stored is not None and stored != incoming.template_fingerprint:

@@ -361,3 +361,17 @@ def test_a_pipe_or_a_device_is_refused_at_once_not_read(
         code, out, err = run(db, "transfer", "in", str(given), "--dry-run")
         assert code == 2 and out == ""
         assert "is not a regular file" in err and err.count("\n") == 1
+
+
+def test_a_file_is_refused_by_the_database_that_wrote_it(
+    run: Run, tmp_path: Path, template: Template
+) -> None:
+    """Received back by mistake, it made the person sent away active again here."""
+    sender, _receiver, file = _sent(run, tmp_path, template)
+    before = files(sender)
+    code, out, err = run(sender, "transfer", "in", str(file), "--yes", "--prefer", "theirs")
+    assert code == 2 and out == ""
+    assert "written by this database" in err and err.count("\n") == 1
+    assert files(sender) == before
+    with open_db(sender) as store:
+        assert store.get(NUMBER).person.state is CaseState.TRANSFERRED
