@@ -132,6 +132,8 @@ def build_plan(case: Case, template: Template, *, today: date, include_health: b
     listed = []
     for found in appointments(case, template):
         booked = found.appointment
+        if booked.day < today:
+            continue  # gone by: the plan lists what is still to come
         if found.health and not include_health:
             listed.append(
                 PlanAppointment(booked.when_words(), HEALTH_APPOINTMENT, HEALTH_PLACE, "")

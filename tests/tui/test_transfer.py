@@ -39,7 +39,7 @@ async def test_transfer_out_writes_the_file_and_marks_the_person(
         await pilot.press("T")
         dialog = app.screen
         assert isinstance(dialog, TransferOutScreen)
-        target = tmp_path / "A1234BC_Example.transfer"
+        target = tmp_path / "A1234BC.transfer"  # the number alone: no name on the drive
         assert dialog.query_one("#field-path Input", Input).value == str(target)
         dialog.query_one("#field-to Input", Input).value = "HMP Leeds"
         dialog.query_one("#transfer-passphrase", Input).value = PASSPHRASE

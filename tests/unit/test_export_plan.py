@@ -8,7 +8,7 @@ import io
 import os
 import re
 import stat
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -193,3 +193,14 @@ def test_the_staff_summary_lists_the_same_appointments(planned: CaseStore) -> No
         "Jobcentre appointment",
         "First probation appointment",
     ]
+
+
+def test_an_appointment_gone_by_is_not_listed_as_one_to_come(planned: CaseStore) -> None:
+    planned.save_item(
+        "A1234BC",
+        "accommodation.duty_to_refer",
+        evidence={"appointment": f"{(TODAY - timedelta(days=1)).isoformat()} 10:00 | Old Hall"},
+    )
+    text = plan_text(planned, include_health=True)
+    assert "Old Hall" not in text
+    assert "Jobcentre appointment" in text  # the ones to come are still there

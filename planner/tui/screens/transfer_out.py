@@ -32,7 +32,9 @@ from planner.tui.widgets.evidence import TextField
 
 
 def transfer_file_name(person: Person) -> str:
-    return f"{person.number}_{person.surname}.transfer".replace(" ", "_").replace("/", "_")
+    """The prison number alone: the file is sealed, but its name is read by anyone who
+    handles the removable drive it travels on."""
+    return f"{person.number}.transfer"
 
 
 class TransferOutScreen(ExportDialog):
