@@ -33,8 +33,7 @@ from pydantic import ValidationError
 from planner.domain.case import Case
 from planner.domain.merge import fingerprints
 from planner.domain.template import STORED_COPY, Template
-from planner.domain.text import name_text
-from planner.domain.validated import STORED_RECORD
+from planner.domain.text import line_text, name_text, notes_text
 from planner.store.transfers import Outgoing
 from planner.transfer.container import TransferDamaged, TransferRefused, TransferTooNew
 
@@ -149,14 +148,22 @@ def parse_payload(raw: bytes) -> Incoming:
             "planner: update planner here; nothing was changed"
         )
     template = _template(data.get("template"))
+    try:  # checked as a record typed here would be: a dry run refuses what receiving would
+        case = Case.model_validate(data["case"])
+    except ValidationError as exc:
+        raise TransferDamaged(
+            f"the transfer file's record cannot be taken: {_first_problem(exc)}; nothing "
+            "was changed"
+        ) from None
+    except (KeyError, TypeError):
+        raise _unreadable("record") from None
     try:
-        case = Case.model_validate(data["case"], context=STORED_RECORD)
         sections = [_section(s) for s in data["history"]]
         points = [_point(p) for p in data["points"]]
         incoming = Incoming(
-            transfer_id=_text(data["transfer"]),
+            transfer_id=line_text(_text(data["transfer"])),
             sent_at=datetime.fromisoformat(_text(data["sent_at"])),
-            sent_by=_text(data["sent_by"]),
+            sent_by=name_text(_text(data["sent_by"])),
             from_prison=name_text(_text(data["from_prison"])),
             to_prison=name_text(_text(data["to_prison"])),
             from_db=_text(data["from_db"]),
@@ -202,15 +209,64 @@ def _template(raw: object) -> tuple[Template, str]:
 
 
 def _section(raw: object) -> dict[str, Any]:
+    """A section of another prison's history, every part of it checked as planner's own
+    text is: a file sealed with the right passphrase can still have been made by hand."""
     if not isinstance(raw, dict) or not isinstance(raw.get("entries"), list):
         raise TypeError("a history section is not one")
+    for entry in raw["entries"]:
+        _entry(entry)
     changes = [e["change"] for e in raw["entries"]]
     # one save records several fields under one change number: they never go down
-    if not all(isinstance(c, int) for c in changes) or changes != sorted(changes):
+    if changes != sorted(changes):
         raise ValueError("a history section's changes go down")
-    for key in ("prison", "db", "transfer"):
-        _text(raw.get(key))
+    name_text(_text(raw.get("prison")))
+    for key in ("db", "transfer"):
+        line_text(_text(raw.get(key)))
+    for key in ("sent_at", "received_at"):
+        if raw.get(key) is not None:
+            datetime.fromisoformat(_text(raw[key]))
     return raw
+
+
+_MAX_CHANGE = 2**53  # as many saves as any database will ever hold, and then some
+
+
+def _entry(raw: object) -> None:
+    if not isinstance(raw, dict):
+        raise TypeError("a history entry is not one")
+    change = raw.get("change")
+    if not isinstance(change, int) or isinstance(change, bool) or not 0 <= change < _MAX_CHANGE:
+        raise ValueError("a history entry's change number is not one")
+    datetime.fromisoformat(_text(raw.get("at")))
+    name_text(_text(raw.get("by", "")))
+    line_text(_text(raw.get("field")))
+    if raw.get("item") is not None:
+        line_text(_text(raw["item"]))
+    for key in ("old", "new"):
+        _value(raw.get(key))
+
+
+def _value(value: object) -> None:
+    """A value an audit entry records: JSON, its text checked as notes are."""
+    if value is None or isinstance(value, bool | int | float):
+        return
+    if isinstance(value, str):
+        notes_text(value)
+    elif isinstance(value, list):
+        for part in value:
+            _value(part)
+    elif isinstance(value, dict):
+        for key, part in value.items():
+            line_text(_text(key))
+            _value(part)
+    else:
+        raise TypeError("a history value is not one")
+
+
+def _first_problem(exc: ValidationError) -> str:
+    first = exc.errors()[0]
+    where = ".".join(str(part) for part in first.get("loc", ())) or "record"
+    return f"{where}: {first.get('msg', 'not valid')}"
 
 
 def _point(raw: object) -> dict[str, Any]:

@@ -6,6 +6,7 @@ import json
 import os
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -15,6 +16,7 @@ from planner.domain.status import ItemStatus
 from planner.domain.template import Template
 from planner.store.layout import DatabaseFiles
 from planner.store.repository import CaseStore
+from planner.transfer.container import open_sealed, seal
 from tests.conftest import NOW, TODAY, make_person
 
 TRANSFER = "amber rocket violin harbour"
@@ -375,3 +377,38 @@ def test_a_file_is_refused_by_the_database_that_wrote_it(
     assert files(sender) == before
     with open_db(sender) as store:
         assert store.get(NUMBER).person.state is CaseState.TRANSFERRED
+
+
+def _remade(file: Path, change: Callable[[dict[str, Any]], None]) -> None:
+    """The file opened with its passphrase, changed as a hand could, and sealed again."""
+    payload = json.loads(open_sealed(file.read_bytes(), TRANSFER))
+    change(payload)
+    file.write_bytes(seal(json.dumps(payload).encode(), TRANSFER))
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        lambda p: p["history"][0]["entries"][0].update(by="Jo \x1b[31mSender"),
+        lambda p: p["history"][0]["entries"][0].update(at="not a date"),
+        lambda p: p["history"][0]["entries"][0].update(change=-1),
+        lambda p: p["history"][0]["entries"][0].update(new="a\u202eb"),
+        lambda p: p["history"][0].update(prison="HMP \x07Bell"),
+        lambda p: p.update(sent_by="Jo\x1bSender"),
+        lambda p: p["case"]["person"].update(surname="Ex\x1bample"),
+    ],
+    ids=["officer", "time", "change", "value", "prison", "sent-by", "surname"],
+)
+def test_a_file_remade_by_hand_is_checked_as_typed_text_is(
+    run: Run, tmp_path: Path, template: Template, change: Callable[[dict[str, Any]], None]
+) -> None:
+    """Sealed with the right passphrase, a file can still say anything: the dry run refuses
+    what receiving would, and nothing of it is kept."""
+    _sender, receiver, file = _sent(run, tmp_path, template)
+    _remade(file, change)
+    before = files(receiver)
+    for extra in (("--dry-run",), ("--yes",)):
+        code, out, err = run(receiver, "transfer", "in", str(file), *extra, officer="Sam R")
+        assert code == 2 and out == "", (extra, out, err)
+        assert err.count("\n") == 1 and "\x1b" not in err and "\x07" not in err
+    assert files(receiver) == before
