@@ -16,7 +16,8 @@ health items are left out of the "sorted" and "still being arranged" lists: the 
 be seen by others where the person stays.
 
 Any abbreviation the plan shows (in its own words or in what an officer typed, such as
-"CAS3" in an address) is explained under "What some words mean".
+"CAS3" in an address) is explained under "What some words mean": in plain words when
+planner knows it, and otherwise named there with "ask your officer what these mean".
 """
 
 from __future__ import annotations
@@ -57,8 +58,18 @@ ABBREVIATIONS: dict[str, str] = {
     "GP": "a family doctor",
     "NHS": "the National Health Service",
     "RECONNECT": "a service that helps people leaving prison with their health",
+    "HMP": "His Majesty's Prison",
+    "AP": "approved premises: a supervised place to live run by probation",
+    "HMO": "a shared house, where each person has their own room",
+    "DWP": "the Department for Work and Pensions: the office that pays benefits",
+    "ESA": "Employment and Support Allowance: money when illness or disability limits work",
+    "PIP": "Personal Independence Payment: money to help with a long illness or disability",
 }
+# Short words everyone reads: not treated as abbreviations to explain.
+PLAIN_CAPITALS = frozenset({"ID", "OK", "UK", "TV", "PDF"})
+UNEXPLAINED = "ask your officer what these mean"
 _WORD = re.compile(r"[A-Za-z0-9]+")
+_ABBREVIATION = re.compile(r"[A-Z][A-Za-z]*[A-Z][A-Za-z]*")
 
 
 @dataclass(frozen=True, slots=True)
@@ -195,6 +206,17 @@ def _progress(case: Case, template: Template, include_health: bool) -> tuple[lis
 
 def explained_words(texts: list[str]) -> list[tuple[str, str]]:
     """The abbreviations found in `texts` (as whole words), with their meanings, in the
-    order of :data:`ABBREVIATIONS`."""
+    order of :data:`ABBREVIATIONS`; then, as one more line, any other word of capitals
+    (an officer may type 'MAPPA' or 'NPS' in a place) named with "ask your officer"."""
     found = {word for text in texts for word in _WORD.findall(text)}
-    return [(word, meaning) for word, meaning in ABBREVIATIONS.items() if word in found]
+    known = [(word, meaning) for word, meaning in ABBREVIATIONS.items() if word in found]
+    others = sorted(
+        word
+        for word in found
+        if _ABBREVIATION.fullmatch(word)
+        and word not in ABBREVIATIONS
+        and word not in PLAIN_CAPITALS
+    )
+    if others:
+        known.append((", ".join(others), UNEXPLAINED))
+    return known

@@ -17,7 +17,7 @@ from pypdf import PdfReader
 from planner.cli import main
 from planner.domain.template import Template
 from planner.export.files import ExportFormat, OutputExists
-from planner.export.plan import ABBREVIATIONS, CHANGE_LINE, HEALTH_APPOINTMENT
+from planner.export.plan import ABBREVIATIONS, CHANGE_LINE, HEALTH_APPOINTMENT, UNEXPLAINED
 from planner.export.service import export_case, render_plan
 from planner.store.repository import CaseStore
 from tests.conftest import TODAY
@@ -204,3 +204,18 @@ def test_an_appointment_gone_by_is_not_listed_as_one_to_come(planned: CaseStore)
     text = plan_text(planned, include_health=True)
     assert "Old Hall" not in text
     assert "Jobcentre appointment" in text  # the ones to come are still there
+
+
+def test_capitals_planner_cannot_explain_are_named_with_ask_your_officer(
+    planned: CaseStore,
+) -> None:
+    """An officer may type any abbreviation in a place: the person is never left with one
+    the plan neither explains nor mentions."""
+    planned.save_item(
+        "A1234BC",
+        "accommodation.duty_to_refer",
+        evidence={"appointment": "2026-12-14 16:00 | NPS MAPPA office, HMO wing | 020 7946 0500"},
+    )
+    text = plan_text(planned, include_health=True)
+    assert "HMO: a shared house" in text
+    assert f"MAPPA, NPS: {UNEXPLAINED}." in text
