@@ -63,6 +63,8 @@ def read_secret(prompt: str, *, env_var: str, confirm: bool, why: str) -> str:
     value = os.environ.get(env_var)
     if value:
         return value
+    if value == "" and not can_prompt():
+        raise BadInput(f"{why}: {env_var} is set but empty")
     if not can_prompt():
         raise BadInput(f"{why}: set {env_var} or run planner in a terminal to type it")
     text: str = click.prompt(

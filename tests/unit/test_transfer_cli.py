@@ -412,3 +412,13 @@ def test_a_file_remade_by_hand_is_checked_as_typed_text_is(
         assert code == 2 and out == "", (extra, out, err)
         assert err.count("\n") == 1 and "\x1b" not in err and "\x07" not in err
     assert files(receiver) == before
+
+
+def test_an_empty_passphrase_variable_is_named_as_empty(
+    tmp_path: Path, run: Run, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    db = receiving(tmp_path)
+    monkeypatch.setenv("PLANNER_TRANSFER_PASSPHRASE", "")
+    code, out, err = run(db, "transfer", "in", str(tmp_path / "a.transfer"), "--dry-run")
+    assert code == 2 and out == ""
+    assert err.strip().endswith("PLANNER_TRANSFER_PASSPHRASE is set but empty")
