@@ -144,6 +144,15 @@ def in_(env: Env, file: Path, dry_run: bool, yes: bool, prefer: str | None, as_j
         except (TransferRefused, TransferProblem) as exc:
             raise BadInput(str(exc)) from None
         side = Side(prefer) if prefer else None
+        if seen.already:
+            if as_json:
+                emit_json({**_preview_json(seen, side), "received": False, "already": True})
+            else:
+                echo_plain(
+                    f"This transfer of {incoming.number} was received here before: nothing "
+                    "to do; nothing was changed."
+                )
+            return
         if as_json:
             emit_json(_preview_json(seen, side))
         else:

@@ -193,6 +193,7 @@ class Preview:
     plan: MergePlan | None
     base: str | None  # the transfer point the merge starts from (None: the empty record)
     rows: list[Row] = field(default_factory=list)
+    already: bool = False  # this very transfer was received here before: nothing to do
 
     @property
     def conflicts(self) -> list[Row]:
@@ -247,7 +248,10 @@ def preview(repository: CaseRepository, incoming: Incoming) -> Preview:
         Row(r.unit, r.label, r.ours, r.theirs, decisions[r.unit])
         for r in _rows(template, ours, theirs)
     ]
-    return Preview(incoming, ours, template, plan, base_id, rows)
+    received = any(
+        str(p.get("id")) == incoming.transfer_id for p in store.transfers.points(incoming.number)
+    )
+    return Preview(incoming, ours, template, plan, base_id, rows, already=received)
 
 
 def _agreed(store: CaseStore, incoming: Incoming) -> tuple[str | None, Mapping[str, str] | None]:
@@ -273,6 +277,11 @@ def receive(
     """Write what `seen` previewed; TransferProblem naming every unresolved conflict."""
     store = file_store(repository)
     incoming = seen.incoming
+    if seen.already:
+        raise TransferProblem(
+            f"this transfer of {incoming.number} was received here before: nothing to do; "
+            "nothing was changed"
+        )
     resolved = dict(choices or {})
     if prefer is not None:
         for row in seen.conflicts:

@@ -422,3 +422,18 @@ def test_an_empty_passphrase_variable_is_named_as_empty(
     code, out, err = run(db, "transfer", "in", str(tmp_path / "a.transfer"), "--dry-run")
     assert code == 2 and out == ""
     assert err.strip().endswith("PLANNER_TRANSFER_PASSPHRASE is set but empty")
+
+
+def test_the_same_file_received_again_is_nothing_to_do(
+    run: Run, tmp_path: Path, template: Template
+) -> None:
+    """It was reported as a second merge, and audited as one, though nothing changed."""
+    _sender, receiver, file = _sent(run, tmp_path, template)
+    assert run(receiver, "transfer", "in", str(file), "--yes", officer="Sam R")[0] == 0
+    before = files(receiver)
+    code, out, err = run(receiver, "transfer", "in", str(file), "--yes", officer="Sam R")
+    assert code == 0, err
+    assert "received here before: nothing to do" in out
+    code, out, _ = run(receiver, "transfer", "in", str(file), "--json", "--yes", officer="Sam R")
+    assert code == 0 and json.loads(out)["already"] is True
+    assert files(receiver) == before
