@@ -91,7 +91,7 @@ def main(argv: list[str] | None = None) -> int:
         _say("cancelled")
         return EXIT_FAILURE
     except click.UsageError as exc:
-        hint = f" (see 'planner {exc.ctx.info_name} --help')" if exc.ctx and exc.ctx.parent else ""
+        hint = f" (see '{exc.ctx.command_path} --help')" if exc.ctx and exc.ctx.parent else ""
         _say(f"{exc.format_message()}{hint}")
         return EXIT_BAD_INPUT
     except click.ClickException as exc:

@@ -130,3 +130,11 @@ def test_the_ui_starts_before_the_store_and_its_encryption_are_loaded(
         assert "planner.store.crypto" in imported and "tinydb" not in imported
     else:
         assert imported == "[]"
+
+
+def test_a_bad_option_of_a_nested_command_names_its_whole_help_command(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert main(["transfer", "in", "x.transfer", "--prefer", "bogus"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "(see 'planner transfer in --help')" in err
