@@ -18,6 +18,7 @@ from planner.cli.context import BadInput, Env, can_prompt, pass_env, read_secret
 from planner.cli.output import cell, echo_plain, emit_json, terminal_width
 from planner.cli.plain_table import Col, render
 from planner.domain.merge import Decision, Side
+from planner.export.files import InvalidExport, output_target
 from planner.store.repository import utc_now
 from planner.transfer.container import TransferRefused
 from planner.transfer.service import (
@@ -48,7 +49,12 @@ def transfer() -> None:
 @transfer.command("out")
 @click.argument("number")
 @click.option(
-    "-o", "--output", "output", required=True, type=click.Path(path_type=Path), help="The file."
+    "-o",
+    "--output",
+    "output_text",
+    required=True,
+    metavar="PATH",
+    help="The file, or a folder (one there, or a path ending in /) for NUMBER.transfer.",
 )
 @click.option("--to", "to_prison", required=True, help="The receiving prison.")
 @click.option(
@@ -59,7 +65,9 @@ def transfer() -> None:
 )
 @click.option("--force", is_flag=True, help="Replace a file already there.")
 @pass_env
-def out(env: Env, number: str, output: Path, to_prison: str, from_prison: str, force: bool) -> None:
+def out(
+    env: Env, number: str, output_text: str, to_prison: str, from_prison: str, force: bool
+) -> None:
     """Write a person's record, checklist, template and history to an encrypted file for
     the receiving prison, and mark them transferred here (the record stays until purged).
 
@@ -71,6 +79,10 @@ def out(env: Env, number: str, output: Path, to_prison: str, from_prison: str, f
       planner transfer out A1234BC --to "HMP Leeds" -o A1234BC.transfer
     """
     key = prison_number(number)
+    if output_text.strip() == "-":
+        raise BadInput("a transfer file cannot go to standard output: give a file name with -o")
+    target = output_target(output_text)
+    output = target.file(f"{key}.transfer")
     with env.open_store(create=False, writes=True) as store:
         store.get(key)  # an unknown number is refused before the passphrase is asked
         passphrase = read_secret(
@@ -86,6 +98,7 @@ def out(env: Env, number: str, output: Path, to_prison: str, from_prison: str, f
         if warning:
             click.echo(f"planner: warning: {warning}", err=True)
         try:
+            target.make_folder()
             sent = transfer_out(
                 store,
                 key,
@@ -96,7 +109,7 @@ def out(env: Env, number: str, output: Path, to_prison: str, from_prison: str, f
                 at=utc_now(),
                 force=force,
             )
-        except TransferProblem as exc:
+        except (TransferProblem, InvalidExport) as exc:
             raise BadInput(str(exc)) from None
     echo_plain(
         f"Wrote {sent.path} for {key} ({sent.entries} history entries); {key} is marked "

@@ -437,3 +437,16 @@ def test_the_same_file_received_again_is_nothing_to_do(
     code, out, _ = run(receiver, "transfer", "in", str(file), "--json", "--yes", officer="Sam R")
     assert code == 0 and json.loads(out)["already"] is True
     assert files(receiver) == before
+
+
+def test_out_takes_a_folder_as_export_does_and_refuses_standard_output(
+    run: Run, tmp_path: Path, template: Template
+) -> None:
+    sender = sending(tmp_path, template)
+    code, out, err = run(sender, "transfer", "out", NUMBER, "--to", "HMP Leeds", "-o", "-")
+    assert code == 2 and "cannot go to standard output" in err
+    folder = tmp_path / "to send"
+    code, out, err = run(sender, "transfer", "out", NUMBER, "--to", "HMP Leeds", "-o", f"{folder}/")
+    assert code == 0, err
+    assert (folder / f"{NUMBER}.transfer").is_file()
+    assert not (tmp_path / "-").exists()
