@@ -11,7 +11,13 @@ import difflib
 from collections.abc import Mapping
 from datetime import date
 
-from planner.domain.appointment import parse_appointment, read_stored, stored_problem
+from planner.domain.appointment import (
+    TIME_EXAMPLE,
+    parse_appointment,
+    parse_time,
+    read_stored,
+    stored_problem,
+)
 from planner.domain.calendar import format_day
 from planner.domain.checklist import EvidenceValue, ItemRecord
 from planner.domain.dates import parse_date, range_problem
@@ -49,8 +55,18 @@ def parse_evidence_value(field: EvidenceField, raw: str) -> EvidenceValue | None
                 return choice.value
         options = ", ".join(c.value for c in field.choices)
         raise InvalidInput(f"{where}: {raw!r} is not one of: {options}")
+    if field.format == "time":
+        return _time_of_day(where, text)
     _check_text(where, text)
     return text
+
+
+def _time_of_day(where: str, text: str) -> str:
+    """'9:30' or '09.30' as '09:30'; InvalidInput naming the field otherwise."""
+    try:
+        return parse_time(text, where)
+    except InvalidInput:
+        raise InvalidInput(f"{where}: {text!r} is not a time ({TIME_EXAMPLE})") from None
 
 
 def _check_text(where: str, text: str) -> None:
@@ -129,6 +145,9 @@ def check_evidence(item: ItemTemplate, evidence: Mapping[str, EvidenceValue | No
         elif field.type is FieldType.CHOICE:
             if value not in {c.value for c in field.choices}:
                 raise InvalidInput(f"{where}: {value!r} is not one of its choices")
+        elif field.format == "time":
+            if _time_of_day(where, value) != value:
+                raise InvalidInput(f"{where}: {value!r} is not a time written as 09:30")
         else:
             _check_text(where, value)
 

@@ -106,7 +106,7 @@ class Choice(_Growing):
 class EvidenceField(_Growing):
     """One piece of evidence an officer records against an item."""
 
-    LATER = ("past", "needs")
+    LATER = ("past", "needs", "format")
 
     name: Name
     label: str = Field(min_length=1)
@@ -121,6 +121,8 @@ class EvidenceField(_Growing):
     # For an appointment: the parts besides its date that must be recorded before the item
     # counts as done with its evidence (a jobcentre appointment needs its time and place).
     needs: tuple[Literal["time", "place", "phone"], ...] = ()
+    # For a text field: what the text must be ("time": a time of day, 24-hour, as 09:30).
+    format: Literal["time"] | None = None
 
     @model_validator(mode="after")
     def _choices_fit_type(self) -> EvidenceField:
@@ -131,6 +133,11 @@ class EvidenceField(_Growing):
         values = [c.value for c in self.choices]
         if len(set(values)) != len(values):
             raise ValueError(f"evidence field {self.name!r} repeats a choice")
+        if self.format is not None and self.type is not FieldType.TEXT:
+            raise ValueError(
+                f"evidence field {self.name!r} gives a format but is {self.type}; only a "
+                "text field takes one"
+            )
         if self.needs and self.type is not FieldType.APPOINTMENT:
             raise ValueError(
                 f"evidence field {self.name!r} lists parts it needs but is {self.type}; only "

@@ -15,6 +15,8 @@ import pytest
 from pypdf import PdfReader
 
 from planner.cli import main
+from planner.domain.errors import InvalidInput
+from planner.domain.evidence import find_field, find_item, parse_evidence_value
 from planner.domain.template import Template
 from planner.export.files import ExportFormat, OutputExists
 from planner.export.plan import ABBREVIATIONS, CHANGE_LINE, HEALTH_APPOINTMENT, UNEXPLAINED
@@ -219,3 +221,14 @@ def test_capitals_planner_cannot_explain_are_named_with_ask_your_officer(
     text = plan_text(planned, include_health=True)
     assert "HMO: a shared house" in text
     assert f"MAPPA, NPS: {UNEXPLAINED}." in text
+
+
+def test_the_release_time_is_a_time_of_day(planned: CaseStore, template: Template) -> None:
+    """It was free text: '25:99' was printed on the plan as the time they leave."""
+    field = find_field(find_item(template, "release.day_plan"), "release_time")
+    assert parse_evidence_value(field, "9.30") == "09:30"
+    with pytest.raises(InvalidInput, match="field release_time: '25:99' is not a time"):
+        parse_evidence_value(field, "25:99")
+    with pytest.raises(InvalidInput, match="is not a time"):
+        planned.save_item("A1234BC", "release.day_plan", evidence={"release_time": "soon-ish"})
+    assert "at about 08:30" in plan_text(planned)

@@ -443,10 +443,10 @@ def test_out_takes_a_folder_as_export_does_and_refuses_standard_output(
     run: Run, tmp_path: Path, template: Template
 ) -> None:
     sender = sending(tmp_path, template)
-    code, out, err = run(sender, "transfer", "out", NUMBER, "--to", "HMP Leeds", "-o", "-")
+    code, _, err = run(sender, "transfer", "out", NUMBER, "--to", "HMP Leeds", "-o", "-")
     assert code == 2 and "cannot go to standard output" in err
     folder = tmp_path / "to send"
-    code, out, err = run(sender, "transfer", "out", NUMBER, "--to", "HMP Leeds", "-o", f"{folder}/")
+    code, _, err = run(sender, "transfer", "out", NUMBER, "--to", "HMP Leeds", "-o", f"{folder}/")
     assert code == 0, err
     assert (folder / f"{NUMBER}.transfer").is_file()
     assert not (tmp_path / "-").exists()
