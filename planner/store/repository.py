@@ -34,7 +34,6 @@ from planner.domain.assessment import Assessment, assess
 from planner.domain.bulk import bulk_parsing
 from planner.domain.case import Case
 from planner.domain.checklist import Checklist, EvidenceValue
-from planner.domain.evidence import check_evidence
 from planner.domain.gaps import Evaluation, Flag, FlagRules, evaluate, flag_order
 from planner.domain.person import CaseState, Person
 from planner.domain.release_outcome import ReleaseOutcome, check_outcome
@@ -68,6 +67,7 @@ from planner.store.errors import (
 )
 from planner.store.holiday_cache import use_holiday_cache_file
 from planner.store.integrity import Problem
+from planner.store.item_edit import edited_case
 from planner.store.layout import DatabaseFiles
 from planner.store.locking import is_writable
 from planner.store.opening import daily_backup, open_database
@@ -479,31 +479,20 @@ class CaseStore:
         with self._locked():
             old = self.get(number)
             template = self.template_for(old)
-            if not template.has_item(item_id):
-                raise StoreError(f"{item_id} is not an item of template {template.key}")
-            check_evidence(template.item(item_id), evidence or {})
-            current = old.checklist.item(item_id)
-            updated = current.edited(status=status, evidence=evidence, reason=reason, notes=notes)
-            if expected_rev is not None and current.rev != expected_rev:
-                raise StaleEdit(
-                    f"{item_id} for {number} was changed by {current.changed_by or 'someone else'} "
-                    "since you opened it",
-                    current=current,
-                    attempted=updated,
-                    number=number,
-                    item=item_id,
-                )
-            if updated == current:
-                return old
-            updated = updated.model_copy(
-                update={
-                    "changed_by": self.officer,
-                    "changed_at": self._clock(),
-                    "rev": current.rev + 1,
-                }
+            new = edited_case(
+                old,
+                template,
+                item_id,
+                status=status,
+                evidence=evidence,
+                reason=reason,
+                notes=notes,
+                expected_rev=expected_rev,
+                officer=self.officer,
+                at=self._clock(),
             )
-            items = {**old.checklist.items, item_id: updated}
-            new = self._touched(old, checklist=old.checklist.model_copy(update={"items": items}))
+            if new is None:
+                return old
             self._commit([(old, new)])
             return new
 
