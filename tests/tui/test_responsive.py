@@ -21,7 +21,7 @@ from planner.tui.screens.base import READING
 from planner.tui.screens.history import HistoryScreen
 from planner.tui.screens.person import PersonScreen
 from planner.tui.screens.walkthrough import WalkThroughScreen
-from tests.tui.conftest import settled, wait_until
+from tests.tui.conftest import build_app, settled, wait_until
 from tests.tui.test_person import open_item, open_person
 
 # Holds the lock a writer takes (an exclusive flock on the journal) until told to stop.
@@ -196,3 +196,30 @@ async def test_leaving_at_once_waits_for_the_saves_under_way(
     with CaseStore(db_path) as fresh:
         assert item is not None
         assert fresh.get("A1234BC").checklist.item(item).status is ItemStatus.IN_PROGRESS
+
+
+async def test_a_first_read_refused_while_the_lock_is_held_is_tried_again(
+    caseload: CaseStore, db_path: Path
+) -> None:
+    """With the lock held past the store's timeout, a screen's first read is refused: no
+    poll watches a screen never read, so the screen tries again itself, and fills in once
+    the lock is free (it said "reading" for ever)."""
+    impatient = CaseStore(db_path, officer="Test Officer", lock_timeout=0.3)
+    app = build_app(impatient)
+    async with app.run_test(size=(120, 40)) as pilot:
+        person = await open_person(pilot, "A1234BC")
+        holder = await hold_lock(Path(f"{db_path}.journal"))
+        try:
+            await press_promptly(pilot, "w")
+            walk = app.screen
+            assert isinstance(walk, WalkThroughScreen)
+            held = time.monotonic()
+            await wait_until(  # past the store's lock timeout: the first read is refused
+                pilot, lambda: time.monotonic() - held > 4 * 0.3, "the lock timeout"
+            )
+            assert walk.case is None
+        finally:
+            await release(holder)
+        await wait_until(pilot, lambda: walk.case is not None, "the walk-through read again")
+        assert person in app.screen_stack
+    impatient.close()

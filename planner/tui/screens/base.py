@@ -16,6 +16,7 @@ from planner.tui.widgets.banner import StoreBanner
 
 POLL_SECONDS = 3.0
 READING = "Reading the record…"  # shown until a screen's first read lands
+READ_AGAIN_SECONDS = 2.0  # a first read refused (the database busy) is tried again after
 
 
 class DataScreen(Screen[None]):
@@ -85,13 +86,18 @@ class DataScreen(Screen[None]):
 
     def read_refused(self, error: StoreError) -> None:
         """The store could not be read (busy past its timeout, damaged): say so; what is
-        on screen stays, and the next change or poll tries again."""
+        on screen stays, and the next change or poll tries again (a screen never read yet,
+        which no poll watches, tries again in a moment)."""
         if isinstance(error, WrongPassphrase):  # changed elsewhere: ask, then read again
             from planner.tui.screens.passphrase import PassphraseChanged
 
             self.app.post_message(PassphraseChanged(self.reload))
             return
         toast(self, f"Could not read the database: {error}", severity="error")
+        if self.seen_change < 0:
+            # Never read yet: no poll looks for changes until it has been, so nothing else
+            # would try again and the screen would say "reading" for ever.
+            self.set_timer(READ_AGAIN_SECONDS, self.reload)
 
     @work(thread=True, exclusive=True, group="load", description="reading")
     def _load(self) -> None:
