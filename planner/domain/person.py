@@ -22,6 +22,7 @@ from planner.domain.text import NameText
 from planner.domain.validated import ValidatedModel, for_new_values
 
 PrisonNumber = Annotated[str, AfterValidator(normalise_prison_number)]
+PRISON_NAME_LENGTH = 80  # characters: the longest prison name a record keeps
 
 
 class ReleaseKind(StrEnum):
@@ -108,7 +109,7 @@ class Person(ValidatedModel):
     release_date: Annotated[date, for_new_values(in_range)] | None = None
     release_kind: ReleaseKind = ReleaseKind.CRD
     hdc_eligible: bool | None = None
-    prison: NameText = Field(default="", max_length=80)
+    prison: NameText = Field(default="", max_length=PRISON_NAME_LENGTH)
     location: NameText = Field(default="", max_length=40)
     crn: str | None = None
     pnc: str | None = None

@@ -44,7 +44,7 @@ from planner.domain.merge import (
     plan_merge,
     unit_item,
 )
-from planner.domain.person import CaseState
+from planner.domain.person import PRISON_NAME_LENGTH, CaseState
 from planner.domain.status import ItemStatus
 from planner.domain.template import ItemTemplate, Template
 from planner.domain.text import name_text
@@ -114,6 +114,9 @@ def transfer_out(
         raise TransferProblem(f"prison: {exc}") from None
     if not to_prison:
         raise TransferProblem("name the receiving prison (--to)")
+    if max(len(to_prison), len(from_prison)) > PRISON_NAME_LENGTH:
+        # the receiving prison records it as the person's prison, which holds no more
+        raise TransferProblem(f"prison: a prison's name is at most {PRISON_NAME_LENGTH} characters")
     out = store.transfers.outgoing(number)
     case = out.case
     if case.person.state is not CaseState.ACTIVE:

@@ -450,3 +450,15 @@ def test_out_takes_a_folder_as_export_does_and_refuses_standard_output(
     assert code == 0, err
     assert (folder / f"{NUMBER}.transfer").is_file()
     assert not (tmp_path / "-").exists()
+
+
+def test_a_prison_name_longer_than_a_record_keeps_is_refused(
+    run: Run, tmp_path: Path, template: Template
+) -> None:
+    """The receiving prison records it as the person's prison, which would refuse it."""
+    sender = sending(tmp_path, template)
+    before = files(sender)
+    target = str(tmp_path / "x.transfer")
+    code, out, err = run(sender, "transfer", "out", NUMBER, "--to", "H" * 81, "-o", target)
+    assert code == 2 and out == "" and "at most 80 characters" in err
+    assert files(sender) == before
