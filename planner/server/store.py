@@ -412,32 +412,30 @@ class ServerStore:
         return flags
 
     def history(self, number: str | None = None) -> list[AuditEntry]:
+        if number is None:
+            return self._audit_entries("", ())
+        return self._audit_entries(" WHERE case_number = %s", (number,))
+
+    def histories(self, numbers: Sequence[str]) -> dict[str, list[AuditEntry]]:
+        """The audit entries of each of `numbers`, oldest first, in one query."""
+        found: dict[str, list[AuditEntry]] = {number: [] for number in numbers}
+        for entry in self._audit_entries(" WHERE case_number = ANY(%s)", (list(numbers),)):
+            found.setdefault(entry.case or "", []).append(entry)
+        return found
+
+    def _audit_entries(self, where: str, params: tuple[Any, ...]) -> list[AuditEntry]:
+        """The audit table's rows `where` selects (SQL, with `params`), oldest first."""
         sql = (
             "SELECT seq, at, by, case_number, item, field, old, new FROM planner.audit"
-            + (" WHERE case_number = %s" if number is not None else "")
+            + where
             + " ORDER BY id"
         )
         with self._connection() as conn:
-            rows = conn.execute(sql, (number,) if number is not None else ()).fetchall()
+            rows = conn.execute(sql, params).fetchall()
         return [
             AuditEntry(int(seq), at.astimezone(UTC), by, case, item, field, old, new)
             for seq, at, by, case, item, field, old, new in rows
         ]
-
-    def histories(self, numbers: Sequence[str]) -> dict[str, list[AuditEntry]]:
-        """The audit entries of each of `numbers`, oldest first, in one query."""
-        sql = (
-            "SELECT seq, at, by, case_number, item, field, old, new FROM planner.audit"
-            " WHERE case_number = ANY(%s) ORDER BY id"
-        )
-        with self._connection() as conn:
-            rows = conn.execute(sql, (list(numbers),)).fetchall()
-        found: dict[str, list[AuditEntry]] = {number: [] for number in numbers}
-        for seq, at, by, case, item, field, old, new in rows:
-            found.setdefault(case, []).append(
-                AuditEntry(int(seq), at.astimezone(UTC), by, case, item, field, old, new)
-            )
-        return found
 
     def raw_records(self, numbers: Iterable[str] | None = None) -> dict[str, Mapping[str, Any]]:
         with self._connection() as conn:
