@@ -22,13 +22,12 @@ from planner.store.layout import DatabaseFiles
 
 BACKUP_FORMAT = "planner-backup"
 MANIFEST = "backup.json"
-FOLDER_SUFFIX = ".backups"
 _NAME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{4}(?:-\d{1,3})?$")
 
 
 def backups_root(data: Path) -> Path:
     """Where a database's automatic backups go: ``NAME.backups`` beside it."""
-    return data.with_name(data.name + FOLDER_SUFFIX)
+    return DatabaseFiles(data).backups
 
 
 @dataclass(frozen=True)

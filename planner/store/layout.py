@@ -33,6 +33,11 @@ class DatabaseFiles:
         """The lock file of schema 1 databases (planner now locks the journal)."""
         return self.data.with_name(self.data.name + ".lock")
 
+    @property
+    def backups(self) -> Path:
+        """The folder of the database's automatic backups (``NAME.backups``)."""
+        return self.data.with_name(self.data.name + ".backups")
+
     def all(self) -> tuple[Path, ...]:
         return (self.data, self.journal, self.audit)
 
@@ -62,12 +67,8 @@ def open_database_holding(path: Path) -> Path | None:
     with _open_lock:
         open_now = list(_open)
     for files in open_now:
-        data = files.data.expanduser().resolve()
-        own = {data.with_name(data.name + suffix) for suffix in _SUFFIXES}
-        backups = data.with_name(data.name + ".backups")
-        if target in own or target == backups or backups in target.parents:
+        here = DatabaseFiles(files.data.expanduser().resolve())
+        own = {*here.all(), here.next_journal, here.legacy_lock}
+        if target in own or target == here.backups or here.backups in target.parents:
             return files.data
     return None
-
-
-_SUFFIXES = ("", ".journal", ".audit", ".journal.next", ".lock")
