@@ -7,16 +7,23 @@ the screen's keys in the order the screen lists them (most important first) for 
 as they fit whole, and always ends with F1, which lists every key of the screen. What
 does not fit is left out whole, never cut mid-word: it is on the F1 screen and in the
 command palette (Ctrl+P).
+
+The footer is rebuilt only when what it shows changes. Textual's rebuilds it each time the
+screen's keys are refreshed (every move of the focus, every save), and every rebuild mounts
+a dozen widgets, lays out the whole screen again and paints it: most of what a key press
+costs on a large screen, for a footer that looks the same.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Hashable, Iterator
 from itertools import groupby
 
 from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.widget import Widget
 from textual.widgets import Footer
 from textual.widgets._footer import FooterKey, FooterLabel, KeyGroup
 
@@ -26,6 +33,33 @@ LEFT_OUT_WHEN_NARROW = frozenset({"back", "app.back", "dismiss"})
 
 
 class PlannerFooter(Footer):
+    _composed: Hashable = None  # what the footer showed when it was last built
+
+    async def recompose(self) -> None:
+        if self._what_it_shows() == self._composed:
+            return
+        await super().recompose()
+
+    def _what_it_shows(self) -> Hashable:
+        """Everything compose reads: the same value twice means the same footer."""
+        if not self.is_attached or not self._bindings_ready:
+            return None
+        keys = tuple(
+            (
+                binding.key,
+                self.app.get_key_display(binding),
+                binding.action,
+                binding.description,
+                binding.show,
+                binding.group,
+                enabled,
+                tooltip,
+            )
+            for _node, binding, enabled, tooltip in self.screen.active_bindings.values()
+        )
+        room = (self.size.width or self.app.size.width) if self.compact else 0
+        return (keys, self.compact, self.show_command_palette, room)
+
     def on_resize(self, event: events.Resize) -> None:
         narrow = event.size.width < WIDE
         if self.compact != narrow or self.show_command_palette == narrow:
@@ -35,6 +69,13 @@ class PlannerFooter(Footer):
                 self.call_after_refresh(self.recompose)
 
     def compose(self) -> ComposeResult:
+        self._composed = self._what_it_shows()
+        for widget in self._keys():
+            if isinstance(widget, FooterKey):
+                _start_styled(widget, self.compact)
+            yield widget
+
+    def _keys(self) -> Iterator[Widget]:
         if not self.compact:
             yield from super().compose()
             return
@@ -94,3 +135,13 @@ class PlannerFooter(Footer):
             classes="" if description else "-grouped",
         )
         return key.data_bind(compact=Footer.compact)
+
+
+def _start_styled(key: FooterKey, compact: bool) -> None:
+    """Mount `key` with the style it ends up with. A FooterKey starts compact and is
+    restyled when it mounts and again when bound to the footer's (not compact) value: two
+    restyles per key per rebuild, for nothing. Textual's command palette key, never bound,
+    stays compact."""
+    compact = compact or key.has_class("-command-palette")
+    key.set_reactive(FooterKey.compact, compact)
+    key.set_class(compact, "-compact", update=False)
