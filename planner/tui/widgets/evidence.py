@@ -60,8 +60,15 @@ class ErrorLine(Static):
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__("", id=id, classes="error")
+        self._message = ""
 
     def show(self, message: str) -> None:
+        """Show `message` (none: take no room). The same message again changes nothing:
+        forms check each field as it is typed, and a line updated for nothing makes the
+        whole screen be laid out again at every key."""
+        if message == self._message:
+            return
+        self._message = message
         self.update(literal(message, multiline=True))
         self.display = bool(message)
 
