@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import time
 from collections.abc import Callable, Iterator
 from datetime import date
 from pathlib import Path
@@ -135,27 +137,43 @@ def app(caseload: CaseStore) -> PlannerApp:
     return build_app(caseload)
 
 
+# Between two looks at a condition the test sleeps, and the app's own loop (the test shares
+# it) runs meanwhile. Pilot's pause would also post a message to every widget of the
+# screen and wait for each to answer: tens of milliseconds of work per look on a screen of
+# a few hundred widgets. Once the condition holds, one pause lets the screen catch up.
+POLL_SECONDS = 0.01
+WAIT_SECONDS = 30  # the longest wait for anything, on a busy machine
+
+
+async def poll(condition: Callable[[], object], what: str) -> None:
+    """Until `condition()` holds, or fail after WAIT_SECONDS."""
+    deadline = time.monotonic() + WAIT_SECONDS
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting for {what}")
+        await asyncio.sleep(POLL_SECONDS)
+
+
 async def wait_for_caseload(pilot: Pilot[Any]) -> CaseloadScreen:
     """Until the worker has read the caseload and the table shows it."""
     app = pilot.app
-    for _ in range(1500):  # up to 15 s on a busy machine
+
+    def loaded() -> bool:
         screen = app.screen_stack[0] if app.screen_stack else None
-        if isinstance(screen, CaseloadScreen) and screen.complete:
-            await pilot.pause()
-            return screen
-        await pilot.pause(0.01)
-    raise AssertionError("the caseload never loaded")
+        return isinstance(screen, CaseloadScreen) and screen.complete
+
+    await poll(loaded, "the caseload to load")
+    await pilot.pause()
+    screen = app.screen_stack[0]
+    assert isinstance(screen, CaseloadScreen)
+    return screen
 
 
 async def wait_until(
     pilot: Pilot[Any], condition: Callable[[], object], what: str = "condition"
 ) -> None:
-    for _ in range(1500):  # up to 15 s on a busy machine
-        if condition():
-            await pilot.pause()
-            return
-        await pilot.pause(0.01)
-    raise AssertionError(f"timed out waiting for {what}")
+    await poll(condition, what)
+    await pilot.pause()
 
 
 def inline_error(screen: Screen[Any], field: str) -> str:
@@ -172,11 +190,9 @@ async def settled(pilot: Pilot[Any]) -> None:
     """Until every save under way (they run in thread workers) has finished and its
     outcome is on screen."""
     app = pilot.app
-    for _ in range(1500):  # up to 15 s on a busy machine
-        if not any(w.group in SAVE_GROUPS and not w.is_finished for w in app.workers):
-            break
-        await pilot.pause(0.01)
-    else:
-        raise AssertionError("a save never finished")
+    await poll(
+        lambda: not any(w.group in SAVE_GROUPS and not w.is_finished for w in app.workers),
+        "the saves to finish",
+    )
     await pilot.pause()
     await pilot.pause()

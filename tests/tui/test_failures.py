@@ -3,8 +3,6 @@ else stops planner with one plain line and exit status 1."""
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import Callable
 from pathlib import Path
 from typing import ClassVar
 
@@ -30,6 +28,7 @@ from tests.tui.conftest import (
     OFFICER,
     build_app,
     fill_caseload,
+    poll,
     settled,
     wait_for_caseload,
     wait_until,
@@ -77,15 +76,6 @@ class FailingScreen(Screen[None]):
         self._fail()
 
 
-async def settle(condition: Callable[[], object], what: str) -> None:
-    """Wait for `condition` without Pilot, whose waits hang on a screen that stopped."""
-    for _ in range(1500):  # up to 15 s on a busy machine
-        if condition():
-            return
-        await asyncio.sleep(0.01)
-    raise AssertionError(f"timed out waiting for {what}")
-
-
 def assert_nothing_leaked(capsys: pytest.CaptureFixture[str]) -> None:
     printed = capsys.readouterr()
     for text in (printed.out, printed.err):
@@ -111,7 +101,7 @@ async def test_a_screen_that_fails_stops_planner_in_one_line(
         if where == "action":
             await pilot.pause()
             app.simulate_key("z")  # not Pilot: its wait would hang on the stopped app
-        await settle(lambda: app.return_code is not None, "the app to stop")
+        await poll(lambda: app.return_code is not None, "the app to stop")
     assert app.return_code == 1
     assert app.stop_line == STOP_LINE.format("LookupError")
     assert_nothing_leaked(capsys)
@@ -130,7 +120,7 @@ async def test_a_worker_that_fails_stops_planner_in_one_line(
             caseload.run_worker(lambda: leak("worker"), thread=True)
         else:
             caseload.run_worker(in_the_loop())
-        await settle(lambda: app.return_code is not None, "the app to stop")
+        await poll(lambda: app.return_code is not None, "the app to stop")
     assert app.return_code == 1
     assert app.stop_line == STOP_LINE.format("LookupError")
     assert_nothing_leaked(capsys)
@@ -145,7 +135,7 @@ async def test_a_caseload_that_cannot_be_read_stops_planner_without_its_values(
 
     app = make_app(opener, today=TODAY, settings=Settings(officer=OFFICER), officer=OFFICER)
     async with app.run_test(size=(100, 30)):
-        await settle(lambda: app.return_code is not None, "the app to stop")
+        await poll(lambda: app.return_code is not None, "the app to stop")
     assert app.return_code == 1
     assert app.session.failure == "cannot open the caseload: an unexpected error (LookupError)"
     assert_nothing_leaked(capsys)
@@ -159,7 +149,7 @@ async def test_with_planner_debug_the_traceback_is_shown(
         async with app.run_test(size=(100, 30)) as pilot:
             await wait_for_caseload(pilot)
             app.push_screen(FailingScreen("mount"))
-            await settle(lambda: app.return_code is not None, "the app to stop")
+            await poll(lambda: app.return_code is not None, "the app to stop")
     assert app.stop_line is None
 
 
@@ -173,7 +163,7 @@ async def test_a_store_error_in_a_screen_closes_it_and_the_ui_goes_on(
     async with app.run_test(size=(100, 30), notifications=True) as pilot:
         await wait_for_caseload(pilot)
         app.push_screen(FailingScreen("mount", damaged))
-        await settle(lambda: app._notifications, "the message")
+        await poll(lambda: app._notifications, "the message")
         told = [n.message for n in app._notifications]
         assert told == ["Could not finish that: the record for A1234BC is damaged"]
         assert isinstance(app.screen, CaseloadScreen)
@@ -190,7 +180,7 @@ async def test_a_store_error_in_a_worker_is_told_and_the_ui_goes_on(app: Planner
     async with app.run_test(size=(100, 30), notifications=True) as pilot:
         await wait_for_caseload(pilot)
         app.run_worker(read, thread=True)
-        await settle(lambda: app._notifications, "the message")
+        await poll(lambda: app._notifications, "the message")
         assert [n.message for n in app._notifications] == [
             "Could not finish that: planner.db is busy: another planner has held it; try again"
         ]

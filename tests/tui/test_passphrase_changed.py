@@ -25,8 +25,15 @@ from planner.tui.screens.item_editor import ItemEditor
 from planner.tui.screens.passphrase import PassphraseScreen
 from planner.tui.screens.person import PersonScreen
 from tests.conftest import NOW
-from tests.tui.conftest import OFFICER, build_app, fill_caseload, settled, wait_for_caseload
-from tests.tui.test_failures import assert_nothing_leaked, settle
+from tests.tui.conftest import (
+    OFFICER,
+    build_app,
+    fill_caseload,
+    poll,
+    settled,
+    wait_for_caseload,
+)
+from tests.tui.test_failures import assert_nothing_leaked
 from tests.tui.test_person import choose_status, open_item, open_person
 
 OLD = "the old passphrase"
@@ -72,7 +79,7 @@ def on_disk(db: Path, number: str, item_id: str) -> Any:
 async def unlock_with(app: PlannerApp, passphrase: str) -> PassphraseScreen:
     dialog = app.screen
     assert isinstance(dialog, PassphraseScreen)
-    await settle(lambda: dialog.query("#passphrase-input"), "the passphrase field")
+    await poll(lambda: dialog.query("#passphrase-input"), "the passphrase field")
     field = dialog.query_one("#passphrase-input", Input)
     assert field.password  # masked
     field.value = passphrase
@@ -90,16 +97,16 @@ async def test_a_save_after_the_change_asks_and_then_saves_the_edit(
         change_passphrase_elsewhere(encrypted)
         await pilot.press("ctrl+s")
         await settled(pilot)
-        await settle(lambda: isinstance(app.screen, PassphraseScreen), "the passphrase dialog")
+        await poll(lambda: isinstance(app.screen, PassphraseScreen), "the passphrase dialog")
 
         dialog = await unlock_with(app, OLD)
         message = dialog.query_one("#passphrase-message")
-        await settle(lambda: "not the passphrase" in str(message.render()), "the refusal")
+        await poll(lambda: "not the passphrase" in str(message.render()), "the refusal")
         assert app.screen is dialog  # asked again
         assert editor in app.screen_stack  # the edit is still there
 
         await unlock_with(app, NEW)
-        await settle(lambda: isinstance(app.screen, PersonScreen), "the saved edit")
+        await poll(lambda: isinstance(app.screen, PersonScreen), "the saved edit")
         await pilot.pause()
         # The save says so (the caseload behind may also say it could not refresh while
         # the passphrase was being asked for: that is not this test's business).
@@ -128,10 +135,10 @@ async def test_opening_a_person_after_a_real_planner_passphrase_asks_for_it(
         )
         assert done.returncode == 0, done.stderr
         app.simulate_key("enter")  # not Pilot: its wait would hang on the failed screen
-        await settle(lambda: isinstance(app.screen, PassphraseScreen), "the passphrase dialog")
+        await poll(lambda: isinstance(app.screen, PassphraseScreen), "the passphrase dialog")
         await unlock_with(app, NEW)
         # The person asked for is read again with the new passphrase, and shown.
-        await settle(
+        await poll(
             lambda: isinstance(app.screen, PersonScreen) and app.screen.case is not None,
             "the person",
         )
@@ -150,7 +157,7 @@ def test_escape_leaves_planner_with_one_line_and_exit_status_1(
             await wait_for_caseload(pilot)
             change_passphrase_elsewhere(encrypted)
             self.look_for_new_passphrase()
-            await settle(lambda: isinstance(self.screen, PassphraseScreen), "the dialog")
+            await poll(lambda: isinstance(self.screen, PassphraseScreen), "the dialog")
             await pilot.press("escape")
 
         App.run(self, headless=True, size=(100, 30), auto_pilot=drive)
@@ -177,16 +184,16 @@ async def test_an_idle_editor_notices_the_change_asks_and_keeps_the_edit(
         await choose_status(pilot, ItemStatus.IN_PROGRESS)
         change_passphrase_elsewhere(encrypted)
         app.look_for_new_passphrase()  # what the app does every few seconds
-        await settle(lambda: isinstance(app.screen, PassphraseScreen), "the passphrase dialog")
+        await poll(lambda: isinstance(app.screen, PassphraseScreen), "the passphrase dialog")
         await unlock_with(app, NEW)
-        await settle(lambda: app.screen is editor, "the editor again")
+        await poll(lambda: app.screen is editor, "the editor again")
         await pilot.pause()
         told = [n.message for n in app._notifications]
         assert any(line.startswith("Unlocked with the new passphrase") for line in told)
         assert not app.session.passphrase_changed()
         await pilot.press("ctrl+s")
         await settled(pilot)
-        await settle(lambda: app.screen is person, "the save")
+        await poll(lambda: app.screen is person, "the save")
     assert on_disk(encrypted, "A1234BC", "psr.status").status is ItemStatus.IN_PROGRESS
 
 
@@ -202,7 +209,7 @@ async def test_a_plain_database_encrypted_elsewhere_asks_for_its_passphrase(
             with CaseStore(db_path, officer="Another Officer") as other:
                 other.admin.change_passphrase(AesGcmCodec.create(NEW, cost=FAST))
             app.look_for_new_passphrase()
-            await settle(lambda: isinstance(app.screen, PassphraseScreen), "the dialog")
+            await poll(lambda: isinstance(app.screen, PassphraseScreen), "the dialog")
             await unlock_with(app, NEW)
-            await settle(lambda: isinstance(app.screen, PersonScreen), "the person again")
+            await poll(lambda: isinstance(app.screen, PersonScreen), "the person again")
             assert app.session.store.encrypted
