@@ -193,6 +193,11 @@ class ServerStore:
         return self._db_id
 
     @property
+    def records_are_local(self) -> bool:
+        """Each raw_records call is a query: the caseload fetches only what it needs."""
+        return False
+
+    @property
     def read_only(self) -> bool:
         return self._read_only
 

@@ -60,6 +60,12 @@ class CaseRepository(Protocol):
     def read_only(self) -> bool: ...
 
     @property
+    def records_are_local(self) -> bool:
+        """True when raw_records reads memory (a database file's cases are held in
+        memory); False when each read asks a server."""
+        ...
+
+    @property
     def integrity_problem(self) -> Problem | None: ...
 
     @property

@@ -242,6 +242,11 @@ class CaseStore:
         return self._storage.db_id
 
     @property
+    def records_are_local(self) -> bool:
+        """A database file's cases are held in memory: raw_records reads no disk."""
+        return True
+
+    @property
     def read_only(self) -> bool:
         """True when changes cannot be saved (the file or folder is not writable)."""
         return self._read_only

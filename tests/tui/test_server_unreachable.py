@@ -15,7 +15,8 @@ from planner.domain.template import Template
 from planner.server.store import ServerStore, ServerUnreachable
 from tests.conftest import NOW
 from tests.pg_server import ThrowawayServer
-from tests.tui.conftest import build_app, fill_caseload, wait_for_caseload, wait_until
+from tests.tui.conftest import build_app, fill_caseload, settled, wait_for_caseload, wait_until
+from tests.tui.test_person import open_item, open_person, type_into
 from tests.tui.test_read_only import banner
 
 
@@ -70,3 +71,26 @@ def test_a_save_the_server_did_not_commit_is_never_acknowledged(
     assert team.connection_problem is None
     team.save_item("A1234BC", "work.plan", status=ItemStatus.DONE)  # and works again after
     assert team.get("A1234BC").checklist.item("work.plan").status is ItemStatus.DONE
+
+
+async def test_an_item_saved_while_the_server_is_away_stays_in_the_editor_to_save_again(
+    team: ServerStore, pg_server: ThrowawayServer, server_url: str
+) -> None:
+    app = build_app(team)
+    async with app.run_test(size=(120, 40)) as pilot:
+        person = await open_person(pilot, "A1234BC")
+        editor = await open_item(pilot, person, "health.gp")
+        await type_into(pilot, "#field-ev-practice Input", "Riverside Surgery")
+        with out_of_reach(pg_server, server_url):
+            editor.action_save()
+            await settled(pilot)
+            await wait_until(pilot, lambda: app._notifications, "the message")
+            said = [n.message for n in app._notifications]
+            assert any(m.startswith("Not saved: cannot reach the server") for m in said), said
+            assert app.screen is editor and editor.has_unsaved_changes()
+        editor.action_save()  # the server is back: the same edit saves
+        await settled(pilot)
+        await wait_until(pilot, lambda: app.screen is person, "the editor to close")
+    with ServerStore(server_url, officer="Reader") as reader:
+        gp = reader.get("A1234BC").checklist.item("health.gp")
+        assert gp.evidence.get("practice") == "Riverside Surgery"

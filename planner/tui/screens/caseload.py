@@ -59,6 +59,7 @@ from planner.tui.screens.base import DataScreen
 from planner.tui.screens.caseload_keys import CASELOAD_BINDINGS
 from planner.tui.screens.prompts import PickerScreen
 from planner.tui.session import Session
+from planner.tui.stored_records import StoredRecords
 from planner.tui.table_columns import (
     RowCells,
     TableCells,
@@ -146,7 +147,7 @@ class CaseloadScreen(DataScreen):
         self.vocabulary = Vocabulary(())
         self.engine: CaseloadFilter | None = None  # on the event loop, few records
         self._engine_in_worker: CaseloadFilter | None = None  # any number of them
-        self._records: Mapping[str, Mapping[str, Any]] = {}  # as read with the rows
+        self._records = StoredRecords()  # what filters on evidence read, kept with the rows
         self._columns: FilterColumns[CaseRow] = FilterColumns(())  # what filters read
         self.cells: TableCells | None = None
         self.columns: list[TableColumn] = default_columns()
@@ -229,9 +230,7 @@ class CaseloadScreen(DataScreen):
             summaries = store.summaries()
         rows = rows + build_rows(summaries, store.template, today)
         vocabulary = self._vocabulary(store, rows)
-        # The stored records as of these rows, for filters on evidence: read from memory
-        # from now on (no lock, no disk), and consistent with the rows on screen.
-        records = store.raw_records()
+        records = self._records.renewed(store, rows)
         columns = self._filter_columns(rows, vocabulary, today)
         if first:
             # The first read (the store's cache, the rows, the app) lives for the session:
@@ -304,7 +303,7 @@ class CaseloadScreen(DataScreen):
         change: int,
         store: CaseRepository,
         vocabulary: Vocabulary,
-        records: Mapping[str, Mapping[str, Any]],
+        records: StoredRecords,
         columns: FilterColumns[CaseRow],
     ) -> None:
         """Everyone is read: filters, columns and views can now be used."""
@@ -563,15 +562,24 @@ class CaseloadScreen(DataScreen):
             return
         self._selected(self._generation, found)
 
+    @property
+    def stored_records(self) -> StoredRecords:
+        """The stored records the filters read, kept with the rows on screen."""
+        return self._records
+
     def _stored_records(self, numbers: Iterable[str]) -> dict[str, Mapping[str, Any]]:
-        """The stored records of `numbers`, as read with the rows."""
-        stored = self._records
-        return {number: stored[number] for number in numbers if number in stored}
+        """The stored records of `numbers`, as of the rows (in a worker: from a server,
+        those not read yet are fetched)."""
+        return self._records.read(numbers)
 
     def _records_on_the_spot(self, numbers: Sequence[str]) -> dict[str, Mapping[str, Any]]:
+        """On the event loop: only a few records, and only those already at hand."""
         if len(numbers) > RECORDS_ON_THE_SPOT:
             raise _NotOnTheSpot
-        return self._stored_records(numbers)
+        records = self._records.at_hand(numbers)
+        if records is None:
+            raise _NotOnTheSpot
+        return records
 
     # Each worker is given its description: Textual's default is the repr of every
     # argument, 20,000 rows of them (a quarter of a second, and personal data in it).
