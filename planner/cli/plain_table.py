@@ -76,7 +76,10 @@ def _split_cells(word: str, width: int) -> tuple[str, str]:
     for index, char in enumerate(word):
         used += width_of(char)
         if used > width:
-            return word[: max(index, 1)], word[max(index, 1) :]
+            cut = max(index, 1)
+            while cut < len(word) and width_of(word[cut]) == 0:
+                cut += 1  # a combining mark stays with the letter it is on
+            return word[:cut], word[cut:]
     return word, ""
 
 

@@ -118,6 +118,12 @@ def test_wrapping_never_drops_a_character_or_runs_over(text: str, width: int) ->
     assert all(cell_len(line) <= width for line in lines)
 
 
+def test_a_word_cut_to_fit_keeps_each_combining_mark_on_its_letter() -> None:
+    accented = "aa李李\u0301."  # the second 李 carries a combining acute
+    assert wrap(accented, 1) == ["a", "a", "李", "李\u0301", "."]
+    assert wrap("e\u0301e\u0301e\u0301", 2) == ["e\u0301e\u0301", "e\u0301"]
+
+
 @settings(max_examples=100, deadline=None)
 @given(
     st.lists(st.lists(_TEXT, min_size=4, max_size=4), min_size=1, max_size=5),
