@@ -32,10 +32,10 @@ from psycopg.types.json import Jsonb
 from planner.domain.assessment import Assessment, assess
 from planner.domain.bulk import bulk_parsing
 from planner.domain.case import Case
-from planner.domain.checklist import Checklist, EvidenceValue
+from planner.domain.checklist import EvidenceValue
 from planner.domain.gaps import Evaluation, Flag, FlagRules, evaluate, flag_order
-from planner.domain.person import CaseState, Person
-from planner.domain.release_outcome import ReleaseOutcome, check_outcome
+from planner.domain.person import Person
+from planner.domain.release_outcome import ReleaseOutcome
 from planner.domain.status import ItemStatus
 from planner.domain.template import STORED_COPY, Template
 from planner.server.connect import (
@@ -58,6 +58,15 @@ from planner.server.rows import (
     summary_from_row,
 )
 from planner.store.audit import AuditEntry
+from planner.store.case_edits import (
+    UNCHECKED,
+    Unchecked,
+    assigned,
+    new_case,
+    with_notes,
+    with_outcome,
+    with_person,
+)
 from planner.store.codec import Codec, PlainCodec
 from planner.store.commit import case_change
 from planner.store.database import Change
@@ -67,7 +76,6 @@ from planner.store.errors import (
     CaseNotFound,
     DatabaseCorrupt,
     ReadOnlyDatabase,
-    StaleEdit,
     StoreError,
 )
 from planner.store.integrity import Problem
@@ -82,7 +90,6 @@ if TYPE_CHECKING:
 
 __all__ = ["ServerStore", "ServerUnreachable"]
 
-_UNCHECKED: Any = object()
 Cursor = psycopg.Cursor[Any]
 
 
@@ -472,9 +479,7 @@ class ServerStore:
                 raise CaseExists(f"prison number {taken[0]} is already in this database")
             pairs: list[tuple[Case | None, Case | None]] = []
             for person in people:
-                checklist = Checklist(template_id=template.id, template_version=template.version)
-                case = Case(person=person, checklist=checklist, created_at=now, updated_at=now)
-                pairs.append((None, case))
+                pairs.append((None, new_case(person, template, now)))
             self._commit(cur, pairs, template)
         return [case for _, case in pairs if case is not None]
 
@@ -483,8 +488,9 @@ class ServerStore:
             pairs: list[tuple[Case | None, Case | None]] = []
             for person in people:
                 old = self._get(cur, person.number, lock=True)
-                if old.person != person:
-                    pairs.append((old, self._touched(old, person=person)))
+                new = with_person(old, person, self._clock(), expected=None)
+                if new is not None:
+                    pairs.append((old, new))
             if pairs:
                 self._commit(cur, pairs)
         return [new for _, new in pairs if new is not None]
@@ -492,32 +498,18 @@ class ServerStore:
     def update_person(self, person: Person, *, expected: Person | None = None) -> Case:
         with self._changing() as cur:
             old = self._get(cur, person.number, lock=True)
-            if expected is not None and old.person != expected:
-                raise StaleEdit(
-                    f"{person.number}'s details were changed by someone else since you opened them",
-                    current=old.person,
-                    attempted=person,
-                    number=person.number,
-                )
-            if old.person == person:
+            new = with_person(old, person, self._clock(), expected=expected)
+            if new is None:
                 return old
-            new = self._touched(old, person=person)
             self._commit(cur, [(old, new)])
         return new
 
     def update_notes(self, number: str, notes: str, *, expected: str | None = None) -> Case:
         with self._changing() as cur:
             old = self._get(cur, number, lock=True)
-            if expected is not None and old.notes != expected:
-                raise StaleEdit(
-                    f"the notes for {number} were changed by someone else since you opened them",
-                    current=old.notes,
-                    attempted=notes,
-                    number=number,
-                )
-            if old.notes == notes:
+            new = with_notes(old, notes, self._clock(), expected=expected)
+            if new is None:
                 return old
-            new = self._touched(old, notes=notes)
             self._commit(cur, [(old, new)])
         return new
 
@@ -560,20 +552,12 @@ class ServerStore:
         outcome: ReleaseOutcome,
         measures: Template,
         *,
-        expected: Any = _UNCHECKED,
+        expected: ReleaseOutcome | Unchecked | None = UNCHECKED,
     ) -> Case:
         with self._changing() as cur:
             old = self._get(cur, number, lock=True)
-            if expected is not _UNCHECKED and old.outcome != expected:
-                raise StaleEdit(
-                    f"the release outcomes of {number} were changed by someone else since you "
-                    "opened them",
-                    current=old.outcome,
-                    attempted=outcome,
-                    number=number,
-                )
             stored = self._stored_version(cur, measures)
-            new = self._with_outcome(old, outcome, stored)
+            new = with_outcome(old, outcome, stored, self._clock(), expected=expected)
             if new is None:
                 return old
             self._commit(cur, [(old, new)], measures=stored)
@@ -585,29 +569,21 @@ class ServerStore:
             pairs: list[tuple[Case | None, Case | None]] = []
             for number, outcome in outcomes.items():
                 old = self._get(cur, number, lock=True)
-                new = self._with_outcome(old, outcome, stored)
+                new = with_outcome(old, outcome, stored, self._clock())
                 if new is not None:
                     pairs.append((old, new))
             if pairs:
                 self._commit(cur, pairs, measures=stored)
         return len(pairs)
 
-    def _with_outcome(self, old: Case, outcome: ReleaseOutcome, measures: Template) -> Case | None:
-        check_outcome(outcome, measures, old.person)
-        person = old.person
-        if person.state is not CaseState.RELEASED:
-            person = person.model_copy(update={"state": CaseState.RELEASED})
-        if old.outcome == outcome and person == old.person:
-            return None
-        return self._touched(old, outcome=outcome, person=person)
-
     def assign(self, numbers: Iterable[str], officer: str) -> list[Case]:
         with self._changing() as cur:
             pairs: list[tuple[Case | None, Case | None]] = []
             for number in dict.fromkeys(numbers):
                 old = self._get(cur, number, lock=True)
-                if old.assigned_to != officer:
-                    pairs.append((old, self._touched(old, assigned_to=officer)))
+                new = assigned(old, officer, self._clock())
+                if new is not None:
+                    pairs.append((old, new))
             if pairs:
                 self._commit(cur, pairs)
         return [new for _old, new in pairs if new is not None]
@@ -624,9 +600,6 @@ class ServerStore:
         return len(pairs)
 
     # --- internals ------------------------------------------------------------------------
-
-    def _touched(self, case: Case, **changes: Any) -> Case:
-        return case.model_copy(update={**changes, "updated_at": self._clock(), "rev": case.rev + 1})
 
     def _stored_version(self, cur: Cursor, template: Template) -> Template:
         """The stored copy of this template version if there is one (see

@@ -23,7 +23,6 @@ passphrase changes, backups) is :class:`planner.store.admin.StoreAdmin`, reached
 from __future__ import annotations
 
 import contextlib
-import enum
 import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import UTC, date, datetime
@@ -33,10 +32,10 @@ from typing import TYPE_CHECKING, Any
 from planner.domain.assessment import Assessment, assess
 from planner.domain.bulk import bulk_parsing
 from planner.domain.case import Case
-from planner.domain.checklist import Checklist, EvidenceValue
+from planner.domain.checklist import EvidenceValue
 from planner.domain.gaps import Evaluation, Flag, FlagRules, evaluate, flag_order
-from planner.domain.person import CaseState, Person
-from planner.domain.release_outcome import ReleaseOutcome, check_outcome
+from planner.domain.person import Person
+from planner.domain.release_outcome import ReleaseOutcome
 from planner.domain.status import ItemStatus
 from planner.domain.template import Template
 from planner.store import layout
@@ -44,6 +43,15 @@ from planner.store.admin import StoreAdmin
 from planner.store.audit import AuditEntry
 from planner.store.backup import extent_of, take_backup
 from planner.store.backup_folders import Backup
+from planner.store.case_edits import (
+    UNCHECKED,
+    Unchecked,
+    assigned,
+    new_case,
+    with_notes,
+    with_outcome,
+    with_person,
+)
 from planner.store.codec import Codec, is_plain
 from planner.store.commit import case_change, reassessed
 from planner.store.compaction import Fold, Staged, write_staged
@@ -61,7 +69,6 @@ from planner.store.errors import (
     CaseExists,
     CaseNotFound,
     DatabaseCorrupt,
-    StaleEdit,
     StoreError,
     WriteFailed,
 )
@@ -91,12 +98,6 @@ DEFAULT_BACKUPS_KEEP = 14
 # would otherwise replay it from the journal until the next fold (at 20,000 people, 170 ms
 # an open, against half a second once).
 FOLD_UPGRADES_OF = 1000
-
-
-class _Unchecked(enum.Enum):
-    """No expectation given: save whatever is stored now."""
-
-    UNCHECKED = 0
 
 
 def utc_now() -> datetime:
@@ -394,12 +395,7 @@ class CaseStore:
             template = self._templates.stored_version(template)
             if self._cases.has_key(person.number):
                 raise CaseExists(f"prison number {person.number} is already in this database")
-            case = Case(
-                person=person,
-                checklist=Checklist(template_id=template.id, template_version=template.version),
-                created_at=now,
-                updated_at=now,
-            )
+            case = new_case(person, template, now)
             self._commit([(None, case)], template)
             return case
 
@@ -412,38 +408,30 @@ class CaseStore:
             for person in people:
                 if self._cases.has_key(person.number):
                     raise CaseExists(f"prison number {person.number} is already in this database")
-                checklist = Checklist(template_id=template.id, template_version=template.version)
-                case = Case(person=person, checklist=checklist, created_at=now, updated_at=now)
-                pairs.append((None, case))
+                pairs.append((None, new_case(person, template, now)))
             self._commit(pairs, template)
             return [case for _, case in pairs]
 
     def update_people(self, people: Iterable[Person]) -> list[Case]:
         """Replace several people's details in one commit (re-import)."""
         with self._locked():
-            pairs = []
+            pairs: list[tuple[Case | None, Case | None]] = []
             for person in people:
                 old = self.get(person.number)
-                if old.person != person:
-                    pairs.append((old, self._touched(old, person=person)))
+                new = with_person(old, person, self._clock(), expected=None)
+                if new is not None:
+                    pairs.append((old, new))
             if pairs:
                 self._commit(pairs)
-            return [new for _, new in pairs]
+            return [new for _, new in pairs if new is not None]
 
     def update_person(self, person: Person, *, expected: Person | None = None) -> Case:
         """Replace a person's details; with `expected`, refuse if someone changed them first."""
         with self._locked():
             old = self.get(person.number)
-            if expected is not None and old.person != expected:
-                raise StaleEdit(
-                    f"{person.number}'s details were changed by someone else since you opened them",
-                    current=old.person,
-                    attempted=person,
-                    number=person.number,
-                )
-            if old.person == person:
+            new = with_person(old, person, self._clock(), expected=expected)
+            if new is None:
                 return old
-            new = self._touched(old, person=person)
             self._commit([(old, new)])
             return new
 
@@ -452,16 +440,9 @@ class CaseStore:
         refuse with StaleEdit if someone changed them first."""
         with self._locked():
             old = self.get(number)
-            if expected is not None and old.notes != expected:
-                raise StaleEdit(
-                    f"the notes for {number} were changed by someone else since you opened them",
-                    current=old.notes,
-                    attempted=notes,
-                    number=number,
-                )
-            if old.notes == notes:
+            new = with_notes(old, notes, self._clock(), expected=expected)
+            if new is None:
                 return old
-            new = self._touched(old, notes=notes)
             self._commit([(old, new)])
             return new
 
@@ -507,7 +488,7 @@ class CaseStore:
         outcome: ReleaseOutcome,
         measures: Template,
         *,
-        expected: ReleaseOutcome | _Unchecked | None = _Unchecked.UNCHECKED,
+        expected: ReleaseOutcome | Unchecked | None = UNCHECKED,
     ) -> Case:
         """Record (or change) what happened on and after release day, and mark the case
         released if it is not already, as one audited change.
@@ -520,16 +501,8 @@ class CaseStore:
         """
         with self._locked():
             old = self.get(number)
-            if expected is not _Unchecked.UNCHECKED and old.outcome != expected:
-                raise StaleEdit(
-                    f"the release outcomes of {number} were changed by someone else since you "
-                    "opened them",
-                    current=old.outcome,
-                    attempted=outcome,
-                    number=number,
-                )
             stored = self._templates.stored_version(measures)
-            new = self._with_outcome(old, outcome, stored)
+            new = with_outcome(old, outcome, stored, self._clock(), expected=expected)
             if new is None:
                 return old
             self._save_outcomes([(old, new)], stored)
@@ -544,22 +517,12 @@ class CaseStore:
             pairs: list[tuple[Case | None, Case | None]] = []
             for number, outcome in outcomes.items():
                 old = self.get(number)
-                new = self._with_outcome(old, outcome, stored)
+                new = with_outcome(old, outcome, stored, self._clock())
                 if new is not None:
                     pairs.append((old, new))
             if pairs:
                 self._save_outcomes(pairs, stored)
             return len(pairs)
-
-    def _with_outcome(self, old: Case, outcome: ReleaseOutcome, measures: Template) -> Case | None:
-        """The case with `outcome` and marked released; None when nothing changes."""
-        check_outcome(outcome, measures, old.person)
-        person = old.person
-        if person.state is not CaseState.RELEASED:
-            person = person.model_copy(update={"state": CaseState.RELEASED})
-        if old.outcome == outcome and person == old.person:
-            return None
-        return self._touched(old, outcome=outcome, person=person)
 
     def _save_outcomes(
         self, pairs: Sequence[tuple[Case | None, Case | None]], measures: Template
@@ -578,8 +541,9 @@ class CaseStore:
             pairs: list[tuple[Case | None, Case | None]] = []
             for number in dict.fromkeys(numbers):
                 old = self.get(number)
-                if old.assigned_to != officer:
-                    pairs.append((old, self._touched(old, assigned_to=officer)))
+                new = assigned(old, officer, self._clock())
+                if new is not None:
+                    pairs.append((old, new))
             if pairs:
                 self._commit(pairs)
             return [new for _old, new in pairs if new is not None]
@@ -633,9 +597,6 @@ class CaseStore:
         return StoreAdmin(self)
 
     # --- internals ------------------------------------------------------------------------
-
-    def _touched(self, case: Case, **changes: Any) -> Case:
-        return case.model_copy(update={**changes, "updated_at": self._clock(), "rev": case.rev + 1})
 
     def _commit(
         self, pairs: Sequence[tuple[Case | None, Case | None]], template: Template | None = None

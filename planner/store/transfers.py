@@ -28,6 +28,7 @@ from planner.domain.case import Case
 from planner.domain.person import CaseState
 from planner.domain.template import Template
 from planner.store.audit import AuditEntry
+from planner.store.case_edits import touched
 from planner.store.commit import case_change
 from planner.store.errors import StaleEdit
 from planner.store.stored_templates import template_document
@@ -106,7 +107,7 @@ class StoreTransfers:
                     number=number,
                 )
             person = old.person.model_copy(update={"state": CaseState.TRANSFERRED})
-            new = store._touched(old, person=person)
+            new = touched(old, store._clock(), person=person)
             change = case_change([(old, new)], store.template_for)
             change.entries.append(
                 _entry(number, OUT_FIELD, f"sent to {point['to_prison']} ({point['id']})")
@@ -146,7 +147,7 @@ class StoreTransfers:
             if old is None:  # new here: its own revisions start again
                 stored = new.model_copy(update={"rev": 1, "updated_at": store._clock()})
             else:
-                stored = store._touched(new)
+                stored = touched(new, store._clock())
             change = case_change([(old, stored)], lambda _case: template)
             change.entries.append(_entry(number, IN_FIELD, description))
             have = self._doc(TRANSFER_HISTORY, number).get("sections", [])
