@@ -135,6 +135,7 @@ def history_json(
                 "what": what(e, template, measures),
                 "old": e.old,
                 "new": e.new,
+                **({"copied_change": e.copied_change} if e.copied_change is not None else {}),
             }
             for e in records
         ],

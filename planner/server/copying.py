@@ -130,11 +130,16 @@ def _next_seq(cur: Any) -> int:
     return int(row[0])
 
 
-def _insert_entries(cur: Any, seq: int, entries: Sequence[Any], prisons: Mapping[str, str]) -> int:
-    """Audit entries copied as they were (their times and officers) under change `seq`."""
+def _insert_entries(
+    cur: Any, seq: int, entries: Sequence[AuditEntry], prisons: Mapping[str, str]
+) -> int:
+    """Audit entries copied as they were (their times, officers and change numbers in the
+    file) under change `seq`, in the order the file made them."""
+    ordered = sorted(entries, key=lambda e: e.seq)  # stable: a change's entries keep theirs
     rows = [
         (
             seq,
+            e.seq,
             e.at,
             e.by,
             prisons.get(e.case) if e.case else None,
@@ -144,12 +149,13 @@ def _insert_entries(cur: Any, seq: int, entries: Sequence[Any], prisons: Mapping
             Jsonb(e.old),
             Jsonb(e.new),
         )
-        for e in entries
+        for e in ordered
     ]
     if rows:
         cur.executemany(
-            "INSERT INTO planner.audit (seq, at, by, prison, case_number, item, field, old, new)"
-            " VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s)",
+            "INSERT INTO planner.audit"
+            " (seq, copied_change, at, by, prison, case_number, item, field, old, new)"
+            " VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
             rows,
         )
     return len(rows)

@@ -172,8 +172,13 @@ GRANT USAGE ON SEQUENCE planner.audit_id_seq TO {OFFICER_ROLE}, {REGIONAL_ROLE},
 GRANT INSERT, DELETE ON planner.prison_members TO {ADMIN_ROLE};
 """
 
+# An audit entry copied from a database file keeps its change number there (the entries
+# of a batch of cases are all written by one change of the server).
+_COPIED_CHANGE = "ALTER TABLE planner.audit ADD COLUMN copied_change bigint;"
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "cases, templates, the audit log, prisons and their roles", _ROLES + _SCHEMA),
+    Migration(2, "the change number an audit entry copied from a file had there", _COPIED_CHANGE),
 )
 SCHEMA_VERSION = MIGRATIONS[-1].version
 

@@ -438,15 +438,14 @@ class ServerStore:
     def _audit_entries(self, where: str, params: tuple[Any, ...]) -> list[AuditEntry]:
         """The audit table's rows `where` selects (SQL, with `params`), oldest first."""
         sql = (
-            "SELECT seq, at, by, case_number, item, field, old, new FROM planner.audit"
-            + where
-            + " ORDER BY id"
+            "SELECT seq, at, by, case_number, item, field, old, new, copied_change"
+            " FROM planner.audit" + where + " ORDER BY id"
         )
         with self._connection() as conn:
             rows = conn.execute(sql, params).fetchall()
         return [
-            AuditEntry(int(seq), at.astimezone(UTC), by, case, item, field, old, new)
-            for seq, at, by, case, item, field, old, new in rows
+            AuditEntry(int(seq), at.astimezone(UTC), by, case, item, field, old, new, copied)
+            for seq, at, by, case, item, field, old, new, copied in rows
         ]
 
     def raw_records(self, numbers: Iterable[str] | None = None) -> dict[str, Mapping[str, Any]]:

@@ -156,6 +156,14 @@ class AuditEntry:
     field: str
     old: Any
     new: Any
+    # On a server, an entry copied from a database file: its change number there (`seq`
+    # is the server's change that copied it, one for a whole batch of cases).
+    copied_change: int | None = None
+
+    @property
+    def save(self) -> tuple[int, int | None]:
+        """Which save made the entry: entries of one save share it."""
+        return (self.seq, self.copied_change)
 
 
 class AuditLog:

@@ -16,6 +16,7 @@ from planner.cli import main
 from planner.config import config_path
 from planner.domain.status import ItemStatus
 from planner.domain.template import Template
+from planner.server.migrations import MIGRATIONS
 from planner.server.store import ServerStore
 from planner.store.errors import NewerSchema, StoreError
 from planner.store.layout import DatabaseFiles
@@ -92,7 +93,7 @@ def test_server_init_and_add_officer(
         conn.execute("CREATE ROLE officer_init LOGIN")
     url = pg_server.url("planner_init")
     assert planner("--db", url, "server", "init") == 0
-    assert "migrations applied: 1" in capsys.readouterr().out
+    assert "migrations applied: 1, 2" in capsys.readouterr().out
     assert planner("--db", url, "server", "init") == 0
     assert "already up to date" in capsys.readouterr().out
     assert planner("--db", url, "server", "add-officer", "officer_init", "--prison", "HMP A") == 0
@@ -143,6 +144,10 @@ def test_migrate_copies_a_file_with_its_history_and_leaves_it_untouched(
         assert [(e.at, e.by, e.field, e.old, e.new) for e in copied] == [
             (e.at, e.by, e.field, e.old, e.new) for e in history
         ]
+        # one change of the server copied them; each keeps the change that made it
+        assert len({e.seq for e in copied}) == 1
+        assert [e.copied_change for e in copied] == [e.seq for e in history]
+        assert len({e.save for e in copied}) == len({e.seq for e in history}) == 2
         assert list(server.stored_templates()) == [template.key]
     # run again: nothing copied twice
     assert planner("--db", str(db), "migrate", "--to", server_url) == 0
@@ -167,6 +172,38 @@ def test_migrate_copies_a_file_with_its_history_and_leaves_it_untouched(
     capsys.readouterr()
     assert planner("--db", str(out), "history", NUMBER) == 0
     assert "History at the team server (HMP Example)" in capsys.readouterr().out
+
+
+def test_a_server_at_an_older_schema_is_refused_to_an_officer_and_upgraded_by_init(
+    pg_server: ThrowawayServer, template: Template, capsys: pytest.CaptureFixture[str]
+):
+    with psycopg.connect(pg_server.url("postgres"), autocommit=True) as conn:
+        conn.execute("CREATE DATABASE planner_v1")
+        conn.execute("CREATE ROLE officer_v1 LOGIN")
+    url = pg_server.url("planner_v1")
+    with psycopg.connect(url) as conn:  # the schema as the first team-mode planner made it
+        conn.execute("CREATE SCHEMA planner")
+        conn.execute(
+            "CREATE TABLE planner.schema_version (version integer PRIMARY KEY,"
+            " description text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())"
+        )
+        conn.execute(MIGRATIONS[0].sql.encode())
+        conn.execute("INSERT INTO planner.schema_version VALUES (1, 'first')")
+        conn.execute("GRANT SELECT ON planner.schema_version TO planner_officer")
+        conn.execute("GRANT planner_officer TO officer_v1")
+        conn.execute("INSERT INTO planner.prison_members VALUES ('officer_v1', 'HMP Example')")
+    officer = pg_server.url("planner_v1", user="officer_v1")
+    assert planner("--db", officer, "list") == 1
+    err = capsys.readouterr().err
+    assert "needs version 2: an administrator must run 'planner server init'" in err
+    assert len(err.splitlines()) == 1
+
+    assert planner("--db", url, "server", "init") == 0
+    assert "migrations applied: 2" in capsys.readouterr().out
+    with ServerStore(officer, officer="Officer One", clock=lambda: NOW) as store:
+        store.add(make_person(NUMBER), template)
+        made_here = store.history(NUMBER)
+        assert made_here and {e.copied_change for e in made_here} == {None}
 
 
 def test_a_server_with_a_newer_schema_is_refused_in_one_line(

@@ -87,7 +87,7 @@ class HistoryScreen(DataScreen):
             )
         if cursor > 0 and added > 0:
             table.move_cursor(row=cursor + added, animate=False)
-        changes = len({e.seq for e in entries})
+        changes = len({e.save for e in entries})
         self.query_one("#history-summary", Static).update(
             f"{len(entries)} recorded field changes in {changes} saves, newest first."
         )
