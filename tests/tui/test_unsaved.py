@@ -162,33 +162,23 @@ async def test_discard_leaves_the_database_as_it_was(
 
 
 @pytest.mark.parametrize(("opened", "was_saved"), FORMS)
-async def test_save_saves(
-    app: PlannerApp, db_path: Path, opened: Opener, was_saved: Callable[[Path], bool]
-) -> None:
-    async with app.run_test(size=(120, 40)) as pilot:
-        form = await opened(pilot)
-        await escape_asks(pilot, form)
-        await pilot.press("s")
-        await settled(pilot)
-        await wait_until(pilot, lambda: form not in app.screen_stack, "the form to close")
-    assert was_saved(db_path)
-
-
-@pytest.mark.parametrize(("opened", "was_saved"), FORMS)
-async def test_keep_editing_returns_to_the_form_as_it_was(
+async def test_keep_editing_returns_to_the_form_as_it_was_and_save_saves_it(
     app: PlannerApp, db_path: Path, opened: Opener, was_saved: Callable[[Path], bool]
 ) -> None:
     async with app.run_test(size=(120, 40)) as pilot:
         form = await opened(pilot)
         focused = app.focused
         await escape_asks(pilot, form)
-        await pilot.press("escape")
+        await pilot.press("escape")  # keep editing
         assert app.screen is form
         assert form.has_unsaved_changes()
         assert app.focused is focused
-        form.action_save()  # the edit is still there to save
+        assert not was_saved(db_path)
+        await escape_asks(pilot, form)  # asked again, the edit still there: save it
+        await pilot.press("s")
         await settled(pilot)
-    assert was_saved(db_path)
+        await wait_until(pilot, lambda: form not in app.screen_stack, "the form to close")
+    assert was_saved(db_path)  # what was typed before "keep editing" is what was saved
 
 
 async def test_enter_alone_on_the_question_keeps_editing(app: PlannerApp, db_path: Path) -> None:
