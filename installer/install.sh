@@ -48,8 +48,15 @@ wanted="${wanted% }"
 describe() {
     "$1" -c 'import platform, sys, sysconfig; print(sysconfig.get_platform(), "%d.%d" % sys.version_info[:2], sys.implementation.name, platform.libc_ver()[1] or "none")' 2>/dev/null
 }
-# Whether glibc version $1 is at least $2 (both 2.N).
-glibc_at_least() { [ "${1#2.}" != "$1" ] && [ "${1#2.}" -ge "${2#2.}" ] 2>/dev/null; }
+# Whether glibc version $1 is at least $2 (both 2.N): only N is compared ("2.39.9000", a
+# development build, is 2.39).
+glibc_at_least() {
+    local have="${1#2.}" wanted="${2#2.}"
+    [ "$have" != "$1" ] || return 1
+    have="${have%%[!0-9]*}"
+    wanted="${wanted%%[!0-9]*}"
+    [ -n "$have" ] && [ -n "$wanted" ] && [ "$have" -ge "$wanted" ]
+}
 python=""
 found=()
 if [ -n "${PYTHON:-}" ]; then

@@ -353,3 +353,28 @@ def test_install_sh_refuses_the_root_or_a_folder_at_the_top_before_anything_is_w
     assert len(refused.stderr.splitlines()) == 1
     assert files_of(bundle.parent) == before
     assert not home.exists()
+
+
+@pytest.mark.parametrize(
+    ("have", "needs", "enough"),
+    [
+        ("2.39.9000", "2.39", True),  # a development build of glibc 2.39
+        ("2.39", "2.28", True),
+        ("2.28", "2.28", True),
+        ("2.27", "2.28", False),
+        ("unknown", "2.28", False),
+    ],
+)
+def test_install_sh_compares_glibc_versions_by_their_minor_number(
+    have: str, needs: str, enough: bool
+) -> None:
+    script = (ROOT / "installer" / "install.sh").read_text(encoding="utf-8")
+    start = script.index("glibc_at_least() {")
+    function = script[start : script.index("\n}\n", start) + 3]
+    done = subprocess.run(
+        ["bash", "-c", f'set -u\n{function}\nglibc_at_least "$1" "$2"', "-", have, needs],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert (done.returncode == 0) is enough, done.stderr
