@@ -7,14 +7,11 @@ ethnicity and notes themselves).
 
 from __future__ import annotations
 
-from datetime import date
-
-from planner.domain.appointment import appointment_text
 from planner.domain.assessment import missing_evidence, not_met_outcomes
-from planner.domain.calendar import format_day
 from planner.domain.checklist import EvidenceValue, ItemRecord
+from planner.domain.evidence_text import shown_value
 from planner.domain.status import ItemStatus
-from planner.domain.template import EvidenceField, FieldType, ItemTemplate
+from planner.domain.template import EvidenceField, ItemTemplate
 from planner.export.model import Evidence
 
 # Sections whose whole content is health detail.
@@ -28,24 +25,6 @@ REDACTION_NOTICE = (
     "if you need them."
 )
 REDACTED_HEALTH = "Left out of this redacted summary (health detail)."
-
-
-def display_value(field: EvidenceField | None, value: EvidenceValue) -> str:
-    """A value as a person reads it: a choice's label, 'Yes', 'Wed 16 Dec 2026'."""
-    if isinstance(value, bool):
-        return "Yes" if value else "No"
-    if field is None:
-        return value
-    if field.type is FieldType.CHOICE:
-        return field.choice_label(value)
-    if field.type is FieldType.DATE:
-        try:
-            return format_day(date.fromisoformat(value))
-        except ValueError:
-            return value
-    if field.type is FieldType.APPOINTMENT:
-        return appointment_text(value)
-    return value
 
 
 def is_redacted(item: ItemTemplate, field: EvidenceField | None, redact: bool) -> bool:
@@ -70,13 +49,13 @@ def evidence_of(item: ItemTemplate, record: ItemRecord, redact: bool) -> list[Ev
         if _blank(value) or is_redacted(item, field, redact):
             continue
         assert value is not None
-        entries.append(_entry(field.name, field.label, display_value(field, value), value))
+        entries.append(_entry(field.name, field.label, shown_value(field, value), value))
     if redact:
         return entries
     known = {f.name for f in item.evidence}
     for name, value in record.evidence.items():
         if name not in known and not _blank(value):
-            entries.append(_entry(name, name, display_value(None, value), value))
+            entries.append(_entry(name, name, shown_value(None, value), value))
     return entries
 
 

@@ -17,6 +17,7 @@ from planner.domain.assessment import applies
 from planner.domain.calendar import format_day, release_day_risk
 from planner.domain.case import Case
 from planner.domain.equality import ETHNICITIES, RELIGIONS
+from planner.domain.evidence_text import shown_value
 from planner.domain.gaps import Evaluation, Flag, SectionStatus, Severity
 from planner.domain.person import CIRCUMSTANCE_LABELS, Contact, ReleaseKind
 from planner.domain.status import ItemStatus
@@ -28,7 +29,6 @@ from planner.export.evidence import (
     HEALTH_SECTIONS,
     REDACTED_HEALTH,
     REDACTION_NOTICE,
-    display_value,
     evidence_of,
     is_redacted,
     not_counted,
@@ -174,7 +174,7 @@ def _release(case: Case, template: Template, evaluation: Evaluation) -> Release:
         address = case.checklist.item(ADDRESS_ITEM)
         raw_kind = address.evidence.get("accommodation_type")
         if isinstance(raw_kind, str) and raw_kind:
-            kind = display_value(template.item(ADDRESS_ITEM).field("accommodation_type"), raw_kind)
+            kind = shown_value(template.item(ADDRESS_ITEM).field("accommodation_type"), raw_kind)
         raw_text = address.evidence.get("address")
         if isinstance(raw_text, str) and raw_text.strip():
             text = raw_text.strip()

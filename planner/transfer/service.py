@@ -32,6 +32,7 @@ from typing import Any
 
 from planner.domain.case import Case
 from planner.domain.checklist import ItemRecord
+from planner.domain.evidence_text import shown_value
 from planner.domain.merge import (
     NOTES_UNIT,
     OUTCOME_UNIT,
@@ -385,11 +386,11 @@ def item_summary(item: ItemTemplate, record: ItemRecord) -> str:
         and not record.notes
     ):
         return ""
-    parts = [record.status.value.replace("_", " ")]
-    labels = {f.name: f.label for f in item.evidence}
+    parts = [record.status.label]
+    fields = {f.name: f for f in item.evidence}
     for name, value in record.evidence.items():
-        shown = ("yes" if value else "no") if isinstance(value, bool) else value
-        parts.append(f"{labels.get(name, name)}: {shown}")
+        field = fields.get(name)
+        parts.append(f"{field.label if field else name}: {shown_value(field, value)}")
     if record.reason:
         parts.append(f"reason: {record.reason}")
     if record.notes:

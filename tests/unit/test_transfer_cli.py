@@ -116,7 +116,7 @@ def test_out_and_in_between_a_plain_and_an_encrypted_database(
         receiver, "transfer", "in", str(file), "--dry-run", officer="Sam Receiver", passphrase=pp_in
     )
     assert code == 0, err
-    assert "New here" in out and "barclays" in out
+    assert "New here" in out and "Bank: Barclays" in out  # a choice by its label
     assert len(open_db(receiver, pp_in)) == 0  # a dry run writes nothing
 
     code, out, err = run(

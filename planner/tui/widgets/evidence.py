@@ -15,14 +15,13 @@ from planner.domain.appointment import (
     TIME_EXAMPLE,
     Appointment,
     appointment_from_parts,
-    appointment_text,
     read_stored,
 )
-from planner.domain.calendar import format_day
 from planner.domain.checklist import EvidenceValue
 from planner.domain.dates import parse_date
 from planner.domain.errors import InvalidInput
 from planner.domain.evidence import parse_evidence_value
+from planner.domain.evidence_text import shown_value
 from planner.domain.template import EvidenceField, FieldType
 from planner.domain.text import name_text, visible
 from planner.tui.literal import literal, literal_text
@@ -37,18 +36,7 @@ def evidence_text(field: EvidenceField, value: EvidenceValue | None) -> str:
     """A recorded value as an officer reads it."""
     if value is None or value == "":
         return "— not recorded"
-    if field.type is FieldType.YES_NO:
-        return "Yes" if value is True else "No"
-    if field.type is FieldType.CHOICE and isinstance(value, str):
-        return field.choice_label(value)
-    if field.type is FieldType.DATE and isinstance(value, str):
-        try:
-            return format_day(date.fromisoformat(value))
-        except ValueError:
-            return value
-    if field.type is FieldType.APPOINTMENT and isinstance(value, str):
-        return appointment_text(value)
-    return str(value)
+    return shown_value(field, value)
 
 
 class ErrorLine(Static):
