@@ -82,7 +82,7 @@ def one_saves(store: Any, numbers: list[str], saves: int) -> list[float]:
     return times
 
 
-def first_screen(open_store: Any, repeat: int = 5) -> list[float]:
+def first_screen(open_store: Any, repeat: int = 9) -> list[float]:
     """Open a store and make the caseload's first screen as the UI does: the default
     window's summaries and their rows (flags, readiness), before everyone is counted in."""
     from datetime import timedelta
