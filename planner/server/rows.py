@@ -80,13 +80,17 @@ def row_values(
 
 class AssessmentBatch:
     """The assessments of the rows one caseload query fetched, read from the server in
-    one query the first time any of them is wanted (its flags, its gaps): the caseload's
-    first screen needs only the summary columns, a fraction of the bytes."""
+    one query the first time any of them is wanted (its flags, its gaps): listing
+    everyone needs only the summary columns, a fraction of the bytes. `texts`: the
+    assessments already fetched with the rows (the first screen shows the flags of
+    nearly everyone it lists)."""
 
-    def __init__(self, fetch: Callable[[list[str]], dict[str, str]]) -> None:
+    def __init__(
+        self, fetch: Callable[[list[str]], dict[str, str]], texts: dict[str, str] | None = None
+    ) -> None:
         self._fetch = fetch
         self._numbers: list[str] = []
-        self._texts: dict[str, str] | None = None
+        self._texts = texts
         self._lock = threading.Lock()
 
     def document(self, number: str) -> DeferredAssessment:

@@ -356,14 +356,16 @@ class ServerStore:
         first listed, one query of those rows alone (the caseload's first screen shows
         its default window before everyone else is counted in)."""
         if self._seen < 0:
+            # The assessments in the same query: the first screen shows the flags of
+            # nearly everyone in its window.
             with self._connection() as conn:
                 rows = conn.execute(
-                    f"SELECT {SUMMARY_COLUMNS} FROM planner.cases"
+                    f"SELECT {SUMMARY_COLUMNS}, assessment FROM planner.cases"
                     " WHERE release_date BETWEEN %s AND %s",
                     (first, last),
                 ).fetchall()
-            batch = AssessmentBatch(self._assessments)
-            return [summary_from_row(row, self._reassess, batch) for row in rows]
+            batch = AssessmentBatch(self._assessments, {row[0]: row[-1] for row in rows})
+            return [summary_from_row(row[:-1], self._reassess, batch) for row in rows]
         return [
             s
             for s in self.summaries()

@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 
 from planner.domain.checklist import ItemRecord
+from planner.domain.gaps import Flag, FlagRules
 from planner.domain.release_outcome import ReleaseOutcome
 from planner.domain.status import ItemStatus
 from planner.domain.template import Template
@@ -231,6 +232,15 @@ def test_flags_and_evaluation_are_the_same_on_either(repository: CaseRepository,
     case = repository.get(NUMBER)
     flags = repository.all_flags(TODAY)
     assert flags and flags == list(repository.evaluate(case, TODAY).flags)
+    # The caseload's first screen reads the window's summaries (on the server, their
+    # assessments in the same query): the same flags again.
+    (summary,) = repository.summaries_released_between(TODAY, TODAY + timedelta(days=30))
+
+    def key(flag: Flag) -> tuple[object, ...]:  # the caseload's flags are in no set order
+        return (flag.kind.value, flag.item_id or "", flag.severity.value, flag.due)
+
+    listed = sorted(map(key, summary.flags(FlagRules(template, TODAY))))
+    assert listed == sorted(map(key, flags))
 
 
 def test_purge_removes_people_and_their_history_and_notes_it(
