@@ -50,9 +50,10 @@ class StoredRecords:
         revisions = {row.number: row.rev for row in rows}
         if store.records_are_local:
             return StoredRecords(None, store.raw_records(), revisions)
+        # A copy first: a filter's worker may be adding to these records meanwhile.
         kept = {
             number: record
-            for number, record in self._records.items()
+            for number, record in list(self._records.items())
             if self._revisions.get(number) == revisions.get(number)
         }
         return StoredRecords(store, kept, revisions)
