@@ -387,9 +387,8 @@ def item_summary(item: ItemTemplate, record: ItemRecord) -> str:
     ):
         return ""
     parts = [record.status.label]
-    fields = {f.name: f for f in item.evidence}
     for name, value in record.evidence.items():
-        field = fields.get(name)
+        field = item.field(name)
         parts.append(f"{field.label if field else name}: {shown_value(field, value)}")
     if record.reason:
         parts.append(f"reason: {record.reason}")
