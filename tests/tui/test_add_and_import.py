@@ -43,7 +43,7 @@ async def test_add_person_refuses_a_bad_prison_number_then_adds(
     app: PlannerApp, db_path: Path
 ) -> None:
     before = people(db_path)
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with app.run_test(size=(80, 24)) as pilot:
         await wait_for_caseload(pilot)
         await pilot.press("n")
         assert isinstance(app.screen, PersonFormScreen)
@@ -84,7 +84,7 @@ async def test_add_person_refuses_a_bad_prison_number_then_adds(
 
 
 async def test_edit_details_with_inline_validation(app: PlannerApp, db_path: Path) -> None:
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with app.run_test(size=(80, 24)) as pilot:
         screen = await wait_for_caseload(pilot)
         screen.open_number("A1234BC")
         await pilot.pause()
@@ -119,7 +119,7 @@ CSV = (
 async def test_import_a_csv_from_the_ui(app: PlannerApp, db_path: Path, tmp_path: Path) -> None:
     source = tmp_path / "releases.csv"
     source.write_text(CSV, encoding="utf-8")
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with app.run_test(size=(80, 24)) as pilot:
         screen = await wait_for_caseload(pilot)
         await pilot.press("i")
         dialog = app.screen
@@ -153,7 +153,7 @@ async def test_import_a_csv_from_the_ui(app: PlannerApp, db_path: Path, tmp_path
 async def test_details_changed_meanwhile_shows_both_versions(
     app: PlannerApp, db_path: Path
 ) -> None:
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with app.run_test(size=(80, 24)) as pilot:
         screen = await wait_for_caseload(pilot)
         screen.open_number("A1234BC")
         await pilot.pause()

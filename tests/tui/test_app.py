@@ -79,7 +79,7 @@ def test_escape_goes_back_everywhere(owner: type[Any]) -> None:
 
 
 async def test_question_mark_and_f1_show_the_keys_of_the_screen(app: PlannerApp) -> None:
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with app.run_test(size=(80, 24)) as pilot:
         await wait_for_caseload(pilot)
         await pilot.press("question_mark")
         assert isinstance(app.screen, HelpScreen)
@@ -97,7 +97,7 @@ async def test_question_mark_and_f1_show_the_keys_of_the_screen(app: PlannerApp)
 
 
 async def test_the_palette_lists_the_current_screens_actions(app: PlannerApp) -> None:
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with app.run_test(size=(80, 24)) as pilot:
         screen = await wait_for_caseload(pilot)
         screen.open_number("A1234BC")
         await pilot.pause()
@@ -113,7 +113,7 @@ async def test_the_palette_lists_the_current_screens_actions(app: PlannerApp) ->
 
 
 async def test_theme_switch_is_saved_in_the_config(app: PlannerApp) -> None:
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with app.run_test(size=(80, 24)) as pilot:
         await wait_for_caseload(pilot)
         await pilot.press("ctrl+t")
         assert isinstance(app.screen, PickerScreen)
@@ -144,7 +144,7 @@ async def test_first_run_asks_for_the_officer_and_saves_it(
     caseload: CaseStore, db_path: Path
 ) -> None:
     app = build_app(caseload, officer=None)
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         assert isinstance(app.screen, OfficerPrompt)
         await pilot.press("enter")  # a name is needed
@@ -163,7 +163,7 @@ async def test_first_run_asks_for_the_officer_and_saves_it(
 
 async def test_leaving_the_first_run_prompt_quits_with_a_reason(caseload: CaseStore) -> None:
     app = build_app(caseload, officer=None)
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         await pilot.press("escape")
         await pilot.pause()

@@ -26,7 +26,7 @@ def in_window(screen: CaseloadScreen) -> list[str]:
 
 
 async def test_default_view_is_the_next_12_weeks_most_urgent_first(app: PlannerApp) -> None:
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with app.run_test(size=(80, 24)) as pilot:
         screen = await wait_for_caseload(pilot)
         # B (critical: NFA 4 days out) first; G (June 2027) and released E are not shown;
         # C (no release date) and D (release passed, critical) need action now: after them.
@@ -47,7 +47,7 @@ async def test_default_view_is_the_next_12_weeks_most_urgent_first(app: PlannerA
 
 
 async def test_single_key_filters(app: PlannerApp) -> None:
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with app.run_test(size=(80, 24)) as pilot:
         screen = await wait_for_caseload(pilot)
         await pilot.press("7")
         assert shown(screen) == ["B2345CD"]
@@ -68,7 +68,7 @@ async def test_single_key_filters(app: PlannerApp) -> None:
 
 
 async def test_search_filters_on_each_keystroke(app: PlannerApp) -> None:
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with app.run_test(size=(80, 24)) as pilot:
         screen = await wait_for_caseload(pilot)
         await pilot.press("a", "slash")
         await pilot.press("e")
@@ -89,7 +89,7 @@ async def test_search_filters_on_each_keystroke(app: PlannerApp) -> None:
 
 
 async def test_sort_by_any_column_and_reverse(app: PlannerApp) -> None:
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with app.run_test(size=(80, 24)) as pilot:
         screen = await wait_for_caseload(pilot)
         await pilot.press("a", "s")
         assert isinstance(app.screen, PickerScreen)
@@ -111,7 +111,7 @@ async def test_sort_by_any_column_and_reverse(app: PlannerApp) -> None:
 
 
 async def test_header_click_sorts(app: PlannerApp) -> None:
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with app.run_test(size=(80, 24)) as pilot:
         screen = await wait_for_caseload(pilot)
         await pilot.press("a")
         await pilot.click(CaseTable, offset=(3, 0))  # the Number header (after the mark)
@@ -120,7 +120,7 @@ async def test_header_click_sorts(app: PlannerApp) -> None:
 
 
 async def test_location_filter(app: PlannerApp) -> None:
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with app.run_test(size=(80, 24)) as pilot:
         screen = await wait_for_caseload(pilot)
         await pilot.press("a", "l")
         assert isinstance(app.screen, PickerScreen)
@@ -133,7 +133,7 @@ async def test_location_filter(app: PlannerApp) -> None:
 
 
 async def test_enter_opens_the_person(app: PlannerApp) -> None:
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with app.run_test(size=(80, 24)) as pilot:
         await wait_for_caseload(pilot)
         await pilot.press("down", "enter")
         assert isinstance(app.screen, PersonScreen)
@@ -145,7 +145,7 @@ async def test_enter_opens_the_person(app: PlannerApp) -> None:
 async def test_refreshes_when_another_process_changes_the_data(
     app: PlannerApp, db_path: Path
 ) -> None:
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with app.run_test(size=(80, 24)) as pilot:
         screen = await wait_for_caseload(pilot)
         before = {r.number: r for r in screen.rows}["A1234BC"].readiness
         with CaseStore(db_path, officer="Other Officer", clock=lambda: NOW) as other:
@@ -164,7 +164,7 @@ async def test_refreshes_when_another_process_changes_the_data(
 
 
 async def test_release_day_in_the_table(app: PlannerApp) -> None:
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with app.run_test(size=(80, 24)) as pilot:
         screen = await wait_for_caseload(pilot)
         row = screen.query_one(CaseTable).rows[0]
         assert row.release == date(2026, 11, 27)

@@ -20,7 +20,7 @@ async def test_dates_are_checked_and_shown_back_as_the_officer_types_them(
 ) -> None:
     caseload.save_item("A1234BC", "id.documents", evidence={"date_applied": "2026-11-02"})
     app = build_app(caseload)
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with app.run_test(size=(80, 24)) as pilot:
         person = await open_person(pilot, "A1234BC")
         editor = await open_item(pilot, person, "id.documents")
         assert editor.query_one("#field-ev-date_applied Input", Input).value == "02/11/2026"

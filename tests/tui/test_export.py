@@ -48,7 +48,7 @@ def _started_elsewhere(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
 async def test_export_from_the_person_screen_then_record_it_sent(
     app: PlannerApp, db_path: Path, tmp_path: Path
 ) -> None:
-    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
         await open_person(pilot, "A1234BC")
         await pilot.press("x")
         dialog = app.screen
@@ -81,7 +81,7 @@ async def test_export_from_the_person_screen_then_record_it_sent(
 async def test_no_to_the_offer_records_nothing(
     app: PlannerApp, db_path: Path, tmp_path: Path
 ) -> None:
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with app.run_test(size=(80, 24)) as pilot:
         await open_person(pilot, "A1234BC")
         await pilot.press("x")
         app.screen.query_one("#field-format Select", Select).value = ExportFormat.NOTE
@@ -123,7 +123,7 @@ async def test_redacted_export_is_named_so_offers_nothing_and_replaces_only_when
 
 
 async def test_a_folder_that_does_not_exist_is_one_line(app: PlannerApp, tmp_path: Path) -> None:
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with app.run_test(size=(80, 24)) as pilot:
         await open_person(pilot, "A1234BC")
         await pilot.press("x")
         dialog = app.screen
@@ -154,7 +154,7 @@ def test_sent_evidence_uses_a_matching_choice(template: Template) -> None:
 
 
 async def test_batch_export_of_the_people_shown(app: PlannerApp, tmp_path: Path) -> None:
-    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
         await wait_for_caseload(pilot)
         await pilot.press("x")
         dialog = app.screen
@@ -217,7 +217,7 @@ async def test_cancel_stops_a_batch_after_the_file_being_written(
         raise AssertionError("never stopped")
 
     monkeypatch.setattr("planner.tui.screens.export_batch.export_batch", slow_batch)
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with app.run_test(size=(80, 24)) as pilot:
         await wait_for_caseload(pilot)
         await pilot.press("x")
         dialog = app.screen
@@ -240,7 +240,7 @@ def choice_labels(dialog: Any) -> list[str]:
 
 async def test_export_dialogs_say_due_for_release(app: PlannerApp) -> None:
     """Whom an export covers reads as who is due for release, never as released."""
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with app.run_test(size=(80, 24)) as pilot:
         await wait_for_caseload(pilot)
         await pilot.press("x")
         batch = app.screen
@@ -268,7 +268,7 @@ async def test_export_dialogs_say_due_for_release(app: PlannerApp) -> None:
 
 
 async def test_caseload_csv(app: PlannerApp, tmp_path: Path) -> None:
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with app.run_test(size=(80, 24)) as pilot:
         await wait_for_caseload(pilot)
         await pilot.press("X")
         dialog = app.screen
@@ -289,7 +289,7 @@ async def test_a_large_pdf_batch_renders_in_worker_processes(
     """PDFs of a large batch render in a process pool, started from inside the app (where
     sys.stderr is Textual's capture, whose fileno() is -1)."""
     monkeypatch.setattr("planner.export.service.POOL_THRESHOLD", 2)
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with app.run_test(size=(80, 24)) as pilot:
         await wait_for_caseload(pilot)
         await pilot.press("x")
         dialog = app.screen

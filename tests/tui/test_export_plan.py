@@ -77,7 +77,7 @@ async def test_an_appointment_is_edited_as_its_four_parts(app: PlannerApp, db_pa
     from tests.tui.conftest import inline_error, settled
     from tests.tui.test_person import on_disk, open_item, type_into
 
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with app.run_test(size=(80, 24)) as pilot:
         person = await open_person(pilot, "A1234BC")
         editor = await open_item(pilot, person, "benefits.uc_appointment")
         await type_into(pilot, "#ev-appointment-date", "17/12/2026")

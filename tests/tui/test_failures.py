@@ -222,7 +222,7 @@ async def test_a_locked_database_on_save_says_so_and_keeps_the_edit(
         impatient.files.journal, timeout=5
     ).held()  # the journal is the lock
     try:
-        async with app.run_test(size=(120, 40), notifications=True) as pilot:
+        async with app.run_test(size=(80, 24), notifications=True) as pilot:
             person = await open_person(pilot, "A1234BC")
             editor = await open_item(pilot, person, "psr.status")
             await choose_status(pilot, ItemStatus.IN_PROGRESS)
@@ -256,7 +256,7 @@ async def test_a_refusal_naming_a_folder_with_brackets_is_shown_literally(
     try:
         with CaseStore(db, officer=OFFICER) as store:
             app = build_app(store)
-            async with app.run_test(size=(120, 40), notifications=True) as pilot:
+            async with app.run_test(size=(80, 24), notifications=True) as pilot:
                 await open_person(pilot, "A1234BC")
                 await pilot.press("enter")  # edit the highlighted item: refused
                 await pilot.pause()

@@ -71,7 +71,7 @@ async def test_an_export_path_ending_in_a_slash_is_a_folder_made_if_missing(
     app: PlannerApp, tmp_path: Path
 ) -> None:
     folder = tmp_path / "for probation"
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with app.run_test(size=(80, 24)) as pilot:
         dialog = await export_dialog(pilot)
         written = await write_to(pilot, dialog, f"{folder}/")
     assert written == folder / A1234BC_PDF
@@ -84,7 +84,7 @@ async def test_an_export_path_naming_a_folder_writes_into_it(
 ) -> None:
     folder = tmp_path / "exports"
     folder.mkdir()
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with app.run_test(size=(80, 24)) as pilot:
         dialog = await export_dialog(pilot)
         written = await write_to(pilot, dialog, str(folder))
     assert written == folder / A1234BC_PDF
@@ -96,7 +96,7 @@ async def test_the_export_folder_is_remembered_across_a_restart_keeping_comments
     config = config_path()
     config.write_text(COMMENTED_CONFIG, encoding="utf-8")
     folder = tmp_path / "handovers"
-    async with app_from_config(caseload).run_test(size=(120, 40)) as pilot:
+    async with app_from_config(caseload).run_test(size=(80, 24)) as pilot:
         dialog = await export_dialog(pilot)
         assert dialog.query_one("#field-path Input", Input).value == str(tmp_path / A1234BC_PDF)
         await write_to(pilot, dialog, f"{folder}/")
@@ -104,7 +104,7 @@ async def test_the_export_folder_is_remembered_across_a_restart_keeping_comments
     assert text.startswith(COMMENTED_CONFIG)  # the officer's lines, as they were
     assert load_settings().last_export_folder == str(folder)
 
-    async with app_from_config(caseload).run_test(size=(120, 40)) as pilot:
+    async with app_from_config(caseload).run_test(size=(80, 24)) as pilot:
         dialog = await export_dialog(pilot)
         assert dialog.query_one("#field-path Input", Input).value == str(folder / A1234BC_PDF)
         await pilot.press("f2")
@@ -118,7 +118,7 @@ async def test_a_missing_remembered_folder_falls_back_to_home(
     caseload: CaseStore, tmp_path: Path
 ) -> None:
     config_path().write_text(f'last_export_folder = "{tmp_path / "gone"}"\n', encoding="utf-8")
-    async with app_from_config(caseload).run_test(size=(120, 40)) as pilot:
+    async with app_from_config(caseload).run_test(size=(80, 24)) as pilot:
         dialog = await export_dialog(pilot)
         assert dialog.query_one("#field-path Input", Input).value == str(tmp_path / A1234BC_PDF)
 
@@ -132,7 +132,7 @@ async def test_import_picks_the_file_then_checks_it_listing_adds_and_updates(
     downloads.mkdir()
     (downloads / "releases.csv").write_text(CSV, encoding="utf-8")
     before = caseload.change_number
-    async with app_from_config(caseload).run_test(size=(120, 40)) as pilot:
+    async with app_from_config(caseload).run_test(size=(80, 24)) as pilot:
         await wait_for_caseload(pilot)
         await pilot.press("i")
         dialog = app_screen = pilot.app.screen

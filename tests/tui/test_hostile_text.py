@@ -184,7 +184,7 @@ def fill_form(form: Any, **fields: str) -> None:
 async def test_the_person_form_refuses_control_and_bidi_characters_beside_the_field(
     app: PlannerApp, db_path: Path
 ) -> None:
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with app.run_test(size=(80, 24)) as pilot:
         await wait_for_caseload(pilot)
         await pilot.press("n")
         form = app.screen
@@ -229,7 +229,7 @@ async def test_the_item_editor_refuses_them_in_evidence_reason_and_notes(
 ) -> None:
     with CaseStore(db_path) as before:
         record = before.get("A1234BC").checklist.item("accommodation.address")
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with app.run_test(size=(80, 24)) as pilot:
         person = await open_person(pilot, "A1234BC")
         editor = await open_item(pilot, person, "accommodation.address")
         paste(editor, "#field-ev-address Input", "1 Road\x1b]8;;http://evil.example/\x07")
@@ -249,7 +249,7 @@ async def test_the_item_editor_refuses_them_in_evidence_reason_and_notes(
 async def test_an_evidence_date_out_of_range_is_refused_beside_the_field(
     app: PlannerApp,
 ) -> None:
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with app.run_test(size=(80, 24)) as pilot:
         person = await open_person(pilot, "A1234BC")
         editor = await open_item(pilot, person, "bank.account")
         paste(editor, "#field-ev-date_applied Input", "01/01/0001")
@@ -260,7 +260,7 @@ async def test_an_evidence_date_out_of_range_is_refused_beside_the_field(
 
 
 async def test_the_walk_through_reason_refuses_a_bidi_override(app: PlannerApp) -> None:
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with app.run_test(size=(80, 24)) as pilot:
         await open_person(pilot, "A1234BC")
         await pilot.press("w")
         assert isinstance(app.screen, WalkThroughScreen)

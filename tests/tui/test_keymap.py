@@ -58,7 +58,7 @@ async def test_remapped_keys_replace_the_defaults(caseload: CaseStore, tmp_path:
     path.write_text(CONFIG + '"person.nope" = "z"\n', encoding="utf-8")
     settings = load_settings(path)
     app = make_app(caseload, today=TODAY, settings=settings, templates=TemplateLibrary())
-    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
         screen = await wait_for_caseload(pilot)
         assert any("no key has the id 'person.nope'" in n.message for n in app._notifications)
         await pilot.press("f")
@@ -82,7 +82,7 @@ async def test_a_key_taken_from_another_action_is_reported(caseload: CaseStore) 
         update={"officer": OFFICER, "keys": {"person.export": "w"}}
     )
     app = make_app(caseload, today=TODAY, settings=settings, templates=TemplateLibrary())
-    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
         await open_person(pilot, "A1234BC")
         await pilot.press("w")
         assert isinstance(app.screen, ExportScreen)

@@ -90,7 +90,7 @@ async def unlock_with(app: PlannerApp, passphrase: str) -> PassphraseScreen:
 async def test_a_save_after_the_change_asks_and_then_saves_the_edit(
     app: PlannerApp, encrypted: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
         person = await open_person(pilot, "A1234BC")
         editor = await open_item(pilot, person, "psr.status")
         await choose_status(pilot, ItemStatus.IN_PROGRESS)
@@ -123,7 +123,7 @@ async def test_opening_a_person_after_a_real_planner_passphrase_asks_for_it(
     env = dict(os.environ, PLANNER_PASSPHRASE=OLD, PLANNER_NEW_PASSPHRASE=NEW)
     env.pop("PLANNER_DEBUG", None)
     argv = ["--db", str(encrypted), "--officer", OFFICER, "passphrase"]
-    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
         await wait_for_caseload(pilot)
         done = await asyncio.to_thread(
             subprocess.run,
@@ -177,7 +177,7 @@ def test_escape_leaves_planner_with_one_line_and_exit_status_1(
 async def test_an_idle_editor_notices_the_change_asks_and_keeps_the_edit(
     app: PlannerApp, encrypted: Path
 ) -> None:
-    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
         person = await open_person(pilot, "A1234BC")
         editor = await open_item(pilot, person, "psr.status")
         assert isinstance(editor, ItemEditor)
@@ -204,7 +204,7 @@ async def test_a_plain_database_encrypted_elsewhere_asks_for_its_passphrase(
         fill_caseload(store, template)
     with CaseStore(db_path, officer=OFFICER, clock=lambda: NOW) as plain:
         app = build_app(plain)
-        async with app.run_test(size=(120, 40)) as pilot:
+        async with app.run_test(size=(80, 24)) as pilot:
             await open_person(pilot, "A1234BC")
             with CaseStore(db_path, officer="Another Officer") as other:
                 other.admin.change_passphrase(AesGcmCodec.create(NEW, cost=FAST))

@@ -73,7 +73,7 @@ def on_disk(db_path: Path, number: str, item_id: str) -> Any:
 
 
 async def test_header_shows_release_day_risk_and_readiness(app: PlannerApp) -> None:
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with app.run_test(size=(80, 24)) as pilot:
         person = await open_person(pilot, "B2345CD")
         header = str(person.query_one("#person-header").render())
         assert "Bea Brown" in header and "B2345CD" in header
@@ -92,7 +92,7 @@ async def test_header_shows_release_day_risk_and_readiness(app: PlannerApp) -> N
 
 
 async def test_change_status_and_evidence_saves_to_disk(app: PlannerApp, db_path: Path) -> None:
-    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
         person = await open_person(pilot, "A1234BC")
         editor = await open_item(pilot, person, "id.documents")
         assert "prisoner ID programme" in str(editor.query_one("#item-about").render())
@@ -112,7 +112,7 @@ async def test_change_status_and_evidence_saves_to_disk(app: PlannerApp, db_path
 
 
 async def test_impossible_date_is_refused_inline(app: PlannerApp, db_path: Path) -> None:
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with app.run_test(size=(80, 24)) as pilot:
         person = await open_person(pilot, "A1234BC")
         editor = await open_item(pilot, person, "id.documents")
         await type_into(pilot, "#field-ev-date_applied Input", "31/02/2026")
@@ -126,7 +126,7 @@ async def test_impossible_date_is_refused_inline(app: PlannerApp, db_path: Path)
 
 
 async def test_reason_is_needed_for_not_required(app: PlannerApp, db_path: Path) -> None:
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with app.run_test(size=(80, 24)) as pilot:
         person = await open_person(pilot, "A1234BC")
         editor = await open_item(pilot, person, "work.plan")
         await choose_status(pilot, ItemStatus.NOT_REQUIRED)
@@ -143,7 +143,7 @@ async def test_reason_is_needed_for_not_required(app: PlannerApp, db_path: Path)
 
 
 async def test_stale_edit_overwrite_with_mine(app: PlannerApp, db_path: Path) -> None:
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with app.run_test(size=(80, 24)) as pilot:
         person = await open_person(pilot, "A1234BC")
         await open_item(pilot, person, "health.gp")
         with CaseStore(db_path, officer="Other Officer", clock=lambda: NOW) as other:
@@ -170,7 +170,7 @@ async def test_stale_edit_overwrite_with_mine(app: PlannerApp, db_path: Path) ->
 
 
 async def test_stale_edit_keep_theirs(app: PlannerApp, db_path: Path) -> None:
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with app.run_test(size=(80, 24)) as pilot:
         person = await open_person(pilot, "A1234BC")
         await open_item(pilot, person, "health.gp")
         with CaseStore(db_path, officer="Other Officer", clock=lambda: NOW) as other:
@@ -187,7 +187,7 @@ async def test_stale_edit_keep_theirs(app: PlannerApp, db_path: Path) -> None:
 
 
 async def test_the_save_button_saves(app: PlannerApp, db_path: Path) -> None:
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with app.run_test(size=(80, 24)) as pilot:
         person = await open_person(pilot, "A1234BC")
         editor = await open_item(pilot, person, "health.gp")
         await type_into(pilot, "#field-ev-practice Input", "Clicked")
@@ -201,7 +201,7 @@ async def test_the_save_button_saves(app: PlannerApp, db_path: Path) -> None:
 
 
 async def test_escape_unchanged_leaves_the_editor_at_once(app: PlannerApp, db_path: Path) -> None:
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with app.run_test(size=(80, 24)) as pilot:
         person = await open_person(pilot, "A1234BC")
         await open_item(pilot, person, "health.gp")
         await pilot.press("escape")
@@ -210,7 +210,7 @@ async def test_escape_unchanged_leaves_the_editor_at_once(app: PlannerApp, db_pa
 
 
 async def test_gap_panel_jumps_to_the_item(app: PlannerApp) -> None:
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with app.run_test(size=(80, 24)) as pilot:
         person = await open_person(pilot, "B2345CD")
         await pilot.press("g")
         gaps = person.query_one("#gaps", OptionList)
@@ -228,7 +228,7 @@ async def test_gap_panel_jumps_to_the_item(app: PlannerApp) -> None:
 
 
 async def test_history_lists_the_audit_trail(app: PlannerApp) -> None:
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with app.run_test(size=(80, 24)) as pilot:
         await open_person(pilot, "B2345CD")
         await pilot.press("h")
         history = app.screen
@@ -244,7 +244,7 @@ async def test_history_lists_the_audit_trail(app: PlannerApp) -> None:
 
 
 async def test_history_follows_changes_made_elsewhere(app: PlannerApp, db_path: Path) -> None:
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with app.run_test(size=(80, 24)) as pilot:
         await open_person(pilot, "A1234BC")
         await pilot.press("h")
         history = app.screen

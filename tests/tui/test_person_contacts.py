@@ -62,7 +62,7 @@ async def test_a_com_entered_in_the_form_is_saved_and_the_flag_goes(
     app: PlannerApp, db_path: Path, template: Template
 ) -> None:
     assert no_com_flags(db_path, template)
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with app.run_test(size=(80, 24)) as pilot:
         person = await open_person(pilot, NUMBER)
         assert FlagKind.NO_COM in flag_kinds(person)
         contacts = str(person.query_one("#person-contacts", Static).render())

@@ -18,7 +18,7 @@ from tests.tui.test_person_contacts import NUMBER, change_number, fill, open_det
 async def test_religion_and_sentence_are_saved_and_a_bad_length_is_refused(
     app: PlannerApp, db_path: Path
 ) -> None:
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with app.run_test(size=(80, 24)) as pilot:
         person = await open_person(pilot, NUMBER)
         before = change_number(db_path)
         form = await open_details(pilot)

@@ -64,7 +64,7 @@ async def test_read_only_database_shows_a_banner_and_refuses_every_change(
     with CaseStore(read_only_db) as store:
         assert store.read_only
         app = build_app(store)
-        async with app.run_test(size=(120, 40), notifications=True) as pilot:
+        async with app.run_test(size=(80, 24), notifications=True) as pilot:
             caseload = await wait_for_caseload(pilot)
             text = banner(caseload)
             assert text.startswith("Read-only: this database cannot be changed here")
@@ -109,7 +109,7 @@ async def test_a_read_only_refusal_anyway_is_one_line(
     def refuse(*_: Any, **__: Any) -> None:
         raise ReadOnlyDatabase("planner.db is read-only (the file or its folder cannot be written)")
 
-    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
         person = await open_person(pilot, "A1234BC")
         await open_item(pilot, person, "psr.status")
         monkeypatch.setattr(caseload, "save_item", refuse)
@@ -139,7 +139,7 @@ async def test_a_failed_write_says_nothing_was_lost_and_retries(
         return real(*args, **kwargs)
 
     monkeypatch.setattr(caseload, "save_item", full_disk)
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with app.run_test(size=(80, 24)) as pilot:
         await open_person(pilot, "A1234BC")
         await pilot.press("w")
         assert isinstance(app.screen, WalkThroughScreen)
@@ -202,7 +202,7 @@ async def test_a_damaged_history_shows_in_the_banner_and_nothing_is_saved_on_top
     """The audit log deleted underneath a running UI: the next reload names it, and a save
     is refused in one line with the edit still on screen."""
     app = build_app(caseload)
-    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
         caseload_screen = await wait_for_caseload(pilot)
         assert banner(caseload_screen) == ""
         db_path.with_name(db_path.name + ".audit").unlink()

@@ -62,7 +62,7 @@ async def test_no_color_keeps_every_count_of_the_caseload_header_legible(
 
 
 async def test_tick_boxes_show_ticked_or_not_in_a_character(app: PlannerApp) -> None:
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with app.run_test(size=(80, 24)) as pilot:
         await open_person(pilot, "A1234BC")
         await pilot.press("p")
         form = app.screen

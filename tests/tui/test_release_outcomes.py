@@ -52,7 +52,7 @@ def stored(db_path: Path) -> Any:
 async def test_release_day_answers_are_saved_and_the_person_is_released(
     app: PlannerApp, db_path: Path
 ) -> None:
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with app.run_test(size=(80, 24)) as pilot:
         person = await open_person(pilot, NUMBER)
         assert "o" in person.active_bindings  # in the footer and on the F1 screen
         form = await open_outcomes(pilot)
@@ -83,7 +83,7 @@ async def test_release_day_answers_are_saved_and_the_person_is_released(
 async def test_follow_ups_are_recorded_later_and_a_bad_date_is_refused(
     app: PlannerApp, db_path: Path
 ) -> None:
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with app.run_test(size=(80, 24)) as pilot:
         person = await open_person(pilot, NUMBER)
         form = await open_outcomes(pilot)
         await save_and_close(pilot, person)  # release day, everything unknown

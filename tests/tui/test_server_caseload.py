@@ -19,7 +19,7 @@ async def test_records_are_read_only_for_a_filter_and_again_only_when_changed(
     team: ServerStore, server_url: str
 ) -> None:
     app = build_app(team)
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with app.run_test(size=(80, 24)) as pilot:
         screen = await wait_for_caseload(pilot)
         assert len(screen.rows) == 7
         assert len(screen.stored_records) == 0  # the rows came from the summaries alone

@@ -48,7 +48,7 @@ async def test_the_banner_says_the_server_is_out_of_reach_and_the_caseload_stays
     team: ServerStore, pg_server: ThrowawayServer, server_url: str
 ) -> None:
     app = build_app(team)
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with app.run_test(size=(80, 24)) as pilot:
         screen = await wait_for_caseload(pilot)
         rows = len(screen.rows)
         assert rows > 0 and banner(screen) == ""
@@ -77,7 +77,7 @@ async def test_an_item_saved_while_the_server_is_away_stays_in_the_editor_to_sav
     team: ServerStore, pg_server: ThrowawayServer, server_url: str
 ) -> None:
     app = build_app(team)
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with app.run_test(size=(80, 24)) as pilot:
         person = await open_person(pilot, "A1234BC")
         editor = await open_item(pilot, person, "health.gp")
         await type_into(pilot, "#field-ev-practice Input", "Riverside Surgery")

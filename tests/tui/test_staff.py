@@ -78,7 +78,7 @@ async def test_the_staff_view_counts_as_planner_staff_does(
     expected = cli_staff(db_path, capsys)
     assert [row[0] for row in expected] == [MARKUP_OFFICER, "Sam Reed", "Unassigned"]
     app = build_app(assigned)
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with app.run_test(size=(80, 24)) as pilot:
         screen = await open_staff(pilot)
         loads = screen.query_one("#staff", DataTable)
         assert rows(loads) == expected
@@ -120,7 +120,7 @@ async def test_the_staff_view_counts_as_planner_staff_does(
 
 
 async def test_the_staff_view_is_in_the_command_palette(app: PlannerApp) -> None:
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with app.run_test(size=(80, 24)) as pilot:
         await wait_for_caseload(pilot)
         await pilot.press("ctrl+p")
         assert isinstance(app.screen, CommandPalette)

@@ -123,7 +123,7 @@ async def test_a_filter_typed_in_the_bar_lists_whom_the_cli_lists(
     tracker: CaseStore, db_path: Path, expression: str
 ) -> None:
     expected = cli_numbers(db_path, "--all", "--where", expression)
-    async with tracker_app(tracker).run_test(size=(120, 40)) as pilot:
+    async with tracker_app(tracker).run_test(size=(80, 24)) as pilot:
         screen = await wait_for_caseload(pilot)
         await everyone_in_any_window(pilot, screen)
         await type_filter(pilot, screen, expression)
@@ -152,7 +152,7 @@ async def test_a_filter_reading_many_records_is_applied_in_a_worker_to_the_same_
         return select(self, *args)
 
     monkeypatch.setattr(CaseloadScreen, "_select", spy)
-    async with tracker_app(tracker).run_test(size=(120, 40)) as pilot:
+    async with tracker_app(tracker).run_test(size=(80, 24)) as pilot:
         screen = await wait_for_caseload(pilot)
         await everyone_in_any_window(pilot, screen)
         await type_filter(pilot, screen, expression)
@@ -163,7 +163,7 @@ async def test_a_filter_reading_many_records_is_applied_in_a_worker_to_the_same_
 async def test_the_filter_applies_on_top_of_the_window_and_f5_clears_it(
     tracker: CaseStore, db_path: Path
 ) -> None:
-    async with tracker_app(tracker).run_test(size=(120, 40)) as pilot:
+    async with tracker_app(tracker).run_test(size=(80, 24)) as pilot:
         screen = await wait_for_caseload(pilot)
         await pilot.press("m")  # everyone's cases, in the default window
         unfiltered = shown(screen)
@@ -180,7 +180,7 @@ async def test_the_filter_applies_on_top_of_the_window_and_f5_clears_it(
 async def test_invalid_filter_text_shows_the_error_and_changes_nothing(
     tracker: CaseStore,
 ) -> None:
-    async with tracker_app(tracker).run_test(size=(120, 40)) as pilot:
+    async with tracker_app(tracker).run_test(size=(80, 24)) as pilot:
         screen = await wait_for_caseload(pilot)
         await everyone_in_any_window(pilot, screen)
         await type_filter(pilot, screen, "release within 28")
@@ -209,7 +209,7 @@ async def test_invalid_filter_text_shows_the_error_and_changes_nothing(
 
 
 async def test_escape_on_the_table_clears_an_active_filter(tracker: CaseStore) -> None:
-    async with tracker_app(tracker).run_test(size=(120, 40)) as pilot:
+    async with tracker_app(tracker).run_test(size=(80, 24)) as pilot:
         screen = await wait_for_caseload(pilot)
         await everyone_in_any_window(pilot, screen)
         await type_filter(pilot, screen, "surname = smith")
@@ -221,7 +221,7 @@ async def test_escape_on_the_table_clears_an_active_filter(tracker: CaseStore) -
 
 
 async def test_completion_offers_items_fields_and_choices(tracker: CaseStore) -> None:
-    async with tracker_app(tracker).run_test(size=(120, 40)) as pilot:
+    async with tracker_app(tracker).run_test(size=(80, 24)) as pilot:
         screen = await wait_for_caseload(pilot)
         await pilot.press("f", *"bank.acc")
         field = screen.query_one("#filter", Input)
@@ -243,7 +243,7 @@ async def test_saved_views_are_picked_by_number_and_the_window_keys_still_work(
     tracker: CaseStore, db_path: Path
 ) -> None:
     views = {"Mine, critical": "assigned = me and flag = critical"}
-    async with tracker_app(tracker, views=views).run_test(size=(120, 40)) as pilot:
+    async with tracker_app(tracker, views=views).run_test(size=(80, 24)) as pilot:
         screen = await wait_for_caseload(pilot)
         await everyone_in_any_window(pilot, screen)
         await pilot.press("v")
@@ -270,7 +270,7 @@ async def test_saved_views_are_picked_by_number_and_the_window_keys_still_work(
 
 async def test_a_broken_view_from_the_config_file_shows_its_error(tracker: CaseStore) -> None:
     views = {"Typo": "bank.acount = done"}
-    async with tracker_app(tracker, views=views).run_test(size=(120, 40)) as pilot:
+    async with tracker_app(tracker, views=views).run_test(size=(80, 24)) as pilot:
         screen = await wait_for_caseload(pilot)
         before = shown(screen)
         await pilot.press("v", "7")
@@ -279,7 +279,7 @@ async def test_a_broken_view_from_the_config_file_shows_its_error(tracker: CaseS
 
 
 async def test_search_finds_anyone_and_says_which_window(tracker: CaseStore) -> None:
-    async with tracker_app(tracker).run_test(size=(120, 40)) as pilot:
+    async with tracker_app(tracker).run_test(size=(80, 24)) as pilot:
         screen = await wait_for_caseload(pilot)
         await pilot.press("7")  # due for release in 7 days: G (June 2027) is not in it
         await type_filter(pilot, screen, "surname = Brown")
@@ -299,7 +299,7 @@ async def test_search_finds_anyone_and_says_which_window(tracker: CaseStore) -> 
 
 
 async def test_my_caseload_is_the_default_and_one_key_shows_everyone(tracker: CaseStore) -> None:
-    async with tracker_app(tracker).run_test(size=(120, 40)) as pilot:
+    async with tracker_app(tracker).run_test(size=(80, 24)) as pilot:
         screen = await wait_for_caseload(pilot)
         table = screen.query_one(CaseTable)
         assert screen.filter.scope is Scope.MINE
@@ -316,7 +316,7 @@ async def test_my_caseload_is_the_default_and_one_key_shows_everyone(tracker: Ca
 
 
 async def test_three_marked_rows_are_assigned_at_once_and_audited(tracker: CaseStore) -> None:
-    async with tracker_app(tracker).run_test(size=(120, 40)) as pilot:
+    async with tracker_app(tracker).run_test(size=(80, 24)) as pilot:
         screen = await wait_for_caseload(pilot)
         await everyone_in_any_window(pilot, screen)
         await pilot.press("s", "down", "enter")  # sort by prison number
@@ -356,7 +356,7 @@ async def test_three_marked_rows_are_assigned_at_once_and_audited(tracker: CaseS
 async def test_assigning_to_a_known_officer_typed_another_way_keeps_their_spelling(
     tracker: CaseStore,
 ) -> None:
-    async with tracker_app(tracker).run_test(size=(120, 40)) as pilot:
+    async with tracker_app(tracker).run_test(size=(80, 24)) as pilot:
         screen = await wait_for_caseload(pilot)
         await everyone_in_any_window(pilot, screen)
         await type_filter(pilot, screen, "number = B2222BB")
@@ -372,7 +372,7 @@ async def test_columns_are_chosen_and_remembered_in_the_config_file(
 ) -> None:
     config = tmp_path / "config.toml"
     config.write_text(f'officer = "{OFFICER}"  # me\n', encoding="utf-8")
-    async with tracker_app(tracker, config).run_test(size=(120, 40)) as pilot:
+    async with tracker_app(tracker, config).run_test(size=(80, 24)) as pilot:
         screen = await wait_for_caseload(pilot)
         await pilot.press("C")
         chooser = pilot.app.screen
@@ -396,7 +396,7 @@ async def test_columns_are_chosen_and_remembered_in_the_config_file(
     settings = load_settings(config)
     assert settings.columns[-2:] == ["bank.account.outcome", "assigned"]
     assert "# me" in config.read_text(encoding="utf-8")
-    async with tracker_app(tracker, columns=settings.columns).run_test(size=(120, 40)) as pilot:
+    async with tracker_app(tracker, columns=settings.columns).run_test(size=(80, 24)) as pilot:
         screen = await wait_for_caseload(pilot)
         assert [c.name for c in screen.query_one(CaseTable).columns] == settings.columns
 
@@ -424,7 +424,7 @@ async def test_export_this_view_writes_its_rows_and_columns(
     columns = ["number", "name", "bank.account", "com", "assigned", "next_due"]
     expression = "bank.account != done and release within 84"
     folder = tmp_path / "out"
-    async with tracker_app(tracker, columns=columns).run_test(size=(120, 40)) as pilot:
+    async with tracker_app(tracker, columns=columns).run_test(size=(80, 24)) as pilot:
         screen = await wait_for_caseload(pilot)
         await everyone_in_any_window(pilot, screen)
         await type_filter(pilot, screen, expression)

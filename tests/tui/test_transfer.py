@@ -34,7 +34,7 @@ def text_of(screen: Any, selector: str) -> str:
 async def test_transfer_out_writes_the_file_and_marks_the_person(
     app: PlannerApp, db_path: Path, tmp_path: Path
 ) -> None:
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with app.run_test(size=(80, 24)) as pilot:
         await open_person(pilot, "A1234BC")
         await pilot.press("T")
         dialog = app.screen
@@ -89,7 +89,7 @@ async def test_transfer_in_previews_asks_about_the_conflict_and_saves(
     app: PlannerApp, db_path: Path, tmp_path: Path, template: Template
 ) -> None:
     path = _file_from_elsewhere(tmp_path, template)
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with app.run_test(size=(80, 24)) as pilot:
         await wait_for_caseload(pilot)
         await pilot.press("T")
         dialog = app.screen

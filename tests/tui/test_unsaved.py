@@ -151,7 +151,7 @@ async def test_discard_leaves_the_database_as_it_was(
     app: PlannerApp, db_path: Path, opened: Opener, was_saved: Callable[[Path], bool]
 ) -> None:
     before = change_number(db_path)
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with app.run_test(size=(80, 24)) as pilot:
         form = await opened(pilot)
         await escape_asks(pilot, form)
         await pilot.press("d")
@@ -165,7 +165,7 @@ async def test_discard_leaves_the_database_as_it_was(
 async def test_keep_editing_returns_to_the_form_as_it_was_and_save_saves_it(
     app: PlannerApp, db_path: Path, opened: Opener, was_saved: Callable[[Path], bool]
 ) -> None:
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with app.run_test(size=(80, 24)) as pilot:
         form = await opened(pilot)
         focused = app.focused
         await escape_asks(pilot, form)
@@ -182,7 +182,7 @@ async def test_keep_editing_returns_to_the_form_as_it_was_and_save_saves_it(
 
 
 async def test_enter_alone_on_the_question_keeps_editing(app: PlannerApp, db_path: Path) -> None:
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with app.run_test(size=(80, 24)) as pilot:
         form = await edited_item(pilot)
         await escape_asks(pilot, form)
         await pilot.press("enter")
@@ -191,7 +191,7 @@ async def test_enter_alone_on_the_question_keeps_editing(app: PlannerApp, db_pat
 
 
 async def test_an_unchanged_form_closes_without_asking(app: PlannerApp) -> None:
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with app.run_test(size=(80, 24)) as pilot:
         person = await open_person(pilot, "A1234BC")
         await open_item(pilot, person, "health.gp")
         await pilot.press("escape")
@@ -203,7 +203,7 @@ async def test_an_unchanged_form_closes_without_asking(app: PlannerApp) -> None:
 
 
 async def test_a_change_typed_back_to_what_it_was_is_no_change(app: PlannerApp) -> None:
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with app.run_test(size=(80, 24)) as pilot:
         person = await open_person(pilot, "A1234BC")
         editor = await open_item(pilot, person, "health.gp")
         await type_into(pilot, "#field-ev-practice Input", "x")
@@ -213,7 +213,7 @@ async def test_a_change_typed_back_to_what_it_was_is_no_change(app: PlannerApp) 
 
 
 async def test_the_back_button_asks_as_escape_does(app: PlannerApp, db_path: Path) -> None:
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with app.run_test(size=(80, 24)) as pilot:
         form = await edited_item(pilot)
         assert isinstance(form, ItemEditor)
         form.query_one("#field-ev-practice Input", Input).value = "By button"
@@ -230,7 +230,7 @@ async def test_an_invalid_form_chosen_to_save_stays_open_with_its_messages(
     app: PlannerApp, db_path: Path
 ) -> None:
     before = numbers(db_path)
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with app.run_test(size=(80, 24)) as pilot:
         form = await new_person(pilot)
         await type_into(pilot, "#field-number Input", "A12BC")
         await escape_asks(pilot, form)
@@ -244,7 +244,7 @@ async def test_an_invalid_form_chosen_to_save_stays_open_with_its_messages(
 async def test_quitting_with_a_changed_form_asks_too(
     app: PlannerApp, db_path: Path, answer: str, kept: bool
 ) -> None:
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with app.run_test(size=(80, 24)) as pilot:
         form = await edited_item(pilot)
         await pilot.press("ctrl+q")
         assert isinstance(app.screen, UnsavedChangesScreen)
@@ -258,7 +258,7 @@ async def test_quitting_with_a_changed_form_asks_too(
 
 
 async def test_quitting_with_nothing_changed_just_quits(app: PlannerApp) -> None:
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with app.run_test(size=(80, 24)) as pilot:
         person = await open_person(pilot, "A1234BC")
         await open_item(pilot, person, "health.gp")
         await pilot.press("ctrl+q")

@@ -39,7 +39,7 @@ def test_order_is_severity_then_due_date(caseload: CaseStore) -> None:
 
 
 async def test_walk_from_start_to_summary(app: PlannerApp, db_path: Path) -> None:
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with app.run_test(size=(80, 24)) as pilot:
         screen = await wait_for_caseload(pilot)
         screen.open_number("A1234BC")
         await pilot.pause()
@@ -103,7 +103,7 @@ async def test_walk_from_start_to_summary(app: PlannerApp, db_path: Path) -> Non
 
 
 async def test_walk_again_after_the_summary(app: PlannerApp) -> None:
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with app.run_test(size=(80, 24)) as pilot:
         screen = await wait_for_caseload(pilot)
         screen.open_number("B2345CD")
         await pilot.pause()
@@ -124,7 +124,7 @@ async def test_walk_again_after_the_summary(app: PlannerApp) -> None:
 async def test_a_letter_typed_in_a_text_field_is_that_letter_never_a_status(
     app: PlannerApp, db_path: Path
 ) -> None:
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with app.run_test(size=(80, 24)) as pilot:
         screen = await wait_for_caseload(pilot)
         screen.open_number("A1234BC")
         await pilot.pause()
@@ -154,7 +154,7 @@ async def test_done_asks_for_the_evidence_the_gap_engine_counts_missing(
         record = case.checklist.item("benefits.uc_appointment")
         expected = missing_evidence(template.item("benefits.uc_appointment"), record)
     assert expected and "jobcentre" not in expected
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with app.run_test(size=(80, 24)) as pilot:
         screen = await wait_for_caseload(pilot)
         screen.open_number("A1234BC")
         await pilot.pause()
