@@ -25,6 +25,9 @@ from planner.domain.status import ItemStatus
 from planner.domain.template import EvidenceField, FieldType, Template
 
 EMPTY = "—"
+# A case's record written out of planner (a handover summary, the person's own plan): no
+# field of the record changed; the entry says what was written and where.
+EXPORTED_FIELD = "export.written"
 
 _PERSON_LABELS = {
     "number": "Prison number",
@@ -65,6 +68,7 @@ _CASE_LABELS = {
     "case": "Record",
     "transfer.out": "Transfer out",
     "transfer.in": "Transfer in",
+    EXPORTED_FIELD: "Exported",
 }
 _ITEM_LABELS = {"status": "status", "reason": "reason", "notes": "notes"}
 _PERSON_DATES = frozenset({"date_of_birth", "release_date"})

@@ -68,7 +68,7 @@ from planner.store.case_edits import (
     with_person,
 )
 from planner.store.codec import Codec, PlainCodec
-from planner.store.commit import case_change
+from planner.store.commit import case_change, exported
 from planner.store.database import Change
 from planner.store.documents import case_from_doc
 from planner.store.errors import (
@@ -588,6 +588,18 @@ class ServerStore:
             if pairs:
                 self._commit(cur, pairs)
         return [new for _old, new in pairs if new is not None]
+
+    def note_exported(self, numbers: Sequence[str], description: str) -> None:
+        with self._changing() as cur:
+            wanted = list(dict.fromkeys(numbers))
+            rows = cur.execute(
+                "SELECT number, prison FROM planner.cases WHERE number = ANY(%s)", (wanted,)
+            ).fetchall()
+            prisons = {str(number): str(prison) for number, prison in rows}
+            for number in wanted:
+                if number not in prisons:
+                    raise CaseNotFound(f"no person with prison number {number} in this database")
+            self.apply_change(cur, exported(wanted, description), prisons, at=self._clock())
 
     def remove(self, numbers: Iterable[str]) -> int:
         with self._changing() as cur:

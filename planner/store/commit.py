@@ -1,5 +1,5 @@
-"""The changes the store makes: what a case change, a note about the database and new
-assessments write, in words for the audit log and as documents for the tables.
+"""The changes the store makes: what a case change, a note about the database, a note of
+an export and new assessments write, in words for the audit log and as documents for the tables.
 
 How a change reaches the disk is :meth:`planner.store.database.Database.commit`.
 """
@@ -11,6 +11,7 @@ from typing import Any
 
 from planner.domain.assessment import ENGINE_VERSION
 from planner.domain.case import Case
+from planner.domain.history import EXPORTED_FIELD
 from planner.domain.template import Template
 from planner.store.changes import case_changes
 from planner.store.database import Change
@@ -47,6 +48,16 @@ def note(field: str, description: str) -> Change:
     """An audit note about the database as a whole; `description` holds no personal data."""
     entry = {"case": None, "item": None, "field": field, "old": None, "new": description}
     return Change([entry], {})
+
+
+def exported(numbers: Sequence[str], description: str) -> Change:
+    """An audit note on each case of `numbers` that its record was written out
+    (`description`: what and where); no record changes. Purged with the person."""
+    entries = [
+        {"case": number, "item": None, "field": EXPORTED_FIELD, "old": None, "new": description}
+        for number in dict.fromkeys(numbers)
+    ]
+    return Change(entries, {})
 
 
 def reassessed(

@@ -8,7 +8,7 @@ protocol, so it works unchanged on either; mypy checks that both satisfy it.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
 from pathlib import Path
 from typing import Any, Protocol
@@ -155,6 +155,11 @@ class CaseRepository(Protocol):
     ) -> int: ...
 
     def assign(self, numbers: Iterable[str], officer: str) -> list[Case]: ...
+
+    def note_exported(self, numbers: Sequence[str], description: str) -> None:
+        """Note in each person's history that their record was written out of planner
+        (`description`: what and where), as the store's officer, now; no record changes."""
+        ...
 
     def raw_records(self, numbers: Iterable[str] | None = None) -> dict[str, Mapping[str, Any]]: ...
 

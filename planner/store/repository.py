@@ -53,7 +53,7 @@ from planner.store.case_edits import (
     with_person,
 )
 from planner.store.codec import Codec, is_plain
-from planner.store.commit import case_change, reassessed
+from planner.store.commit import case_change, exported, reassessed
 from planner.store.compaction import Fold, Staged, write_staged
 from planner.store.crypto import PassphraseSource
 from planner.store.database import Change, Database
@@ -547,6 +547,15 @@ class CaseStore:
             if pairs:
                 self._commit(pairs)
             return [new for _old, new in pairs if new is not None]
+
+    def note_exported(self, numbers: Sequence[str], description: str) -> None:
+        """Note in each person's history that their record was written out (`description`:
+        what and where), in one change; no record changes. CaseNotFound names an unknown
+        number."""
+        with self._locked():
+            for number in numbers:
+                self.get(number)
+            self._save(exported(numbers, description))
 
     def raw_records(self, numbers: Iterable[str] | None = None) -> dict[str, Mapping[str, Any]]:
         """The stored records of `numbers` (every case when None) as they are stored, JSON

@@ -13,6 +13,7 @@ import pytest
 
 from planner.domain.checklist import ItemRecord
 from planner.domain.gaps import Flag, FlagRules
+from planner.domain.history import EXPORTED_FIELD
 from planner.domain.release_outcome import ReleaseOutcome
 from planner.domain.status import ItemStatus
 from planner.domain.template import Template
@@ -271,3 +272,31 @@ def test_an_event_about_the_database_is_audited(repository: CaseRepository):
     repository.admin.record_event("report.run", "caseload report, 2 groups")
     (entry,) = repository.history()
     assert (entry.case, entry.field, entry.new) == (None, "report.run", "caseload report, 2 groups")
+
+
+def test_an_export_is_noted_in_each_persons_history_and_purged_with_them(
+    open_repository: Opener, template: Template, clock: Clock
+):
+    repository = open_repository(clock=clock)
+    released = make_person(NUMBER, release=date(2020, 1, 10), state="released")
+    repository.add_many([released, make_person(OTHER)], template)
+    before = {n: repository.get(n).rev for n in (NUMBER, OTHER)}
+    change = repository.change_number
+    when = clock.tick()
+    repository.note_exported([NUMBER, OTHER, NUMBER], "handover summary (PDF) to folder /x")
+    for number in (NUMBER, OTHER):
+        (entry,) = [e for e in repository.history(number) if e.field == EXPORTED_FIELD]
+        assert (entry.case, entry.item, entry.new) == (
+            number,
+            None,
+            "handover summary (PDF) to folder /x",
+        )
+        assert (entry.by, entry.at, entry.seq) == ("Officer One", when, change + 1)
+        assert repository.get(number).rev == before[number]  # no record changed
+    assert repository.change_number == change + 1
+    with pytest.raises(CaseNotFound):
+        repository.note_exported([OTHER, "Z9999ZZ"], "the person's own plan (PDF) to /y")
+    assert len([e for e in repository.history() if e.field == EXPORTED_FIELD]) == 2
+    assert repository.admin.purge(repository.admin.plan_purge(date(2021, 1, 1))) == 1
+    assert repository.history(NUMBER) == []
+    assert NUMBER not in str([e.new for e in repository.history()])
