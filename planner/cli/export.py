@@ -14,6 +14,12 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from planner.cli.args import prison_number
 from planner.cli.context import Env, pass_env
 from planner.cli.export_refusals import refusal
+from planner.export.audit import (
+    CASELOAD_CSV,
+    ON_STANDARD_OUTPUT,
+    note_case_exports,
+    note_rows_export,
+)
 from planner.export.caseload_csv import caseload_file_name
 from planner.export.files import (
     ExportError,
@@ -26,7 +32,7 @@ from planner.export.service import (
     Progress as ProgressCallback,
 )
 from planner.export.service import (
-    caseload_csv,
+    caseload_csv_rows,
     due_for_release,
     export_batch,
     export_case,
@@ -175,18 +181,29 @@ def export(
         _refuse_standard_output(export_format, within is not None, caseload)
         with env.open_store(create=False) as store, _export_errors():
             if number is not None:
+                key = prison_number(number)
                 data = render_case(
                     store,
-                    prison_number(number),
+                    key,
                     export_format,
                     officer=env.officer,
                     today=env.today,
                     redact=redact,
                     include_health=include_health,
                 )
+                _write_standard_output(data)
+                note_case_exports(
+                    store,
+                    [key],
+                    export_format,
+                    ON_STANDARD_OUTPUT,
+                    redacted=redact,
+                    with_health=include_health,
+                )
             else:
-                data = caseload_csv(store, env.today)
-        _write_standard_output(data)
+                data, people = caseload_csv_rows(store, env.today)
+                _write_standard_output(data)
+                note_rows_export(store, CASELOAD_CSV, people, ON_STANDARD_OUTPUT)
         return
     with env.open_store(create=False) as store, _export_errors():
         target = _output_target(output_text)

@@ -11,7 +11,7 @@ import sys
 from collections.abc import Iterable, Sequence
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -50,6 +50,9 @@ from planner.domain.person import CIRCUMSTANCE_LABELS, CaseState, Contact, Perso
 from planner.domain.template import FieldType, ItemTemplate, Template
 from planner.store.summary import CaseSummary, by_release_date
 from planner.store.transfers import history_elsewhere, section_entries
+
+if TYPE_CHECKING:
+    from planner.store.interface import CaseRepository
 
 # --- list -----------------------------------------------------------------------------------
 
@@ -135,6 +138,9 @@ def list_(
             rows = _select(query.summaries(window), env.today, within, show_all)
         rows = by_release_date(query.filtering.select(wanted, rows))
         values = query.reader().table(columns, rows)
+        if as_csv or output is not None:
+            _write_csv(store, columns, values, output, force=force, people=len(rows))
+            return
         flag_sets = (
             {s.number: sorted(query.filtering.flags(s), key=flag_order) for s in rows}
             if as_json
@@ -148,9 +154,6 @@ def list_(
                     c.name: cell_csv(v, c.shape) for c, v in zip(columns, row, strict=True)
                 }
         emit_json({"today": env.today.isoformat(), "people": people})
-        return
-    if as_csv or output is not None:
-        _write_csv(columns, values, output, force=force, people=len(rows))
         return
     with bulk_parsing():
         _print_caseload(env, columns, values, wanted, search, within, show_all)
@@ -226,6 +229,7 @@ def _echo_lines(lines: Iterable[str]) -> None:
 
 
 def _write_csv(
+    store: CaseRepository,
     columns: Sequence[Column],
     values: Sequence[Sequence[Cell]],
     output: str | None,
@@ -233,7 +237,10 @@ def _write_csv(
     force: bool,
     people: int,
 ) -> None:
+    """The rows as CSV on standard output (as a listing, not noted) or in the file
+    `output` (an export, noted in the audit log)."""
     from planner.cli.export_refusals import refusal
+    from planner.export.audit import VIEW_CSV, note_rows_export
     from planner.export.caseload_csv import view_csv
     from planner.export.files import ExportError, InvalidExport, write_file
 
@@ -245,6 +252,7 @@ def _write_csv(
         return
     try:
         path = write_file(Path(output).expanduser(), data, force=force)
+        note_rows_export(store, VIEW_CSV, people, str(path.absolute()))
     except InvalidExport as exc:  # a file in the way, a folder that is not there
         raise BadInput(refusal(exc)) from None
     except ExportError as exc:

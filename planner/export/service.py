@@ -5,6 +5,8 @@
   process pool, and reports each file to a progress callback;
 * `export_caseload` writes the caseload CSV.
 
+Each notes what it wrote in the audit log (:mod:`planner.export.audit`).
+
 None of them needs a terminal; each raises `ExportError` (or the store's `CaseNotFound`)
 with a one-line message. A PDF that cannot draw some character of a summary is not
 written: `export_case` raises `UndrawableText` naming the field; `export_batch` writes
@@ -25,6 +27,7 @@ from pathlib import Path
 
 from planner import __version__
 from planner.domain.gaps import evaluate
+from planner.export.audit import CASELOAD_CSV, note_case_exports, note_rows_export
 from planner.export.case_note import note_file_text, render_case_note
 from planner.export.caseload_csv import caseload_table, render_caseload_csv
 from planner.export.files import (
@@ -162,14 +165,18 @@ def export_case(
             path = path / name
         check_writable(path, force=force)
         data = render_plan(store, number, today=today, include_health=include_health)
-        return write_file(path, data, force=force)
+        written = write_file(path, data, force=force)
+        note_case_exports(store, [number], fmt, str(written.absolute()), with_health=include_health)
+        return written
     summary = summary_for(store, number, officer=officer, today=today, redact=redact)
     if path is None:
         path = Path.cwd() / default_name(summary, fmt)
     elif path.is_dir():
         path = path / default_name(summary, fmt)
     check_writable(path, force=force)
-    return write_file(path, render(summary, fmt), force=force)
+    written = write_file(path, render(summary, fmt), force=force)
+    note_case_exports(store, [number], fmt, str(written.absolute()), redacted=redact)
+    return written
 
 
 def due_for_release(store: CaseRepository, today: date, within_days: int) -> list[str]:
@@ -226,6 +233,7 @@ def export_batch(
         for n in numbers
     )
     written: list[Path] = []
+    exported: list[str] = []
     left_out: list[str] = []
     # Each file is written whole; the folder is made durable once, as the block ends.
     with (
@@ -237,10 +245,12 @@ def export_batch(
                 left_out.append(f"{number}: {'; '.join(result.problems)}")
             else:
                 written.append(batch.write(path, result, force=force))
+                exported.append(number)
                 if progress is not None:
                     progress(len(written), len(paths), path)
             if stop is not None and stop():
                 break
+    note_case_exports(store, exported, fmt, f"folder {folder.absolute()}", redacted=redact)
     if left_out:
         raise UndrawableText(
             [
@@ -314,11 +324,17 @@ def export_caseload(
 ) -> Path:
     """Write the caseload CSV: every case, or those due for release within `within_days`."""
     check_writable(path, force=force)
-    return write_file(path, caseload_csv(store, today, within_days), force=force)
+    data, people = caseload_csv_rows(store, today, within_days)
+    written = write_file(path, data, force=force)
+    note_rows_export(store, CASELOAD_CSV, people, str(written.absolute()))
+    return written
 
 
-def caseload_csv(store: CaseRepository, today: date, within_days: int | None = None) -> bytes:
-    """The caseload CSV's bytes: every case, or those due for release within `within_days`."""
+def caseload_csv_rows(
+    store: CaseRepository, today: date, within_days: int | None = None
+) -> tuple[bytes, int]:
+    """The caseload CSV's bytes (every case, or those due for release within
+    `within_days`) and how many people it lists."""
     summaries = store.summaries()
     if within_days is None:
         cases = {case.number: case for case in store.cases()}
@@ -327,4 +343,4 @@ def caseload_csv(store: CaseRepository, today: date, within_days: int | None = N
         summaries = [s for s in summaries if s.number in wanted]
         cases = {number: store.get(number) for number in wanted}
     header, rows = caseload_table(summaries, store.template, today, cases)
-    return render_caseload_csv(header, rows)
+    return render_caseload_csv(header, rows), len(rows)

@@ -11,9 +11,13 @@ from typing import Any
 import pytest
 from textual.widgets import Button, Checkbox, Input, Select, Static
 
+from planner.domain.history import EXPORTED_FIELD
 from planner.domain.status import ItemStatus
 from planner.domain.template import ItemTemplate, Template
+from planner.export.audit import TABLE_FIELD
 from planner.export.files import ExportFormat
+from planner.store.audit import AuditEntry
+from planner.store.repository import CaseStore
 from planner.tui.app import PlannerApp
 from planner.tui.screens.export_batch import SHOWN, BatchExportScreen
 from planner.tui.screens.export_case import SUMMARY_SENT, ExportScreen, sent_evidence
@@ -34,6 +38,12 @@ def result_text(screen: Any) -> str:
 
 def messages(app: PlannerApp) -> list[str]:
     return [n.message for n in app._notifications]
+
+
+def audit_notes(db_path: Path, field: str) -> list[AuditEntry]:
+    """The audit log's entries of `field`, read from the database file."""
+    with CaseStore(db_path, read_only=True, auto_backup=False) as store:
+        return [e for e in store.history() if e.field == field]
 
 
 @pytest.fixture(autouse=True)
@@ -76,6 +86,9 @@ async def test_export_from_the_person_screen_then_record_it_sent(
     assert record.evidence["date_sent"] == TODAY.isoformat()
     assert record.evidence["format"] == "PDF"
     assert record.changed_by == OFFICER
+    (noted,) = audit_notes(db_path, EXPORTED_FIELD)
+    assert (noted.case, noted.by) == ("A1234BC", OFFICER)
+    assert noted.new == f"handover summary (PDF) to {target}"
 
 
 async def test_no_to_the_offer_records_nothing(
@@ -153,7 +166,9 @@ def test_sent_evidence_uses_a_matching_choice(template: Template) -> None:
     assert "format" not in sent_evidence(as_choice, ExportFormat.JSON, TODAY)
 
 
-async def test_batch_export_of_the_people_shown(app: PlannerApp, tmp_path: Path) -> None:
+async def test_batch_export_of_the_people_shown(
+    app: PlannerApp, db_path: Path, tmp_path: Path
+) -> None:
     async with app.run_test(size=(80, 24), notifications=True) as pilot:
         await wait_for_caseload(pilot)
         await pilot.press("x")
@@ -182,6 +197,9 @@ async def test_batch_export_of_the_people_shown(app: PlannerApp, tmp_path: Path)
         await wait_until(pilot, lambda: dialog.exists is not None, "the replace offer")
         assert "5 of 5 files already exist" in result_text(dialog)
         assert "--force" not in result_text(dialog)
+    noted = audit_notes(db_path, EXPORTED_FIELD)
+    assert sorted(e.case or "" for e in noted) == [name[:7] for name in names]
+    assert {e.new for e in noted} == {f"handover summary (Markdown) to folder {folder}"}
 
 
 async def test_a_batch_in_the_next_7_days(app: PlannerApp, tmp_path: Path) -> None:
@@ -267,7 +285,7 @@ async def test_export_dialogs_say_due_for_release(app: PlannerApp) -> None:
         assert not any("eleased in" in label for label in labels)
 
 
-async def test_caseload_csv(app: PlannerApp, tmp_path: Path) -> None:
+async def test_caseload_csv(app: PlannerApp, db_path: Path, tmp_path: Path) -> None:
     async with app.run_test(size=(80, 24)) as pilot:
         await wait_for_caseload(pilot)
         await pilot.press("X")
@@ -281,6 +299,8 @@ async def test_caseload_csv(app: PlannerApp, tmp_path: Path) -> None:
     text = target.read_text(encoding="utf-8-sig")
     assert text.count("\n") == 8  # a header and seven people
     assert target.stat().st_mode & 0o777 == 0o600
+    (noted,) = audit_notes(db_path, TABLE_FIELD)
+    assert (noted.case, noted.new) == (None, f"the caseload CSV of 7 people to {target}")
 
 
 async def test_a_large_pdf_batch_renders_in_worker_processes(

@@ -19,6 +19,7 @@ from textual.widgets import Input, OptionList, Select, Static
 from planner.cli import main
 from planner.config import Settings, load_settings
 from planner.domain.template_loading import TemplateLibrary
+from planner.export.audit import TABLE_FIELD
 from planner.export.caseload_csv import view_file_name
 from planner.store.repository import CaseStore
 from planner.tui.app import PlannerApp, make_app
@@ -451,3 +452,9 @@ async def test_export_this_view_writes_its_rows_and_columns(
     cli_rows = list(csv.reader(io.StringIO(out.getvalue().decode("utf-8-sig"))))
     assert rows[0] == cli_rows[0]
     assert sorted(rows[1:]) == sorted(cli_rows[1:]) and len(rows) > 2
+    # noted once for the database: how many people and where, never who
+    notes = [e for e in tracker.history() if e.field == TABLE_FIELD]
+    shown = f"{len(on_screen)} {'person' if len(on_screen) == 1 else 'people'}"
+    assert [(e.case, e.new) for e in notes] == [
+        (None, f"a caseload view as CSV of {shown} to {written}")
+    ]

@@ -17,6 +17,7 @@ from textual.app import ComposeResult
 from textual.containers import Container, Horizontal, VerticalScroll
 from textual.widgets import Button, Checkbox, ProgressBar, Select, Static
 
+from planner.export.audit import ExportNotNoted
 from planner.export.files import ExportError, ExportFormat, OutputExists
 from planner.export.service import due_for_release, export_batch
 from planner.store.errors import StoreError
@@ -171,6 +172,8 @@ class BatchExportScreen(ExportDialog):
             )
         except OutputExists as exc:
             self.app.call_from_thread(self.offer_replace, str(exc))
+        except ExportNotNoted as exc:
+            self.app.call_from_thread(self.failed, str(exc), written=True)
         except (ExportError, StoreError) as exc:
             self.app.call_from_thread(self.failed, str(exc))
         else:
@@ -209,8 +212,8 @@ class BatchExportScreen(ExportDialog):
         if message is not None:
             self.query_one(ProgressBar).display = False
 
-    def failed(self, message: str) -> None:
-        super().failed(message)
+    def failed(self, message: str, *, written: bool = False) -> None:
+        super().failed(message, written=written)
         self.query_one(ProgressBar).display = False
 
     def _finished(self, written: list[Path], total: int, folder: Path) -> None:

@@ -24,6 +24,7 @@ from planner.domain.checklist import EvidenceValue, ItemRecord
 from planner.domain.person import Person
 from planner.domain.status import ItemStatus
 from planner.domain.template import FieldType, ItemTemplate
+from planner.export.audit import ExportNotNoted
 from planner.export.files import (
     ExportError,
     ExportFormat,
@@ -231,6 +232,8 @@ class ExportScreen(ExportDialog):
         except OutputExists:
             message = f"{path.name} is already in {path.parent}"
             self.app.call_from_thread(self.offer_replace, message)
+        except ExportNotNoted as exc:
+            self.app.call_from_thread(self.failed, str(exc), written=True)
         except (ExportError, StoreError) as exc:
             self.app.call_from_thread(self.failed, str(exc))
         else:

@@ -21,6 +21,7 @@ from textual.widgets import Input, Select
 
 from planner.domain.columns import Column, ColumnReader
 from planner.domain.filtering import CaseloadRow
+from planner.export.audit import VIEW_CSV, ExportNotNoted, note_rows_export
 from planner.export.caseload_csv import caseload_file_name, view_csv, view_file_name
 from planner.export.files import ExportError, OutputExists, OutputTarget, write_file
 from planner.export.service import export_caseload
@@ -132,9 +133,12 @@ class CaseloadCsvScreen(ExportDialog):
             target.make_folder()
             values = view.reader.table(view.columns, view.rows)
             written = write_file(path, view_csv(view.columns, values), force=replace)
+            note_rows_export(self.session.store, VIEW_CSV, len(view.rows), str(written.absolute()))
         except OutputExists:
             message = f"{path.name} is already in {path.parent}"
             self.app.call_from_thread(self.offer_replace, message)
+        except ExportNotNoted as exc:
+            self.app.call_from_thread(self.failed, str(exc), written=True)
         except (ExportError, StoreError) as exc:
             self.app.call_from_thread(self.failed, str(exc))
         else:
@@ -159,6 +163,8 @@ class CaseloadCsvScreen(ExportDialog):
         except OutputExists:
             message = f"{path.name} is already in {path.parent}"
             self.app.call_from_thread(self.offer_replace, message)
+        except ExportNotNoted as exc:
+            self.app.call_from_thread(self.failed, str(exc), written=True)
         except (ExportError, StoreError) as exc:
             self.app.call_from_thread(self.failed, str(exc))
         else:

@@ -141,9 +141,14 @@ class ExportDialog(ModalScreen[bool]):
             literal(text) if isinstance(text, str) else text
         )
 
-    def failed(self, message: str) -> None:
+    def failed(self, message: str, *, written: bool = False) -> None:
+        """Say why the export failed; `written`: the file was written, and `message` says
+        what else went wrong (the audit log could not note it)."""
         self.running = False
-        self.say(literal_text(f"Not exported: {message}", "bold red"))
+        if written:
+            self.say(literal_text(message[:1].upper() + message[1:], "bold yellow"))
+        else:
+            self.say(literal_text(f"Not exported: {message}", "bold red"))
 
     def offer_replace(self, message: str | None) -> None:
         """Say what is in the way and offer to replace it; None withdraws the offer."""

@@ -158,6 +158,6 @@ class TransferOutScreen(ExportDialog):
         )
         toast(self, f"Transfer file written to {path}", timeout=10)
 
-    def failed(self, message: str) -> None:
+    def failed(self, message: str, *, written: bool = False) -> None:
         self.running = False
         self.say(literal_text(f"Not transferred: {message}", "bold red"))
