@@ -10,7 +10,8 @@ The roles (cluster-wide, so made only if missing):
 * ``planner_officer``: the application's role. Officers log in as roles that are members
   of it; row-level security lets each see and change only the cases of the prisons
   ``prison_members`` lists for them, which they cannot change themselves.
-* ``planner_regional``: reads every prison's cases (and may note report runs).
+* ``planner_regional``: reads every prison's cases (and may note report runs, and the
+  exports they make in each person's history).
 * ``planner_admin``: every case; runs migrations and retention purges.
 
 The audit table is append-only for all of them: the grants give INSERT and SELECT only,
@@ -26,6 +27,7 @@ from typing import Any
 import psycopg
 import psycopg.errors
 
+from planner.domain.history import EXPORTED_FIELD
 from planner.store.errors import NewerSchema, StoreError
 
 OFFICER_ROLE = "planner_officer"
@@ -176,9 +178,20 @@ GRANT INSERT, DELETE ON planner.prison_members TO {ADMIN_ROLE};
 # of a batch of cases are all written by one change of the server).
 _COPIED_CHANGE = "ALTER TABLE planner.audit ADD COLUMN copied_change bigint;"
 
+# A regional manager who exports a person's summary notes it in the person's history:
+# an entry of that field carrying the case's prison (so only that prison's officers, and
+# regional managers, read it), as their own role. Other entries they add stay about the
+# database as a whole (prison NULL: a report run).
+_REGIONAL_EXPORT_NOTES = f"""
+DROP POLICY regional_audit_add ON planner.audit;
+CREATE POLICY regional_audit_add ON planner.audit FOR INSERT TO {REGIONAL_ROLE}
+    WITH CHECK ((prison IS NULL OR field = '{EXPORTED_FIELD}') AND db_role = current_user);
+"""
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "cases, templates, the audit log, prisons and their roles", _ROLES + _SCHEMA),
     Migration(2, "the change number an audit entry copied from a file had there", _COPIED_CHANGE),
+    Migration(3, "regional managers note the exports they make", _REGIONAL_EXPORT_NOTES),
 )
 SCHEMA_VERSION = MIGRATIONS[-1].version
 

@@ -14,6 +14,7 @@ import pytest
 from psycopg import sql
 from psycopg.conninfo import conninfo_to_dict, make_conninfo
 
+from planner.domain.history import EXPORTED_FIELD
 from planner.domain.status import ItemStatus
 from planner.domain.template import Template
 from planner.server.migrations import ADMIN_ROLE, OFFICER_ROLE, REGIONAL_ROLE
@@ -129,6 +130,22 @@ def test_the_regional_role_reads_every_prison_and_changes_none(roles: Roles):
         with pytest.raises(StoreError, match="permission denied"):
             store.save_item(IN_B, "work.plan", status=ItemStatus.DONE)
         store.admin.record_event("report.run", "caseload report")  # report runs are noted
+        store.note_exported([IN_B], "handover summary (PDF) to /r/B.pdf")  # and exports
+    with (
+        roles.sql_as(roles.regional) as conn,
+        pytest.raises(psycopg.errors.InsufficientPrivilege, match="row-level security"),
+    ):
+        conn.execute(
+            "INSERT INTO planner.audit (seq, at, by, prison, case_number, field, new)"
+            " VALUES (0, now(), 'Regional', %s, %s, 'person.surname', '\"Changed\"')",
+            (PRISON_B, IN_B),
+        )
+    with ServerStore(roles.officer_a, officer="Officer A", clock=lambda: NOW) as officer:
+        officer.note_exported([IN_A], "handover summary (Markdown) to /a/A.md")
+        with pytest.raises(CaseNotFound):  # prison B's case is not theirs to note
+            officer.note_exported([IN_B], "handover summary (PDF) to /a/B.pdf")
+        seen = [e.new for e in officer.history() if e.field == EXPORTED_FIELD]
+        assert seen == ["handover summary (Markdown) to /a/A.md"]  # not prison B's note
     with ServerStore(roles.admin_url) as admin:
         assert admin.get(IN_B).checklist.item("work.plan").status is ItemStatus.NOT_STARTED
 
