@@ -203,7 +203,7 @@ def export(
             else:
                 data, people = caseload_csv_rows(store, env.today)
                 _write_standard_output(data)
-                note_rows_export(store, CASELOAD_CSV, people, ON_STANDARD_OUTPUT)
+                note_rows_export(store, CASELOAD_CSV, people, None)
         return
     with env.open_store(create=False) as store, _export_errors():
         target = _output_target(output_text)

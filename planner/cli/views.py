@@ -252,7 +252,7 @@ def _write_csv(
         return
     try:
         path = write_file(Path(output).expanduser(), data, force=force)
-        note_rows_export(store, VIEW_CSV, people, str(path.absolute()))
+        note_rows_export(store, VIEW_CSV, people, path.absolute())
     except InvalidExport as exc:  # a file in the way, a folder that is not there
         raise BadInput(refusal(exc)) from None
     except ExportError as exc:

@@ -5,8 +5,10 @@ time), as a report run is (:mod:`planner.reports.audit`).
   plan) is noted in their history: what was written and where. A batch notes each person
   whose summary it wrote, in one change.
 * Rows of many people (the caseload CSV, a view of it) are noted once for the database:
-  what, how many people and where, never who (a note about the database outlives a purge,
-  so it holds no personal data).
+  what, how many people and the folder of the file, never who (a note about the database
+  outlives a purge, so it holds no personal data: not even the file's name).
+
+A path is noted with any control character shown as its code (``<U+000A>``).
 
 A database open read-only notes nothing: its officer can change nothing, this included.
 The file is written first; if the note then cannot be made, `ExportNotNoted` says the file
@@ -17,7 +19,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from pathlib import Path
 
+from planner.domain.text import visible
 from planner.export.files import ExportError, ExportFormat
 from planner.store.errors import StoreError
 from planner.store.interface import CaseRepository
@@ -46,7 +50,7 @@ def export_description(
     """'handover summary (PDF) to /exports/A1234BC.pdf'; a redacted summary, or a plan
     with health detail, says so."""
     written = f"{'redacted ' if redacted else ''}{_WRITTEN[fmt]}"
-    return f"{written}{', with health detail,' if with_health else ''} to {where}"
+    return f"{written}{', with health detail,' if with_health else ''} to {visible(where)}"
 
 
 def note_case_exports(
@@ -66,14 +70,16 @@ def note_case_exports(
         store.note_exported(numbers, description)
 
 
-def note_rows_export(store: CaseRepository, what: str, people: int, where: str) -> None:
+def note_rows_export(store: CaseRepository, what: str, people: int, where: Path | None) -> None:
     """Note for the database that `what` (the caseload CSV, a view) of `people` people was
-    written to `where`."""
+    written to the file `where` (None: standard output). The note names the file's folder,
+    not the file: the name an officer gives it can name a person ("kowalski.csv")."""
     if store.read_only:
         return
     shown = "1 person" if people == 1 else f"{people} people"
-    with _noting(where):
-        store.admin.record_event(TABLE_FIELD, f"{what} of {shown} to {where}")
+    place = ON_STANDARD_OUTPUT if where is None else f"a file in {visible(str(where.parent))}"
+    with _noting(str(where or ON_STANDARD_OUTPUT)):
+        store.admin.record_event(TABLE_FIELD, f"{what} of {shown} to {place}")
 
 
 @contextmanager

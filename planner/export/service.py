@@ -15,6 +15,7 @@ everyone else's and then raises it, naming each person left out and the field.
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import os
 from collections import deque
@@ -27,7 +28,7 @@ from pathlib import Path
 
 from planner import __version__
 from planner.domain.gaps import evaluate
-from planner.export.audit import CASELOAD_CSV, note_case_exports, note_rows_export
+from planner.export.audit import CASELOAD_CSV, ExportNotNoted, note_case_exports, note_rows_export
 from planner.export.case_note import note_file_text, render_case_note
 from planner.export.caseload_csv import caseload_table, render_caseload_csv
 from planner.export.files import (
@@ -235,22 +236,30 @@ def export_batch(
     written: list[Path] = []
     exported: list[str] = []
     left_out: list[str] = []
-    # Each file is written whole; the folder is made durable once, as the block ends.
-    with (
-        BatchFolder(folder) as batch,
-        closing(_rendered(summaries, fmt, workers, len(paths))) as rendered,
-    ):
-        for result, path, number in zip(rendered, paths, numbers, strict=True):
-            if isinstance(result, UndrawableText):
-                left_out.append(f"{number}: {'; '.join(result.problems)}")
-            else:
-                written.append(batch.write(path, result, force=force))
-                exported.append(number)
-                if progress is not None:
-                    progress(len(written), len(paths), path)
-            if stop is not None and stop():
-                break
-    note_case_exports(store, exported, fmt, f"folder {folder.absolute()}", redacted=redact)
+    where = f"folder {folder.absolute()}"
+    try:
+        # Each file is written whole; the folder is made durable once, as the block ends.
+        with (
+            BatchFolder(folder) as batch,
+            closing(_rendered(summaries, fmt, workers, len(paths))) as rendered,
+        ):
+            for result, path, number in zip(rendered, paths, numbers, strict=True):
+                if isinstance(result, UndrawableText):
+                    left_out.append(f"{number}: {'; '.join(result.problems)}")
+                else:
+                    written.append(batch.write(path, result, force=force))
+                    exported.append(number)
+                    if progress is not None:
+                        progress(len(written), len(paths), path)
+                if stop is not None and stop():
+                    break
+    except BaseException:
+        # Whatever ended the batch early (a file it could not write, an interrupt), the
+        # summaries already written are noted; the error that ended it is the one raised.
+        with contextlib.suppress(ExportNotNoted):
+            note_case_exports(store, exported, fmt, where, redacted=redact)
+        raise
+    note_case_exports(store, exported, fmt, where, redacted=redact)
     if left_out:
         raise UndrawableText(
             [
@@ -326,7 +335,7 @@ def export_caseload(
     check_writable(path, force=force)
     data, people = caseload_csv_rows(store, today, within_days)
     written = write_file(path, data, force=force)
-    note_rows_export(store, CASELOAD_CSV, people, str(written.absolute()))
+    note_rows_export(store, CASELOAD_CSV, people, written.absolute())
     return written
 
 

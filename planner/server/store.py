@@ -596,10 +596,9 @@ class ServerStore:
                 "SELECT number, prison FROM planner.cases WHERE number = ANY(%s)", (wanted,)
             ).fetchall()
             prisons = {str(number): str(prison) for number, prison in rows}
-            for number in wanted:
-                if number not in prisons:
-                    raise CaseNotFound(f"no person with prison number {number} in this database")
-            self.apply_change(cur, exported(wanted, description), prisons, at=self._clock())
+            present = [number for number in wanted if number in prisons]
+            if present:
+                self.apply_change(cur, exported(present, description), prisons, at=self._clock())
 
     def remove(self, numbers: Iterable[str]) -> int:
         with self._changing() as cur:

@@ -158,7 +158,8 @@ class CaseRepository(Protocol):
 
     def note_exported(self, numbers: Sequence[str], description: str) -> None:
         """Note in each person's history that their record was written out of planner
-        (`description`: what and where), as the store's officer, now; no record changes."""
+        (`description`: what and where), as the store's officer, now; no record changes.
+        A number not in the database (or not this officer's to see) is left out."""
         ...
 
     def raw_records(self, numbers: Iterable[str] | None = None) -> dict[str, Mapping[str, Any]]: ...

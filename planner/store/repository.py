@@ -550,12 +550,12 @@ class CaseStore:
 
     def note_exported(self, numbers: Sequence[str], description: str) -> None:
         """Note in each person's history that their record was written out (`description`:
-        what and where), in one change; no record changes. CaseNotFound names an unknown
-        number."""
+        what and where), in one change; no record changes. A number no longer here (purged
+        or sent away meanwhile) is left out: nothing is noted about someone not here."""
         with self._locked():
-            for number in numbers:
-                self.get(number)
-            self._save(exported(numbers, description))
+            present = [number for number in numbers if self.find(number) is not None]
+            if present:
+                self._save(exported(present, description))
 
     def raw_records(self, numbers: Iterable[str] | None = None) -> dict[str, Mapping[str, Any]]:
         """The stored records of `numbers` (every case when None) as they are stored, JSON

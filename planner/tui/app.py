@@ -27,7 +27,7 @@ from planner.tui.guard import GuardedApp
 from planner.tui.keys import checked_keymap
 from planner.tui.literal import toast
 from planner.tui.no_color import use_readable_monochrome
-from planner.tui.save_queue import SAVE_GROUPS
+from planner.tui.save_queue import SAVE_GROUPS, STOPPED_GROUPS, StopsBeforeQuitting
 from planner.tui.screens.caseload import CaseloadScreen
 from planner.tui.screens.help import HelpScreen, screen_keys
 from planner.tui.screens.passphrase import (
@@ -198,8 +198,13 @@ class PlannerApp(GuardedApp):
 
     async def finish_saves(self) -> None:
         """Wait for the changes still being written (the walk-through moves on before its
-        saves land): an officer who leaves at once keeps what they saw saved."""
-        pending = [w for w in self.workers if w.group in SAVE_GROUPS and not w.is_finished]
+        saves land): an officer who leaves at once keeps what they saw saved. A batch of
+        exports is stopped after the file being written, and noted, first."""
+        for screen in self.screen_stack:
+            if isinstance(screen, StopsBeforeQuitting):
+                screen.stop_before_quitting()
+        waited = SAVE_GROUPS | STOPPED_GROUPS
+        pending = [w for w in self.workers if w.group in waited and not w.is_finished]
         if not pending:
             return
         self.notify("Finishing the saves under way, then leaving…")

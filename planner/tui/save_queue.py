@@ -12,7 +12,7 @@ import threading
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol, runtime_checkable
 
 from textual.screen import Screen
 
@@ -22,6 +22,16 @@ SAVING = "saving…"
 SAVED = "saved"
 # The worker groups that write changes: the app lets them finish before it exits.
 SAVE_GROUPS = frozenset({"saves", "save"})
+# Worker groups the app stops (see StopsBeforeQuitting) and then waits for before it
+# exits: a batch of exports, which notes what it wrote in the audit log as it ends.
+STOPPED_GROUPS = frozenset({"batch"})
+
+
+@runtime_checkable
+class StopsBeforeQuitting(Protocol):
+    """A screen whose work the app asks to stop (soon, not at once) before it exits."""
+
+    def stop_before_quitting(self) -> None: ...
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,11 +14,13 @@ from textual.widgets import Button, Checkbox, Input, Select, Static
 from planner.domain.history import EXPORTED_FIELD
 from planner.domain.status import ItemStatus
 from planner.domain.template import ItemTemplate, Template
+from planner.export import service as export_service
 from planner.export.audit import TABLE_FIELD
 from planner.export.files import ExportFormat
 from planner.store.audit import AuditEntry
 from planner.store.repository import CaseStore
 from planner.tui.app import PlannerApp
+from planner.tui.screens import export_batch as export_batch_module
 from planner.tui.screens.export_batch import SHOWN, BatchExportScreen
 from planner.tui.screens.export_case import SUMMARY_SENT, ExportScreen, sent_evidence
 from planner.tui.screens.export_caseload import EVERYONE, CaseloadCsvScreen
@@ -251,6 +253,41 @@ async def test_cancel_stops_a_batch_after_the_file_being_written(
         assert app.screen is not dialog
 
 
+async def test_quitting_during_a_batch_stops_it_and_notes_whom_it_wrote(
+    app: PlannerApp, db_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Ctrl+Q while a batch is being written: planner stops it after the file being
+    written, waits for it, and every summary written is noted in its person's history."""
+    real_batch = export_service.export_batch
+    started = threading.Event()
+
+    def slowed_batch(*args: Any, progress: Callable[..., None], **kwargs: Any) -> list[Path]:
+        def slowly(done: int, total: int, path: Path) -> None:
+            progress(done, total, path)
+            started.set()
+            threading.Event().wait(0.3)
+
+        return real_batch(*args, progress=slowly, **kwargs)
+
+    monkeypatch.setattr(export_batch_module, "export_batch", slowed_batch)
+    folder = tmp_path / "out"
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for_caseload(pilot)
+        await pilot.press("x")
+        dialog = app.screen
+        assert isinstance(dialog, BatchExportScreen)
+        dialog.query_one("#field-who Select", Select).value = SHOWN
+        dialog.query_one("#field-format Select", Select).value = ExportFormat.MARKDOWN
+        dialog.query_one("#field-folder Input", Input).value = str(folder)
+        await pilot.press("ctrl+s")
+        await wait_until(pilot, started.is_set, "the first file")
+        await pilot.press("ctrl+q")
+        await wait_until(pilot, lambda: not app.is_running, "planner to quit")
+    written = sorted(path.name[:7] for path in folder.iterdir())
+    assert 0 < len(written) < 5  # stopped part way
+    assert sorted(e.case or "" for e in audit_notes(db_path, EXPORTED_FIELD)) == written
+
+
 def choice_labels(dialog: Any) -> list[str]:
     select = dialog.query_one("#field-who Select", Select)
     return [str(label) for label, value in select._options if value is not Select.NULL]
@@ -300,7 +337,10 @@ async def test_caseload_csv(app: PlannerApp, db_path: Path, tmp_path: Path) -> N
     assert text.count("\n") == 8  # a header and seven people
     assert target.stat().st_mode & 0o777 == 0o600
     (noted,) = audit_notes(db_path, TABLE_FIELD)
-    assert (noted.case, noted.new) == (None, f"the caseload CSV of 7 people to {target}")
+    assert (noted.case, noted.new) == (
+        None,
+        f"the caseload CSV of 7 people to a file in {tmp_path}",
+    )
 
 
 async def test_a_large_pdf_batch_renders_in_worker_processes(

@@ -456,5 +456,5 @@ async def test_export_this_view_writes_its_rows_and_columns(
     notes = [e for e in tracker.history() if e.field == TABLE_FIELD]
     shown = f"{len(on_screen)} {'person' if len(on_screen) == 1 else 'people'}"
     assert [(e.case, e.new) for e in notes] == [
-        (None, f"a caseload view as CSV of {shown} to {written}")
+        (None, f"a caseload view as CSV of {shown} to a file in {written.parent}")
     ]

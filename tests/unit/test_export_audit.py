@@ -5,6 +5,8 @@ where, never who). A database open read-only exports and notes nothing."""
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from datetime import date
 from pathlib import Path
 
@@ -21,6 +23,16 @@ from planner.store.audit import AuditEntry
 from planner.store.repository import CaseStore
 from tests.conftest import NOW, TODAY, make_person
 
+HOLDER = """
+import sys
+from pathlib import Path
+from planner.store.locking import DatabaseLock
+lock = DatabaseLock(Path(sys.argv[1]), timeout=10)
+lock.acquire()
+print("held", flush=True)
+sys.stdin.readline()
+lock.release()
+"""
 NUMBER = "A1234BC"
 DUE = "B2345CD"
 LATER = "C3456DE"
@@ -118,9 +130,13 @@ def test_rows_of_many_people_are_noted_once_for_the_database_never_naming_them(
     assert listed[0] == 0 and NUMBER in listed[1]
     entries = notes(db)
     assert [(e.case, e.new) for e in entries] == [
-        (None, f"the caseload CSV of 3 people to {Path.cwd() / caseload_file_name(TODAY)}"),
-        (None, f"a caseload view as CSV of 3 people to {Path.cwd() / 'view.csv'}"),
+        (None, f"the caseload CSV of 3 people to a file in {Path.cwd()}"),
+        (None, f"a caseload view as CSV of 3 people to a file in {Path.cwd()}"),
     ]
+    assert (Path.cwd() / caseload_file_name(TODAY)).exists()
+    # the file's name, which an officer may make a person's, is not in the note
+    assert planner(capsys, db, "list", "--search", "Lee", "-o", "lee-kowalski.csv")[0] == 0
+    assert "kowalski" not in str([e.new for e in notes(db)])
     assert all(number not in str(e.new) for e in entries for number in (NUMBER, DUE, LATER))
     assert all(notes(db, number) == [] for number in (NUMBER, DUE, LATER))
 
@@ -138,8 +154,46 @@ def test_a_database_open_read_only_exports_and_notes_nothing(
 
 
 def test_a_note_that_cannot_be_made_says_the_file_was_written(db: Path, tmp_path: Path) -> None:
-    with CaseStore(db, officer="Pat Officer") as store, pytest.raises(ExportNotNoted) as refused:
-        note_case_exports(store, ["Z9999ZZ"], ExportFormat.PDF, str(tmp_path / "x.pdf"))
+    """Another process holds the database's lock for longer than the store waits."""
+    with CaseStore(db, officer="Pat Officer", lock_timeout=0.2) as store:
+        holder = subprocess.Popen(
+            [sys.executable, "-c", HOLDER, str(db.with_name(db.name + ".journal"))],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+        )
+        try:
+            assert holder.stdout is not None and holder.stdout.readline().strip() == b"held"
+            with pytest.raises(ExportNotNoted) as refused:
+                note_case_exports(store, [NUMBER], ExportFormat.PDF, str(tmp_path / "x.pdf"))
+        finally:
+            holder.communicate(b"\n", timeout=30)
     message = str(refused.value)
     assert message.startswith(f"wrote {tmp_path / 'x.pdf'}, but could not note the export")
-    assert "Z9999ZZ" in message and "\n" not in message
+    assert "\n" not in message
+    assert notes(db, NUMBER) == []
+
+
+def test_a_batch_ended_by_a_file_it_cannot_write_notes_those_it_wrote(
+    db: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A folder where the second summary should go: the first is written and noted."""
+    (Path.cwd() / "out" / "A1234BC_Lee_2026-12-16.md").mkdir(parents=True)
+    code, _out, err = planner(
+        capsys, db, "export", "--within", "28", "-f", "md", "-o", "out/", "--force"
+    )
+    assert code != 0 and err.count("\n") == 1, err
+    assert [p.name for p in (Path.cwd() / "out").glob("B2345CD_*.md")] != []
+    (entry,) = notes(db, DUE)
+    assert entry.new == f"handover summary (Markdown) to folder {Path.cwd() / 'out'}"
+    assert notes(db, NUMBER) == []
+
+
+def test_a_path_is_noted_with_its_control_characters_as_codes(
+    db: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, _out, err = planner(capsys, db, "export", NUMBER, "-f", "md", "-o", "two\nlines.md")
+    assert (code, err) == (0, "")
+    (entry,) = notes(db, NUMBER)
+    assert entry.new == f"handover summary (Markdown) to {Path.cwd()}/two<U+000A>lines.md"
+    shown = planner(capsys, db, "history", NUMBER, "--json")[1]
+    assert "two<U+000A>lines.md" in shown

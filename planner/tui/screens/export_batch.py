@@ -233,6 +233,11 @@ class BatchExportScreen(ExportDialog):
         )
         toast(self, f"{files} written to {folder}", timeout=10)
 
+    def stop_before_quitting(self) -> None:
+        """planner is closing: the batch ends after the file being written, and notes
+        who it wrote (the app waits for it)."""
+        self.stop.set()
+
     def action_back(self) -> None:
         if self.running:
             self.stop.set()  # the worker ends after the file being written

@@ -133,7 +133,7 @@ class CaseloadCsvScreen(ExportDialog):
             target.make_folder()
             values = view.reader.table(view.columns, view.rows)
             written = write_file(path, view_csv(view.columns, values), force=replace)
-            note_rows_export(self.session.store, VIEW_CSV, len(view.rows), str(written.absolute()))
+            note_rows_export(self.session.store, VIEW_CSV, len(view.rows), written.absolute())
         except OutputExists:
             message = f"{path.name} is already in {path.parent}"
             self.app.call_from_thread(self.offer_replace, message)
