@@ -14,6 +14,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from planner.cli.args import prison_number
 from planner.cli.context import Env, pass_env
 from planner.cli.export_refusals import refusal
+from planner.domain.text import visible
 from planner.export.audit import (
     CASELOAD_CSV,
     ON_STANDARD_OUTPUT,
@@ -220,7 +221,7 @@ def export(
                 force=force,
                 include_health=include_health,
             )
-            click.echo(f"Wrote {path}")
+            click.echo(f"Wrote {visible(str(path))}")
         elif within is not None:
             numbers = due_for_release(store, env.today, within)
             if not numbers:
@@ -242,12 +243,12 @@ def export(
                     progress=advance,
                 )
             kind = FORMAT_NAMES[export_format]
-            click.echo(f"Wrote {len(paths)} {kind} summaries to {folder}")
+            click.echo(f"Wrote {len(paths)} {kind} summaries to {visible(str(folder))}")
         else:
             name = caseload_file_name(env.today)  # as the UI names it
             csv_path = target.file(name) if target else Path.cwd() / name
             path = export_caseload(store, csv_path, today=env.today, force=force)
-            click.echo(f"Wrote {path}")
+            click.echo(f"Wrote {visible(str(path))}")
 
 
 def _check_plan_options(

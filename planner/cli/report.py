@@ -183,7 +183,7 @@ def _deliver(
     elif fmt == "pdf":
         assert data is not None and pdf_path is not None
         written = write_file(pdf_path, data, force=force)
-        click.echo(f"Wrote {written}", err=True)
+        click.echo(f"Wrote {visible(str(written))}", err=True)
     elif fmt == "csv":
         assert data is not None
         if output is None:
@@ -191,7 +191,7 @@ def _deliver(
             sys.stdout.flush()
         else:
             written = write_file(output, data, force=force)
-            click.echo(f"Wrote {written}", err=True)
+            click.echo(f"Wrote {visible(str(written))}", err=True)
     else:
         for line in _table_lines(built):
             echo_plain(line)

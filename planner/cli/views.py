@@ -48,6 +48,7 @@ from planner.domain.gaps import Evaluation, Severity, parse_severity
 from planner.domain.history import history_lines
 from planner.domain.person import CIRCUMSTANCE_LABELS, CaseState, Contact, Person
 from planner.domain.template import FieldType, ItemTemplate, Template
+from planner.domain.text import visible
 from planner.store.summary import CaseSummary, by_release_date
 from planner.store.transfers import history_elsewhere, section_entries
 
@@ -257,7 +258,7 @@ def _write_csv(
         raise BadInput(refusal(exc)) from None
     except ExportError as exc:
         raise click.ClickException(str(exc)) from None
-    click.echo(f"Wrote {people} {'person' if people == 1 else 'people'} to {path}")
+    click.echo(f"Wrote {people} {'person' if people == 1 else 'people'} to {visible(str(path))}")
 
 
 # --- show -----------------------------------------------------------------------------------

@@ -27,7 +27,6 @@ from typing import Any
 import psycopg
 import psycopg.errors
 
-from planner.domain.history import EXPORTED_FIELD
 from planner.store.errors import NewerSchema, StoreError
 
 OFFICER_ROLE = "planner_officer"
@@ -179,13 +178,23 @@ GRANT INSERT, DELETE ON planner.prison_members TO {ADMIN_ROLE};
 _COPIED_CHANGE = "ALTER TABLE planner.audit ADD COLUMN copied_change bigint;"
 
 # A regional manager who exports a person's summary notes it in the person's history:
-# an entry of that field carrying the case's prison (so only that prison's officers, and
-# regional managers, read it), as their own role. Other entries they add stay about the
-# database as a whole (prison NULL: a report run).
+# an export note (planner.domain.history.EXPORTED_FIELD, written out here: a migration's
+# SQL never changes once applied) on an existing case, carrying that case's prison (so
+# only that prison's officers, and regional managers, read it), as their own role. Other
+# entries they add stay about the database as a whole (prison NULL: a report run).
 _REGIONAL_EXPORT_NOTES = f"""
 DROP POLICY regional_audit_add ON planner.audit;
 CREATE POLICY regional_audit_add ON planner.audit FOR INSERT TO {REGIONAL_ROLE}
-    WITH CHECK ((prison IS NULL OR field = '{EXPORTED_FIELD}') AND db_role = current_user);
+    WITH CHECK (
+        db_role = current_user
+        AND (
+            prison IS NULL
+            OR (
+                field = 'export.written' AND item IS NULL AND coalesce(old, 'null') = 'null'
+                AND prison = (SELECT c.prison FROM planner.cases c WHERE c.number = case_number)
+            )
+        )
+    );
 """
 
 MIGRATIONS: tuple[Migration, ...] = (

@@ -191,9 +191,14 @@ def test_a_batch_ended_by_a_file_it_cannot_write_notes_those_it_wrote(
 def test_a_path_is_noted_with_its_control_characters_as_codes(
     db: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    code, _out, err = planner(capsys, db, "export", NUMBER, "-f", "md", "-o", "two\nlines.md")
+    name = "two\nlines\x1b]0;title\x07.md"
+    code, out, err = planner(capsys, db, "export", NUMBER, "-f", "md", "-o", name)
     assert (code, err) == (0, "")
+    assert out == "Wrote two<U+000A>lines<U+001B>]0;title<U+0007>.md\n"  # as given, shown safely
+    assert (Path.cwd() / name).is_file()
     (entry,) = notes(db, NUMBER)
-    assert entry.new == f"handover summary (Markdown) to {Path.cwd()}/two<U+000A>lines.md"
+    assert entry.new == (
+        f"handover summary (Markdown) to {Path.cwd()}/two<U+000A>lines<U+001B>]0;title<U+0007>.md"
+    )
     shown = planner(capsys, db, "history", NUMBER, "--json")[1]
-    assert "two<U+000A>lines.md" in shown
+    assert "two<U+000A>lines<U+001B>]0;title<U+0007>.md" in shown

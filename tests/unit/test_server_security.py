@@ -131,15 +131,20 @@ def test_the_regional_role_reads_every_prison_and_changes_none(roles: Roles):
             store.save_item(IN_B, "work.plan", status=ItemStatus.DONE)
         store.admin.record_event("report.run", "caseload report")  # report runs are noted
         store.note_exported([IN_B], "handover summary (PDF) to /r/B.pdf")  # and exports
-    with (
-        roles.sql_as(roles.regional) as conn,
-        pytest.raises(psycopg.errors.InsufficientPrivilege, match="row-level security"),
-    ):
-        conn.execute(
-            "INSERT INTO planner.audit (seq, at, by, prison, case_number, field, new)"
-            " VALUES (0, now(), 'Regional', %s, %s, 'person.surname', '\"Changed\"')",
-            (PRISON_B, IN_B),
-        )
+    refused = [  # any other field, another prison than the case's, an item, a made-up case
+        (PRISON_B, IN_B, "person.surname", None),
+        (PRISON_A, IN_B, EXPORTED_FIELD, None),
+        (PRISON_B, IN_B, EXPORTED_FIELD, "work.plan"),
+        (PRISON_B, "Z9999ZZ", EXPORTED_FIELD, None),
+    ]
+    with roles.sql_as(roles.regional) as conn:
+        for prison, number, field, item in refused:
+            with pytest.raises(psycopg.errors.InsufficientPrivilege, match="row-level security"):
+                conn.execute(
+                    "INSERT INTO planner.audit (seq, at, by, prison, case_number, item, field,"
+                    " new) VALUES (0, now(), 'Regional', %s, %s, %s, %s, '\"x\"')",
+                    (prison, number, item, field),
+                )
     with ServerStore(roles.officer_a, officer="Officer A", clock=lambda: NOW) as officer:
         officer.note_exported([IN_A], "handover summary (Markdown) to /a/A.md")
         officer.note_exported([IN_B], "handover summary (PDF) to /a/B.pdf")  # not theirs
