@@ -88,5 +88,5 @@ def _noting(where: str) -> Iterator[None]:
         yield
     except StoreError as exc:
         raise ExportNotNoted(
-            f"wrote {where}, but could not note the export in the audit log: {exc}"
+            f"wrote {visible(where)}, but could not note the export in the audit log: {exc}"
         ) from None
