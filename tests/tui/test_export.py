@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from textual.pilot import Pilot
 from textual.widgets import Button, Checkbox, Input, Select, Static
 
 from planner.domain.history import EXPORTED_FIELD
@@ -40,6 +41,24 @@ def result_text(screen: Any) -> str:
 
 def messages(app: PlannerApp) -> list[str]:
     return [n.message for n in app._notifications]
+
+
+async def start_batch(
+    pilot: Pilot[Any], *, fmt: ExportFormat | None = None, folder: Path | None = None
+) -> BatchExportScreen:
+    """The batch dialog opened on the caseload and started for the people shown (in
+    `fmt`, into `folder`, when given)."""
+    await wait_for_caseload(pilot)
+    await pilot.press("x")
+    dialog = pilot.app.screen
+    assert isinstance(dialog, BatchExportScreen)
+    dialog.query_one("#field-who Select", Select).value = SHOWN
+    if fmt is not None:
+        dialog.query_one("#field-format Select", Select).value = fmt
+    if folder is not None:
+        dialog.query_one("#field-folder Input", Input).value = str(folder)
+    await pilot.press("ctrl+s")
+    return dialog
 
 
 def audit_notes(db_path: Path, field: str) -> list[AuditEntry]:
@@ -171,16 +190,9 @@ def test_sent_evidence_uses_a_matching_choice(template: Template) -> None:
 async def test_batch_export_of_the_people_shown(
     app: PlannerApp, db_path: Path, tmp_path: Path
 ) -> None:
+    folder = tmp_path / "out"
     async with app.run_test(size=(80, 24), notifications=True) as pilot:
-        await wait_for_caseload(pilot)
-        await pilot.press("x")
-        dialog = app.screen
-        assert isinstance(dialog, BatchExportScreen)
-        dialog.query_one("#field-who Select", Select).value = SHOWN
-        dialog.query_one("#field-format Select", Select).value = ExportFormat.MARKDOWN
-        folder = tmp_path / "out"
-        dialog.query_one("#field-folder Input", Input).value = str(folder)
-        await pilot.press("ctrl+s")
+        dialog = await start_batch(pilot, fmt=ExportFormat.MARKDOWN, folder=folder)
         await wait_until(pilot, lambda: "written to" in result_text(dialog), "the batch")
         # the next 12 weeks, and the two outside them who need action now
         assert result_text(dialog) == f"5 files written to {folder}"
@@ -238,12 +250,7 @@ async def test_cancel_stops_a_batch_after_the_file_being_written(
 
     monkeypatch.setattr("planner.tui.screens.export_batch.export_batch", slow_batch)
     async with app.run_test(size=(80, 24)) as pilot:
-        await wait_for_caseload(pilot)
-        await pilot.press("x")
-        dialog = app.screen
-        assert isinstance(dialog, BatchExportScreen)
-        dialog.query_one("#field-who Select", Select).value = SHOWN
-        await pilot.press("ctrl+s")
+        dialog = await start_batch(pilot)
         await wait_until(pilot, started.is_set, "the first file")
         await pilot.press("escape")  # cancels; does not close
         await wait_until(pilot, lambda: "Stopped" in result_text(dialog), "the stop")
@@ -272,14 +279,7 @@ async def test_quitting_during_a_batch_stops_it_and_notes_whom_it_wrote(
     monkeypatch.setattr(export_batch_module, "export_batch", slowed_batch)
     folder = tmp_path / "out"
     async with app.run_test(size=(80, 24)) as pilot:
-        await wait_for_caseload(pilot)
-        await pilot.press("x")
-        dialog = app.screen
-        assert isinstance(dialog, BatchExportScreen)
-        dialog.query_one("#field-who Select", Select).value = SHOWN
-        dialog.query_one("#field-format Select", Select).value = ExportFormat.MARKDOWN
-        dialog.query_one("#field-folder Input", Input).value = str(folder)
-        await pilot.press("ctrl+s")
+        await start_batch(pilot, fmt=ExportFormat.MARKDOWN, folder=folder)
         await wait_until(pilot, started.is_set, "the first file")
         await pilot.press("ctrl+q")
         await wait_until(pilot, lambda: not app.is_running, "planner to quit")

@@ -21,20 +21,9 @@ from planner.tui.screens.base import READING
 from planner.tui.screens.history import HistoryScreen
 from planner.tui.screens.person import PersonScreen
 from planner.tui.screens.walkthrough import WalkThroughScreen
+from tests.lock_holder import HOLDER
 from tests.tui.conftest import build_app, settled, wait_until
 from tests.tui.test_person import open_item, open_person
-
-# Holds the lock a writer takes (an exclusive flock on the journal) until told to stop.
-HOLDER = """
-import sys
-from pathlib import Path
-from planner.store.locking import DatabaseLock
-lock = DatabaseLock(Path(sys.argv[1]), timeout=10)
-lock.acquire()
-print("held", flush=True)
-sys.stdin.readline()
-lock.release()
-"""
 
 # A key waiting for the lock would take the store's lock timeout (15 s) to come back.
 PROMPT = 1.0

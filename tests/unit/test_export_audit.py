@@ -22,17 +22,8 @@ from planner.export.service import export_case
 from planner.store.audit import AuditEntry
 from planner.store.repository import CaseStore
 from tests.conftest import NOW, TODAY, make_person
+from tests.lock_holder import HOLDER
 
-HOLDER = """
-import sys
-from pathlib import Path
-from planner.store.locking import DatabaseLock
-lock = DatabaseLock(Path(sys.argv[1]), timeout=10)
-lock.acquire()
-print("held", flush=True)
-sys.stdin.readline()
-lock.release()
-"""
 NUMBER = "A1234BC"
 DUE = "B2345CD"
 LATER = "C3456DE"
