@@ -1,5 +1,6 @@
 """The changes the store makes: what a case change, a note about the database, a note of
-an export and new assessments write, in words for the audit log and as documents for the tables.
+an export and new assessments write, in words for the audit log and as documents for the
+tables.
 
 How a change reaches the disk is :meth:`planner.store.database.Database.commit`.
 """
@@ -44,19 +45,21 @@ def case_change(
     return Change(entries, {CASES: docs, INDEX: index, ASSESSMENTS: assessments})
 
 
+def note_entry(field: str, description: str, case: str | None = None) -> dict[str, Any]:
+    """An audit entry that changes no field: a note about the database (`case` None) or
+    about one case (a transfer, an export), `description` its words."""
+    return {"case": case, "item": None, "field": field, "old": None, "new": description}
+
+
 def note(field: str, description: str) -> Change:
     """An audit note about the database as a whole; `description` holds no personal data."""
-    entry = {"case": None, "item": None, "field": field, "old": None, "new": description}
-    return Change([entry], {})
+    return Change([note_entry(field, description)], {})
 
 
 def exported(numbers: Sequence[str], description: str) -> Change:
     """An audit note on each case of `numbers` that its record was written out
     (`description`: what and where); no record changes. Purged with the person."""
-    entries = [
-        {"case": number, "item": None, "field": EXPORTED_FIELD, "old": None, "new": description}
-        for number in dict.fromkeys(numbers)
-    ]
+    entries = [note_entry(EXPORTED_FIELD, description, n) for n in dict.fromkeys(numbers)]
     return Change(entries, {})
 
 

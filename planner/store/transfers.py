@@ -29,7 +29,7 @@ from planner.domain.person import CaseState
 from planner.domain.template import Template
 from planner.store.audit import AuditEntry
 from planner.store.case_edits import touched
-from planner.store.commit import case_change
+from planner.store.commit import case_change, note_entry
 from planner.store.errors import StaleEdit
 from planner.store.stored_templates import template_document
 from planner.store.tables import TEMPLATES, TRANSFER_HISTORY, TRANSFER_POINTS
@@ -110,7 +110,7 @@ class StoreTransfers:
             new = touched(old, store._clock(), person=person)
             change = case_change([(old, new)], store.template_for)
             change.entries.append(
-                _entry(number, OUT_FIELD, f"sent to {point['to_prison']} ({point['id']})")
+                note_entry(OUT_FIELD, f"sent to {point['to_prison']} ({point['id']})", number)
             )
             change.documents[TRANSFER_POINTS] = {number: self._with_points(number, [point])}
             store._save(change)
@@ -149,7 +149,7 @@ class StoreTransfers:
             else:
                 stored = touched(new, store._clock())
             change = case_change([(old, stored)], lambda _case: template)
-            change.entries.append(_entry(number, IN_FIELD, description))
+            change.entries.append(note_entry(IN_FIELD, description, number))
             have = self._doc(TRANSFER_HISTORY, number).get("sections", [])
             known = {(s.get("db"), s.get("transfer")) for s in have}
             added = [s for s in sections if (s.get("db"), s.get("transfer")) not in known]
@@ -166,10 +166,6 @@ class StoreTransfers:
         have.extend(p for p in points if p.get("id") not in known)
         have.sort(key=lambda p: str(p.get("at", "")))
         return {"points": have}
-
-
-def _entry(number: str, field: str, description: str) -> dict[str, Any]:
-    return {"case": number, "item": None, "field": field, "old": None, "new": description}
 
 
 def section_entries(number: str, section: dict[str, Any]) -> list[AuditEntry]:
