@@ -172,10 +172,9 @@ class BatchExportScreen(ExportDialog):
             )
         except OutputExists as exc:
             self.app.call_from_thread(self.offer_replace, str(exc))
-        except ExportNotNoted as exc:
-            self.app.call_from_thread(self.failed, str(exc), written=True)
-        except (ExportError, StoreError) as exc:
-            self.app.call_from_thread(self.failed, str(exc))
+        except (ExportError, StoreError) as exc:  # written, not noted: ExportNotNoted
+            only_the_note = isinstance(exc, ExportNotNoted)
+            self.app.call_from_thread(self.failed, str(exc), written=only_the_note)
         else:
             if written:
                 self.remember(folder.parent)

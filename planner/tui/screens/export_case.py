@@ -232,10 +232,9 @@ class ExportScreen(ExportDialog):
         except OutputExists:
             message = f"{path.name} is already in {path.parent}"
             self.app.call_from_thread(self.offer_replace, message)
-        except ExportNotNoted as exc:
-            self.app.call_from_thread(self.failed, str(exc), written=True)
-        except (ExportError, StoreError) as exc:
-            self.app.call_from_thread(self.failed, str(exc))
+        except (ExportError, StoreError) as exc:  # written, not noted: ExportNotNoted
+            only_the_note = isinstance(exc, ExportNotNoted)
+            self.app.call_from_thread(self.failed, str(exc), written=only_the_note)
         else:
             self.remember(written.parent)
             self.app.call_from_thread(self._written, written, fmt, redact)
